@@ -1,0 +1,258 @@
+import { ConfigError } from "./errors.js";
+import { parseDuration } from "./duration.js";
+import { ROLES, STRATEGIES, type AggregationStrategy, type NodeRole } from "./types.js";
+
+export type DbType = "pglite" | "postgres";
+export type LogLevel = "error" | "warn" | "info" | "http" | "verbose" | "debug" | "silly";
+const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "http", "verbose", "debug", "silly"];
+
+export interface Config {
+  readonly mode: NodeRole;
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly tlsCert: string | null;
+    readonly tlsKey: string | null;
+    readonly trustedProxies: readonly string[];
+    readonly corsOrigin: string | null;
+  };
+  readonly dataDir: string;
+  readonly db: { readonly type: DbType; readonly dsn: string; readonly poolMax: number };
+  readonly apiToken: string | null;
+  readonly cluster: {
+    readonly secret: string | null;
+    /** The peers to talk to, in order of preference (a probe fails over along this list). */
+    readonly peerUrls: readonly string[];
+    readonly nodeId: string;
+    readonly nodeName: string;
+    readonly region: string;
+    readonly aggStrategy: AggregationStrategy;
+    readonly leaderChecks: boolean;
+    readonly probeConcurrency: number;
+    readonly probeSyncIntervalMs: number;
+    readonly failoverPollMs: number;
+    readonly failoverThreshold: number;
+  };
+  readonly security: {
+    readonly encryptionKey: Buffer | null;
+    readonly allowPrivateTargets: boolean;
+    readonly insecureSkipVerify: boolean;
+  };
+  readonly status: { readonly enabled: boolean; readonly title: string };
+  readonly metricsPublic: boolean;
+  readonly retention: { readonly rawMs: number; readonly rollupMs: number };
+  readonly logLevel: LogLevel;
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, dflt: number, min: number, max: number, example: string): number {
+  const raw = read(env, name);
+  if (raw === undefined) return dflt;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a whole number`, example);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `${n} is outside ${min}..${max}`, example);
+  return n;
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return dflt;
+  const v = raw.toLowerCase();
+  if (["true", "1", "yes", "on"].includes(v)) return true;
+  if (["false", "0", "no", "off"].includes(v)) return false;
+  throw new ConfigError(name, `"${raw}" is not a boolean`, "true");
+}
+
+function duration(env: Env, name: string, dflt: string, minMs: number, example: string): number {
+  const raw = read(env, name) ?? dflt;
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new ConfigError(name, `"${raw}" is not a duration (use ms, s, m, h or d)`, example);
+  if (ms < minMs) throw new ConfigError(name, `${raw} is shorter than ${minMs}ms`, example);
+  return ms;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], dflt: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return dflt;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `"${raw}" is not one of ${allowed.join(", ")}`, allowed[0] ?? dflt);
+  }
+  return raw as T;
+}
+
+function httpUrl(name: string, raw: string, example: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`, example);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    throw new ConfigError(name, `"${raw}" must be http:// or https://`, example);
+  }
+  return u.toString().replace(/\/+$/, "");
+}
+
+const CIDR = /^([0-9.]+|[0-9a-fA-F:]+)(\/\d{1,3})?$/;
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+export interface LoadConfigOptions {
+  /** The mode of the app that is starting; a different UPTOP_CLUSTER_MODE is an error. */
+  expectedMode?: NodeRole;
+}
+
+/**
+ * Reads every UPTOP_* variable once, validates it and returns a frozen object. Nothing else in
+ * uptop reads process.env. A bad value throws ConfigError whose message is the one line to print.
+ */
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
+  const mode = oneOf(env, "UPTOP_CLUSTER_MODE", ROLES, options.expectedMode ?? "leader");
+  if (options.expectedMode && mode !== options.expectedMode) {
+    throw new ConfigError(
+      "UPTOP_CLUSTER_MODE",
+      `is "${mode}" but this is the ${options.expectedMode} app`,
+      options.expectedMode,
+    );
+  }
+
+  const port = int(env, "UPTOP_HTTP_PORT", 8080, 0, 65535, "8080");
+  const host = read(env, "UPTOP_HTTP_HOST") ?? "0.0.0.0";
+  const tlsCert = read(env, "UPTOP_TLS_CERT") ?? null;
+  const tlsKey = read(env, "UPTOP_TLS_KEY") ?? null;
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    const missing = tlsCert === null ? "UPTOP_TLS_CERT" : "UPTOP_TLS_KEY";
+    throw new ConfigError(missing, "must be set together with its pair to serve HTTPS", "/etc/uptop/tls.pem");
+  }
+  const trustedProxies = (read(env, "UPTOP_TRUSTED_PROXIES") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of trustedProxies) {
+    if (!CIDR.test(p)) throw new ConfigError("UPTOP_TRUSTED_PROXIES", `"${p}" is not an IP or CIDR`, "10.0.0.0/8,192.168.1.10");
+  }
+
+  const dataDir = read(env, "UPTOP_DATA_DIR") ?? "./data";
+  const dbType = oneOf<DbType>(env, "UPTOP_DB_TYPE", ["pglite", "postgres"], "pglite");
+  let dsn = read(env, "UPTOP_DB_DSN") ?? (dbType === "pglite" ? `${dataDir.replace(/\/+$/, "")}/uptop` : "");
+  if (dbType === "postgres") {
+    if (!/^postgres(ql)?:\/\//.test(dsn)) {
+      throw new ConfigError("UPTOP_DB_DSN", dsn ? "is not a postgres:// URL" : "is required when UPTOP_DB_TYPE=postgres", "postgres://uptop:secret@db:5432/uptop");
+    }
+  } else if (/^[a-z]+:\/\//.test(dsn) && !dsn.startsWith("file://")) {
+    throw new ConfigError("UPTOP_DB_DSN", "must be a folder path when UPTOP_DB_TYPE=pglite", "./data/uptop");
+  } else {
+    dsn = dsn.replace(/^file:\/\//, "");
+  }
+  const poolMax = int(env, "UPTOP_DB_POOL_MAX", 10, 1, 1000, "10");
+
+  const apiToken = read(env, "UPTOP_API_TOKEN") ?? null;
+  if (apiToken !== null && apiToken.length < 16) {
+    throw new ConfigError("UPTOP_API_TOKEN", "is shorter than 16 characters", "3f9a1c0e7b2d4a6f8e1c3b5d7f9a0c2e");
+  }
+
+  const secret = read(env, "UPTOP_CLUSTER_SECRET") ?? null;
+  if (secret !== null && secret.length < 16) {
+    throw new ConfigError("UPTOP_CLUSTER_SECRET", "is shorter than 16 characters", "a-long-random-shared-secret-0123");
+  }
+  const peerUrls = (read(env, "UPTOP_PEER_URL") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((u) => httpUrl("UPTOP_PEER_URL", u, "http://leader:8080"));
+  if (mode !== "leader" && peerUrls.length === 0) {
+    throw new ConfigError("UPTOP_PEER_URL", `is required in ${mode} mode`, "http://leader:8080");
+  }
+
+  const idRaw = read(env, "UPTOP_NODE_ID");
+  if (idRaw === undefined && mode === "probe") {
+    throw new ConfigError("UPTOP_NODE_ID", "is required in probe mode", "probe-eu-west-1");
+  }
+  const nodeId = idRaw ?? mode;
+  if (!NODE_ID.test(nodeId)) {
+    throw new ConfigError("UPTOP_NODE_ID", `"${nodeId}" may hold only letters, digits, ".", "_" and "-"`, "probe-eu-west-1");
+  }
+  const nodeName = read(env, "UPTOP_NODE_NAME") ?? nodeId;
+  const regionRaw = read(env, "UPTOP_NODE_REGION");
+  if (regionRaw === undefined && mode === "probe") {
+    throw new ConfigError("UPTOP_NODE_REGION", "is required in probe mode", "eu-west");
+  }
+  const region = regionRaw ?? "local";
+  if (!NODE_ID.test(region)) {
+    throw new ConfigError("UPTOP_NODE_REGION", `"${region}" may hold only letters, digits, ".", "_" and "-"`, "eu-west");
+  }
+
+  const keyHex = read(env, "UPTOP_ENCRYPTION_KEY");
+  let encryptionKey: Buffer | null = null;
+  if (keyHex !== undefined) {
+    if (!/^[0-9a-fA-F]{64}$/.test(keyHex)) {
+      throw new ConfigError("UPTOP_ENCRYPTION_KEY", "must be exactly 64 hex characters (32 bytes)", "$(openssl rand -hex 32)");
+    }
+    encryptionKey = Buffer.from(keyHex, "hex");
+  }
+
+  const config: Config = {
+    mode,
+    http: { port, host, tlsCert, tlsKey, trustedProxies, corsOrigin: read(env, "UPTOP_CORS_ORIGIN") ?? null },
+    dataDir,
+    db: { type: dbType, dsn, poolMax },
+    apiToken,
+    cluster: {
+      secret,
+      peerUrls,
+      nodeId,
+      nodeName,
+      region,
+      aggStrategy: oneOf(env, "UPTOP_AGG_STRATEGY", STRATEGIES, "any-down"),
+      leaderChecks: bool(env, "UPTOP_LEADER_CHECKS", true),
+      probeConcurrency: int(env, "UPTOP_PROBE_CONCURRENCY", 10, 1, 10_000, "10"),
+      probeSyncIntervalMs: duration(env, "UPTOP_PROBE_SYNC_INTERVAL", "30s", 1000, "30s"),
+      failoverPollMs: duration(env, "UPTOP_FAILOVER_POLL", "5s", 100, "5s"),
+      failoverThreshold: int(env, "UPTOP_FAILOVER_THRESHOLD", 3, 1, 100, "3"),
+    },
+    security: {
+      encryptionKey,
+      allowPrivateTargets: bool(env, "UPTOP_ALLOW_PRIVATE_TARGETS", false),
+      insecureSkipVerify: bool(env, "UPTOP_INSECURE_SKIP_VERIFY", false),
+    },
+    status: {
+      enabled: bool(env, "UPTOP_STATUS_ENABLED", false),
+      title: read(env, "UPTOP_STATUS_TITLE") ?? "System Status",
+    },
+    metricsPublic: bool(env, "UPTOP_METRICS_PUBLIC", false),
+    retention: {
+      rawMs: duration(env, "UPTOP_RETENTION_RAW", "14d", 86_400_000, "14d"),
+      rollupMs: duration(env, "UPTOP_RETENTION_ROLLUP", "400d", 86_400_000, "400d"),
+    },
+    logLevel: oneOf(env, "UPTOP_LOG_LEVEL", LOG_LEVELS, "info"),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object" && !Buffer.isBuffer(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/**
+ * The start-up path of every app: load the config or print the one-line reason and exit 2.
+ */
+export function loadConfigOrExit(env: Env, options: LoadConfigOptions = {}): Config {
+  try {
+    return loadConfig(env, options);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`uptop: invalid configuration: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

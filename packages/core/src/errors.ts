@@ -1,0 +1,82 @@
+/**
+ * Typed errors. Each carries a stable code and the HTTP status the API maps it to, so the HTTP
+ * layer translates errors in one place instead of every route guessing.
+ */
+export class UptopError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly details: unknown;
+
+  constructor(code: string, message: string, httpStatus = 500, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.details = details;
+  }
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends UptopError {
+  readonly issues: FieldIssue[];
+  constructor(message: string, issues: FieldIssue[] = []) {
+    super("VALIDATION", message, 400, issues.length ? { issues } : undefined);
+    this.issues = issues;
+  }
+}
+
+export class UnauthorizedError extends UptopError {
+  constructor(message = "missing or invalid credentials") {
+    super("UNAUTHORIZED", message, 401);
+  }
+}
+
+export class ForbiddenError extends UptopError {
+  constructor(message = "forbidden") {
+    super("FORBIDDEN", message, 403);
+  }
+}
+
+export class NotFoundError extends UptopError {
+  constructor(what: string) {
+    super("NOT_FOUND", `${what} not found`, 404);
+  }
+}
+
+export class ConflictError extends UptopError {
+  constructor(message: string, details?: unknown) {
+    super("CONFLICT", message, 409, details);
+  }
+}
+
+export class PayloadTooLargeError extends UptopError {
+  constructor(limitBytes: number) {
+    super("PAYLOAD_TOO_LARGE", `request body is larger than ${limitBytes} bytes`, 413);
+  }
+}
+
+export class UnavailableError extends UptopError {
+  constructor(message: string) {
+    super("UNAVAILABLE", message, 503);
+  }
+}
+
+/** A bad environment variable: the process prints `message` as one line and exits with code 2. */
+export class ConfigError extends UptopError {
+  readonly variable: string;
+  constructor(variable: string, problem: string, example: string) {
+    super("CONFIG", `${variable}: ${problem} (example: ${variable}=${example})`, 500);
+    this.variable = variable;
+  }
+}
+
+/** A secret that cannot be decrypted with the configured key. */
+export class SecretKeyError extends UptopError {
+  constructor(message: string) {
+    super("SECRET_KEY", message, 500);
+  }
+}

@@ -1,0 +1,6 @@
+export { openDatabase, openAndMigrate, migrate, isUniqueViolation, isForeignKeyViolation, type Db, type Store, type DatabaseOptions } from "./database.js";
+export type { Database } from "./schema.js";
+export * from "./monitors.repo.js";
+export * from "./cluster.repo.js";
+export * from "./nodes.repo.js";
+export * from "./settings.repo.js";
