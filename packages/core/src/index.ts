@@ -16,3 +16,4 @@ export {
   type MonitorDraft,
 } from "./monitor-schema.js";
 export { VERSION } from "./version.js";
+export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./slots.js";
