@@ -17,3 +17,4 @@ export {
 } from "./monitor-schema.js";
 export { VERSION } from "./version.js";
 export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./slots.js";
+export { SlotScheduler, type SchedulerItem, type SlotSchedulerOptions, type SlotSchedulerStats, type SkipReason } from "./slot-scheduler.js";
