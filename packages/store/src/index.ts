@@ -4,3 +4,4 @@ export * from "./monitors.repo.js";
 export * from "./cluster.repo.js";
 export * from "./nodes.repo.js";
 export * from "./settings.repo.js";
+export * from "./state.repo.js";

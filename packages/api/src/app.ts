@@ -1,0 +1,90 @@
+import express, { type Express, type RequestHandler, type Router } from "express";
+import helmet from "helmet";
+import { rateLimit } from "express-rate-limit";
+import type { Config, Logger } from "@uptop/core";
+import { adminAuth } from "./admin-auth.js";
+import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
+
+export const BODY_LIMIT = "1mb";
+
+export interface AppRouters {
+  /** Open routes: health, status page, push. */
+  open?: Router[];
+  /** Cluster routes; each router brings its own secret middleware. */
+  cluster?: Router[];
+  /** Admin routes behind the bearer token. */
+  admin?: Router[];
+}
+
+export interface CreateAppOptions {
+  config: Config;
+  logger: Logger;
+  apiToken: string;
+  routers: AppRouters;
+}
+
+function limiter(windowMs: number, limit: number): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    handler: (_req, res, _next, options) => {
+      res.setHeader("Retry-After", String(Math.ceil(options.windowMs / 1000)));
+      res.status(429).json(errorBody("RATE_LIMITED", "too many requests, slow down"));
+    },
+  });
+}
+
+/**
+ * The express app every serving node exposes. Routers are supplied by the caller so the same
+ * shell serves the leader and a promoted follower.
+ */
+export function createApp(options: CreateAppOptions): Express {
+  const { config, logger, routers } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  // X-Forwarded-For is believed only from the proxies the operator named.
+  app.set("trust proxy", config.http.trustedProxies.length ? [...config.http.trustedProxies] : false);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+        },
+      },
+      frameguard: { action: "deny" },
+      referrerPolicy: { policy: "no-referrer" },
+      hsts: config.http.tlsCert ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      crossOriginResourcePolicy: { policy: "same-origin" },
+    }),
+  );
+  app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
+  app.use(express.text({ limit: BODY_LIMIT, type: ["text/*", "application/yaml", "application/x-yaml"] }));
+
+  app.use("/api/push", limiter(60_000, 600));
+  app.use("/api/probe", limiter(60_000, 6000));
+  app.use("/api/cluster", limiter(60_000, 600));
+  app.use("/status", limiter(60_000, 300));
+
+  for (const r of routers.open ?? []) app.use(r);
+  for (const r of routers.cluster ?? []) app.use(r);
+  const admin = express.Router();
+  admin.use(limiter(60_000, 1200));
+  admin.use(adminAuth(options.apiToken));
+  for (const r of routers.admin ?? []) admin.use(r);
+  // Mounted at the root (not under "/api") so routers keep their full paths; anything under /api
+  // or /metrics that no open or cluster router answered needs the admin token.
+  app.use((req, res, next) => (req.path.startsWith("/api/") || req.path === "/metrics" ? admin(req, res, next) : next()));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,17 @@
+import type { NodeRole } from "@uptop/core";
+
+/**
+ * What the HTTP layer may ask of the process it serves: who it is and whether it is serving.
+ * The leader is always active; a follower is standby until it promotes itself.
+ */
+export interface NodeRuntime {
+  readonly role: NodeRole;
+  readonly nodeId: string;
+  state(): "active" | "standby";
+  epoch(): number;
+  /**
+   * Extra health fields (write backlog, database reachability…). `degraded` lowers the status but
+   * still answers 200; `unavailable` (shutting down) answers 503.
+   */
+  healthDetails?(): { degraded?: boolean; unavailable?: boolean; [key: string]: unknown };
+}

@@ -1,0 +1,114 @@
+import { loadConfig, ConfigError } from "../src/index.js";
+
+describe("loadConfig", () => {
+  it("gives the documented defaults for an empty environment", () => {
+    const c = loadConfig({});
+    expect(c.mode).toBe("leader");
+    expect(c.http).toMatchObject({ port: 8080, host: "0.0.0.0", tlsCert: null, trustedProxies: [] });
+    expect(c.db).toEqual({ type: "pglite", dsn: "./data/uptop", poolMax: 10 });
+    expect(c.cluster).toMatchObject({
+      nodeId: "leader",
+      nodeName: "leader",
+      region: "local",
+      aggStrategy: "any-down",
+      leaderChecks: true,
+      probeConcurrency: 10,
+      probeSyncIntervalMs: 30_000,
+      failoverPollMs: 5_000,
+      failoverThreshold: 3,
+      peerUrls: [],
+      secret: null,
+    });
+    expect(c.security).toEqual({ encryptionKey: null, allowPrivateTargets: false, insecureSkipVerify: false });
+    expect(c.status).toEqual({ enabled: false, title: "System Status" });
+    expect(c.retention).toEqual({ rawMs: 14 * 86_400_000, rollupMs: 400 * 86_400_000 });
+    expect(c.logLevel).toBe("info");
+    expect(c.metricsPublic).toBe(false);
+  });
+
+  it("returns a deeply frozen object", () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.cluster)).toBe(true);
+  });
+
+  it.each([
+    [{ UPTOP_HTTP_PORT: "9090" }, (c: ReturnType<typeof loadConfig>) => c.http.port, 9090],
+    [{ UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "postgres://u@h/db" }, (c: ReturnType<typeof loadConfig>) => c.db.dsn, "postgres://u@h/db"],
+    [{ UPTOP_DATA_DIR: "/var/lib/uptop/" }, (c: ReturnType<typeof loadConfig>) => c.db.dsn, "/var/lib/uptop/uptop"],
+    [{ UPTOP_AGG_STRATEGY: "majority-down" }, (c: ReturnType<typeof loadConfig>) => c.cluster.aggStrategy, "majority-down"],
+    [{ UPTOP_LEADER_CHECKS: "false" }, (c: ReturnType<typeof loadConfig>) => c.cluster.leaderChecks, false],
+    [{ UPTOP_ALLOW_PRIVATE_TARGETS: "yes" }, (c: ReturnType<typeof loadConfig>) => c.security.allowPrivateTargets, true],
+    [{ UPTOP_PROBE_SYNC_INTERVAL: "2m" }, (c: ReturnType<typeof loadConfig>) => c.cluster.probeSyncIntervalMs, 120_000],
+    [{ UPTOP_FAILOVER_POLL: "500ms" }, (c: ReturnType<typeof loadConfig>) => c.cluster.failoverPollMs, 500],
+    [{ UPTOP_RETENTION_RAW: "30d" }, (c: ReturnType<typeof loadConfig>) => c.retention.rawMs, 30 * 86_400_000],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.10" }, (c: ReturnType<typeof loadConfig>) => c.http.trustedProxies, ["10.0.0.0/8", "192.168.1.10"]],
+    [{ UPTOP_PEER_URL: "http://a:8080/,https://b:8443" }, (c: ReturnType<typeof loadConfig>) => c.cluster.peerUrls, ["http://a:8080", "https://b:8443"]],
+    [{ UPTOP_NODE_NAME: "Main" }, (c: ReturnType<typeof loadConfig>) => c.cluster.nodeName, "Main"],
+    [{ UPTOP_STATUS_ENABLED: "true", UPTOP_STATUS_TITLE: "Acme" }, (c: ReturnType<typeof loadConfig>) => c.status, { enabled: true, title: "Acme" }],
+    [{ UPTOP_LOG_LEVEL: "debug" }, (c: ReturnType<typeof loadConfig>) => c.logLevel, "debug"],
+    [{ UPTOP_CORS_ORIGIN: "https://status.example.com" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "https://status.example.com"],
+    [{ UPTOP_METRICS_PUBLIC: "1" }, (c: ReturnType<typeof loadConfig>) => c.metricsPublic, true],
+    [{ UPTOP_ENCRYPTION_KEY: "ab".repeat(32) }, (c: ReturnType<typeof loadConfig>) => c.security.encryptionKey?.length, 32],
+  ])("reads %j", (env, pick, expected) => {
+    expect(pick(loadConfig(env))).toEqual(expected);
+  });
+
+  it.each([
+    [{ UPTOP_HTTP_PORT: "eighty" }, "UPTOP_HTTP_PORT", "UPTOP_HTTP_PORT=8080"],
+    [{ UPTOP_HTTP_PORT: "70000" }, "UPTOP_HTTP_PORT", "outside 0..65535"],
+    [{ UPTOP_DB_TYPE: "mysql" }, "UPTOP_DB_TYPE", "pglite, postgres"],
+    [{ UPTOP_DB_TYPE: "postgres" }, "UPTOP_DB_DSN", "is required"],
+    [{ UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "./data" }, "UPTOP_DB_DSN", "postgres://"],
+    [{ UPTOP_DB_DSN: "postgres://x/y" }, "UPTOP_DB_DSN", "folder path"],
+    [{ UPTOP_DB_POOL_MAX: "0" }, "UPTOP_DB_POOL_MAX", "outside"],
+    [{ UPTOP_API_TOKEN: "short" }, "UPTOP_API_TOKEN", "16 characters"],
+    [{ UPTOP_CLUSTER_MODE: "boss" }, "UPTOP_CLUSTER_MODE", "leader, follower, probe"],
+    [{ UPTOP_CLUSTER_SECRET: "tiny" }, "UPTOP_CLUSTER_SECRET", "16 characters"],
+    [{ UPTOP_PEER_URL: "ftp://x" }, "UPTOP_PEER_URL", "http:// or https://"],
+    [{ UPTOP_PEER_URL: "not a url" }, "UPTOP_PEER_URL", "not a URL"],
+    [{ UPTOP_NODE_ID: "bad id!" }, "UPTOP_NODE_ID", "letters, digits"],
+    [{ UPTOP_AGG_STRATEGY: "some-down" }, "UPTOP_AGG_STRATEGY", "any-down"],
+    [{ UPTOP_LEADER_CHECKS: "maybe" }, "UPTOP_LEADER_CHECKS", "not a boolean"],
+    [{ UPTOP_PROBE_CONCURRENCY: "-1" }, "UPTOP_PROBE_CONCURRENCY", "whole number"],
+    [{ UPTOP_PROBE_SYNC_INTERVAL: "soon" }, "UPTOP_PROBE_SYNC_INTERVAL", "not a duration"],
+    [{ UPTOP_FAILOVER_THRESHOLD: "0" }, "UPTOP_FAILOVER_THRESHOLD", "outside"],
+    [{ UPTOP_ENCRYPTION_KEY: "abc" }, "UPTOP_ENCRYPTION_KEY", "64 hex"],
+    [{ UPTOP_TLS_CERT: "/x.pem" }, "UPTOP_TLS_KEY", "together"],
+    [{ UPTOP_TRUSTED_PROXIES: "everyone" }, "UPTOP_TRUSTED_PROXIES", "CIDR"],
+    [{ UPTOP_RETENTION_RAW: "1h" }, "UPTOP_RETENTION_RAW", "shorter than"],
+    [{ UPTOP_LOG_LEVEL: "loud" }, "UPTOP_LOG_LEVEL", "not one of"],
+    [{ UPTOP_STATUS_ENABLED: "2" }, "UPTOP_STATUS_ENABLED", "not a boolean"],
+  ])("rejects %j naming %s", (env, variable, fragment) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const ce = err as ConfigError;
+    expect(ce.variable).toBe(variable);
+    expect(ce.message).toContain(fragment);
+    expect(ce.message).toMatch(/\(example: UPTOP_[A-Z_]+=.+\)$/);
+    expect(ce.message).not.toContain("\n");
+  });
+
+  it("requires peer, node id and region in probe mode", () => {
+    expect(() => loadConfig({ UPTOP_CLUSTER_MODE: "probe" })).toThrow(/UPTOP_PEER_URL/);
+    expect(() => loadConfig({ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080" })).toThrow(/UPTOP_NODE_ID/);
+    expect(() =>
+      loadConfig({ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080", UPTOP_NODE_ID: "p1" }),
+    ).toThrow(/UPTOP_NODE_REGION/);
+    const c = loadConfig({ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080", UPTOP_NODE_ID: "p1", UPTOP_NODE_REGION: "eu" });
+    expect(c.cluster).toMatchObject({ nodeId: "p1", region: "eu" });
+  });
+
+  it("refuses a mode that does not match the app", () => {
+    expect(() => loadConfig({ UPTOP_CLUSTER_MODE: "probe" }, { expectedMode: "leader" })).toThrow(/this is the leader app/);
+  });
+
+  it("defaults the follower's node id to follower", () => {
+    expect(loadConfig({ UPTOP_CLUSTER_MODE: "follower", UPTOP_PEER_URL: "http://l:8080" }, { expectedMode: "follower" }).cluster.nodeId).toBe("follower");
+  });
+});

@@ -1,0 +1,100 @@
+import { normalizeMonitor, parseAcceptedCodes, ValidationError } from "../src/index.js";
+
+function issuesOf(body: unknown): Array<{ field: string; message: string }> {
+  try {
+    normalizeMonitor(body);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.issues;
+    throw err;
+  }
+  return [];
+}
+
+describe("normalizeMonitor", () => {
+  it("applies defaults", () => {
+    const m = normalizeMonitor({ name: "api", type: "http", url: "https://example.com/health" });
+    expect(m).toMatchObject({
+      interval: 60,
+      timeout: 10,
+      retries: 0,
+      recoveryThreshold: 1,
+      method: "GET",
+      acceptedCodes: "200-299",
+      followRedirects: true,
+      maxRedirects: 10,
+      regions: [],
+      channels: [],
+      paused: false,
+      aggregation: null,
+    });
+  });
+
+  it("accepts duration strings", () => {
+    expect(normalizeMonitor({ name: "a", type: "tcp", hostname: "db", port: 5432, interval: "2m", timeout: "5s" })).toMatchObject({
+      interval: 120,
+      timeout: 5,
+    });
+  });
+
+  it("gives push monitors a grace of max(interval/2, 60)", () => {
+    expect(normalizeMonitor({ name: "cron", type: "push", interval: 3600 }).grace).toBe(1800);
+    expect(normalizeMonitor({ name: "cron", type: "push", interval: 30 }).grace).toBe(60);
+  });
+
+  it("keeps a short interval's default timeout below the interval", () => {
+    expect(normalizeMonitor({ name: "a", type: "tcp", hostname: "h", port: 1, interval: 5 }).timeout).toBe(4);
+  });
+
+  it.each([
+    [{ type: "http", url: "https://x" }, "name"],
+    [{ name: "a" }, "type"],
+    [{ name: "a", type: "carrier-pigeon" }, "type"],
+    [{ name: "a", type: "http" }, "url"],
+    [{ name: "a", type: "http", url: "not a url" }, "url"],
+    [{ name: "a", type: "http", url: "ftp://x" }, "url"],
+    [{ name: "a", type: "tcp", hostname: "h" }, "port"],
+    [{ name: "a", type: "tcp", port: 80 }, "hostname"],
+    [{ name: "a", type: "tcp", hostname: "h", port: 70000 }, "port"],
+    [{ name: "a", type: "dns" }, "hostname"],
+    [{ name: "a", type: "ping", hostname: "bad host!" }, "hostname"],
+    [{ name: "a", type: "http", url: "https://x", interval: 2 }, "interval"],
+    [{ name: "a", type: "http", url: "https://x", interval: 30, timeout: 30 }, "timeout"],
+    [{ name: "a", type: "http", url: "https://x", interval: "soon" }, "interval"],
+    [{ name: "a", type: "http", url: "https://x", retries: -1 }, "retries"],
+    [{ name: "a", type: "http", url: "https://x", acceptedCodes: "2xx" }, "acceptedCodes"],
+    [{ name: "a", type: "http", url: "https://x", method: "BREW" }, "method"],
+    [{ name: "a", type: "http", url: "https://x", headers: { "bad header": "v" } }, "headers.bad header"],
+    [{ name: "a", type: "http", url: "https://x", auth: { type: "basic", username: "u" } }, "auth.password"],
+    [{ name: "a", type: "http", url: "https://x", jsonAssertion: { path: "a" } }, "jsonAssertion"],
+    [{ name: "a", type: "http", url: "https://x", regions: ["eu west"] }, "regions.0"],
+    [{ name: "a", type: "http", url: "https://x", aggregation: "most-down" }, "aggregation"],
+    [{ name: "a", type: "http", url: "https://x", colour: "red" }, ""],
+    [{ name: "a", type: "tcp", hostname: "h", port: 1, url: "https://x" }, "url"],
+    [{ name: "a", type: "http", url: "https://x", token: "abcdefghijklmnopqrstu" }, "token"],
+    [{ name: "a", type: "push", token: "short" }, "token"],
+    [{ name: "a", type: "group", parent: "a" }, "parent"],
+    [{ name: "", type: "group" }, "name"],
+  ])("rejects %j naming field %j", (body, field) => {
+    const issues = issuesOf(body);
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.map((i) => i.field)).toContain(field);
+  });
+
+  it("names unknown fields", () => {
+    expect(issuesOf({ name: "a", type: "group", colour: "red" })[0]!.message).toContain("colour");
+  });
+});
+
+describe("parseAcceptedCodes", () => {
+  it.each([
+    ["200-299", [[200, 299]]],
+    ["200-299,301", [[200, 299], [301, 301]]],
+    [" 204 , 418 ", [[204, 204], [418, 418]]],
+    ["2xx", undefined],
+    ["299-200", undefined],
+    ["99", undefined],
+    ["", undefined],
+  ])("%j", (text, expected) => {
+    expect(parseAcceptedCodes(text)).toEqual(expected);
+  });
+});
