@@ -1,0 +1,42 @@
+import { DeliveryError } from "./delivery-error.js";
+import type { NotificationMessage } from "./message.js";
+import type { Provider, ProviderResult, SendContext } from "./provider.js";
+import { scrubSecrets, secretValues } from "./scrub-secrets.js";
+import type { z } from "zod";
+
+export interface ProviderDefinition<S> {
+  type: string;
+  settingsSchema: z.ZodType<S>;
+  secretFields: readonly string[];
+  deliver(message: NotificationMessage, settings: S, ctx: SendContext): Promise<ProviderResult>;
+}
+
+/**
+ * Builds a provider whose send can never leak a secret: whatever the delivery throws or
+ * answers passes through one scrubber keyed on the provider's secret fields. Anything that is
+ * not already a DeliveryError (a socket error deep in a library) becomes a retryable one.
+ */
+export function defineProvider<S>(def: ProviderDefinition<S>): Provider<S> {
+  return {
+    type: def.type,
+    settingsSchema: def.settingsSchema,
+    secretFields: def.secretFields,
+    async send(message, settings, ctx) {
+      const secrets = secretValues(settings as Record<string, unknown>, def.secretFields);
+      try {
+        const result = await def.deliver(message, settings, ctx);
+        return { response: scrubSecrets(result.response, secrets) };
+      } catch (err) {
+        if (err instanceof DeliveryError) {
+          throw new DeliveryError(scrubSecrets(err.message, secrets), {
+            retryable: err.retryable,
+            ...(err.status !== undefined ? { status: err.status } : {}),
+            ...(err.response !== undefined ? { response: scrubSecrets(err.response, secrets) } : {}),
+          });
+        }
+        const text = err instanceof Error ? err.message : String(err);
+        throw new DeliveryError(`${def.type}: ${scrubSecrets(text, secrets)}`, { retryable: true });
+      }
+    },
+  };
+}

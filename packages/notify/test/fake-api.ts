@@ -1,0 +1,58 @@
+import express from "express";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string, as the client sent it. */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: unknown;
+}
+
+export type Answer = { status: number; body?: string; contentType?: string; location?: string } | "hang";
+
+/** A stand-in for a provider's API on loopback: records every request, answers as told. */
+export interface FakeApi {
+  url: string;
+  requests: RecordedRequest[];
+  answer(answer: Answer): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeApi(initial: Answer = { status: 200, body: '{"ok":true}' }): Promise<FakeApi> {
+  let current: Answer = initial;
+  const requests: RecordedRequest[] = [];
+  const app = express();
+  app.use(express.text({ type: () => true, limit: "2mb" }));
+  app.use((req, res) => {
+    const body = typeof req.body === "string" ? req.body : "";
+    let json: unknown;
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    requests.push({ method: req.method, path: req.originalUrl, headers: req.headers, body, json });
+    if (current === "hang") return;
+    if (current.location) res.setHeader("Location", current.location);
+    res.status(current.status).type(current.contentType ?? "application/json").send(current.body ?? "");
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    answer(answer) {
+      current = answer;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
