@@ -1,1 +1,32 @@
-export {};
+export {
+  aggregate,
+  describeVerdict,
+  freshnessMs,
+  CLOCK_SKEW_TOLERANCE_MS,
+  type AggregateOptions,
+  type Verdict,
+  type Outcome,
+  type IgnoredVote,
+  type IgnoredReason,
+} from "./aggregate.js";
+export {
+  initialState,
+  step,
+  nextRoundDelayS,
+  type Health,
+  type MachineState,
+  type MachineConfig,
+  type MachineInput,
+  type Transition,
+  type StepResult,
+} from "./state-machine.js";
+export { groupStatus, descendants, ancestors } from "./group.js";
+export {
+  windowIntervals,
+  isWindowActive,
+  windowCovers,
+  activeMaintenance,
+  type Recurrence,
+  type WindowSpec,
+} from "./maintenance.js";
+export { computeSla, type SlaInput, type SlaReport } from "./sla.js";
