@@ -12,7 +12,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 /** body-parser's error types → our codes: bad input is never a 500. */
 const PARSER_ERRORS: Record<string, [number, string, string]> = {
   "entity.too.large": [413, "PAYLOAD_TOO_LARGE", "request body is larger than 1 MiB"],
-  "entity.parse.failed": [400, "INVALID_JSON", "request body is not valid JSON"],
+  "entity.parse.failed": [400, "INVALID_JSON", "request body is not a valid JSON object or array"],
   "encoding.unsupported": [415, "UNSUPPORTED_ENCODING", "unsupported content encoding"],
   "charset.unsupported": [415, "UNSUPPORTED_CHARSET", "unsupported charset"],
   "request.aborted": [400, "ABORTED", "request aborted"],

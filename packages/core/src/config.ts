@@ -144,7 +144,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     if (!/^postgres(ql)?:\/\//.test(dsn)) {
       throw new ConfigError("UPTOP_DB_DSN", dsn ? "is not a postgres:// URL" : "is required when UPTOP_DB_TYPE=postgres", "postgres://uptop:secret@db:5432/uptop");
     }
-  } else if (/^[a-z]+:\/\//.test(dsn) && !dsn.startsWith("file://")) {
+  } else if (/^[a-z]+:\/\//.test(dsn) && !dsn.startsWith("file://") && dsn !== "memory://") {
     throw new ConfigError("UPTOP_DB_DSN", "must be a folder path when UPTOP_DB_TYPE=pglite", "./data/uptop");
   } else {
     dsn = dsn.replace(/^file:\/\//, "");

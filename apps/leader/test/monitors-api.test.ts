@@ -1,0 +1,158 @@
+import { startTestLeader, type TestLeader } from "./helpers.js";
+
+let t: TestLeader;
+beforeAll(async () => {
+  t = await startTestLeader();
+}, 60_000);
+afterAll(async () => {
+  await t?.leader.stop();
+});
+
+const json = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });
+
+describe("health", () => {
+  it("answers without auth in the documented shape with security headers", async () => {
+    const res = await t.api("/api/health", { token: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", role: "leader", state: "active", nodeId: "leader", epoch: 1, version: "1.0.0" });
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("strict-transport-security")).toBeNull();
+    expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+});
+
+describe("admin auth", () => {
+  it.each([
+    ["no header", null, undefined],
+    ["wrong token", "not-the-token-at-all", undefined],
+    ["basic scheme", null, "Basic dXNlcjpwYXNz"],
+    ["empty bearer", null, "Bearer "],
+  ])("refuses %s with 401", async (_name, token, header) => {
+    const res = await t.api("/api/monitors", { token, headers: header ? { authorization: header } : {} });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe("UNAUTHORIZED");
+  });
+
+  it("does not reveal unknown routes without a token", async () => {
+    expect((await t.api("/api/nothing-here", { token: null })).status).toBe(401);
+    expect((await t.api("/api/nothing-here")).status).toBe(404);
+  });
+});
+
+describe("monitors CRUD", () => {
+  it("creates, lists, reads, replaces, patches and deletes", async () => {
+    const created = await t.api("/api/monitors", json({ name: "checkout-api", type: "http", url: "https://shop.example.com/health", interval: 30, retries: 2, retryInterval: 10, keyword: "ok", regions: ["eu-west", "us-east"], aggregation: "majority-down" }));
+    expect(created.status).toBe(201);
+    const m = await created.json();
+    expect(m).toMatchObject({ id: expect.any(Number), name: "checkout-api", status: "PENDING", interval: 30, retries: 2, retryInterval: 10, regions: ["eu-west", "us-east"], aggregation: "majority-down", votes: [], lastCheck: null });
+    expect(created.headers.get("location")).toBe(`/api/monitors/${m.id}`);
+
+    const list = await (await t.api("/api/monitors")).json();
+    expect(list.map((x: { name: string }) => x.name)).toContain("checkout-api");
+
+    const one = await t.api(`/api/monitors/${m.id}`);
+    expect(one.status).toBe(200);
+    expect((await one.json()).name).toBe("checkout-api");
+
+    const put = await t.api(`/api/monitors/${m.id}`, { method: "PUT", body: JSON.stringify({ name: "checkout-api", type: "http", url: "https://shop.example.com/v2" }) });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ url: "https://shop.example.com/v2", retries: 0, regions: [] });
+
+    const patch = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ interval: "2m" }) });
+    expect(patch.status).toBe(200);
+    expect(await patch.json()).toMatchObject({ url: "https://shop.example.com/v2", interval: 120 });
+
+    const paused = await (await t.api(`/api/monitors/${m.id}/pause`, { method: "POST" })).json();
+    expect(paused).toMatchObject({ paused: true, status: "PAUSED" });
+    expect(await (await t.api(`/api/monitors/${m.id}/resume`, { method: "POST" })).json()).toMatchObject({ paused: false });
+
+    expect((await t.api(`/api/monitors/${m.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await t.api(`/api/monitors/${m.id}`)).status).toBe(404);
+    expect((await t.api(`/api/monitors/${m.id}`, { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("answers 409 for a duplicate name, on create and on rename", async () => {
+    await t.api("/api/monitors", json({ name: "taken", type: "group" }));
+    const dup = await t.api("/api/monitors", json({ name: "taken", type: "group" }));
+    expect(dup.status).toBe(409);
+    expect((await dup.json()).error).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("taken") });
+    const other = await (await t.api("/api/monitors", json({ name: "other", type: "group" }))).json();
+    const rename = await t.api(`/api/monitors/${other.id}`, { method: "PATCH", body: JSON.stringify({ name: "taken" }) });
+    expect(rename.status).toBe(409);
+  });
+
+  it.each([
+    [{ type: "http", url: "https://x" }, "name"],
+    [{ name: "v1", type: "nope" }, "type"],
+    [{ name: "v2", type: "http" }, "url"],
+    [{ name: "v3", type: "http", url: "javascript:alert(1)" }, "url"],
+    [{ name: "v4", type: "tcp", hostname: "db" }, "port"],
+    [{ name: "v5", type: "http", url: "https://x", interval: 1 }, "interval"],
+    [{ name: "v6", type: "http", url: "https://x", timeout: 600 }, "timeout"],
+    [{ name: "v7", type: "http", url: "https://x", acceptedCodes: "abc" }, "acceptedCodes"],
+    [{ name: "v8", type: "http", url: "https://x", retries: "three" }, "retries"],
+    [{ name: "v9", type: "http", url: "https://x", channels: ["nope"] }, "channels"],
+    [{ name: "v10", type: "http", url: "https://x", parent: "missing" }, "parent"],
+    [{ name: "v11", type: "http", url: "https://x", extra: 1 }, ""],
+    [{ name: "v12", type: "dns", hostname: "example.com", recordType: "XYZ" }, "recordType"],
+  ])("answers 400 for %j naming %j", async (body, field) => {
+    const res = await t.api("/api/monitors", json(body));
+    expect(res.status).toBe(400);
+    const err = (await res.json()).error;
+    expect(err.code).toBe("VALIDATION");
+    expect(err.details.issues.map((i: { field: string }) => i.field)).toContain(field);
+    expect(err.message).toContain(field || "unknown field");
+  });
+
+  it.each([
+    ["invalid JSON", "{not json", "INVALID_JSON", 400],
+    ["a JSON array", "[]", "VALIDATION", 400],
+    ["a JSON string", '"hi"', "INVALID_JSON", 400],
+    ["null", "null", "INVALID_JSON", 400],
+  ])("answers 400 for %s", async (_name, body, code, status) => {
+    const res = await t.api("/api/monitors", { method: "POST", body });
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.code).toBe(code);
+  });
+
+  it("answers 413 for a body over 1 MiB", async () => {
+    const res = await t.api("/api/monitors", json({ name: "big", type: "group", description: "x".repeat(1024 * 1024 + 10) }));
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers 400 for a bad id and 404 for a missing one", async () => {
+    expect((await t.api("/api/monitors/abc")).status).toBe(400);
+    expect((await t.api("/api/monitors/-1")).status).toBe(400);
+    expect((await t.api("/api/monitors/99999")).status).toBe(404);
+    expect((await t.api("/api/monitors/99999", { method: "PATCH", body: "{}" })).status).toBe(404);
+  });
+
+  it("keeps a patch from leaving a broken monitor", async () => {
+    const m = await (await t.api("/api/monitors", json({ name: "tcp-db", type: "tcp", hostname: "db", port: 5432 }))).json();
+    const res = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ port: null }) });
+    expect(res.status).toBe(400);
+    expect((await (await t.api(`/api/monitors/${m.id}`)).json()).port).toBe(5432);
+  });
+
+  it("never returns credentials, and keeps them when the mask is sent back", async () => {
+    const res = await t.api("/api/monitors", json({ name: "with-auth", type: "http", url: "https://x.example/", auth: { type: "basic", username: "u", password: "p4ss" }, headers: { Authorization: "Bearer t0k", Accept: "*/*" } }));
+    const m = await res.json();
+    expect(JSON.stringify(m)).not.toMatch(/p4ss|t0k/);
+    expect(m.auth).toEqual({ type: "basic", username: "u", password: "********" });
+    const patched = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ auth: m.auth, headers: m.headers, interval: 45 }) });
+    expect(patched.status).toBe(200);
+    const stored = await t.leader.store.db.selectFrom("monitors").select(["auth", "headers"]).where("id", "=", m.id).executeTakeFirstOrThrow();
+    expect(stored.auth).toContain("p4ss");
+    expect(stored.headers.Authorization).toBe("Bearer t0k");
+  });
+
+  it("creates push monitors with a server-generated token", async () => {
+    const m = await (await t.api("/api/monitors", json({ name: "nightly-backup", type: "push", interval: "1h" }))).json();
+    expect(m.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(m.grace).toBe(1800);
+  });
+});

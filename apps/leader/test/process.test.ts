@@ -1,0 +1,87 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(env: Record<string, string>, until?: (out: string) => boolean, timeoutMs = 30_000): Promise<Run & { kill(sig: NodeJS.Signals): Promise<Run> }> {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (b: Buffer) => (stdout += b));
+  child.stderr.on("data", (b: Buffer) => (stderr += b));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`timed out; stdout: ${stdout} stderr: ${stderr}`));
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      resolve({
+        code: null,
+        get stdout() { return stdout; },
+        get stderr() { return stderr; },
+        async kill(sig) {
+          child.kill(sig);
+          const code = await exited;
+          return { code, stdout, stderr };
+        },
+      });
+    };
+    if (until) child.stdout.on("data", () => until(stdout) && finish());
+    exited.then((code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, kill: async () => ({ code, stdout, stderr }) });
+    });
+  });
+}
+
+describe("leader process", () => {
+  it.each([
+    [{ UPTOP_HTTP_PORT: "http" }, "UPTOP_HTTP_PORT"],
+    [{ UPTOP_DB_TYPE: "oracle" }, "UPTOP_DB_TYPE"],
+    [{ UPTOP_CLUSTER_MODE: "probe" }, "UPTOP_CLUSTER_MODE"],
+  ])("exits 2 with one line for %j", async (env, variable) => {
+    const r = await run(env);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(variable);
+    expect(lines[0]).toContain("example:");
+  });
+
+  it("generates a token once, keeps data across restarts and exits 0 on SIGTERM", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "uptop-proc-"));
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const env = { UPTOP_DATA_DIR: dataDir, UPTOP_HTTP_PORT: port, UPTOP_HTTP_HOST: "127.0.0.1" };
+    const first = await run(env, (out) => out.includes("leader listening"), 60_000);
+    const token = readFileSync(join(dataDir, "api-token"), "utf8").trim();
+    expect(statSync(join(dataDir, "api-token")).mode & 0o777).toBe(0o600);
+    expect(first.stdout).toContain(token);
+    const created = await fetch(`http://127.0.0.1:${port}/api/monitors`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "kept", type: "tcp", hostname: "db.internal", port: 5432 }),
+    });
+    expect(created.status).toBe(201);
+    const stopped = await first.kill("SIGTERM");
+    expect(stopped.code).toBe(0);
+    // The token reaches the log stream never, stdout exactly once.
+    expect(stopped.stdout.split(token).length - 1).toBe(1);
+
+    const second = await run(env, (out) => out.includes("leader listening"), 60_000);
+    expect(second.stdout).not.toContain(token);
+    const list = await (await fetch(`http://127.0.0.1:${port}/api/monitors`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(list.map((m: { name: string }) => m.name)).toEqual(["kept"]);
+    expect((await second.kill("SIGTERM")).code).toBe(0);
+  }, 120_000);
+});
