@@ -30,3 +30,4 @@ export {
   type WindowSpec,
 } from "./maintenance.js";
 export { computeSla, type SlaInput, type SlaReport } from "./sla.js";
+export { rollupDay, type RollupInput, type DailyRollup } from "./rollup.js";
