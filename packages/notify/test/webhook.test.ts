@@ -1,0 +1,58 @@
+import { createHmac } from "node:crypto";
+import { sendNotification } from "../src/index.js";
+import { startFakeApi, type FakeApi } from "./fake-api.js";
+import { downMessage, testMessage, upMessage } from "./messages.js";
+import { settingsFor } from "./settings-for.js";
+
+const ctx = { timeoutMs: 5000 };
+let api: FakeApi;
+
+beforeAll(async () => {
+  api = await startFakeApi({ status: 200, body: "received", contentType: "text/plain" });
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  api.requests.length = 0;
+});
+
+describe("webhook", () => {
+  it("posts exactly the documented JSON for DOWN with custom headers and an HMAC signature", async () => {
+    const result = await sendNotification("webhook", downMessage, settingsFor("webhook", api.url), ctx);
+    expect(result.response).toBe("HTTP 200 received");
+    const req = api.requests[0]!;
+    expect(req.path).toBe("/hooks/uptop");
+    expect(req.headers["x-team"]).toBe("ops");
+    expect(req.headers.authorization).toBe("Bearer WEBHOOK-SECRET");
+    expect(req.json).toEqual({
+      event: "down",
+      monitor: { id: 7, name: "checkout-api", type: "http", url: "https://shop.example.com/health" },
+      status: "DOWN",
+      previousStatus: "UP",
+      reason: downMessage.reason,
+      votes: downMessage.votes,
+      at: downMessage.at,
+      downSince: downMessage.downSince,
+      epoch: 3,
+    });
+    const expected = `sha256=${createHmac("sha256", "HMAC-SECRET").update(req.body).digest("hex")}`;
+    expect(req.headers["x-uptop-signature"]).toBe(expected);
+  });
+
+  it("says up on UP, not alert", async () => {
+    await sendNotification("webhook", upMessage, settingsFor("webhook", api.url), ctx);
+    expect(api.requests[0]!.json).toMatchObject({ event: "up", status: "UP", previousStatus: "DOWN" });
+  });
+
+  it("sends a test with a null monitor", async () => {
+    await sendNotification("webhook", testMessage, settingsFor("webhook", api.url), ctx);
+    expect(api.requests[0]!.json).toMatchObject({ event: "test", monitor: null, status: null });
+  });
+
+  it("sends no signature header without a secret, and honours a renamed header", async () => {
+    await sendNotification("webhook", downMessage, { url: `${api.url}/a` }, ctx);
+    await sendNotification("webhook", downMessage, { url: `${api.url}/b`, secret: "k3y-long", signatureHeader: "X-Sig" }, ctx);
+    const [plain, renamed] = api.requests;
+    expect(plain!.headers["x-uptop-signature"]).toBeUndefined();
+    expect(renamed!.headers["x-sig"]).toMatch(/^sha256=[0-9a-f]{64}$/);
+  });
+});
