@@ -1,1 +1,47 @@
-export {};
+export { PROTOCOL_VERSION, PROTOCOL_HEADER, SECRET_HEADER, SECRET_HEADER_ALT, NODE_HEADER } from "./headers.js";
+export { ClusterRequestError, ClusterUnavailableError, ClusterResponseError, SealError } from "./errors.js";
+export { sealPayload, openPayload } from "./seal.js";
+export { clusterAuth, protocolVersionCheck, clusterGuard } from "./middleware.js";
+export { ClusterClient, type ClusterClientOptions, type AssignmentsResult } from "./client.js";
+export { backoffDelayMs } from "./backoff.js";
+export { apiErrorSchema, type ApiErrorBody } from "./schemas/error.js";
+export {
+  monitorSchema,
+  assignedMonitorSchema,
+  checkErrorSchema,
+  statusSchema,
+  voteSchema,
+  type AssignedMonitor,
+} from "./schemas/monitor.js";
+export {
+  nodeIdSchema,
+  registerRequestSchema,
+  registerResponseSchema,
+  type RegisterRequest,
+  type RegisterResponse,
+} from "./schemas/register.js";
+export {
+  assignmentsQuerySchema,
+  assignmentsResponseSchema,
+  type AssignmentsQuery,
+  type AssignmentsResponse,
+} from "./schemas/assignments.js";
+export {
+  MAX_RESULTS_PER_BATCH,
+  resultItemSchema,
+  resultsRequestSchema,
+  resultsResponseSchema,
+  type ResultItem,
+  type ResultsRequest,
+  type ResultsResponse,
+} from "./schemas/results.js";
+export { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
+export {
+  sealedBodySchema,
+  mirroredChannelSchema,
+  configMirrorSchema,
+  type SealedBody,
+  type MirroredChannel,
+  type ConfigMirror,
+} from "./schemas/config-mirror.js";
+export { handbackSchema, handbackResponseSchema, type Handback, type HandbackResponse } from "./schemas/handback.js";

@@ -1,0 +1,227 @@
+import { VERSION, type Logger } from "@uptop/core";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import type { z } from "zod";
+import { backoffDelayMs, sleep } from "./backoff.js";
+import { ClusterRequestError, ClusterResponseError, ClusterUnavailableError } from "./errors.js";
+import { NODE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SECRET_HEADER } from "./headers.js";
+import { seal, open } from "./sealed-body.js";
+import { assignmentsResponseSchema, type AssignmentsResponse } from "./schemas/assignments.js";
+import { configMirrorSchema, sealedBodySchema, type ConfigMirror } from "./schemas/config-mirror.js";
+import { handbackResponseSchema, handbackSchema, type Handback, type HandbackResponse } from "./schemas/handback.js";
+import { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
+import { registerResponseSchema, type RegisterRequest, type RegisterResponse } from "./schemas/register.js";
+import { resultsResponseSchema, type ResultItem, type ResultsResponse } from "./schemas/results.js";
+
+export interface ClusterClientOptions {
+  /** Leader first, then follower(s): the client fails over along this list. */
+  peerUrls: readonly string[];
+  secret: string | null;
+  nodeId: string;
+  name?: string;
+  region?: string;
+  role?: RegisterRequest["role"];
+  version?: string;
+  /** Per attempt, connection and answer together. Default 10 s. */
+  timeoutMs?: number;
+  /** Health polls are single attempts with their own, shorter timeout. Default 2 s. */
+  healthTimeoutMs?: number;
+  /** Attempts per call across all peers. Default 3 per peer, at least 3. */
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  logger?: Logger;
+}
+
+export type AssignmentsResult =
+  | { notModified: true }
+  | { notModified: false; etag: string; body: AssignmentsResponse };
+
+interface Call<T> {
+  method: "GET" | "POST";
+  path: string;
+  schema: z.ZodType<T>;
+  data?: unknown;
+  headers?: Record<string, string>;
+  params?: Record<string, string>;
+}
+
+type Answer<T> = { status: 304; url: string } | { status: number; url: string; body: T; etag: string | undefined };
+
+/**
+ * The probe's and follower's side of every cluster call. Each call has a timeout; network errors,
+ * timeouts and 5xx (a standby follower answers 503) are retried with jittered backoff and fail
+ * over along `peerUrls`, sticking to whichever peer answered last. A 4xx is final and surfaces as
+ * ClusterRequestError carrying the server's message.
+ */
+export class ClusterClient {
+  private readonly http: AxiosInstance;
+  private readonly peers: readonly string[];
+  private current = 0;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: ClusterClientOptions) {
+    if (options.peerUrls.length === 0) throw new RangeError("ClusterClient needs at least one peer URL");
+    this.peers = options.peerUrls.map((u) => u.replace(/\/+$/, ""));
+    this.maxAttempts = options.maxAttempts ?? Math.max(3, this.peers.length * 3);
+    const headers: Record<string, string> = { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
+    if (options.secret) headers[SECRET_HEADER] = options.secret;
+    this.http = axios.create({
+      headers,
+      // Every status is an answer to classify here, not an exception thrown by axios.
+      validateStatus: () => true,
+      maxRedirects: 0,
+      proxy: false,
+    });
+  }
+
+  /** The peer the next call goes to first. */
+  get currentPeer(): string {
+    return this.peers[this.current] as string;
+  }
+
+  register(): Promise<RegisterResponse> {
+    const o = this.options;
+    const body: RegisterRequest = {
+      nodeId: o.nodeId,
+      name: o.name ?? o.nodeId,
+      region: o.region ?? "local",
+      version: o.version ?? VERSION,
+      role: o.role ?? "probe",
+    };
+    return this.call({ method: "POST", path: "/api/probe/register", data: body, schema: registerResponseSchema }).then(bodyOf);
+  }
+
+  async assignments(etag?: string): Promise<AssignmentsResult> {
+    const headers: Record<string, string> = { [NODE_HEADER]: this.options.nodeId };
+    if (etag) headers["If-None-Match"] = etag;
+    const answer = await this.call({
+      method: "GET",
+      path: "/api/probe/assignments",
+      params: { region: this.options.region ?? "local" },
+      headers,
+      schema: assignmentsResponseSchema,
+    });
+    if (!("body" in answer)) return { notModified: true };
+    return { notModified: false, etag: answer.body.etag || answer.etag || "", body: answer.body };
+  }
+
+  postResults(results: readonly ResultItem[]): Promise<ResultsResponse> {
+    return this.call({
+      method: "POST",
+      path: "/api/probe/results",
+      data: { nodeId: this.options.nodeId, results },
+      schema: resultsResponseSchema,
+    }).then(bodyOf);
+  }
+
+  /**
+   * One unretried health poll of `url` (default: the current peer). Returns the body for 200 and
+   * for a 503 that still describes itself (a standby or draining node); throws otherwise.
+   */
+  async health(url?: string): Promise<HealthResponse> {
+    const base = (url ?? this.currentPeer).replace(/\/+$/, "");
+    const timeout = this.options.healthTimeoutMs ?? 2000;
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await axios.get(`${base}/api/health`, {
+        timeout,
+        signal: AbortSignal.timeout(timeout),
+        validateStatus: () => true,
+        maxRedirects: 0,
+        proxy: false,
+      });
+    } catch (err) {
+      throw new ClusterUnavailableError("/api/health", [{ url: base, reason: describe(err) }]);
+    }
+    const parsed = healthResponseSchema.safeParse(res.data);
+    if (parsed.success && (res.status === 200 || res.status === 503)) return parsed.data;
+    if (res.status >= 500) throw new ClusterUnavailableError("/api/health", [{ url: base, reason: `status ${res.status}` }]);
+    throw requestError(res, base);
+  }
+
+  /** Fetches and opens the leader's sealed configuration (follower). */
+  async getConfig(): Promise<ConfigMirror> {
+    const answer = await this.call({ method: "GET", path: "/api/cluster/config", schema: sealedBodySchema });
+    return open(this.options.secret, bodyOf(answer).sealed, configMirrorSchema);
+  }
+
+  /** Seals and posts what this node did while it led (follower standing down). */
+  async handback(body: Handback): Promise<HandbackResponse> {
+    const sealed = seal(this.options.secret, handbackSchema.parse(body));
+    return this.call({ method: "POST", path: "/api/cluster/handback", data: { sealed }, schema: handbackResponseSchema }).then(bodyOf);
+  }
+
+  private async call<T>(call: Call<T>): Promise<Answer<T>> {
+    const timeout = this.options.timeoutMs ?? 10_000;
+    const attempts: Array<{ url: string; reason: string }> = [];
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      const url = this.currentPeer;
+      let res: AxiosResponse<unknown> | undefined;
+      let reason: string;
+      try {
+        res = await this.http.request({
+          method: call.method,
+          baseURL: url,
+          url: call.path,
+          data: call.data,
+          params: call.params,
+          headers: call.headers,
+          timeout,
+          // axios's timeout does not cover a connect that hangs; the signal does.
+          signal: AbortSignal.timeout(timeout),
+        });
+      } catch (err) {
+        res = undefined;
+        reason = describe(err);
+      }
+      if (res) {
+        if (res.status === 304) return { status: 304, url };
+        if (res.status >= 200 && res.status < 300) {
+          const parsed = call.schema.safeParse(res.data);
+          if (!parsed.success) {
+            throw new ClusterResponseError(`${url}${call.path}`, `answer does not match the protocol: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`);
+          }
+          const etag = res.headers["etag"];
+          return { status: res.status, url, body: parsed.data, etag: typeof etag === "string" ? etag : undefined };
+        }
+        if (res.status < 500) throw requestError(res, `${url}${call.path}`);
+        reason = `status ${res.status}${serverMessage(res.data) ? `: ${serverMessage(res.data)}` : ""}`;
+      } else {
+        reason ??= "no answer";
+      }
+      attempts.push({ url, reason: reason! });
+      this.options.logger?.warn("cluster call failed", { url, path: call.path, attempt: attempt + 1, reason: reason! });
+      this.current = (this.current + 1) % this.peers.length;
+      const roundDone = (attempt + 1) % this.peers.length === 0;
+      if (roundDone && attempt + 1 < this.maxAttempts) {
+        // Try every peer once before waiting: a dead leader should not delay reaching the follower.
+        await sleep(backoffDelayMs(Math.floor(attempt / this.peers.length), this.options.backoffBaseMs ?? 250, this.options.backoffMaxMs ?? 5000));
+      }
+    }
+    throw new ClusterUnavailableError(call.path, attempts);
+  }
+}
+
+function bodyOf<T>(answer: Answer<T>): T {
+  if (!("body" in answer)) throw new ClusterResponseError(answer.url, "answered 304 to a call that needs a body");
+  return answer.body;
+}
+
+function serverMessage(data: unknown): string | undefined {
+  if (data && typeof data === "object" && "error" in data) {
+    const e = (data as { error: unknown }).error;
+    if (e && typeof e === "object" && "message" in e && typeof e.message === "string") return e.message;
+  }
+  return typeof data === "string" && data.length < 300 ? data : undefined;
+}
+
+function requestError(res: AxiosResponse<unknown>, url: string): ClusterRequestError {
+  const data = res.data as { error?: { code?: unknown; details?: unknown } } | undefined;
+  const code = typeof data?.error?.code === "string" ? data.error.code : `HTTP_${res.status}`;
+  return new ClusterRequestError(res.status, code, serverMessage(res.data) ?? (res.statusText || "request refused"), url, data?.error?.details);
+}
+
+function describe(err: unknown): string {
+  if (axios.isAxiosError(err)) return err.code ? `${err.code}: ${err.message}` : err.message;
+  return err instanceof Error ? err.message : String(err);
+}

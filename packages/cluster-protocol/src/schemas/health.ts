@@ -1,0 +1,13 @@
+import { ROLES } from "@uptop/core";
+import { z } from "zod";
+
+/** `GET /api/health` on every node; loose so each role can add its own fields (buffer, backlog). */
+export const healthResponseSchema = z.looseObject({
+  status: z.enum(["ok", "degraded", "unavailable"]),
+  role: z.enum(ROLES),
+  state: z.enum(["active", "standby"]),
+  nodeId: z.string(),
+  epoch: z.number().int().min(0),
+  version: z.string(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
