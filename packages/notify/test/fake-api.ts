@@ -18,11 +18,14 @@ export interface FakeApi {
   url: string;
   requests: RecordedRequest[];
   answer(answer: Answer): void;
+  /** Answers the next request this way, then falls back to `answer`. */
+  answerNext(answer: Answer): void;
   close(): Promise<void>;
 }
 
 export async function startFakeApi(initial: Answer = { status: 200, body: '{"ok":true}' }): Promise<FakeApi> {
   let current: Answer = initial;
+  const queued: Answer[] = [];
   const requests: RecordedRequest[] = [];
   const app = express();
   app.use(express.text({ type: () => true, limit: "2mb" }));
@@ -35,9 +38,10 @@ export async function startFakeApi(initial: Answer = { status: 200, body: '{"ok"
       json = undefined;
     }
     requests.push({ method: req.method, path: req.originalUrl, headers: req.headers, body, json });
-    if (current === "hang") return;
-    if (current.location) res.setHeader("Location", current.location);
-    res.status(current.status).type(current.contentType ?? "application/json").send(current.body ?? "");
+    const answer = queued.shift() ?? current;
+    if (answer === "hang") return;
+    if (answer.location) res.setHeader("Location", answer.location);
+    res.status(answer.status).type(answer.contentType ?? "application/json").send(answer.body ?? "");
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -48,6 +52,10 @@ export async function startFakeApi(initial: Answer = { status: 200, body: '{"ok"
     requests,
     answer(answer) {
       current = answer;
+      queued.length = 0;
+    },
+    answerNext(answer) {
+      queued.push(answer);
     },
     close: () =>
       new Promise<void>((resolve) => {
