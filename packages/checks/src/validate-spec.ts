@@ -1,0 +1,106 @@
+import { DNS_RECORD_TYPES, parseAcceptedCodes, type FieldIssue } from "@uptop/core";
+import { InvalidCheckSpecError } from "./errors.js";
+import type { CheckSpec } from "./types.js";
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const HOST = /^[A-Za-z0-9._:\[\]-]+$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RECORD_TYPES: ReadonlySet<string> = new Set(DNS_RECORD_TYPES);
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Rejects a spec that cannot be run, naming every bad field. Specs built from stored monitors
+ * pass already; this guards callers that assemble specs by hand.
+ */
+export function validateSpec(spec: CheckSpec): void {
+  const issues: FieldIssue[] = [];
+  const s = spec as unknown as Fields;
+  const bad = (field: string, message: string) => issues.push({ field, message });
+  if (s === null || typeof s !== "object") throw new InvalidCheckSpecError([{ field: "spec", message: "must be an object" }]);
+
+  const optional = (field: string, test: (v: unknown) => boolean, message: string) => {
+    const v = s[field];
+    if (v !== undefined && v !== null && !test(v)) bad(field, message);
+  };
+  const hostname = () => {
+    const h = s.hostname;
+    if (typeof h !== "string" || h === "" || h.length > 253 || !HOST.test(h) || h.startsWith("-")) {
+      bad("hostname", "must be a host name or IP address");
+    }
+  };
+  const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+  const isDays = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+  optional("timeout", (v) => typeof v === "number" && Number.isFinite(v) && v > 0 && v <= 3600, "must be seconds between 0 and 3600");
+
+  switch (s.type) {
+    case "http": {
+      let url: URL | undefined;
+      try {
+        url = typeof s.url === "string" ? new URL(s.url) : undefined;
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) bad("url", "must be an http:// or https:// URL");
+      optional("method", (v) => typeof v === "string" && METHODS.has(v), "must be GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
+      optional(
+        "headers",
+        (v) =>
+          typeof v === "object" &&
+          Object.entries(v as Fields).every(([k, val]) => HEADER_NAME.test(k) && typeof val === "string" && !/[\r\n]/.test(val)),
+        "must map header names to single-line strings",
+      );
+      optional("body", (v) => typeof v === "string", "must be a string");
+      optional(
+        "auth",
+        (v) => {
+          const a = v as Fields;
+          return (a.type === "basic" && typeof a.username === "string" && typeof a.password === "string") || (a.type === "bearer" && typeof a.token === "string");
+        },
+        "must be {type: basic, username, password} or {type: bearer, token}",
+      );
+      optional("acceptedCodes", (v) => typeof v === "string" && parseAcceptedCodes(v) !== undefined, "must look like 200-299,301");
+      optional("keyword", (v) => typeof v === "string" && v !== "", "must be a non-empty string");
+      optional("keywordAbsent", (v) => typeof v === "string" && v !== "", "must be a non-empty string");
+      optional(
+        "jsonAssertion",
+        (v) => {
+          const a = v as Fields;
+          return typeof a.path === "string" && (a.equals !== undefined || typeof a.contains === "string" || typeof a.exists === "boolean");
+        },
+        "needs a path and one of equals, contains or exists",
+      );
+      optional("followRedirects", (v) => typeof v === "boolean", "must be true or false");
+      optional("maxRedirects", (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 50, "must be a whole number from 0 to 50");
+      optional("ignoreTls", (v) => typeof v === "boolean", "must be true or false");
+      optional("certExpiryDays", isDays, "must be a number of days");
+      break;
+    }
+    case "tcp":
+      hostname();
+      if (!isPort(s.port)) bad("port", "must be a port number (1-65535)");
+      break;
+    case "tls":
+      hostname();
+      optional("port", isPort, "must be a port number (1-65535)");
+      optional("ignoreTls", (v) => typeof v === "boolean", "must be true or false");
+      optional("certExpiryDays", isDays, "must be a number of days");
+      break;
+    case "ping":
+      hostname();
+      optional("pingCount", (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100, "must be a whole number from 1 to 100");
+      break;
+    case "dns":
+      if (typeof s.hostname !== "string" || s.hostname === "" || s.hostname.length > 253 || /[\s]/.test(s.hostname)) {
+        bad("hostname", "must be the name to resolve");
+      }
+      optional("recordType", (v) => typeof v === "string" && RECORD_TYPES.has(v), `must be one of ${DNS_RECORD_TYPES.join(", ")}`);
+      optional("resolver", (v) => typeof v === "string" && /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._:-]+)(:\d{1,5})?$/.test(v), "must be host or host:port");
+      optional("expected", (v) => Array.isArray(v) && v.every((e) => typeof e === "string"), "must be a list of strings");
+      optional("expectedMode", (v) => v === "any" || v === "all", "must be any or all");
+      break;
+    default:
+      bad("type", "must be http, tcp, dns, ping or tls");
+  }
+  if (issues.length) throw new InvalidCheckSpecError(issues);
+}
