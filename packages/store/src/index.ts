@@ -5,3 +5,4 @@ export * from "./cluster.repo.js";
 export * from "./nodes.repo.js";
 export * from "./settings.repo.js";
 export * from "./state.repo.js";
+export * from "./results.repo.js";
