@@ -56,9 +56,16 @@ function html(title: string, body: string): string {
 
 interface SmtpFailure {
   code?: string;
+  /** The socket's own code when nodemailer wraps it as ESOCKET, e.g. a TLS verification failure. */
+  originalCode?: string;
   responseCode?: number;
   response?: string;
   message?: string;
+}
+
+/** Node's codes for a certificate we refused to trust: a settings problem, not a passing one. */
+function isCertificateFailure(code: string | undefined): boolean {
+  return !!code && (/CERT|SIGNATURE|ISSUER/.test(code) || code === "ERR_TLS_CERT_ALTNAME_INVALID");
 }
 
 /**
@@ -72,6 +79,7 @@ function toDeliveryError(err: unknown, where: string): DeliveryError {
   let retryable = true;
   if (e.responseCode !== undefined) retryable = e.responseCode < 500;
   else if (e.code === "EAUTH" || e.code === "ETLS" || e.code === "EENVELOPE" || e.code === "EMESSAGE") retryable = false;
+  else if (isCertificateFailure(e.originalCode)) retryable = false;
   return new DeliveryError(`email (${where}): ${truncateAnswer(detail)}`, {
     retryable,
     ...(e.responseCode !== undefined ? { status: e.responseCode } : {}),
