@@ -1,0 +1,82 @@
+import express from "express";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  clusterGuard,
+  registerRequestSchema,
+  resultsRequestSchema,
+  NODE_HEADER,
+  type AssignedMonitor,
+  type ResultItem,
+} from "@uptop/cluster-protocol";
+
+/**
+ * A stand-in for the leader's cluster routes, built from the same schemas and guard the real
+ * leader uses, with switches to make it unavailable.
+ */
+export class FakeLeader {
+  readonly registrations: string[] = [];
+  /** Nodes registered since the last `forget()`; others get 404 like a restarted leader gives. */
+  readonly known = new Set<string>();
+  readonly assignmentStatuses: number[] = [];
+  readonly results: ResultItem[] = [];
+  readonly batchSizes: number[] = [];
+  resultsStatus = 200;
+  monitors: AssignedMonitor[] = [];
+  etag = "\"1\"";
+  private server: Server | null = null;
+
+  constructor(readonly secret: string) {}
+
+  async listen(port = 0): Promise<number> {
+    const app = express();
+    app.use(express.json({ limit: "1mb" }));
+    app.use("/api/probe", ...clusterGuard(this.secret));
+    app.post("/api/probe/register", (req, res) => {
+      const body = registerRequestSchema.parse(req.body);
+      this.registrations.push(body.nodeId);
+      this.known.add(body.nodeId);
+      res.json({ epoch: 1, leaderId: "fake-leader", version: "1.0.0" });
+    });
+    app.get("/api/probe/assignments", (req, res) => {
+      if (!req.get(NODE_HEADER) || typeof req.query["region"] !== "string") {
+        res.status(400).json({ error: { code: "VALIDATION", message: "node header and region are required" } });
+        return;
+      }
+      if (!this.known.has(req.get(NODE_HEADER) as string)) {
+        res.status(404).json({ error: { code: "NOT_FOUND", message: "unknown node" } });
+        return;
+      }
+      if (req.get("If-None-Match") === this.etag) {
+        this.assignmentStatuses.push(304);
+        res.status(304).end();
+        return;
+      }
+      this.assignmentStatuses.push(200);
+      res.setHeader("ETag", this.etag);
+      res.json({ etag: this.etag, epoch: 1, monitors: this.monitors });
+    });
+    app.post("/api/probe/results", (req, res) => {
+      if (this.resultsStatus !== 200) {
+        res.status(this.resultsStatus).json({ error: { code: "UNAVAILABLE", message: "not serving" } });
+        return;
+      }
+      const body = resultsRequestSchema.parse(req.body);
+      this.results.push(...body.results);
+      this.batchSizes.push(body.results.length);
+      res.json({ accepted: body.results.length, duplicates: 0, epoch: 1 });
+    });
+    return new Promise((resolve) => {
+      const server = app.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+      this.server = server;
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
