@@ -1,1 +1,1 @@
-export {};
+export { HistoryJobs, type HistoryJobsOptions, type HistoryRunReport } from "./history-jobs.js";

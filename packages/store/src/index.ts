@@ -6,3 +6,5 @@ export * from "./nodes.repo.js";
 export * from "./settings.repo.js";
 export * from "./state.repo.js";
 export * from "./results.repo.js";
+export * from "./maintenance.repo.js";
+export * from "./history.repo.js";
