@@ -13,29 +13,40 @@ export interface BodyRead {
 /**
  * Reads a response body up to `cap` bytes and destroys the stream there, so a huge or endless
  * body costs at most the cap. Chunks are kept only when a keyword or JSON check needs them.
+ * Plain listeners rather than `for await`: this runs once per check and the iterator's
+ * promise per chunk shows up in profiles.
  */
-export async function readBodyCapped(stream: Readable, cap: number, keep: boolean, signal: AbortSignal): Promise<BodyRead> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  let truncated = false;
-  const onAbort = () => stream.destroy(signal.reason as Error);
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+export function readBodyCapped(stream: Readable, cap: number, keep: boolean, signal: AbortSignal): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const settle = (truncated: boolean, err?: Error) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      stream.off("data", onData);
+      if (!stream.destroyed) stream.destroy();
+      if (err) reject(err);
+      else resolve({ bytes, truncated, text: keep ? Buffer.concat(chunks).toString("utf8") : null });
+    };
+    const onAbort = () => settle(false, signal.reason as Error);
+    const onData = (chunk: Buffer) => {
       const room = cap - bytes;
       if (chunk.length > room) {
         if (keep && room > 0) chunks.push(chunk.subarray(0, room));
         bytes = cap;
-        truncated = true;
-        break;
+        settle(true);
+        return;
       }
       if (keep) chunks.push(chunk);
       bytes += chunk.length;
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    if (!stream.destroyed) stream.destroy();
-  }
-  if (signal.aborted) throw signal.reason as Error;
-  return { bytes, truncated, text: keep ? Buffer.concat(chunks).toString("utf8") : null };
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    stream.on("data", onData);
+    stream.once("end", () => settle(false));
+    stream.once("error", (err) => settle(false, err));
+    stream.once("close", () => settle(false, Object.assign(new Error("connection closed before the body ended"), { code: "ECONNRESET" })));
+  });
 }
