@@ -6,3 +6,5 @@ export { healthRouter } from "./routes/health.js";
 export { monitorsRouter, parseId, type MonitorRoutesDeps, type MonitorChangeListener } from "./routes/monitors.js";
 export { monitorView, maskMonitorSecrets, restoreMaskedSecrets, MASK, type MonitorView } from "./monitor-view.js";
 export { startServer, type RunningServer } from "./server.js";
+export { pushRouter, type PushRoutesDeps, type PushReport } from "./routes/push.js";
+export { metricsRouter } from "./routes/metrics.js";

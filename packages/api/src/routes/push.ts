@@ -1,0 +1,50 @@
+import { Router, type Request, type Response } from "express";
+import { errorBody } from "../errors.js";
+
+export interface PushReport {
+  down: boolean;
+  message: string | null;
+}
+
+export interface PushRoutesDeps {
+  /** Null while this node is not serving (a standby follower): pushes are refused with 503. */
+  push(token: string, report: PushReport): { found: boolean } | null;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * Heartbeats from cron jobs and the like: `GET|POST /api/push/:token`, or `/api/push` with
+ * `Authorization: Bearer <token>`; `?status=down&msg=…` reports a failure.
+ */
+export function pushRouter(deps: PushRoutesDeps): Router {
+  const r = Router();
+  const handle = (req: Request, res: Response) => {
+    const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get("authorization") ?? "")?.[1];
+    const token = fromPath ?? bearer;
+    if (!token || !TOKEN.test(token)) {
+      res.status(404).json(errorBody("NOT_FOUND", "unknown push token"));
+      return;
+    }
+    const status = String(req.query.status ?? "up").toLowerCase();
+    if (status !== "up" && status !== "down") {
+      res.status(400).json(errorBody("VALIDATION", 'status: must be "up" or "down"', { issues: [{ field: "status", message: 'must be "up" or "down"' }] }));
+      return;
+    }
+    const msg = typeof req.query.msg === "string" ? req.query.msg.slice(0, 500) : null;
+    const result = deps.push(token, { down: status === "down", message: msg });
+    if (result === null) {
+      res.status(503).json(errorBody("STANDBY", "this node is a standby follower and does not accept pushes; send them to the leader"));
+      return;
+    }
+    if (!result.found) {
+      res.status(404).json(errorBody("NOT_FOUND", "unknown push token"));
+      return;
+    }
+    res.json({ ok: true });
+  };
+  r.all("/api/push/:token", handle);
+  r.all("/api/push", handle);
+  return r;
+}

@@ -1,0 +1,629 @@
+import {
+  formatDuration,
+  SlotScheduler,
+  type AggregationStrategy,
+  type CheckError,
+  type Logger,
+  type Monitor,
+  type NodeInfo,
+  type SecretBox,
+  type Status,
+  type Vote,
+} from "@uptop/core";
+import {
+  activeMaintenance,
+  aggregate,
+  ancestors as ancestorsOf,
+  describeVerdict,
+  groupStatus,
+  initialState,
+  step,
+  type Health,
+  type MachineInput,
+  type MachineState,
+  type Transition,
+  type WindowSpec,
+} from "@uptop/aggregation";
+import { checkSpecFromMonitor, runCheck as defaultRunCheck, type CheckOptions, type CheckResult, type CheckSpec } from "@uptop/checks";
+import { getMonitorStates, listMonitors, listNodes, listWindowSpecs, touchNode, type Db, type LastCheck, type MonitorStateRecord } from "@uptop/store";
+import { planAlert } from "./alerts.js";
+import type { EngineMetrics, MetricsSource } from "./metrics.js";
+import type { PlannedAlert, Suppression } from "./outbox-plan.js";
+import { WriteQueue, type WriteQueueOptions } from "./write-queue.js";
+
+/** One check result from any node (the leader itself, a promoted follower, a probe). */
+export interface IncomingResult {
+  monitorId: number;
+  slotMs: number;
+  checkedAt: string;
+  ok: boolean;
+  latencyMs: number | null;
+  statusCode: number | null;
+  error: CheckError | null;
+  cert?: { validTo: string; daysLeft: number; expiringSoon: boolean } | null;
+}
+
+export interface EngineOptions {
+  db: Db;
+  box: SecretBox;
+  logger: Logger;
+  metrics: EngineMetrics;
+  node: { id: string; name: string; region: string; role: "leader" | "follower"; version: string };
+  strategy: AggregationStrategy;
+  /** Whether this node checks monitors itself (one vote). */
+  localChecks: boolean;
+  checkOptions: CheckOptions;
+  /** The fencing epoch this node acts under. */
+  epoch: () => number;
+  now?: () => number;
+  runCheck?: (spec: CheckSpec, options: CheckOptions) => Promise<CheckResult>;
+  concurrency?: number;
+  refreshMs?: number;
+  tickMs?: number;
+  /** How long after a slot's timeout a round waits for late votes before it is decided. */
+  settleMs?: number;
+  writeQueue?: Partial<Pick<WriteQueueOptions, "flushMs" | "maxResults" | "batchSize">>;
+}
+
+interface Runtime {
+  monitor: Monitor;
+  machine: MachineState;
+  votes: Map<string, Vote & { slotMs: number }>;
+  lastCheck: LastCheck | null;
+  lastPushAt: number | null;
+  noData: boolean;
+  round: { slotMs: number; deadlineMs: number } | null;
+  lastDecidedSlot: number;
+  maintenance: boolean;
+  certValidTo: string | null;
+}
+
+const CHECKABLE = new Set(["http", "tcp", "dns", "ping", "tls"]);
+
+function healthOf(status: Status): Health {
+  return status === "DOWN" ? "DOWN" : status === "UP" ? "UP" : "PENDING";
+}
+
+/**
+ * The work of an active node: schedules its own checks on the slot grid, takes votes from every
+ * node, decides one verdict per monitor per round, drives the state machine, keeps groups,
+ * push monitors and maintenance current, and hands every write to the WriteQueue.
+ */
+export class Engine {
+  private readonly runtimes = new Map<number, Runtime>();
+  private readonly scheduler: SlotScheduler<{ id: number; intervalMs: number }>;
+  private readonly queue: WriteQueue;
+  private readonly now: () => number;
+  private readonly runCheck: (spec: CheckSpec, options: CheckOptions) => Promise<CheckResult>;
+  private windows: WindowSpec[] = [];
+  private nodes: NodeInfo[] = [];
+  private offline = new Set<string>();
+  private ancestors = new Map<number, number[]>();
+  private children = new Map<number, number[]>();
+  private scheduled = new Map<number, string>();
+  private timers: NodeJS.Timeout[] = [];
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private reloading: Promise<void> | null = null;
+  private running = false;
+  private lastMaintenanceTick = 0;
+  private lastReminderTick = 0;
+
+  constructor(private readonly o: EngineOptions) {
+    this.now = o.now ?? Date.now;
+    this.runCheck = o.runCheck ?? defaultRunCheck;
+    this.queue = new WriteQueue({
+      db: o.db,
+      logger: o.logger,
+      nodeId: o.node.id,
+      epoch: o.epoch,
+      now: this.now,
+      ...o.writeQueue,
+      onBatch: (kind, size) => o.logger.debug("write batch", { kind, size }),
+    });
+    this.scheduler = new SlotScheduler({
+      concurrency: o.concurrency ?? 100,
+      now: this.now,
+      run: (item, slotMs) => this.runLocalCheck(item.id, slotMs),
+      onLag: (lagMs) => o.metrics.schedulerLag.observe(lagMs / 1000),
+      onSkip: (item, slotMs, reason) => o.logger.debug("slot skipped", { monitorId: item.id, slot: new Date(slotMs).toISOString(), reason }),
+      onError: (error, item) => o.logger.error("check run failed", { monitorId: item.id, error }),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.reload(true);
+    this.scheduler.start();
+    this.queue.start();
+    const tick = setInterval(() => this.tick(), this.o.tickMs ?? 250);
+    const refresh = setInterval(() => void this.reload(false).catch((err: unknown) => this.o.logger.warn("reload failed", { error: err })), this.o.refreshMs ?? 10_000);
+    tick.unref();
+    refresh.unref();
+    this.timers.push(tick, refresh);
+    this.o.metrics.bind(this.metricsSource());
+    this.o.logger.info("engine started", { monitors: this.runtimes.size, localChecks: this.o.localChecks });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    await this.scheduler.stop();
+    await this.reloading?.catch(() => {});
+    for (const rt of this.runtimes.values()) this.persist(rt);
+    await this.queue.stop();
+    this.o.metrics.bind(null);
+  }
+
+  /** Something changed in the database (API edit, config apply): re-read soon, coalescing bursts. */
+  notifyChange(): void {
+    if (!this.running || this.reloadTimer) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      void this.reload(false).catch((err: unknown) => this.o.logger.warn("reload failed", { error: err }));
+    }, 50);
+  }
+
+  /** Runs a monitor's check now, off its grid; false when this node does not check it. */
+  checkNow(id: number): boolean {
+    if (!this.scheduled.has(id)) return false;
+    this.scheduler.runAt(id, this.now());
+    return true;
+  }
+
+  writeStats() {
+    return this.queue.stats();
+  }
+
+  /** Current verdicts, for the API and metrics (the database copy may lag by a flush). */
+  snapshot(): Array<{ id: number; name: string; type: string; status: Status; noData: boolean; latencyMs: number | null; certValidTo: string | null }> {
+    return [...this.runtimes.values()].map((rt) => ({
+      id: rt.monitor.id,
+      name: rt.monitor.name,
+      type: rt.monitor.type,
+      status: rt.machine.status,
+      noData: rt.noData,
+      latencyMs: rt.lastCheck?.latencyMs ?? null,
+      certValidTo: rt.certValidTo,
+    }));
+  }
+
+  /** Flushes pending writes now (tests, shutdown, handback). */
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  private reload(first: boolean): Promise<void> {
+    if (this.reloading) return this.reloading.then(() => (first ? undefined : this.reload(false)));
+    this.reloading = this.reloadOnce(first).finally(() => {
+      this.reloading = null;
+    });
+    return this.reloading;
+  }
+
+  private async reloadOnce(first: boolean): Promise<void> {
+    const db = this.o.db;
+    const now = this.now();
+    await touchNode(db, { id: this.o.node.id, name: this.o.node.name, region: this.o.node.region, version: this.o.node.version, role: this.o.node.role }, new Date(now));
+    const monitors = await listMonitors(db, this.o.box);
+    const states = first ? await getMonitorStates(db) : new Map<number, MonitorStateRecord>();
+    this.windows = await listWindowSpecs(db);
+    this.nodes = await listNodes(db, new Date(now));
+    this.offline = new Set(this.nodes.filter((n) => n.status === "offline").map((n) => n.id));
+
+    const seen = new Set<number>();
+    const tree = monitors.map((m) => ({ id: m.id, parentId: m.parentId }));
+    this.ancestors = new Map(monitors.map((m) => [m.id, ancestorsOf(m.id, tree)]));
+    this.children = new Map();
+    for (const m of monitors) {
+      if (m.parentId === null) continue;
+      const list = this.children.get(m.parentId) ?? [];
+      list.push(m.id);
+      this.children.set(m.parentId, list);
+    }
+
+    for (const m of monitors) {
+      seen.add(m.id);
+      let rt = this.runtimes.get(m.id);
+      if (!rt) {
+        rt = this.newRuntime(m, states.get(m.id));
+        this.runtimes.set(m.id, rt);
+      } else {
+        rt.monitor = m;
+      }
+      const paused = rt.machine.status === "PAUSED";
+      if (m.paused && !paused) this.apply(rt, { kind: "pause" }, []);
+      else if (!m.paused && paused) this.apply(rt, { kind: "resume" }, []);
+      this.syncSchedule(rt);
+    }
+    for (const id of this.runtimes.keys()) {
+      if (seen.has(id)) continue;
+      this.runtimes.delete(id);
+      this.queue.forget(id);
+      if (this.scheduled.delete(id)) this.scheduler.remove(id);
+    }
+    for (const rt of this.runtimes.values()) if (rt.monitor.type === "group") this.updateGroup(rt);
+  }
+
+  private newRuntime(m: Monitor, saved: MonitorStateRecord | undefined): Runtime {
+    const machine: MachineState = saved
+      ? { status: saved.status, health: saved.health, since: saved.since, failures: saved.failures, successes: saved.successes, downSince: saved.downSince }
+      : initialState(new Date(this.now()));
+    const votes = new Map<string, Vote & { slotMs: number }>();
+    for (const v of saved?.votes ?? []) votes.set(v.node, { ...v, slotMs: Date.parse(v.at) });
+    const rt: Runtime = {
+      monitor: m,
+      machine,
+      votes,
+      lastCheck: saved?.lastCheck ?? null,
+      lastPushAt: saved?.lastPushAt ? Date.parse(saved.lastPushAt) : null,
+      noData: saved?.noData ?? false,
+      round: null,
+      lastDecidedSlot: 0,
+      maintenance: machine.status === "MAINTENANCE",
+      certValidTo: null,
+    };
+    if (!saved) this.persist(rt);
+    return rt;
+  }
+
+  private checksLocally(m: Monitor): boolean {
+    return (
+      this.o.localChecks &&
+      !m.paused &&
+      CHECKABLE.has(m.type) &&
+      (m.regions.length === 0 || m.regions.includes(this.o.node.region))
+    );
+  }
+
+  private syncSchedule(rt: Runtime): void {
+    const m = rt.monitor;
+    const want = this.checksLocally(m);
+    const key = `${m.interval}|${m.updatedAt}`;
+    if (!want) {
+      if (this.scheduled.delete(m.id)) this.scheduler.remove(m.id);
+      return;
+    }
+    if (this.scheduled.get(m.id) === key) return;
+    this.scheduled.set(m.id, key);
+    this.scheduler.upsert({ id: m.id, intervalMs: m.interval * 1000 });
+  }
+
+  // ---- votes and rounds ----------------------------------------------------------------------
+
+  private async runLocalCheck(id: number, slotMs: number): Promise<void> {
+    const rt = this.runtimes.get(id);
+    if (!rt || !this.running) return;
+    const spec = checkSpecFromMonitor(rt.monitor);
+    if (!spec) return;
+    const res = await this.runCheck(spec, this.o.checkOptions);
+    this.o.metrics.checkDuration.observe({ type: spec.type, node: this.o.node.id }, (res.latencyMs ?? 0) / 1000);
+    const cert = "cert" in res.details ? res.details.cert : null;
+    this.ingest(this.o.node.id, this.o.node.region, [
+      {
+        monitorId: id,
+        slotMs,
+        checkedAt: res.checkedAt,
+        ok: res.ok,
+        latencyMs: res.latencyMs,
+        statusCode: res.type === "http" ? res.details.statusCode : null,
+        error: res.error,
+        cert: cert ? { validTo: cert.validTo, daysLeft: cert.daysLeft, expiringSoon: cert.expiringSoon } : null,
+      },
+    ]);
+    // After a failed round, the next one comes after retryInterval instead of a whole interval.
+    const m = rt.monitor;
+    if (!res.ok && m.retryInterval && rt.machine.health !== "DOWN" && this.running) {
+      this.scheduler.runAt(id, this.now() + m.retryInterval * 1000);
+    }
+  }
+
+  /**
+   * Takes results from one node. Every result is stored; each becomes that node's vote, and a
+   * round is decided once every expected node has voted for the slot or its deadline passes.
+   */
+  ingest(nodeId: string, region: string, results: readonly IncomingResult[]): void {
+    const rows = [];
+    for (const r of results) {
+      rows.push({
+        monitorId: r.monitorId,
+        nodeId,
+        slot: new Date(r.slotMs),
+        checkedAt: new Date(r.checkedAt),
+        ok: r.ok,
+        latencyMs: r.latencyMs,
+        statusCode: r.statusCode,
+        errorCode: r.error?.code ?? null,
+        errorMessage: r.error?.message ?? null,
+      });
+      const rt = this.runtimes.get(r.monitorId);
+      this.o.metrics.checksTotal.inc({ type: rt?.monitor.type ?? "unknown", node: nodeId, result: r.ok ? "up" : "down" });
+      if (!rt || rt.monitor.type === "push" || rt.monitor.type === "group") continue;
+      const previous = rt.votes.get(nodeId);
+      if (previous && previous.slotMs > r.slotMs) continue; // a replayed, older result: stored, not a vote
+      rt.votes.set(nodeId, { node: nodeId, region, ok: r.ok, latencyMs: r.latencyMs, error: r.error, at: r.checkedAt, slotMs: r.slotMs });
+      rt.lastCheck = { at: r.checkedAt, ok: r.ok, latencyMs: r.latencyMs, error: r.error, node: nodeId };
+      if (r.cert) this.noteCert(rt, r.cert);
+      this.onVote(rt, r.slotMs);
+    }
+    if (rows.length) this.queue.addResults(rows);
+  }
+
+  private onVote(rt: Runtime, slotMs: number): void {
+    if (rt.round && slotMs > rt.round.slotMs) this.decide(rt);
+    if (!rt.round && slotMs > rt.lastDecidedSlot) {
+      rt.round = { slotMs, deadlineMs: slotMs + rt.monitor.timeout * 1000 + (this.o.settleMs ?? 3000) };
+    }
+    if (rt.round && this.allVoted(rt)) this.decide(rt);
+    else this.persist(rt);
+  }
+
+  /** The nodes expected to vote on this monitor: online probes of its regions, and this node. */
+  private allVoted(rt: Runtime): boolean {
+    const round = rt.round!;
+    const m = rt.monitor;
+    const expected: string[] = [];
+    if (this.checksLocally(m)) expected.push(this.o.node.id);
+    for (const n of this.nodes) {
+      if (n.role !== "probe" || n.status !== "online") continue;
+      if (m.regions.length && !m.regions.includes(n.region)) continue;
+      expected.push(n.id);
+    }
+    if (expected.length === 0) return true;
+    return expected.every((id) => (rt.votes.get(id)?.slotMs ?? -Infinity) >= round.slotMs);
+  }
+
+  private decide(rt: Runtime): void {
+    const round = rt.round;
+    if (!round) return;
+    rt.round = null;
+    rt.lastDecidedSlot = round.slotMs;
+    const m = rt.monitor;
+    if (m.paused) return;
+    const regions = m.regions.length ? m.regions : [...new Set(this.nodes.filter((n) => n.status !== "offline").map((n) => n.region))];
+    const verdict = aggregate([...rt.votes.values()], {
+      strategy: m.aggregation ?? this.o.strategy,
+      intervalS: m.interval,
+      now: new Date(this.now()),
+      offlineNodes: this.offline,
+      expectedRegions: regions,
+    });
+    if (verdict.outcome === "unknown") {
+      if (!rt.noData) {
+        rt.noData = true;
+        this.o.logger.warn("monitor has no data", { monitorId: m.id, monitor: m.name, regions: verdict.silentRegions });
+      }
+      this.persist(rt);
+      return;
+    }
+    rt.noData = false;
+    this.apply(rt, { kind: "round", outcome: verdict.outcome, reason: describeVerdict(verdict) }, verdict.votes);
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  private apply(rt: Runtime, input: MachineInput, votes: Vote[]): void {
+    const m = rt.monitor;
+    const before = rt.machine;
+    const cfg = { retries: m.type === "push" ? 0 : m.retries, recoveryThreshold: m.type === "push" ? 1 : m.recoveryThreshold };
+    const { state, transition } = step(before, input, cfg, new Date(this.now()));
+    rt.machine = state;
+    this.persist(rt);
+    if (transition) this.onTransition(rt, before, transition, votes);
+  }
+
+  private onTransition(rt: Runtime, before: MachineState, t: Transition, votes: Vote[]): void {
+    const m = rt.monitor;
+    const at = new Date(this.now());
+    const alerts: PlannedAlert[] = [];
+    const suppressed: Suppression = rt.maintenance ? "maintenance" : null;
+    if (t.healthTo === "DOWN" && t.healthFrom !== "DOWN") {
+      alerts.push(this.downAlert(rt, t, votes, at, suppressed ?? (this.groupWillAlert(m.id) ? "group" : null)));
+    } else if (t.from === "MAINTENANCE" && t.to === "DOWN") {
+      // Leaving maintenance still DOWN: alert only if this incident was never alerted (it began
+      // inside the window); the dedupe key makes an incident alerted before the window a no-op.
+      alerts.push(this.downAlert(rt, t, votes, at, this.groupWillAlert(m.id) ? "group" : null));
+    }
+    if (t.healthFrom === "DOWN" && t.healthTo === "UP" && before.downSince) {
+      alerts.push(planAlert({ monitor: m, event: "up", status: t.to, previousStatus: t.from, reason: t.reason, votes, at, downSince: before.downSince, suppressed }));
+    }
+    this.o.logger.info("monitor status changed", { monitorId: m.id, monitor: m.name, from: t.from, to: t.to, reason: t.reason, alerts: alerts.filter((a) => !a.suppressed).length });
+    this.queue.addStateChange({ monitorId: m.id, change: { from: t.from, to: t.to, reason: t.reason, votes, at }, alerts });
+    if (t.from !== t.to) for (const g of this.ancestors.get(m.id) ?? []) {
+      const group = this.runtimes.get(g);
+      if (group) this.updateGroup(group);
+    }
+  }
+
+  private downAlert(rt: Runtime, t: Transition, votes: Vote[], at: Date, suppressed: Suppression): PlannedAlert {
+    const m = rt.monitor;
+    const children = m.type === "group" ? this.brokenChildren(m.id) : undefined;
+    return planAlert({ monitor: m, event: "down", status: t.to, previousStatus: t.from, reason: t.reason, votes, at, downSince: rt.machine.downSince ?? at.toISOString(), suppressed, ...(children ? { children } : {}) });
+  }
+
+  /** A child's DOWN is told by its group's one alert when some ancestor group will alert. */
+  private groupWillAlert(id: number): boolean {
+    return (this.ancestors.get(id) ?? []).some((g) => {
+      const rt = this.runtimes.get(g);
+      return !!rt && !rt.monitor.paused && !rt.maintenance;
+    });
+  }
+
+  private brokenChildren(groupId: number): Array<{ name: string; status: Status }> {
+    const out: Array<{ name: string; status: Status }> = [];
+    for (const id of this.children.get(groupId) ?? []) {
+      const c = this.runtimes.get(id);
+      if (c && (c.machine.status === "DOWN" || c.machine.status === "LATE")) out.push({ name: c.monitor.name, status: c.machine.status });
+    }
+    return out;
+  }
+
+  /** A group's status is the worst of its children's; it changes only when they do. */
+  private updateGroup(rt: Runtime): void {
+    if (rt.monitor.paused || rt.maintenance) return;
+    const kids = (this.children.get(rt.monitor.id) ?? []).map((id) => this.runtimes.get(id)).filter((c): c is Runtime => !!c);
+    const status = groupStatus(kids.map((c) => ({ status: c.monitor.paused ? "PAUSED" : c.machine.status })));
+    const before = rt.machine;
+    if (status === before.status) return;
+    const now = new Date(this.now()).toISOString();
+    const health = healthOf(status);
+    rt.machine = {
+      status,
+      health,
+      since: now,
+      failures: health === "DOWN" ? before.failures + 1 : 0,
+      successes: health === "UP" ? before.successes + 1 : 0,
+      downSince: health === "DOWN" ? (before.downSince ?? now) : null,
+    };
+    this.persist(rt);
+    const broken = this.brokenChildren(rt.monitor.id);
+    const reason = broken.length ? `${broken.length} of ${kids.length} children failing: ${broken.map((c) => `${c.name} ${c.status}`).join(", ")}` : `children: ${status}`;
+    this.onTransition(rt, before, { from: before.status, to: status, healthFrom: before.health, healthTo: health, reason }, []);
+  }
+
+  private persist(rt: Runtime): void {
+    const s = rt.machine;
+    this.queue.saveState({
+      monitorId: rt.monitor.id,
+      status: s.status,
+      health: s.health,
+      since: s.since,
+      failures: s.failures,
+      successes: s.successes,
+      lastCheck: rt.lastCheck,
+      votes: [...rt.votes.values()].map(({ slotMs: _slot, ...v }) => v),
+      lastPushAt: rt.lastPushAt === null ? null : new Date(rt.lastPushAt).toISOString(),
+      downSince: s.downSince,
+      noData: rt.noData,
+    });
+  }
+
+  private noteCert(rt: Runtime, cert: { validTo: string; daysLeft: number; expiringSoon: boolean }): void {
+    const changed = rt.certValidTo !== cert.validTo;
+    rt.certValidTo = cert.validTo;
+    if (!changed || !cert.expiringSoon || rt.maintenance) return;
+    const at = new Date(this.now());
+    this.queue.addStateChange({
+      monitorId: rt.monitor.id,
+      change: null,
+      alerts: [
+        planAlert({
+          monitor: rt.monitor,
+          event: "cert",
+          status: rt.machine.status,
+          previousStatus: null,
+          reason: `certificate expires in ${cert.daysLeft} days (${cert.validTo})`,
+          votes: [],
+          at,
+          downSince: cert.validTo,
+          cert: { validTo: cert.validTo, daysLeft: cert.daysLeft },
+          discriminator: `cert-${Date.parse(cert.validTo)}`,
+        }),
+      ],
+    });
+  }
+
+  // ---- push ---------------------------------------------------------------------------------
+
+  /** A heartbeat from a push monitor; false when no monitor has that token. */
+  push(token: string, report: { down: boolean; message: string | null }): { found: boolean; monitorId?: number } {
+    const rt = [...this.runtimes.values()].find((r) => r.monitor.type === "push" && r.monitor.token === token);
+    if (!rt) return { found: false };
+    const now = this.now();
+    rt.lastPushAt = now;
+    if (rt.monitor.paused) {
+      this.persist(rt);
+      return { found: true, monitorId: rt.monitor.id };
+    }
+    const at = new Date(now).toISOString();
+    const error: CheckError | null = report.down ? { code: "PROTOCOL", message: report.message ?? "push reported down" } : null;
+    const vote: Vote = { node: this.o.node.id, region: this.o.node.region, ok: !report.down, latencyMs: null, error, at };
+    rt.votes = new Map([[vote.node, { ...vote, slotMs: now }]]);
+    rt.lastCheck = { at, ok: !report.down, latencyMs: null, error, node: this.o.node.id };
+    this.queue.addResults([{ monitorId: rt.monitor.id, nodeId: this.o.node.id, slot: new Date(now), checkedAt: new Date(now), ok: !report.down, latencyMs: null, statusCode: null, errorCode: error?.code ?? null, errorMessage: error?.message ?? null }]);
+    const reason = report.down ? `push reported down${report.message ? `: ${report.message}` : ""}` : "push received";
+    this.apply(rt, { kind: "round", outcome: report.down ? "down" : "up", reason }, [vote]);
+    return { found: true, monitorId: rt.monitor.id };
+  }
+
+  // ---- the ticker ---------------------------------------------------------------------------
+
+  private tick(): void {
+    if (!this.running) return;
+    const now = this.now();
+    try {
+      for (const rt of this.runtimes.values()) {
+        if (rt.round && now >= rt.round.deadlineMs) this.decide(rt);
+        if (rt.monitor.type === "push") this.checkPushDeadline(rt, now);
+      }
+      if (now - this.lastMaintenanceTick >= 1000) {
+        this.lastMaintenanceTick = now;
+        this.updateMaintenance(now);
+      }
+      if (now - this.lastReminderTick >= 30_000) {
+        this.lastReminderTick = now;
+        this.planReminders(now);
+      }
+    } catch (err) {
+      this.o.logger.error("engine tick failed", { error: err });
+    }
+  }
+
+  private checkPushDeadline(rt: Runtime, now: number): void {
+    const m = rt.monitor;
+    if (m.paused) return;
+    const base = rt.lastPushAt ?? Date.parse(m.createdAt);
+    const age = now - base;
+    const grace = (m.grace ?? Math.max(m.interval / 2, 60)) * 1000;
+    const never = rt.lastPushAt === null;
+    if (age > m.interval * 1000 + grace) {
+      if (rt.machine.health !== "DOWN") {
+        const reason = never ? `no push received since the monitor was created ${formatDuration(age)} ago` : `no push for ${formatDuration(age)}`;
+        this.apply(rt, { kind: "round", outcome: "down", reason }, []);
+      }
+    } else if (age > m.interval * 1000 && rt.machine.status !== "LATE" && rt.machine.health !== "DOWN") {
+      this.apply(rt, { kind: "late", reason: `no push for ${formatDuration(age)}` }, []);
+    }
+  }
+
+  private updateMaintenance(now: number): void {
+    const date = new Date(now);
+    for (const rt of this.runtimes.values()) {
+      const active = activeMaintenance(this.windows, rt.monitor.id, this.ancestors.get(rt.monitor.id) ?? [], date) !== null;
+      if (active === rt.maintenance) continue;
+      rt.maintenance = active;
+      this.o.logger.info(active ? "maintenance started" : "maintenance ended", { monitorId: rt.monitor.id, monitor: rt.monitor.name });
+      this.apply(rt, { kind: "maintenance", active }, []);
+      if (!active && rt.monitor.type === "group") this.updateGroup(rt);
+    }
+  }
+
+  private planReminders(now: number): void {
+    const at = new Date(now);
+    for (const rt of this.runtimes.values()) {
+      if (rt.machine.status !== "DOWN" || !rt.machine.downSince || rt.maintenance) continue;
+      this.queue.addStateChange({
+        monitorId: rt.monitor.id,
+        change: null,
+        alerts: [
+          planAlert({ monitor: rt.monitor, event: "reminder", status: "DOWN", previousStatus: "DOWN", reason: `still DOWN for ${formatDuration(now - Date.parse(rt.machine.downSince))}`, votes: [...rt.votes.values()], at, downSince: rt.machine.downSince }),
+        ],
+      });
+    }
+  }
+
+  private metricsSource(): MetricsSource {
+    return {
+      monitors: () => this.snapshot(),
+      nodes: () => this.nodes,
+      writeQueueDepth: () => {
+        const s = this.queue.stats();
+        return s.results + s.critical + s.states;
+      },
+      role: () => ({ role: this.o.node.role, state: "active", epoch: this.o.epoch() }),
+    };
+  }
+}

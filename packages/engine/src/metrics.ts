@@ -1,0 +1,144 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { STATUSES, type NodeInfo, type Status } from "@uptop/core";
+
+/** What the metrics read at scrape time; the engine (and a standby follower) provide it. */
+export interface MetricsSource {
+  monitors(): Iterable<{ id: number; name: string; type: string; status: Status; latencyMs: number | null; certValidTo: string | null; noData: boolean }>;
+  nodes(): readonly NodeInfo[];
+  writeQueueDepth(): number;
+  role(): { role: string; state: string; epoch: number };
+}
+
+/**
+ * One registry per process (passed around, not a module singleton), holding the series of
+ * SPEC §9. Gauges about monitors and nodes are computed when scraped, so they are never stale.
+ */
+export class EngineMetrics {
+  readonly registry = new Registry();
+  readonly checkDuration: Histogram<"type" | "node">;
+  readonly checksTotal: Counter<"type" | "node" | "result">;
+  readonly notificationsTotal: Counter<"channel_type" | "result">;
+  readonly schedulerLag: Histogram;
+  readonly droppedResults: Counter;
+  private source: MetricsSource | null = null;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const r = this.registry;
+    const self = () => this.source;
+    this.checkDuration = new Histogram({
+      name: "uptop_check_duration_seconds",
+      help: "Duration of executed checks",
+      labelNames: ["type", "node"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [r],
+    });
+    this.checksTotal = new Counter({ name: "uptop_checks_total", help: "Checks received, by result", labelNames: ["type", "node", "result"], registers: [r] });
+    this.notificationsTotal = new Counter({
+      name: "uptop_notifications_total",
+      help: "Notification deliveries by channel type and result",
+      labelNames: ["channel_type", "result"],
+      registers: [r],
+    });
+    this.schedulerLag = new Histogram({
+      name: "uptop_scheduler_lag_seconds",
+      help: "How late checks started relative to their slot",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [r],
+    });
+    this.droppedResults = new Counter({ name: "uptop_dropped_results_total", help: "Raw results dropped because the write backlog was full", registers: [r] });
+    new Gauge({
+      name: "uptop_monitor_up",
+      help: "1 when the monitor is UP, 0 otherwise",
+      labelNames: ["monitor", "type"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const m of self()?.monitors() ?? []) this.set({ monitor: m.name, type: m.type }, m.status === "UP" ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "uptop_monitor_status",
+      help: "Current status of each monitor, one-hot",
+      labelNames: ["monitor", "status"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const m of self()?.monitors() ?? []) for (const s of STATUSES) this.set({ monitor: m.name, status: s }, m.status === s ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "uptop_monitor_no_data",
+      help: "1 when no live node has voted recently for the monitor",
+      labelNames: ["monitor"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const m of self()?.monitors() ?? []) this.set({ monitor: m.name }, m.noData ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "uptop_monitor_latency_seconds",
+      help: "Latency of the latest check",
+      labelNames: ["monitor"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const m of self()?.monitors() ?? []) if (m.latencyMs !== null) this.set({ monitor: m.name }, m.latencyMs / 1000);
+      },
+    });
+    new Gauge({
+      name: "uptop_monitor_cert_expiry_timestamp_seconds",
+      help: "Expiry of the monitored TLS certificate",
+      labelNames: ["monitor"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const m of self()?.monitors() ?? []) if (m.certValidTo) this.set({ monitor: m.name }, Date.parse(m.certValidTo) / 1000);
+      },
+    });
+    new Gauge({
+      name: "uptop_node_last_seen_timestamp_seconds",
+      help: "When each node was last heard from",
+      labelNames: ["node", "region", "role"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const n of self()?.nodes() ?? []) this.set({ node: n.id, region: n.region, role: n.role }, Date.parse(n.lastSeen) / 1000);
+      },
+    });
+    new Gauge({
+      name: "uptop_node_up",
+      help: "1 when the node is online",
+      labelNames: ["node", "region", "role"],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const n of self()?.nodes() ?? []) this.set({ node: n.id, region: n.region, role: n.role }, n.status === "online" ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "uptop_write_queue_depth",
+      help: "Rows waiting to be written to the database",
+      registers: [r],
+      collect() {
+        this.set(self()?.writeQueueDepth() ?? 0);
+      },
+    });
+    new Gauge({
+      name: "uptop_cluster_role",
+      help: "This node's role and state (value is the fencing epoch)",
+      labelNames: ["role", "state"],
+      registers: [r],
+      collect() {
+        this.reset();
+        const s = self()?.role();
+        if (s) this.set({ role: s.role, state: s.state }, s.epoch);
+      },
+    });
+  }
+
+  bind(source: MetricsSource | null): void {
+    this.source = source;
+  }
+}

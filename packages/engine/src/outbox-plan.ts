@@ -1,0 +1,93 @@
+import type { Transaction } from "kysely";
+import type { Database } from "@uptop/store";
+import type { NotificationEvent, NotificationMessage } from "@uptop/notify";
+
+type Tx = Transaction<Database>;
+
+/** Why a transition sends nothing even though health changed. */
+export type Suppression = "maintenance" | "group" | null;
+
+/**
+ * Everything needed to decide a transition's notifications later, inside the transaction that
+ * stores it: the decision then sees the outbox as it really is (did this incident alert?), even
+ * if the database was unreachable when the transition happened.
+ */
+export interface PlannedAlert {
+  monitorId: number;
+  event: NotificationEvent;
+  message: NotificationMessage;
+  suppressed: Suppression;
+  /** For `up`: only channels that were told about the DOWN hear about the recovery. */
+  onlyIfAlerted?: boolean;
+  /** Distinguishes repeated events of one incident (reminder number, certificate expiry). */
+  discriminator?: string;
+}
+
+/** The dedupe key: one incident, one event, one channel — sent at most once, ever. */
+export function dedupeKey(event: NotificationEvent, incidentKey: string, channelId: number, discriminator?: string): string {
+  return [event, incidentKey, discriminator ?? "", `c${channelId}`].join(":");
+}
+
+/** The channels a monitor notifies: its own plus every enabled default channel. */
+export async function channelsFor(
+  tx: Tx,
+  monitorId: number | null,
+): Promise<Array<{ id: number; type: string; reminder_interval_s: number | null }>> {
+  let q = tx
+    .selectFrom("channels")
+    .select(["channels.id", "channels.type", "channels.reminder_interval_s"])
+    .where("channels.enabled", "=", true);
+  if (monitorId === null) {
+    q = q.where("channels.is_default", "=", true);
+  } else {
+    q = q.where((eb) =>
+      eb.or([
+        eb("channels.is_default", "=", true),
+        eb("channels.id", "in", eb.selectFrom("monitor_channels").select("channel_id").where("monitor_id", "=", monitorId)),
+      ]),
+    );
+  }
+  return q.orderBy("channels.id").execute();
+}
+
+/** Writes the outbox rows for one planned alert; returns how many were new. */
+export async function enqueueAlert(tx: Tx, alert: PlannedAlert, epoch: number, now: Date): Promise<number> {
+  if (alert.suppressed) return 0;
+  let channels = await channelsFor(tx, alert.monitorId);
+  if (channels.length === 0) return 0;
+  const discriminators = new Map<number, string | undefined>(channels.map((c) => [c.id, alert.discriminator]));
+  if (alert.event === "reminder") {
+    // Each channel reminds on its own interval; the reminder's number makes its key, so a
+    // reminder is sent once however often this is planned.
+    const downMs = Date.parse(alert.message.downSince ?? alert.message.at);
+    const elapsedS = (Date.parse(alert.message.at) - downMs) / 1000;
+    channels = channels.filter((c) => c.reminder_interval_s !== null && c.reminder_interval_s > 0 && elapsedS >= c.reminder_interval_s);
+    for (const c of channels) discriminators.set(c.id, `r${Math.floor(elapsedS / c.reminder_interval_s!)}`);
+    if (channels.length === 0) return 0;
+  }
+  if (alert.onlyIfAlerted || alert.event === "reminder") {
+    const downKeys = channels.map((c) => dedupeKey("down", alert.message.incidentKey, c.id));
+    const alerted = await tx.selectFrom("notifications").select("dedupe_key").where("dedupe_key", "in", downKeys).execute();
+    const set = new Set(alerted.map((a) => a.dedupe_key));
+    channels = channels.filter((c) => set.has(dedupeKey("down", alert.message.incidentKey, c.id)));
+    if (channels.length === 0) return 0;
+  }
+  const res = await tx
+    .insertInto("notifications")
+    .values(
+      channels.map((c) => ({
+        channel_id: c.id,
+        monitor_id: alert.monitorId,
+        event: alert.event,
+        payload: JSON.stringify({ ...alert.message, epoch }),
+        dedupe_key: dedupeKey(alert.event, alert.message.incidentKey, c.id, discriminators.get(c.id)),
+        state: "pending",
+        attempts: 0,
+        next_attempt_at: now,
+        epoch,
+      })),
+    )
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0n);
+}

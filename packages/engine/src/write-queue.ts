@@ -1,0 +1,182 @@
+import type { Logger, Vote } from "@uptop/core";
+import { insertResults, saveMonitorStates, type Db, type MonitorStateRecord, type ResultRow } from "@uptop/store";
+import { enqueueAlert, type PlannedAlert } from "./outbox-plan.js";
+
+/** A transition to record (or none, for alerts that change no status: reminders, certificates). */
+export interface StateChangeWrite {
+  monitorId: number;
+  change: { from: string; to: string; reason: string; votes: Vote[]; at: Date } | null;
+  alerts: PlannedAlert[];
+}
+
+export interface WriteQueueOptions {
+  db: Db;
+  logger: Logger;
+  nodeId: string;
+  epoch: () => number;
+  now?: () => number;
+  /** Raw results held while the database is away; beyond it the oldest are dropped and counted. */
+  maxResults?: number;
+  flushMs?: number;
+  batchSize?: number;
+  onBatch?: (kind: "results" | "critical", size: number) => void;
+}
+
+export interface WriteQueueStats {
+  results: number;
+  critical: number;
+  states: number;
+  droppedResults: number;
+  failing: boolean;
+  lastError: string | null;
+}
+
+/**
+ * The engine's only path to the database. Raw results go in multi-row batches and may be
+ * dropped (oldest first, counted) when the database is away for long; state changes, their
+ * notifications and monitor states are never dropped: they wait, retried with backoff, and are
+ * written together in one transaction.
+ */
+export class WriteQueue {
+  private results: ResultRow[] = [];
+  private critical: StateChangeWrite[] = [];
+  private states = new Map<number, MonitorStateRecord>();
+  private dropped = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private failures = 0;
+  private nextTryAt = 0;
+  private lastError: string | null = null;
+  private readonly maxResults: number;
+  private readonly batchSize: number;
+  private readonly now: () => number;
+
+  constructor(private readonly o: WriteQueueOptions) {
+    this.maxResults = o.maxResults ?? 200_000;
+    this.batchSize = o.batchSize ?? 1000;
+    this.now = o.now ?? Date.now;
+  }
+
+  start(): void {
+    const every = this.o.flushMs ?? 1000;
+    this.timer = setInterval(() => void this.flush(), every);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and writes what it can; the caller decides how long to wait. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.nextTryAt = 0;
+    await this.flush();
+  }
+
+  addResults(rows: readonly ResultRow[]): void {
+    for (const r of rows) this.results.push(r);
+    const over = this.results.length - this.maxResults;
+    if (over > 0) {
+      this.results.splice(0, over);
+      this.dropped += over;
+    }
+    if (this.results.length >= this.batchSize) void this.flush();
+  }
+
+  addStateChange(change: StateChangeWrite): void {
+    this.critical.push(change);
+    void this.flush();
+  }
+
+  saveState(state: MonitorStateRecord): void {
+    this.states.set(state.monitorId, state);
+  }
+
+  forget(monitorId: number): void {
+    this.states.delete(monitorId);
+  }
+
+  stats(): WriteQueueStats {
+    return {
+      results: this.results.length,
+      critical: this.critical.length,
+      states: this.states.size,
+      droppedResults: this.dropped,
+      failing: this.failures > 0,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Runs one flush (or joins the one running). Never throws: failures are retried later. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.now() < this.nextTryAt) return Promise.resolve();
+    this.flushing = this.flushOnce()
+      .then(() => {
+        if (this.failures > 0) this.o.logger.info("database writes recovered", { after: this.failures });
+        this.failures = 0;
+        this.lastError = null;
+      })
+      .catch((err: unknown) => {
+        this.failures++;
+        this.lastError = err instanceof Error ? err.message : String(err);
+        const backoff = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+        this.nextTryAt = this.now() + backoff;
+        this.o.logger.warn("database write failed, will retry", {
+          error: this.lastError,
+          retryInMs: backoff,
+          backlog: this.results.length + this.critical.length + this.states.size,
+        });
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
+    // Critical first: a transition and its notifications in the same transaction as the states.
+    if (this.critical.length || this.states.size) {
+      const changes = this.critical.slice();
+      const states = [...this.states.values()];
+      const epoch = this.o.epoch();
+      const now = new Date(this.now());
+      await this.o.db.transaction().execute(async (tx) => {
+        // Monitors deleted since the verdict took their history with them: skip their rows
+        // rather than fail the whole transaction on a foreign key.
+        const ids = [...new Set([...changes.map((c) => c.monitorId), ...states.map((s) => s.monitorId)])];
+        const existing = new Set(
+          ids.length ? (await tx.selectFrom("monitors").select("id").where("id", "in", ids).execute()).map((r) => r.id) : [],
+        );
+        for (const c of changes) {
+          if (!existing.has(c.monitorId)) continue;
+          if (c.change) await tx
+            .insertInto("state_changes")
+            .values({
+              monitor_id: c.monitorId,
+              from_status: c.change.from,
+              to_status: c.change.to,
+              reason: c.change.reason,
+              votes: JSON.stringify(c.change.votes),
+              at: c.change.at,
+              epoch,
+              node_id: this.o.nodeId,
+              origin: "local",
+            })
+            .onConflict((oc) => oc.columns(["monitor_id", "at", "to_status"]).doNothing())
+            .execute();
+          for (const alert of c.alerts) await enqueueAlert(tx, alert, epoch, now);
+        }
+        const kept = states.filter((s) => existing.has(s.monitorId));
+        if (kept.length) await saveMonitorStates(tx, kept);
+      });
+      this.critical.splice(0, changes.length);
+      for (const s of states) if (this.states.get(s.monitorId) === s) this.states.delete(s.monitorId);
+      if (changes.length) this.o.onBatch?.("critical", changes.length);
+    }
+    while (this.results.length) {
+      const batch = this.results.slice(0, this.batchSize);
+      await insertResults(this.o.db, batch);
+      this.results.splice(0, batch.length);
+      this.o.onBatch?.("results", batch.length);
+    }
+  }
+}
