@@ -1,0 +1,8 @@
+export { repoRoot } from "./repo-root.js";
+export { parseEnvExample } from "./env-example.js";
+export { loadManifests, describeManifest, type Manifest, type K8sObject } from "./manifests.js";
+export { schemaError } from "./k8s-schema.js";
+export { checkManifests, isUptopImage, APP_USER_ID } from "./k8s-invariants.js";
+export { checkCompose, parseCompose, isUptopService, REQUIRED_SECRETS, type ComposeFile } from "./compose-invariants.js";
+export { parseDockerfile, checkDockerfile, type Stage, type DockerInstruction } from "./dockerfile.js";
+export { workspacePackages, productionClosure } from "./workspace-deps.js";

@@ -1,0 +1,228 @@
+import { describeManifest as describe, type K8sObject, type Manifest } from "./manifests.js";
+
+/* The slices of the Kubernetes types these checks read; everything is optional because the
+   point is to report what a hand-written manifest forgot. */
+interface Probe {
+  httpGet?: { path?: string; port?: string | number };
+  exec?: { command?: string[] };
+  tcpSocket?: unknown;
+}
+interface EnvVar {
+  name: string;
+  valueFrom?: {
+    secretKeyRef?: { name?: string; key?: string };
+    configMapKeyRef?: { name?: string; key?: string };
+  };
+}
+interface Container {
+  name: string;
+  image?: string;
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: SecurityContext;
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface SecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { drop?: string[]; add?: string[] };
+}
+interface PodSpec {
+  containers?: Container[];
+  initContainers?: Container[];
+  securityContext?: SecurityContext;
+  volumes?: { name: string; persistentVolumeClaim?: { claimName?: string } }[];
+}
+interface WorkloadSpec {
+  replicas?: number;
+  strategy?: { type?: string };
+  selector?: { matchLabels?: Record<string, string> };
+  template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec };
+  volumeClaimTemplates?: { metadata?: { name?: string } }[];
+}
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+export const APP_USER_ID = 10001;
+
+/** An uptop container (as opposed to Postgres): it runs one of our images. */
+export function isUptopImage(image: string | undefined): boolean {
+  return /(^|\/)uptop-(leader|follower|probe)(:|@|$)/.test(image ?? "");
+}
+
+function ns(o: K8sObject): string {
+  return o.metadata.namespace ?? "default";
+}
+
+function workloads(ms: readonly Manifest[]): Manifest[] {
+  return ms.filter((m) => WORKLOAD_KINDS.has(m.object.kind));
+}
+
+function spec(m: Manifest): WorkloadSpec {
+  return (m.object["spec"] ?? {}) as WorkloadSpec;
+}
+
+function labelsMatch(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+function checkProbe(where: string, name: string, probe: Probe | undefined, uptop: boolean): string[] {
+  if (!probe) return [`${where}: no ${name}`];
+  if (uptop && probe.httpGet?.path !== "/api/health") return [`${where}: ${name} is not an httpGet on /api/health`];
+  if (!probe.httpGet && !probe.exec && !probe.tcpSocket) return [`${where}: ${name} has no handler`];
+  return [];
+}
+
+function checkSecurity(where: string, c: Container, pod: SecurityContext | undefined, uptop: boolean): string[] {
+  const sc = c.securityContext ?? {};
+  const problems: string[] = [];
+  if ((sc.runAsNonRoot ?? pod?.runAsNonRoot) !== true) problems.push(`${where}: runAsNonRoot is not true`);
+  if (uptop && (sc.runAsUser ?? pod?.runAsUser) !== APP_USER_ID) problems.push(`${where}: runAsUser is not ${APP_USER_ID}`);
+  if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+  if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+  if (!sc.capabilities?.drop?.includes("ALL")) problems.push(`${where}: capabilities do not drop ALL`);
+  // NET_RAW is the one capability ICMP could ever want; anything else is a mistake.
+  for (const cap of sc.capabilities?.add ?? []) {
+    if (cap !== "NET_RAW") problems.push(`${where}: adds capability ${cap}`);
+  }
+  return problems;
+}
+
+function checkResources(where: string, c: Container): string[] {
+  const problems: string[] = [];
+  for (const kind of ["requests", "limits"] as const) {
+    for (const r of ["cpu", "memory"]) {
+      if (!c.resources?.[kind]?.[r]) problems.push(`${where}: no ${kind}.${r}`);
+    }
+  }
+  return problems;
+}
+
+interface Index {
+  secrets: Map<string, Set<string>>;
+  configMaps: Map<string, Set<string>>;
+  pvcs: Set<string>;
+}
+
+function indexObjects(ms: readonly Manifest[]): Index {
+  const secrets = new Map<string, Set<string>>();
+  const configMaps = new Map<string, Set<string>>();
+  const pvcs = new Set<string>();
+  for (const { object: o } of ms) {
+    const id = `${ns(o)}/${o.metadata.name}`;
+    const keysOf = (...maps: unknown[]) =>
+      new Set(maps.flatMap((x) => (x && typeof x === "object" ? Object.keys(x) : [])));
+    if (o.kind === "Secret") secrets.set(id, keysOf(o["data"], o["stringData"]));
+    if (o.kind === "ConfigMap") configMaps.set(id, keysOf(o["data"]));
+    if (o.kind === "PersistentVolumeClaim") pvcs.add(id);
+  }
+  return { secrets, configMaps, pvcs };
+}
+
+function checkRefs(where: string, namespace: string, c: Container, idx: Index, knownEnv: ReadonlySet<string>, uptop: boolean): string[] {
+  const problems: string[] = [];
+  const names: string[] = [];
+  for (const e of c.env ?? []) {
+    names.push(e.name);
+    const s = e.valueFrom?.secretKeyRef;
+    if (s && !idx.secrets.get(`${namespace}/${s.name}`)?.has(s.key ?? "")) {
+      problems.push(`${where}: env ${e.name} reads secret ${s.name}/${s.key}, which does not exist`);
+    }
+    const cm = e.valueFrom?.configMapKeyRef;
+    if (cm && !idx.configMaps.get(`${namespace}/${cm.name}`)?.has(cm.key ?? "")) {
+      problems.push(`${where}: env ${e.name} reads configmap ${cm.name}/${cm.key}, which does not exist`);
+    }
+  }
+  for (const from of c.envFrom ?? []) {
+    if (from.configMapRef) {
+      const keys = idx.configMaps.get(`${namespace}/${from.configMapRef.name}`);
+      if (!keys) problems.push(`${where}: envFrom configmap ${from.configMapRef.name} does not exist`);
+      names.push(...(keys ?? []));
+    }
+    if (from.secretRef) {
+      const keys = idx.secrets.get(`${namespace}/${from.secretRef.name}`);
+      if (!keys) problems.push(`${where}: envFrom secret ${from.secretRef.name} does not exist`);
+      names.push(...(keys ?? []));
+    }
+  }
+  if (uptop) {
+    for (const n of names) if (!knownEnv.has(n)) problems.push(`${where}: ${n} is not a variable uptop reads (.env.example)`);
+  }
+  return problems;
+}
+
+function checkMounts(where: string, c: Container, pod: PodSpec, claimTemplates: readonly string[], uptop: boolean): string[] {
+  const volumes = new Set([...(pod.volumes ?? []).map((v) => v.name), ...claimTemplates]);
+  const problems = (c.volumeMounts ?? [])
+    .filter((vm) => !volumes.has(vm.name))
+    .map((vm) => `${where}: mounts volume ${vm.name}, which the pod does not define`);
+  // A read-only root leaves only mounted folders writable: the app writes /data and /tmp.
+  const paths = new Set((c.volumeMounts ?? []).map((vm) => vm.mountPath));
+  if (uptop) for (const p of ["/tmp", "/data"]) if (!paths.has(p)) problems.push(`${where}: nothing mounted at ${p}`);
+  return problems;
+}
+
+/**
+ * Every invariant the deploy manifests promise (see deploy/k8s/README.md). Returns one line per
+ * violation; an empty list means the manifests hold.
+ */
+export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const idx = indexObjects(ms);
+
+  for (const m of workloads(ms)) {
+    const s = spec(m);
+    const here = describe(m);
+    const namespace = ns(m.object);
+    const selector = s.selector?.matchLabels;
+    if (!selector || Object.keys(selector).length === 0) problems.push(`${here}: no selector.matchLabels`);
+    else if (!labelsMatch(selector, s.template?.metadata?.labels)) problems.push(`${here}: selector does not match the template's labels`);
+
+    const pod = s.template?.spec ?? {};
+    const claimTemplates = (s.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? "");
+    for (const v of pod.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (claim && !idx.pvcs.has(`${namespace}/${claim}`)) problems.push(`${here}: volume ${v.name} claims ${claim}, which does not exist`);
+    }
+    const containers = pod.containers ?? [];
+    if (containers.length === 0) problems.push(`${here}: no containers`);
+    let runsLeader = false;
+    for (const c of containers) {
+      const where = `${here} container ${c.name}`;
+      const uptop = isUptopImage(c.image);
+      if (/(^|\/)uptop-leader(:|@|$)/.test(c.image ?? "")) runsLeader = true;
+      problems.push(
+        ...checkProbe(where, "livenessProbe", c.livenessProbe, uptop),
+        ...checkProbe(where, "readinessProbe", c.readinessProbe, uptop),
+        ...checkResources(where, c),
+        ...checkSecurity(where, c, pod.securityContext, uptop),
+        ...checkRefs(where, namespace, c, idx, knownEnv, uptop),
+        ...checkMounts(where, c, pod, claimTemplates, uptop),
+      );
+    }
+    // Two leaders at once would both run checks and send alerts: one replica, and a rollout
+    // that stops the old pod before starting the new one.
+    if (runsLeader) {
+      if (m.object.kind !== "Deployment") problems.push(`${here}: the leader must be a Deployment`);
+      if (s.replicas !== 1) problems.push(`${here}: the leader must have replicas: 1`);
+      if (s.strategy?.type !== "Recreate") problems.push(`${here}: the leader's strategy must be Recreate`);
+    }
+  }
+
+  for (const m of ms.filter((x) => x.object.kind === "Service")) {
+    const selector = (m.object["spec"] as { selector?: Record<string, string> } | undefined)?.selector;
+    if (!selector || Object.keys(selector).length === 0) {
+      problems.push(`${describe(m)}: no selector`);
+      continue;
+    }
+    const target = workloads(ms).find(
+      (w) => ns(w.object) === ns(m.object) && labelsMatch(selector, spec(w).template?.metadata?.labels),
+    );
+    if (!target) problems.push(`${describe(m)}: selects no workload`);
+  }
+  return problems;
+}

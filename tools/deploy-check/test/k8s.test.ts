@@ -1,0 +1,116 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { checkManifests, loadManifests, parseEnvExample, repoRoot, schemaError, type Manifest } from "../src/index.js";
+
+const root = repoRoot();
+const k8s = join(root, "deploy", "k8s");
+const manifests = loadManifests(k8s);
+const knownEnv = parseEnvExample(readFileSync(join(root, ".env.example"), "utf8"));
+
+function find(kind: string, name: string): Manifest {
+  const m = manifests.find((x) => x.object.kind === kind && x.object.metadata.name === name);
+  if (!m) throw new Error(`${kind}/${name} missing`);
+  return m;
+}
+
+/** A deep copy of the manifests with one object changed by `edit`. */
+function mutated(kind: string, name: string, edit: (o: any) => void): Manifest[] {
+  return manifests.map((m) => {
+    const copy = structuredClone(m);
+    if (m.object.kind === kind && m.object.metadata.name === name) edit(copy.object);
+    return copy;
+  });
+}
+
+const container = (o: any) => o.spec.template.spec.containers[0];
+
+describe("kubernetes manifests", () => {
+  it("parse into the expected objects", () => {
+    const kinds = manifests.map((m) => `${m.object.kind}/${m.object.metadata.name}`).sort();
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "ConfigMap/uptop-config",
+        "Deployment/uptop-leader",
+        "Deployment/uptop-follower",
+        "Service/uptop-leader",
+        "Service/uptop-follower",
+        "Secret/uptop-secrets",
+        "StatefulSet/uptop-postgres-leader",
+        "StatefulSet/uptop-postgres-follower",
+        "PersistentVolumeClaim/uptop-leader-data",
+      ]),
+    );
+    const probes = manifests.filter((m) => m.object.kind === "Deployment" && m.object.metadata.name.startsWith("uptop-probe-"));
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(manifests.map((m) => [`${m.file} ${m.object.kind}/${m.object.metadata.name}`, m] as const))(
+    "%s matches the Kubernetes schema",
+    async (_, m) => {
+      expect(await schemaError(m.object)).toBeNull();
+    },
+  );
+
+  it("hold every deploy invariant", () => {
+    expect(checkManifests(manifests, knownEnv)).toEqual([]);
+  });
+
+  it("give every probe its own node id and region", () => {
+    const env = manifests
+      .filter((m) => m.object.metadata.name.startsWith("uptop-probe-"))
+      .map((m) => Object.fromEntries(container(m.object).env.map((e: any) => [e.name, e.value])));
+    expect(new Set(env.map((e) => e.UPTOP_NODE_ID)).size).toBe(env.length);
+    expect(new Set(env.map((e) => e.UPTOP_NODE_REGION)).size).toBe(env.length);
+    for (const e of env) expect(e.UPTOP_CLUSTER_MODE).toBe("probe");
+  });
+
+  it("mark the Secret's values as placeholders that fail uptop's own validation", () => {
+    const secret = find("Secret", "uptop-secrets").object as any;
+    for (const v of Object.values(secret.stringData)) expect(v).toBe("REPLACE-ME");
+  });
+
+  it("list every base file in the kustomization, and the overlay patches only existing objects", () => {
+    const base = join(k8s, "base");
+    const kustomization = parse(readFileSync(join(base, "kustomization.yaml"), "utf8"));
+    const files = readdirSync(base).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
+    expect([...kustomization.resources].sort()).toEqual(files.sort());
+
+    const overlay = parse(readFileSync(join(k8s, "overlays", "external-postgres", "kustomization.yaml"), "utf8"));
+    expect(overlay.resources).toEqual(["../../base"]);
+    for (const p of overlay.patches) {
+      const target = parse(p.patch);
+      expect(() => find(target.kind, target.metadata.name)).not.toThrow();
+    }
+  });
+});
+
+describe("the manifest checker", () => {
+  it.each<[string, string, string, (o: any) => void, RegExp]>([
+    ["two leaders", "Deployment", "uptop-leader", (o) => (o.spec.replicas = 2), /replicas: 1/],
+    ["a rolling leader", "Deployment", "uptop-leader", (o) => (o.spec.strategy = { type: "RollingUpdate" }), /Recreate/],
+    ["no liveness probe", "Deployment", "uptop-follower", (o) => delete container(o).livenessProbe, /no livenessProbe/],
+    ["a readiness probe elsewhere", "Deployment", "uptop-follower", (o) => (container(o).readinessProbe.httpGet.path = "/"), /readinessProbe is not an httpGet on \/api\/health/],
+    ["no limits", "Deployment", "uptop-probe-eu-west", (o) => delete container(o).resources.limits, /no limits\.cpu/],
+    ["root", "Deployment", "uptop-leader", (o) => (o.spec.template.spec.securityContext.runAsNonRoot = false), /runAsNonRoot/],
+    ["a writable root", "StatefulSet", "uptop-postgres-leader", (o) => (container(o).securityContext.readOnlyRootFilesystem = false), /readOnlyRootFilesystem/],
+    ["kept capabilities", "Deployment", "uptop-leader", (o) => (container(o).securityContext.capabilities.drop = []), /drop ALL/],
+    ["an added capability", "Deployment", "uptop-leader", (o) => (container(o).securityContext.capabilities.add = ["SYS_ADMIN"]), /adds capability SYS_ADMIN/],
+    ["a selector typo", "Deployment", "uptop-follower", (o) => (o.spec.selector.matchLabels["app.kubernetes.io/name"] = "uptop-folower"), /selector does not match/],
+    ["a Service to nowhere", "Service", "uptop-leader", (o) => (o.spec.selector["app.kubernetes.io/name"] = "nope"), /selects no workload/],
+    ["an unknown variable", "Deployment", "uptop-leader", (o) => container(o).env.push({ name: "UPTOP_DB_URL", value: "x" }), /UPTOP_DB_URL is not a variable/],
+    ["a missing secret key", "Deployment", "uptop-leader", (o) => (container(o).env.find((e: any) => e.name === "UPTOP_DB_DSN").valueFrom.secretKeyRef.key = "dsn"), /secret uptop-secrets\/dsn, which does not exist/],
+    ["no /tmp", "Deployment", "uptop-probe-us-east", (o) => (container(o).volumeMounts = container(o).volumeMounts.filter((v: any) => v.mountPath !== "/tmp")), /nothing mounted at \/tmp/],
+    ["a missing claim", "Deployment", "uptop-leader", (o) => (o.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName = "gone"), /claims gone/],
+  ])("catches %s", (_, kind, name, edit, expected) => {
+    const problems = checkManifests(mutated(kind, name, edit), knownEnv);
+    expect(problems.join("\n")).toMatch(expected);
+  });
+
+  it("reports a schema violation", async () => {
+    const bad = structuredClone(find("Deployment", "uptop-leader").object) as any;
+    container(bad).ports[0].containerPort = "eighty";
+    expect(await schemaError(bad)).toMatch(/containerPort/);
+    expect(await schemaError({ ...bad, kind: "Deploymnet" })).toMatch(/unknown kind/);
+  });
+});
