@@ -1,0 +1,109 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { checkDockerfile, parseDockerfile, productionClosure, repoRoot, workspacePackages } from "../src/index.js";
+
+const root = repoRoot();
+const APPS = ["leader", "follower", "probe"] as const;
+const dockerfile = (app: string) => readFileSync(join(root, "deploy", "docker", `${app}.Dockerfile`), "utf8");
+
+describe.each(APPS)("%s.Dockerfile", (app) => {
+  it("holds every image invariant", () => {
+    expect(checkDockerfile(parseDockerfile(dockerfile(app)), app)).toEqual([]);
+  });
+
+  it("is configured for its own mode", () => {
+    expect(dockerfile(app)).toMatch(new RegExp(`UPTOP_CLUSTER_MODE=${app}\\b`));
+  });
+});
+
+describe("the Dockerfile checker", () => {
+  const base = dockerfile("probe");
+  it.each<[string, (t: string) => string, RegExp]>([
+    ["a single stage", (t) => t.slice(t.indexOf("# --- runtime")), /builder and a runtime stage/],
+    ["a full install", (t) => t.replace("pnpm deploy --filter @uptop/probe --prod /out", "cp -r apps/probe /out"), /pnpm deploy --filter @uptop\/probe --prod/],
+    ["root", (t) => t.replace("USER 10001:10001", "USER root"), /non-root USER/],
+    ["no USER", (t) => t.replace("USER 10001:10001\n", ""), /non-root USER/],
+    ["curl in the health check", (t) => t.replace('CMD ["node", "/app/healthcheck.mjs"]', "CMD curl -f http://localhost:8080/api/health"), /HEALTHCHECK does not call node/],
+    ["apt lists left behind", (t) => t.replace(" && rm -rf /var/lib/apt/lists/* \\\n", " \\\n"), /apt lists are not cleaned/],
+    ["the embedded database in the probe", (t) => t.replace("COPY --from=builder /out/ /app/", "COPY --from=builder /out/ /app/\nCOPY --from=builder /src/node_modules/@electric-sql/pglite /app/node_modules/@electric-sql/pglite"), /mentions pglite/],
+    ["sources from the build context", (t) => t.replace("COPY --from=builder /out/ /app/", "COPY --from=builder /out/ /app/\nCOPY apps/probe/src /app/src"), /copies from the build context/],
+    ["another base image", (t) => t.replace("ARG NODE_IMAGE=node:20-bookworm-slim", "ARG NODE_IMAGE=node:20"), /not node:20-bookworm-slim/],
+  ])("catches %s", (_, edit, expected) => {
+    const edited = edit(base);
+    expect(edited).not.toBe(base);
+    expect(checkDockerfile(parseDockerfile(edited), "probe").join("\n")).toMatch(expected);
+  });
+});
+
+describe("what pnpm deploy --prod ships", () => {
+  const pkgs = workspacePackages(root);
+
+  it("keeps the probe free of the store, the embedded database and the API", () => {
+    const { workspace, external } = productionClosure(pkgs, "@uptop/probe");
+    expect([...workspace].sort()).toEqual(["@uptop/checks", "@uptop/cluster-protocol", "@uptop/core"]);
+    expect(external.has("@electric-sql/pglite")).toBe(false);
+    expect(external.has("pg")).toBe(false);
+  });
+
+  it("gives the leader its database", () => {
+    const { workspace } = productionClosure(pkgs, "@uptop/leader");
+    expect(workspace.has("@uptop/store")).toBe(true);
+  });
+});
+
+describe(".dockerignore", () => {
+  const lines = readFileSync(join(root, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
+  it.each(["**/node_modules", "**/dist", "data", ".git", ".env", "**/coverage", "**/*.log"])("leaves out %s", (entry) => {
+    expect(lines).toContain(entry);
+  });
+  it("keeps what the builder needs", () => {
+    for (const needed of ["deploy/docker", "packages", "apps", "pnpm-lock.yaml"]) {
+      expect(lines.filter((l) => l === needed || l === `${needed}/`)).toEqual([]);
+    }
+  });
+});
+
+describe("deploy/docker/healthcheck.mjs", () => {
+  const script = join(root, "deploy", "docker", "healthcheck.mjs");
+  let status = 200;
+  let server: Server;
+  let port: number;
+  const paths: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      paths.push(req.url ?? "");
+      res.writeHead(status).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function run(env: Record<string, string>): Promise<number | null> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: "ignore" });
+      child.on("close", resolve);
+    });
+  }
+
+  it.each<[string, number, number]>([
+    ["healthy", 200, 0],
+    ["unhealthy", 503, 1],
+  ])("exits by the answer of /api/health: %s", async (_, answer, code) => {
+    status = answer;
+    expect(await run({ UPTOP_HTTP_PORT: String(port) })).toBe(code);
+    expect(paths.at(-1)).toBe("/api/health");
+  }, 20_000);
+
+  it("fails when nothing listens", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const unused = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(await run({ UPTOP_HTTP_PORT: String(unused) })).toBe(1);
+  }, 20_000);
+});
