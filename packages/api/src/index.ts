@@ -8,3 +8,9 @@ export { monitorView, maskMonitorSecrets, restoreMaskedSecrets, MASK, type Monit
 export { startServer, type RunningServer } from "./server.js";
 export { pushRouter, type PushRoutesDeps, type PushReport } from "./routes/push.js";
 export { metricsRouter } from "./routes/metrics.js";
+export { maintenanceRouter, maintenanceView, parseMaintenanceInput, maintenanceInputSchema, type MaintenanceRoutesDeps, type MaintenanceInput, type MaintenanceView } from "./routes/maintenance.js";
+export { historyRouter, type HistoryRoutesDeps } from "./routes/history.js";
+export { monitorSla, type MonitorSla } from "./sla-report.js";
+export { statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
+export { buildStatusPage, type StatusPageData, type StatusPageItem, type StatusPageWindow, type OverallStatus } from "./status-page-data.js";
+export { renderStatusPage, escapeHtml } from "./status-page-html.js";

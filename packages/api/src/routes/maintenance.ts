@@ -1,0 +1,183 @@
+import { Router } from "express";
+import { z } from "zod";
+import { isWindowActive, type WindowSpec } from "@uptop/aggregation";
+import { ConflictError, ValidationError, zodIssues, type FieldIssue } from "@uptop/core";
+import {
+  createMaintenanceWindow,
+  deleteMaintenanceWindow,
+  getMaintenanceWindow,
+  listMaintenanceWindows,
+  setMaintenanceWindowEnd,
+  updateMaintenanceWindow,
+  type Db,
+  type MaintenanceWindow,
+  type MaintenanceWindowInput,
+} from "@uptop/store";
+import { parseId } from "./monitors.js";
+
+export interface MaintenanceRoutesDeps {
+  db: Db;
+  /** Called after every change so the engine reloads its windows. */
+  onChange?: () => void;
+  now?: () => Date;
+}
+
+const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z" });
+
+const recurrenceSchema = z.strictObject({
+  frequency: z.enum(["daily", "weekly"]),
+  daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
+  startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC), like 02:30"),
+  durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+});
+
+export const maintenanceInputSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(5000).nullish(),
+  type: z.enum(["maintenance", "incident"]).default("maintenance"),
+  monitors: z.array(z.string().min(1)).nullish(),
+  start: isoTime,
+  end: isoTime.nullish(),
+  recurrence: recurrenceSchema.nullish(),
+});
+
+export type MaintenanceInput = z.input<typeof maintenanceInputSchema>;
+
+export interface MaintenanceView {
+  id: number;
+  title: string;
+  description: string | null;
+  type: "maintenance" | "incident";
+  monitors: string[] | null;
+  start: string;
+  end: string | null;
+  recurrence: MaintenanceWindow["recurrence"];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function fail(issues: FieldIssue[]): never {
+  const first = issues[0]!;
+  const summary = `${first.field || "body"}: ${first.message}`;
+  throw new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
+}
+
+/** Validates a complete window body; every bad field is named. */
+export function parseMaintenanceInput(body: unknown): MaintenanceWindowInput {
+  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+    fail([{ field: "body", message: "must be a JSON object" }]);
+  }
+  const parsed = maintenanceInputSchema.safeParse(body);
+  if (!parsed.success) fail(zodIssues(parsed.error));
+  const v = parsed.data;
+  const issues: FieldIssue[] = [];
+  if (v.end && Date.parse(v.end) <= Date.parse(v.start)) issues.push({ field: "end", message: "must be after start" });
+  if (v.recurrence?.frequency === "daily" && v.recurrence.daysOfWeek?.length) {
+    issues.push({ field: "recurrence.daysOfWeek", message: "only applies to weekly recurrence" });
+  }
+  if (issues.length) fail(issues);
+  return {
+    title: v.title,
+    description: v.description ?? null,
+    type: v.type,
+    monitors: v.monitors ?? null,
+    startAt: new Date(v.start).toISOString(),
+    endAt: v.end ? new Date(v.end).toISOString() : null,
+    recurrence: v.recurrence ?? null,
+  };
+}
+
+/** The body that would recreate `w` (PATCH merges onto it). */
+function toInput(w: MaintenanceWindow): Record<string, unknown> {
+  return {
+    title: w.title,
+    description: w.description,
+    type: w.type,
+    monitors: w.monitors,
+    start: w.startAt,
+    end: w.endAt,
+    recurrence: w.recurrence,
+  };
+}
+
+export function maintenanceView(w: MaintenanceWindow, now: Date): MaintenanceView {
+  return {
+    id: w.id,
+    title: w.title,
+    description: w.description,
+    type: w.type,
+    monitors: w.monitors,
+    start: w.startAt,
+    end: w.endAt,
+    recurrence: w.recurrence,
+    active: isWindowActive(w as WindowSpec, now),
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+  };
+}
+
+export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const r = Router();
+  const changed = () => deps.onChange?.();
+
+  r.get("/api/maintenance", async (_req, res) => {
+    const at = now();
+    res.json((await listMaintenanceWindows(db)).map((w) => maintenanceView(w, at)));
+  });
+
+  r.get("/api/maintenance/:id", async (req, res) => {
+    res.json(maintenanceView(await getMaintenanceWindow(db, parseId(req)), now()));
+  });
+
+  r.post("/api/maintenance", async (req, res) => {
+    const w = await createMaintenanceWindow(db, { ...parseMaintenanceInput(req.body), createdBy: "api" });
+    changed();
+    res.status(201).location(`/api/maintenance/${w.id}`).json(maintenanceView(w, now()));
+  });
+
+  r.put("/api/maintenance/:id", async (req, res) => {
+    const id = parseId(req);
+    await getMaintenanceWindow(db, id);
+    const w = await updateMaintenanceWindow(db, id, parseMaintenanceInput(req.body));
+    changed();
+    res.json(maintenanceView(w, now()));
+  });
+
+  r.patch("/api/maintenance/:id", async (req, res) => {
+    const id = parseId(req);
+    const current = await getMaintenanceWindow(db, id);
+    const body: unknown = req.body;
+    if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+      fail([{ field: "body", message: "must be a JSON object" }]);
+    }
+    const w = await updateMaintenanceWindow(db, id, parseMaintenanceInput({ ...toInput(current), ...(body as object) }));
+    changed();
+    res.json(maintenanceView(w, now()));
+  });
+
+  r.delete("/api/maintenance/:id", async (req, res) => {
+    await deleteMaintenanceWindow(db, parseId(req));
+    changed();
+    res.status(204).end();
+  });
+
+  // Ends the window now: an open-ended one stops, a recurring one has no further occurrences.
+  r.post("/api/maintenance/:id/end", async (req, res) => {
+    const id = parseId(req);
+    const at = now();
+    const current = await getMaintenanceWindow(db, id);
+    if (current.endAt !== null && Date.parse(current.endAt) <= at.getTime()) {
+      throw new ConflictError(`maintenance window ${id} already ended at ${current.endAt}`);
+    }
+    // A window that has not started yet is cancelled: its end cannot precede its start.
+    const end = Date.parse(current.startAt) > at.getTime() ? new Date(current.startAt) : at;
+    const w = await setMaintenanceWindowEnd(db, id, end);
+    changed();
+    res.json(maintenanceView(w, at));
+  });
+
+  return r;
+}
