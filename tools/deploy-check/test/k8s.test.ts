@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { ConfigError, loadConfig } from "@uptop/core";
 import { checkManifests, loadManifests, parseEnvExample, repoRoot, schemaError, type Manifest } from "../src/index.js";
 
 const root = repoRoot();
@@ -65,9 +66,27 @@ describe("kubernetes manifests", () => {
     for (const e of env) expect(e.UPTOP_CLUSTER_MODE).toBe("probe");
   });
 
-  it("mark the Secret's values as placeholders that fail uptop's own validation", () => {
+  it("mark the Secret's values as placeholders", () => {
     const secret = find("Secret", "uptop-secrets").object as any;
     for (const v of Object.values(secret.stringData)) expect(v).toBe("REPLACE-ME");
+  });
+
+  // Every uptop variable fed from the Secret, with the Secret's placeholder as its value.
+  const fromSecret = manifests
+    .filter((m) => m.object.kind === "Deployment")
+    .flatMap((m) => container(m.object).env.filter((e: any) => e.valueFrom?.secretKeyRef))
+    .map((e: any) => [e.name, (find("Secret", "uptop-secrets").object as any).stringData[e.valueFrom.secretKeyRef.key]] as const);
+  it.each([...new Map(fromSecret)])("a forgotten placeholder in %s stops uptop at start-up", (name, placeholder) => {
+    // The rest of the environment is valid, so the error can only come from the placeholder.
+    const env = { UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "postgres://uptop:pw@db:5432/uptop", [name]: placeholder };
+    let thrown: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(name);
   });
 
   it("list every base file in the kustomization, and the overlay patches only existing objects", () => {
