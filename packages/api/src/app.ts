@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler, type Router } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
 import type { Config, Logger } from "@uptop/core";
@@ -9,11 +9,11 @@ export const BODY_LIMIT = "1mb";
 
 export interface AppRouters {
   /** Open routes: health, status page, push. */
-  open?: Router[];
+  open?: RequestHandler[];
   /** Cluster routes; each router brings its own secret middleware. */
-  cluster?: Router[];
-  /** Admin routes behind the bearer token. */
-  admin?: Router[];
+  cluster?: RequestHandler[];
+  /** Admin routes behind the bearer token (a plain middleware here runs before the routes after it). */
+  admin?: RequestHandler[];
 }
 
 export interface CreateAppOptions {

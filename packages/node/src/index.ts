@@ -1,0 +1,3 @@
+export { ServingNode, type ServingNodeOptions } from "./serving-node.js";
+export { EpochHolder } from "./epoch.js";
+export { ensureApiToken } from "./api-token.js";

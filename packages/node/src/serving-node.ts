@@ -1,0 +1,166 @@
+import type { RequestHandler } from "express";
+import { VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
+import type { Store } from "@uptop/store";
+import {
+  createApp,
+  errorBody,
+  healthRouter,
+  historyRouter,
+  maintenanceRouter,
+  metricsRouter,
+  monitorsRouter,
+  pushRouter,
+  startServer,
+  statusPageRouter,
+  type NodeRuntime,
+  type RunningServer,
+} from "@uptop/api";
+import { Engine, EngineMetrics, HistoryJobs } from "@uptop/engine";
+import type { EpochHolder } from "./epoch.js";
+
+export interface ServingNodeOptions {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  box: SecretBox;
+  apiToken: string;
+  role: "leader" | "follower";
+  epoch: EpochHolder;
+  /** Routers only this kind of node serves (cluster routes of the leader, for instance). */
+  extraRouters?: { open?: RequestHandler[]; cluster?: RequestHandler[]; admin?: RequestHandler[] };
+  /** Extra fields for /api/health (a follower's view of its leader, for instance). */
+  healthDetails?: () => Record<string, unknown>;
+}
+
+/**
+ * What every serving node is: the HTTP API, and — while active — the engine and its jobs. The
+ * leader is active from start to finish; a follower is created standby and activated when it
+ * takes over, so both run the very same code.
+ */
+export class ServingNode {
+  readonly metrics = new EngineMetrics();
+  private engineRef: Engine | null = null;
+  private jobs: HistoryJobs | null = null;
+  private server: RunningServer | null = null;
+  private stopping = false;
+  private transition: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: ServingNodeOptions) {}
+
+  get engine(): Engine | null {
+    return this.engineRef;
+  }
+
+  get active(): boolean {
+    return this.engineRef !== null;
+  }
+
+  get port(): number {
+    return this.server?.port ?? 0;
+  }
+
+  private runtime(): NodeRuntime {
+    const { config } = this.o;
+    return {
+      role: this.o.role,
+      nodeId: config.cluster.nodeId,
+      state: () => (this.active ? "active" : "standby"),
+      epoch: () => this.o.epoch.get(),
+      healthDetails: () => {
+        const w = this.engineRef?.writeStats();
+        return {
+          ...(this.stopping ? { unavailable: true } : {}),
+          ...(w?.failing ? { degraded: true, database: "unreachable" } : {}),
+          ...(w ? { writeBacklog: w.results + w.critical + w.states, droppedResults: w.droppedResults } : {}),
+          ...this.o.healthDetails?.(),
+        };
+      },
+    };
+  }
+
+  async listen(): Promise<number> {
+    const { config, logger, store, box } = this.o;
+    const db = store.db;
+    const onChange = () => this.engineRef?.notifyChange();
+    const metrics = metricsRouter(this.metrics.registry);
+    const extra = this.o.extraRouters ?? {};
+    // A follower's configuration is a mirror of the leader's: it may be read, never edited,
+    // or the next mirror would silently undo the edit.
+    const readOnly: RequestHandler = (req, res, next) => {
+      if (this.o.role !== "follower" || req.method === "GET" || req.method === "HEAD") return next();
+      if (req.path.includes("/check-now")) return next();
+      res.status(503).json(errorBody("READ_ONLY", "this follower mirrors the leader's configuration; make changes on the leader"));
+    };
+    const app = createApp({
+      config,
+      logger,
+      apiToken: this.o.apiToken,
+      routers: {
+        open: [
+          healthRouter(this.runtime()),
+          pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
+          ...(config.status.enabled ? [statusPageRouter({ db, config: { title: config.status.title, corsOrigin: config.http.corsOrigin } })] : []),
+          ...(config.metricsPublic ? [metrics] : []),
+          ...(extra.open ?? []),
+        ],
+        cluster: extra.cluster ?? [],
+        admin: [
+          ...(config.metricsPublic ? [] : [metrics]),
+          readOnly,
+          monitorsRouter({ db, box, onChange, checkNow: async (id) => this.engineRef?.checkNow(id) ?? false }),
+          maintenanceRouter({ db, onChange }),
+          historyRouter({ db }),
+          ...(extra.admin ?? []),
+        ],
+      },
+    });
+    this.server = await startServer(app, config);
+    logger.info("listening", { host: config.http.host, port: this.server.port, role: this.o.role, nodeId: config.cluster.nodeId });
+    return this.server.port;
+  }
+
+  /** Starts the engine and the history jobs (idempotent). */
+  activate(reason: string): Promise<void> {
+    this.transition = this.transition.then(async () => {
+      if (this.engineRef || this.stopping) return;
+      const { config, logger, store, box } = this.o;
+      const engine = new Engine({
+        db: store.db,
+        box,
+        logger,
+        metrics: this.metrics,
+        node: { id: config.cluster.nodeId, name: config.cluster.nodeName, region: config.cluster.region, role: this.o.role, version: VERSION },
+        strategy: config.cluster.aggStrategy,
+        localChecks: config.cluster.leaderChecks,
+        checkOptions: { allowPrivateTargets: config.security.allowPrivateTargets, insecureSkipVerify: config.security.insecureSkipVerify },
+        epoch: () => this.o.epoch.get(),
+      });
+      await engine.start();
+      this.engineRef = engine;
+      this.jobs = new HistoryJobs({ db: store.db, logger, retention: config.retention });
+      this.jobs.start();
+      logger.info("engine active", { reason, epoch: this.o.epoch.get(), role: this.o.role });
+    });
+    return this.transition;
+  }
+
+  /** Stops the engine, flushing what it holds; the HTTP API keeps answering. */
+  deactivate(reason: string): Promise<void> {
+    this.transition = this.transition.then(async () => {
+      const engine = this.engineRef;
+      if (!engine) return;
+      this.engineRef = null;
+      await this.jobs?.stop();
+      this.jobs = null;
+      await engine.stop();
+      this.o.logger.info("engine stopped", { reason, epoch: this.o.epoch.get(), role: this.o.role });
+    });
+    return this.transition;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.server?.close();
+    await this.deactivate("shutdown");
+  }
+}
