@@ -4,7 +4,7 @@ import {
   getMonitorStates,
   hourlyLatency,
   listMonitorOutlines,
-  listRollups,
+  dailyUptime,
   listMaintenanceWindows,
   loadTimelines,
   utcDay,
@@ -117,19 +117,12 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
   const [states, windows, rollups, latency, timelines] = await Promise.all([
     getMonitorStates(db),
     listMaintenanceWindows(db),
-    listRollups(db, { fromDay: utcDay(firstDayMs), toDay: utcDay(today - DAY_MS) }),
+    dailyUptime(db, utcDay(firstDayMs), utcDay(today)),
     hourlyLatency(db, new Date(firstHourMs), new Date(firstHourMs + 24 * HOUR_MS)),
     loadTimelines(db, outlines, new Date(today), now),
   ]);
   const names = new Map(outlines.map((m) => [m.id, m.name]));
 
-  const daysOf = new Map<number, Array<{ up: number; down: number } | null>>();
-  for (const r of rollups) {
-    const list = daysOf.get(r.monitorId) ?? new Array<{ up: number; down: number } | null>(BAR_DAYS).fill(null);
-    const index = Math.round((Date.parse(`${r.day}T00:00:00Z`) - firstDayMs) / DAY_MS);
-    if (index >= 0 && index < BAR_DAYS - 1) list[index] = { up: r.upS, down: r.downS };
-    daysOf.set(r.monitorId, list);
-  }
 
   const childrenOf = new Map<number | null, MonitorOutline[]>();
   for (const m of outlines) {
@@ -146,7 +139,9 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
     const kind = m.type === "group" ? "group" : "monitor";
     const status: Status = state?.status ?? (m.paused ? "PAUSED" : kind === "group" ? groupStatus(children) : "PENDING");
 
-    const days = (daysOf.get(m.id) ?? new Array<{ up: number; down: number } | null>(BAR_DAYS).fill(null)).slice();
+    const days = (rollups.get(m.id) ?? new Array<{ upS: number; downS: number } | null>(BAR_DAYS).fill(null)).map((d) =>
+      d ? { up: d.upS, down: d.downS } : null,
+    );
     const timeline = timelines.get(m.id);
     if (timeline) {
       const sla = computeSla({
