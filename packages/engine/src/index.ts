@@ -4,3 +4,4 @@ export { WriteQueue, type WriteQueueOptions, type WriteQueueStats, type StateCha
 export { dedupeKey, channelsFor, enqueueAlert, type PlannedAlert, type Suppression } from "./outbox-plan.js";
 export { incidentKey, planAlert } from "./alerts.js";
 export { HistoryJobs, type HistoryJobsOptions, type HistoryRunReport } from "./history-jobs.js";
+export { Dispatcher, retryDelayMs, type DispatcherOptions } from "./dispatcher.js";

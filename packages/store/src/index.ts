@@ -8,3 +8,8 @@ export * from "./state.repo.js";
 export * from "./results.repo.js";
 export * from "./maintenance.repo.js";
 export * from "./history.repo.js";
+export * from "./mirror.repo.js";
+export * from "./handback.repo.js";
+export * from "./channels.repo.js";
+export * from "./notifications.repo.js";
+export * from "./secrets-at-rest.repo.js";

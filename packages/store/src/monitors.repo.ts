@@ -23,7 +23,7 @@ export function newPushToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
-function toRow(d: MonitorDraft, box: SecretBox, parentId: number | null): Omit<Insertable<MonitorsTable>, "id" | "created_at"> {
+export function monitorRow(d: MonitorDraft, box: SecretBox, parentId: number | null): Omit<Insertable<MonitorsTable>, "id" | "created_at"> {
   return {
     name: d.name,
     type: d.type,
@@ -64,7 +64,7 @@ function toRow(d: MonitorDraft, box: SecretBox, parentId: number | null): Omit<I
 }
 
 /** Header values that carry credentials are secrets like any password. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
+export const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 
 function encryptHeaders(h: Record<string, string>, box: SecretBox): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, SECRET_HEADER.test(k) ? box.encrypt(v) : v]));
@@ -223,7 +223,7 @@ function uniqueError(err: unknown, draft: MonitorDraft): ConflictError {
 /** Same as createMonitor inside a caller's transaction (config apply, import). */
 export async function createMonitorIn(tx: Exec, box: SecretBox, draft: MonitorDraft): Promise<Monitor> {
   const parentId = await resolveParent(tx, draft, null);
-  const row = await tx.insertInto("monitors").values(toRow(draft, box, parentId)).returning("id").executeTakeFirstOrThrow();
+  const row = await tx.insertInto("monitors").values(monitorRow(draft, box, parentId)).returning("id").executeTakeFirstOrThrow();
   await setChannels(tx, row.id, draft.channels);
   return getMonitor(tx, box, row.id);
 }
@@ -241,7 +241,7 @@ export async function updateMonitorIn(tx: Exec, box: SecretBox, id: number, draf
   const current = await tx.selectFrom("monitors").select(["id", "type", "push_token"]).where("id", "=", id).executeTakeFirst();
   if (!current) throw new NotFoundError(`monitor ${id}`);
   const parentId = await resolveParent(tx, draft, id);
-  const row = toRow(draft, box, parentId);
+  const row = monitorRow(draft, box, parentId);
   // A push monitor keeps its token across edits unless a new one is given explicitly.
   if (draft.type === "push" && !draft.token && current.push_token) row.push_token = current.push_token;
   await tx.updateTable("monitors").set(row).where("id", "=", id).execute();

@@ -171,6 +171,20 @@ export interface NotificationsTable {
   created_at: CreatedAt;
 }
 
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  notification_id: number;
+  attempt: number;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  ok: boolean;
+  retryable: boolean | null;
+  status: number | null;
+  error: string | null;
+  response: string | null;
+  node_id: string;
+  epoch: number;
+}
+
 export interface Database {
   monitors: MonitorsTable;
   channels: ChannelsTable;
@@ -184,4 +198,5 @@ export interface Database {
   rollups_daily: RollupsDailyTable;
   maintenance_windows: MaintenanceWindowsTable;
   notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
 }

@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import pLimit from "p-limit";
+import { NotFoundError, SecretKeyError, type Logger, type SecretBox } from "@uptop/core";
+import { DeliveryError, isChannelType, sendNotification, type NotificationMessage } from "@uptop/notify";
+import {
+  claimDueNotifications,
+  failNotification,
+  fenceStaleNotifications,
+  getChannel,
+  renewClaim,
+  settleNotification,
+  type Channel,
+  type Db,
+  type OutboxRow,
+} from "@uptop/store";
+import type { EngineMetrics } from "./metrics.js";
+
+export interface DispatcherOptions {
+  db: Db;
+  box: SecretBox;
+  logger: Logger;
+  metrics?: EngineMetrics;
+  nodeId: string;
+  /** The fencing epoch this node acts under; rows of an older epoch are refused. */
+  epoch: () => number;
+  /** False while the node is standby: nothing is sent. */
+  isActive: () => boolean;
+  now?: () => Date;
+  /** How often the outbox is polled when idle (default 1 s). */
+  pollMs?: number;
+  /** Attempts before a retryable failure becomes `failed` (default 8). */
+  maxAttempts?: number;
+  /** Deadline of one send (default 10 s). */
+  timeoutMs?: number;
+  /** How long a claim holds a row against other dispatchers (default 30 s, > timeoutMs). */
+  leaseMs?: number;
+  /** Rows claimed per round (default 20) and sent at once (default 5). */
+  batchSize?: number;
+  concurrency?: number;
+  /** First retry delay (default 5 s), doubled per attempt up to `backoffMaxMs` (default 10 min). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  random?: () => number;
+}
+
+type Outcome = "sent" | "retry" | "failed" | "fenced" | "skipped";
+
+/** Delay before attempt `attempts + 1`: exponential with ±20 % jitter so a burst does not retry in lockstep. */
+export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, random: () => number): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(Math.min(maxMs, exp * (0.8 + 0.4 * random())));
+}
+
+/**
+ * Sends the outbox. Each row is claimed with a lease (so dispatchers in two processes never
+ * send the same row), re-checked against the fencing epoch, sent with a deadline, and settled
+ * right after the provider answers. Delivery is at-least-once only across a crash: a process
+ * that dies between the provider's answer and the settling write leaves the row claimed, and
+ * another dispatcher sends it again once the lease expires — at most one extra delivery.
+ * Incident-aware providers (PagerDuty dedup_key, Opsgenie alias) absorb even that one.
+ */
+export class Dispatcher {
+  private readonly o: Required<Omit<DispatcherOptions, "metrics">> & { metrics?: EngineMetrics };
+  private readonly claimer: string;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private started = false;
+
+  constructor(options: DispatcherOptions) {
+    this.o = {
+      now: () => new Date(),
+      pollMs: 1000,
+      maxAttempts: 8,
+      timeoutMs: 10_000,
+      leaseMs: 30_000,
+      batchSize: 20,
+      concurrency: 5,
+      backoffBaseMs: 5000,
+      backoffMaxMs: 600_000,
+      random: Math.random,
+      ...options,
+    };
+    // Unique per instance: two dispatchers of one node (or a restarted one) are distinct claimers.
+    this.claimer = `${options.nodeId}:${randomUUID().slice(0, 8)}`;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const loop = async (): Promise<void> => {
+      if (!this.started) return;
+      let handled = 0;
+      try {
+        handled = await this.runOnce();
+      } catch (err) {
+        this.o.logger.error("dispatch round failed", { error: err instanceof Error ? err.message : String(err) });
+      }
+      if (!this.started) return;
+      // A full batch means more may be due: go again at once instead of waiting a poll.
+      this.timer = setTimeout(() => void loop(), handled >= this.o.batchSize ? 0 : this.o.pollMs);
+    };
+    this.timer = setTimeout(() => void loop(), 0);
+  }
+
+  /** Stops polling and waits for sends in flight (each bounded by the send deadline). */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => 0);
+  }
+
+  /** One round: fence stale rows, claim due ones, send them. Returns how many rows were settled. */
+  runOnce(): Promise<number> {
+    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.round());
+    this.running = run;
+    return run;
+  }
+
+  private async round(): Promise<number> {
+    if (!this.o.isActive()) return 0;
+    const epoch = this.o.epoch();
+    const fenced = await fenceStaleNotifications(this.o.db, epoch);
+    if (fenced) {
+      this.o.logger.warn("notifications fenced", { count: fenced, epoch });
+      this.o.metrics?.notificationsTotal.inc({ channel_type: "any", result: "fenced" }, fenced);
+    }
+    const rows = await claimDueNotifications(this.o.db, this.claimer, epoch, this.o.batchSize, this.o.leaseMs);
+    if (rows.length === 0) return fenced;
+    const channels = new Map<number, Promise<Channel | Error>>();
+    const channelOf = (id: number) => {
+      let c = channels.get(id);
+      if (!c) {
+        c = getChannel(this.o.db, this.o.box, id).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        channels.set(id, c);
+      }
+      return c;
+    };
+    const limit = pLimit(this.o.concurrency);
+    const outcomes = await Promise.all(rows.map((row) => limit(() => this.deliver(row, channelOf))));
+    return fenced + outcomes.filter((o) => o !== "skipped").length;
+  }
+
+  private async deliver(row: OutboxRow, channelOf: (id: number) => Promise<Channel | Error>): Promise<Outcome> {
+    const { db, logger, metrics } = this.o;
+    // Standby or fenced since the claim: send nothing; the lease runs out and the row waits.
+    if (!this.o.isActive()) return "skipped";
+    const epoch = this.o.epoch();
+    if (row.epoch < epoch) {
+      await failNotification(db, row.id, `fenced: epoch ${row.epoch} < ${epoch}`);
+      metrics?.notificationsTotal.inc({ channel_type: "any", result: "fenced" });
+      return "fenced";
+    }
+    if (row.epoch > epoch) return "skipped";
+
+    const channel = await channelOf(row.channel_id);
+    if (channel instanceof Error) {
+      const reason = channel instanceof NotFoundError ? "channel deleted" : channel instanceof SecretKeyError ? `channel secrets unreadable: ${channel.message}` : `channel unreadable: ${channel.message}`;
+      await failNotification(db, row.id, reason);
+      logger.error("notification not sent", { id: row.id, channelId: row.channel_id, reason });
+      metrics?.notificationsTotal.inc({ channel_type: "unknown", result: "failed" });
+      return "failed";
+    }
+    const type = channel.type;
+    if (!channel.enabled || !isChannelType(type)) {
+      // A disabled channel's backlog is dropped, not held: re-enabling it must not replay stale alerts.
+      const reason = channel.enabled ? `unknown channel type "${type}"` : "channel disabled";
+      await failNotification(db, row.id, reason);
+      metrics?.notificationsTotal.inc({ channel_type: type, result: "failed" });
+      return "failed";
+    }
+    // The send starts with a full lease ahead of it, however long the batch took so far.
+    if (!(await renewClaim(db, row.id, this.claimer, this.o.leaseMs))) return "skipped";
+
+    const attemptNo = row.attempts + 1;
+    const base = { nodeId: this.o.nodeId, epoch: row.epoch };
+    try {
+      const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, { timeoutMs: this.o.timeoutMs });
+      await settleNotification(db, row, { state: "sent", response: result.response, at: this.o.now() }, { ok: true, retryable: null, status: null, error: null, response: result.response, ...base });
+      metrics?.notificationsTotal.inc({ channel_type: type, result: "sent" });
+      logger.info("notification sent", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo });
+      return "sent";
+    } catch (err) {
+      const de = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), { retryable: true });
+      const attempt = { ok: false, retryable: de.retryable, status: de.status ?? null, error: de.message, response: de.response ?? null, ...base };
+      if (de.retryable && attemptNo < this.o.maxAttempts) {
+        const delay = retryDelayMs(attemptNo, this.o.backoffBaseMs, this.o.backoffMaxMs, this.o.random);
+        await settleNotification(db, row, { state: "retry", error: de.message, nextAttemptAt: new Date(this.o.now().getTime() + delay) }, attempt);
+        metrics?.notificationsTotal.inc({ channel_type: type, result: "retry" });
+        logger.warn("notification failed, will retry", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo, retryInMs: delay, error: de.message });
+        return "retry";
+      }
+      const error = de.retryable ? `gave up after ${attemptNo} attempts: ${de.message}` : de.message;
+      await settleNotification(db, row, { state: "failed", error }, attempt);
+      metrics?.notificationsTotal.inc({ channel_type: type, result: "failed" });
+      logger.error("notification failed", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo, error });
+      return "failed";
+    }
+  }
+}

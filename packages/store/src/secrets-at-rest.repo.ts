@@ -1,0 +1,108 @@
+import { SecretBox } from "@uptop/core";
+import type { Db } from "./database.js";
+import { SECRET_HEADER } from "./monitors.repo.js";
+
+export interface ReencryptReport {
+  channels: number;
+  monitors: number;
+  values: number;
+}
+
+export interface ReencryptOptions {
+  /** Reads what is stored (plaintext reads as is). */
+  from: SecretBox;
+  /** Writes every secret under this key. */
+  to: SecretBox;
+  /** Secret fields per channel type; plaintext in these fields gets encrypted. */
+  secretFieldsOf: (type: string) => readonly string[];
+  /** Leave values already encrypted as they are (migrate-secrets); false re-encrypts them (rotate-key). */
+  onlyPlaintext: boolean;
+}
+
+/**
+ * Rewrites every secret at rest — channel secret fields, monitor auth and credential headers —
+ * in ONE transaction: a rotation that fails half-way leaves every value under the old key, never
+ * a mix that no single key opens.
+ */
+export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<ReencryptReport> {
+  if (!o.to.enabled) throw new Error("an encryption key is required to encrypt secrets");
+  const report: ReencryptReport = { channels: 0, monitors: 0, values: 0 };
+  const rewrite = (stored: string, jsonWrap: boolean): string | null => {
+    if (SecretBox.isEncrypted(stored)) {
+      if (o.onlyPlaintext) return null;
+      return o.to.encrypt(o.from.decrypt(stored));
+    }
+    return o.to.encrypt(jsonWrap ? JSON.stringify(stored) : stored);
+  };
+  await db.transaction().execute(async (tx) => {
+    for (const ch of await tx.selectFrom("channels").select(["id", "type", "settings"]).orderBy("id").forUpdate().execute()) {
+      const settings = { ...(ch.settings ?? {}) };
+      const secret = new Set(o.secretFieldsOf(ch.type));
+      let changed = 0;
+      for (const [field, value] of Object.entries(settings)) {
+        if (value === undefined || value === null) continue;
+        const encrypted = typeof value === "string" && SecretBox.isEncrypted(value);
+        if (!encrypted && !secret.has(field)) continue;
+        // Channel secrets are stored as the JSON of the value (header maps are objects).
+        const next = encrypted ? rewrite(value, false) : o.to.encrypt(JSON.stringify(value));
+        if (next === null) continue;
+        settings[field] = next;
+        changed++;
+      }
+      if (changed) {
+        await tx.updateTable("channels").set({ settings: JSON.stringify(settings) }).where("id", "=", ch.id).execute();
+        report.channels++;
+        report.values += changed;
+      }
+    }
+    for (const m of await tx.selectFrom("monitors").select(["id", "auth", "headers"]).orderBy("id").forUpdate().execute()) {
+      let changed = 0;
+      let auth = m.auth;
+      if (auth) {
+        const next = rewrite(auth, false);
+        if (next !== null) {
+          auth = next;
+          changed++;
+        }
+      }
+      const headers: Record<string, string> = { ...(m.headers ?? {}) };
+      for (const [name, value] of Object.entries(headers)) {
+        if (!SECRET_HEADER.test(name) && !SecretBox.isEncrypted(value)) continue;
+        const next = rewrite(value, false);
+        if (next === null) continue;
+        headers[name] = next;
+        changed++;
+      }
+      if (changed) {
+        await tx.updateTable("monitors").set({ auth, headers: JSON.stringify(headers) }).where("id", "=", m.id).execute();
+        report.monitors++;
+        report.values += changed;
+      }
+    }
+  });
+  return report;
+}
+
+/** One stored encrypted value (a channel secret or a monitor credential), or null when none is. */
+export async function sampleEncryptedSecret(db: Db): Promise<string | null> {
+  const m = await db.selectFrom("monitors").select("auth").where("auth", "like", "enc:%").limit(1).executeTakeFirst();
+  if (m?.auth) return m.auth;
+  for (const ch of await db.selectFrom("channels").select("settings").execute()) {
+    for (const v of Object.values(ch.settings ?? {})) if (typeof v === "string" && SecretBox.isEncrypted(v)) return v;
+  }
+  for (const row of await db.selectFrom("monitors").select("headers").execute()) {
+    for (const v of Object.values(row.headers ?? {})) if (SecretBox.isEncrypted(v)) return v;
+  }
+  return null;
+}
+
+/**
+ * Proves the configured key opens what is stored; throws SecretKeyError otherwise. Run at start
+ * so a wrong key fails the process loudly instead of every notification failing later.
+ */
+export async function verifySecretKey(db: Db, box: SecretBox): Promise<boolean> {
+  const sample = await sampleEncryptedSecret(db);
+  if (sample === null) return false;
+  box.decrypt(sample);
+  return true;
+}
