@@ -1,6 +1,6 @@
 import { SecretBox, type Config, type Logger } from "@uptop/core";
-import { openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, ensureApiToken } from "@uptop/node";
+import { listNodes, openAndMigrate, type Store } from "@uptop/store";
+import { EpochHolder, ServingNode, clusterRouter, ensureApiToken } from "@uptop/node";
 
 export interface RunningLeader {
   port: number;
@@ -20,9 +20,50 @@ export async function startLeader(config: Config, logger: Logger): Promise<Runni
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
 
-  const node = new ServingNode({ config, logger, store, box, apiToken, role: "leader", epoch });
-  await node.activate("leader start");
+  if (!config.cluster.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: cluster routes answer 401, so no follower or probe can join");
+
+  // A follower may have led while we were away. Until it hands back (or the wait runs out) we
+  // serve health — so it sees us and stands down — but neither check nor alert: our verdicts
+  // are stale, and alerting from them would repeat what the follower already sent.
+  const knownFollower = (await listNodes(store.db, new Date())).some((n) => n.role === "follower");
+  let awaitingHandback = knownFollower && config.cluster.secret !== null;
+  let handbackArrived: () => void = () => {};
+  const handback = new Promise<void>((resolve) => (handbackArrived = resolve));
+
+  const node: ServingNode = new ServingNode({
+    config,
+    logger,
+    store,
+    box,
+    apiToken,
+    role: "leader",
+    epoch,
+    healthDetails: () => (awaitingHandback ? { awaitingHandback: true } : {}),
+    extraRouters: {
+      cluster: [
+        clusterRouter({
+          db: store.db,
+          box,
+          secret: config.cluster.secret,
+          epoch,
+          logger,
+          onHandback: async () => {
+            await node.engine?.reloadStates();
+            handbackArrived();
+          },
+        }),
+      ],
+    },
+  });
   const port = await node.listen();
+  if (awaitingHandback) {
+    const waitMs = config.cluster.failoverPollMs * 2 + 5000;
+    logger.info("waiting for the follower's hand-back before checking", { waitMs });
+    const timedOut = await Promise.race([handback.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), waitMs).unref())]);
+    if (timedOut) logger.warn("no hand-back from the follower; starting on our own history", { waitedMs: waitMs });
+    awaitingHandback = false;
+  }
+  await node.activate("leader start");
   logger.info("leader listening", { host: config.http.host, port, nodeId: config.cluster.nodeId, epoch: epoch.get() });
 
   return {

@@ -40,6 +40,8 @@ export {
   sealedBodySchema,
   mirroredChannelSchema,
   configMirrorSchema,
+  mirroredStateSchema,
+  type MirroredState,
   type SealedBody,
   type MirroredChannel,
   type ConfigMirror,

@@ -189,6 +189,25 @@ export class Engine {
     }));
   }
 
+  /**
+   * Takes verdicts another node reached (a follower's handback) as our own: pending writes go
+   * first so they cannot overwrite what was merged, then the stored states replace ours.
+   */
+  async reloadStates(): Promise<void> {
+    await this.queue.flush();
+    const states = await getMonitorStates(this.o.db);
+    for (const [id, saved] of states) {
+      const rt = this.runtimes.get(id);
+      if (!rt) continue;
+      rt.machine = { status: saved.status, health: saved.health, since: saved.since, failures: saved.failures, successes: saved.successes, downSince: saved.downSince };
+      rt.lastPushAt = saved.lastPushAt ? Date.parse(saved.lastPushAt) : rt.lastPushAt;
+      rt.noData = saved.noData;
+      rt.maintenance = saved.status === "MAINTENANCE";
+      rt.round = null;
+    }
+    this.o.logger.info("verdicts reloaded", { monitors: states.size });
+  }
+
   /** Flushes pending writes now (tests, shutdown, handback). */
   flush(): Promise<void> {
     return this.queue.flush();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { statusSchema, voteSchema } from "./monitor.js";
+import { mirroredStateSchema } from "./config-mirror.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -34,6 +35,8 @@ export const handbackSchema = z.object({
       epoch: z.number().int().min(0),
     }),
   ),
+  /** The follower's final verdicts: the leader resumes from them. */
+  states: z.array(mirroredStateSchema).default([]),
   rollups: z.array(
     z.object({
       monitorName: z.string(),

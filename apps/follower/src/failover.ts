@@ -1,0 +1,212 @@
+import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
+import type { ClusterClient, HealthResponse } from "@uptop/cluster-protocol";
+import { applyMirror, collectHandback, type Db, type MonitorStateRecord } from "@uptop/store";
+import type { EpochHolder, ServingNode } from "@uptop/node";
+import { secretFieldsOf, isChannelType } from "@uptop/notify";
+
+export type FailoverState = "standby" | "active" | "handing-back";
+
+export interface FailoverOptions {
+  config: Config;
+  logger: Logger;
+  client: ClusterClient;
+  node: ServingNode;
+  db: Db;
+  box: SecretBox;
+  epoch: EpochHolder;
+  /** How often the configuration is mirrored while standby. */
+  mirrorMs?: number;
+  now?: () => number;
+}
+
+export interface FailoverView {
+  state: FailoverState;
+  leaderUrl: string;
+  leaderReachable: boolean;
+  consecutiveFailures: number;
+  lastLeaderContact: string | null;
+  lastMirror: string | null;
+  promotedAt: string | null;
+}
+
+/**
+ * The follower's brain. Standby: poll the leader's health and mirror its configuration. After
+ * `threshold` consecutive failed polls (not one slow answer), take over. While active, keep
+ * polling; the first healthy answer means the leader is back: stop, hand back what happened,
+ * and stand by again.
+ *
+ * Hysteresis: promotion needs threshold × poll (15 s by default) of continuous failure, and a
+ * single success resets the count, so a leader flapping down 10 s / up 10 s never triggers a
+ * takeover; standing down needs only one healthy answer, because two active nodes are worse
+ * than a few seconds of nobody checking.
+ */
+export class FailoverController {
+  private stateValue: FailoverState = "standby";
+  private failures = 0;
+  private leaderReachable = false;
+  private lastContact: number | null = null;
+  private lastMirror: number | null = null;
+  private promotedAt: number | null = null;
+  private leaderEpoch = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private mirrorTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private busy: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly leaderUrl: string;
+
+  constructor(private readonly o: FailoverOptions) {
+    this.now = o.now ?? Date.now;
+    this.leaderUrl = o.config.cluster.peerUrls[0]!;
+  }
+
+  get state(): FailoverState {
+    return this.stateValue;
+  }
+
+  view(): FailoverView {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      state: this.stateValue,
+      leaderUrl: this.leaderUrl,
+      leaderReachable: this.leaderReachable,
+      consecutiveFailures: this.failures,
+      lastLeaderContact: iso(this.lastContact),
+      lastMirror: iso(this.lastMirror),
+      promotedAt: iso(this.promotedAt),
+    };
+  }
+
+  start(): void {
+    void this.mirror("start");
+    this.schedulePoll(0);
+    this.mirrorTimer = setInterval(() => {
+      if (this.stateValue === "standby") void this.mirror("interval");
+    }, this.o.mirrorMs ?? 30_000);
+    this.mirrorTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.mirrorTimer) clearInterval(this.mirrorTimer);
+    await this.busy.catch(() => {});
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      const started = this.now();
+      this.busy = this.poll().catch((err: unknown) => {
+        this.o.logger.error("failover poll failed", { error: err });
+      });
+      void this.busy.then(() => this.schedulePoll(Math.max(0, this.o.config.cluster.failoverPollMs - (this.now() - started))));
+    }, delayMs);
+  }
+
+  private async poll(): Promise<void> {
+    let health: HealthResponse | null = null;
+    try {
+      health = await this.o.client.health(this.leaderUrl);
+    } catch {
+      health = null;
+    }
+    const alive = health !== null && health.role === "leader" && health.status !== "unavailable";
+    if (!alive) {
+      this.failures++;
+      if (this.leaderReachable) this.o.logger.warn("leader unreachable", { leader: this.leaderUrl, consecutiveFailures: this.failures });
+      this.leaderReachable = false;
+      if (this.stateValue === "standby" && this.failures >= this.o.config.cluster.failoverThreshold) {
+        // Without a copy of the configuration there is nothing to take over with, and a follower
+        // deployed before its leader must not start a cluster of its own.
+        if (this.lastMirror === null) {
+          if (this.failures === this.o.config.cluster.failoverThreshold) this.o.logger.warn("leader unreachable but no configuration mirrored yet: not taking over", { leader: this.leaderUrl });
+          return;
+        }
+        await this.promote();
+      }
+      return;
+    }
+    const wasDown = this.failures > 0;
+    this.failures = 0;
+    this.leaderReachable = true;
+    this.lastContact = this.now();
+    this.leaderEpoch = Math.max(this.leaderEpoch, health!.epoch);
+    if (this.stateValue === "active") {
+      await this.standDown(`leader ${this.leaderUrl} answers again (epoch ${health!.epoch})`);
+    } else if (wasDown || (health as { awaitingHandback?: boolean }).awaitingHandback) {
+      // The leader restarted: tell it at once that nothing happened here, so it starts alerting
+      // without waiting out its hand-back timeout.
+      await this.handBack(null);
+      await this.mirror("leader back");
+    }
+    if (health!.epoch > this.o.epoch.get()) await this.o.epoch.observe(health!.epoch, "leader");
+  }
+
+  private async promote(): Promise<void> {
+    const silentFor = this.lastContact === null ? "ever" : formatDuration(this.now() - this.lastContact);
+    const epoch = await this.o.epoch.bump(this.leaderEpoch);
+    this.promotedAt = this.now();
+    this.stateValue = "active";
+    this.o.logger.warn("promoting to active", {
+      reason: `${this.failures} consecutive failed health polls of ${this.leaderUrl}`,
+      leaderSilentFor: silentFor,
+      epoch,
+      transition: "standby->active",
+    });
+    await this.o.node.activate(`leader unreachable for ${this.failures} polls`);
+  }
+
+  private async standDown(reason: string): Promise<void> {
+    this.stateValue = "handing-back";
+    this.o.logger.warn("standing down", { reason, epoch: this.o.epoch.get(), transition: "active->standby" });
+    await this.o.node.deactivate(reason);
+    await this.handBack(this.promotedAt);
+    this.promotedAt = null;
+    this.stateValue = "standby";
+    await this.mirror("after hand-back");
+  }
+
+  /** Posts what happened since `since` (nothing when null); retried a few times, never blocks standby. */
+  private async handBack(since: number | null): Promise<void> {
+    const from = new Date(since ?? this.now());
+    const to = new Date(this.now());
+    const content = since === null ? { stateChanges: [], notifications: [], rollups: [], states: [] as MonitorStateRecord[] } : await collectHandback(this.o.db, from);
+    try {
+      const answer = await this.o.client.handback({
+        nodeId: this.o.config.cluster.nodeId,
+        epoch: this.o.epoch.get(),
+        from: from.toISOString(),
+        to: to.toISOString(),
+        ...content,
+        notifications: content.notifications.map((n) => ({ ...n, event: n.event as "down" })),
+        states: since === null ? [] : content.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })),
+      });
+      this.o.logger.info("hand-back delivered", { ...answer, stateChanges: content.stateChanges.length, notifications: content.notifications.length });
+      const newEpoch = (answer as { epoch?: number }).epoch;
+      if (typeof newEpoch === "number") await this.o.epoch.observe(newEpoch, "leader");
+    } catch (err) {
+      this.o.logger.error("hand-back failed; the leader will see this history missing", { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async mirror(why: string): Promise<void> {
+    if (this.stateValue !== "standby") return;
+    try {
+      const cfg = await this.o.client.getConfig();
+      if (this.stateValue !== "standby") return; // promoted while fetching: keep the copy we lead with
+      await applyMirror(
+        this.o.db,
+        this.o.box,
+        { monitors: cfg.monitors as never, channels: cfg.channels, maintenance: cfg.maintenance as never, states: cfg.states as never, delivered: cfg.delivered },
+        (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
+      );
+      await this.o.epoch.observe(cfg.epoch, "leader");
+      this.leaderEpoch = Math.max(this.leaderEpoch, cfg.epoch);
+      this.lastMirror = this.now();
+      this.o.logger.debug("configuration mirrored", { why, monitors: cfg.monitors.length, channels: cfg.channels.length });
+    } catch (err) {
+      this.o.logger.warn("configuration mirror failed", { why, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}

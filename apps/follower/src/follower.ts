@@ -1,0 +1,74 @@
+import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
+import { ClusterClient } from "@uptop/cluster-protocol";
+import { openAndMigrate, type Store } from "@uptop/store";
+import { EpochHolder, ServingNode, ensureApiToken } from "@uptop/node";
+import { FailoverController } from "./failover.js";
+
+export interface RunningFollower {
+  port: number;
+  store: Store;
+  node: ServingNode;
+  failover: FailoverController;
+  stop(): Promise<void>;
+}
+
+/** Start-up warnings of SPEC §11: the cluster is only as safe as its secret and transport. */
+function warnAboutSecurity(config: Config, logger: Logger): void {
+  if (!config.cluster.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: the leader will refuse this follower and cluster routes answer 401");
+  for (const url of config.cluster.peerUrls) {
+    if (!url.startsWith("https://")) logger.warn("peer URL is not https: the cluster secret travels in clear (the config mirror itself is sealed)", { peer: url });
+  }
+}
+
+export async function startFollower(config: Config, logger: Logger): Promise<RunningFollower> {
+  warnAboutSecurity(config, logger);
+  const box = new SecretBox(config.security.encryptionKey);
+  if (!box.enabled) logger.warn("UPTOP_ENCRYPTION_KEY is not set: mirrored secrets are stored in clear");
+  const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: config.db.poolMax });
+  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
+  const epoch = new EpochHolder(store.db, config.cluster.nodeId);
+  await epoch.load();
+
+  const client = new ClusterClient({
+    peerUrls: [...config.cluster.peerUrls],
+    secret: config.cluster.secret ?? "",
+    nodeId: config.cluster.nodeId,
+    name: config.cluster.nodeName,
+    region: config.cluster.region,
+    role: "follower",
+    version: VERSION,
+    healthTimeoutMs: 2000,
+    timeoutMs: 5000,
+    maxAttempts: 2,
+    logger,
+  });
+  let failover: FailoverController | null = null;
+  const node = new ServingNode({
+    config,
+    logger,
+    store,
+    box,
+    apiToken,
+    role: "follower",
+    epoch,
+    healthDetails: () => (failover ? { leader: failover.view() } : {}),
+  });
+  failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch });
+  const port = await node.listen();
+  failover.start();
+  // Known to the leader as its follower: a restarted leader then waits for our hand-back.
+  void client.register().catch((err: unknown) => logger.warn("registration with the leader failed", { error: err instanceof Error ? err.message : String(err) }));
+  logger.info("follower standing by", { port, leader: config.cluster.peerUrls[0], epoch: epoch.get(), pollMs: config.cluster.failoverPollMs, threshold: config.cluster.failoverThreshold });
+
+  return {
+    port,
+    store,
+    node,
+    failover,
+    async stop() {
+      await failover!.stop();
+      await node.stop();
+      await store.close();
+    },
+  };
+}

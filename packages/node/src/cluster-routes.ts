@@ -1,0 +1,57 @@
+import { Router } from "express";
+import { SecretBox, type Logger } from "@uptop/core";
+import { clusterGuard, handbackSchema, openPayload, sealPayload, sealedBodySchema, configMirrorSchema, type ConfigMirror } from "@uptop/cluster-protocol";
+import { getMonitorStates, listMonitors, mergeHandback, readMirrorExtras, type Db } from "@uptop/store";
+import { ValidationError } from "@uptop/core";
+import type { EpochHolder } from "./epoch.js";
+
+/** How far back delivered notifications are mirrored: long enough to cover any open incident. */
+const DELIVERED_WINDOW_MS = 30 * 86_400_000;
+
+export interface ClusterRoutesDeps {
+  db: Db;
+  box: SecretBox;
+  secret: string | null;
+  epoch: EpochHolder;
+  logger: Logger;
+  /** Called after a handback is merged, before it is acknowledged (the engine reloads verdicts). */
+  onHandback(followerId: string, epoch: number): Promise<void>;
+}
+
+/** The leader's half of failover: the configuration mirror and the handback. */
+export function clusterRouter(deps: ClusterRoutesDeps): Router {
+  const { db, box, logger } = deps;
+  const r = Router();
+  r.use("/api/cluster", ...clusterGuard(deps.secret));
+
+  r.get("/api/cluster/config", async (_req, res) => {
+    const monitors = await listMonitors(db, box);
+    const states = [...(await getMonitorStates(db)).values()];
+    const extras = await readMirrorExtras(db, box, new Date(Date.now() - DELIVERED_WINDOW_MS));
+    const mirror: ConfigMirror = configMirrorSchema.parse({
+      epoch: deps.epoch.get(),
+      exportedAt: new Date().toISOString(),
+      monitors,
+      channels: extras.channels,
+      maintenance: extras.maintenance,
+      states,
+      delivered: extras.delivered,
+    });
+    res.json({ sealed: sealPayload(deps.secret!, mirror) });
+  });
+
+  r.post("/api/cluster/handback", async (req, res) => {
+    const body = sealedBodySchema.safeParse(req.body);
+    if (!body.success) throw new ValidationError("body: must be { sealed }", [{ field: "sealed", message: "is required" }]);
+    const h = openPayload(deps.secret!, body.data.sealed, handbackSchema);
+    // Adopt the follower's term first, then take a newer one: whatever the follower still holds
+    // carries an epoch that is now stale everywhere.
+    await deps.epoch.observe(h.epoch, h.nodeId);
+    const merged = await mergeHandback(db, { ...h, states: h.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })) }, h.nodeId);
+    const epoch = await deps.epoch.bump(h.epoch);
+    await deps.onHandback(h.nodeId, epoch);
+    logger.info("handback merged", { follower: h.nodeId, followerEpoch: h.epoch, epoch, from: h.from, to: h.to, ...merged });
+    res.json({ ...merged, epoch });
+  });
+  return r;
+}

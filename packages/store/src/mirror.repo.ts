@@ -1,0 +1,147 @@
+import { sql } from "kysely";
+import type { Monitor, SecretBox } from "@uptop/core";
+import type { Db } from "./database.js";
+import { monitorRow } from "./monitors.repo.js";
+import { saveMonitorStates, type MonitorStateRecord } from "./state.repo.js";
+
+export interface MirrorChannel {
+  id: number;
+  name: string;
+  type: string;
+  settings: Record<string, unknown>;
+  isDefault: boolean;
+  enabled: boolean;
+  reminderInterval: number | null;
+}
+
+export interface MirrorMaintenance {
+  id: number;
+  title: string;
+  description: string | null;
+  type: string;
+  monitorIds: number[] | null;
+  startAt: string;
+  endAt: string | null;
+  recurrence: Record<string, unknown> | null;
+  createdBy: string | null;
+}
+
+export interface MirrorDelivered {
+  dedupeKey: string;
+  channelId: number;
+  monitorId: number | null;
+  event: string;
+  sentAt: string;
+  epoch: number;
+}
+
+export interface MirrorContent {
+  monitors: Monitor[];
+  channels: MirrorChannel[];
+  maintenance: MirrorMaintenance[];
+  states: MonitorStateRecord[];
+  delivered: MirrorDelivered[];
+}
+
+/** Reads what a follower mirrors: configuration with secrets in clear (the caller seals it). */
+export async function readMirrorExtras(db: Db, box: SecretBox, deliveredSince: Date): Promise<Omit<MirrorContent, "monitors" | "states">> {
+  const channels = await db.selectFrom("channels").selectAll().orderBy("id").execute();
+  const windows = await db.selectFrom("maintenance_windows").selectAll().orderBy("id").execute();
+  const delivered = await db
+    .selectFrom("notifications")
+    .select(["dedupe_key", "channel_id", "monitor_id", "event", "sent_at", "epoch"])
+    .where("state", "=", "sent")
+    .where("sent_at", ">=", deliveredSince)
+    .orderBy("id")
+    .execute();
+  return {
+    channels: channels.map((c) => ({
+      id: c.id,
+      name: c.name,
+      type: c.type,
+      settings: Object.fromEntries(Object.entries(c.settings).map(([k, v]) => [k, typeof v === "string" ? box.decrypt(v) : v])),
+      isDefault: c.is_default,
+      enabled: c.enabled,
+      reminderInterval: c.reminder_interval_s,
+    })),
+    maintenance: windows.map((w) => ({
+      id: w.id,
+      title: w.title,
+      description: w.description,
+      type: w.type,
+      monitorIds: w.monitor_ids,
+      startAt: w.start_at.toISOString(),
+      endAt: w.end_at?.toISOString() ?? null,
+      recurrence: w.recurrence,
+      createdBy: w.created_by,
+    })),
+    delivered: delivered.map((d) => ({
+      dedupeKey: d.dedupe_key,
+      channelId: d.channel_id,
+      monitorId: d.monitor_id,
+      event: d.event,
+      sentAt: (d.sent_at ?? new Date()).toISOString(),
+      epoch: d.epoch,
+    })),
+  };
+}
+
+/**
+ * Makes this database's configuration an exact copy of the mirror, keeping the leader's ids (so
+ * the slot grid and probe results line up), in one transaction: a follower promoted mid-apply
+ * sees either the old copy or the new one, never half.
+ */
+export async function applyMirror(db: Db, box: SecretBox, m: MirrorContent, secretFields: (type: string) => readonly string[]): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const monitorIds = m.monitors.map((x) => x.id);
+    const channelIds = m.channels.map((x) => x.id);
+    await tx.deleteFrom("monitor_channels").execute();
+    if (monitorIds.length) await tx.deleteFrom("monitors").where("id", "not in", monitorIds).execute();
+    else await tx.deleteFrom("monitors").execute();
+    if (channelIds.length) await tx.deleteFrom("channels").where("id", "not in", channelIds).execute();
+    else await tx.deleteFrom("channels").execute();
+    // Names are unique: move every kept row aside first so renames and swaps cannot collide.
+    await sql`update monitors set name = '~mirror~' || id::text, parent_id = null`.execute(tx);
+    await sql`update channels set name = '~mirror~' || id::text`.execute(tx);
+
+    for (const mon of m.monitors) {
+      const row = { ...monitorRow({ ...mon, parent: null }, box, null), push_token: mon.token };
+      await tx
+        .insertInto("monitors")
+        .values({ id: mon.id, ...row, created_at: mon.createdAt, updated_at: mon.updatedAt })
+        .onConflict((oc) => oc.column("id").doUpdateSet({ ...row, updated_at: mon.updatedAt }))
+        .execute();
+    }
+    for (const mon of m.monitors) {
+      if (mon.parentId !== null) await tx.updateTable("monitors").set({ parent_id: mon.parentId }).where("id", "=", mon.id).execute();
+    }
+    for (const c of m.channels) {
+      const secret = new Set(secretFields(c.type));
+      const settings = Object.fromEntries(Object.entries(c.settings).map(([k, v]) => [k, secret.has(k) && typeof v === "string" ? box.encrypt(v) : v]));
+      const row = { name: c.name, type: c.type, settings: JSON.stringify(settings), is_default: c.isDefault, enabled: c.enabled, reminder_interval_s: c.reminderInterval, updated_at: new Date() };
+      await tx.insertInto("channels").values({ id: c.id, ...row }).onConflict((oc) => oc.column("id").doUpdateSet(row)).execute();
+    }
+    const channelByName = new Map(m.channels.map((c) => [c.name, c.id]));
+    const links = m.monitors.flatMap((mon) => mon.channels.map((name) => channelByName.get(name)).filter((id): id is number => id !== undefined).map((channel_id) => ({ monitor_id: mon.id, channel_id })));
+    if (links.length) await tx.insertInto("monitor_channels").values(links).execute();
+
+    await tx.deleteFrom("maintenance_windows").execute();
+    if (m.maintenance.length) {
+      await tx
+        .insertInto("maintenance_windows")
+        .values(m.maintenance.map((w) => ({ id: w.id, title: w.title, description: w.description, type: w.type, monitor_ids: w.monitorIds, start_at: w.startAt, end_at: w.endAt, recurrence: JSON.stringify(w.recurrence), created_by: w.createdBy, updated_at: new Date() })))
+        .execute();
+    }
+    const known = new Set(monitorIds);
+    const states = m.states.filter((s) => known.has(s.monitorId));
+    if (states.length) await saveMonitorStates(tx, states);
+    const delivered = m.delivered.filter((d) => channelIds.includes(d.channelId));
+    if (delivered.length) {
+      await tx
+        .insertInto("notifications")
+        .values(delivered.map((d) => ({ channel_id: d.channelId, monitor_id: d.monitorId !== null && known.has(d.monitorId) ? d.monitorId : null, event: d.event, payload: JSON.stringify({ mirrored: true }), dedupe_key: d.dedupeKey, state: "sent", attempts: 0, next_attempt_at: d.sentAt, sent_at: d.sentAt, epoch: d.epoch, response: "delivered by the leader" })))
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        .execute();
+    }
+  });
+}
