@@ -14,3 +14,5 @@ export { monitorSla, type MonitorSla } from "./sla-report.js";
 export { statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
 export { buildStatusPage, type StatusPageData, type StatusPageItem, type StatusPageWindow, type OverallStatus } from "./status-page-data.js";
 export { renderStatusPage, escapeHtml } from "./status-page-html.js";
+export { channelsRouter, channelView, parseChannelInput, channelInputSchema, type ChannelRoutesDeps, type ChannelView } from "./routes/channels.js";
+export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";

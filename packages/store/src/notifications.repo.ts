@@ -81,7 +81,10 @@ export interface AttemptRecord extends AttemptOutcome {
   epoch: number;
 }
 
-export async function listAttempts(db: Db, notificationId: number): Promise<AttemptRecord[]> {
+/** Every attempt of one outbox row, oldest first; null when the row does not exist. */
+export async function listAttempts(db: Db, notificationId: number): Promise<AttemptRecord[] | null> {
+  const exists = await db.selectFrom("notifications").select("id").where("id", "=", notificationId).executeTakeFirst();
+  if (!exists) return null;
   const rows = await db.selectFrom("notification_attempts").selectAll().where("notification_id", "=", notificationId).orderBy("id").execute();
   return rows.map((r) => ({
     attempt: r.attempt,
