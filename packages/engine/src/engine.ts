@@ -15,6 +15,7 @@ import {
   aggregate,
   ancestors as ancestorsOf,
   describeVerdict,
+  freshnessMs,
   groupStatus,
   initialState,
   step,
@@ -30,6 +31,7 @@ import { planAlert } from "./alerts.js";
 import type { EngineMetrics, MetricsSource } from "./metrics.js";
 import type { PlannedAlert, Suppression } from "./outbox-plan.js";
 import { WriteQueue, type WriteQueueOptions } from "./write-queue.js";
+import { NodeWatch } from "./node-watch.js";
 
 /** One check result from any node (the leader itself, a promoted follower, a probe). */
 export interface IncomingResult {
@@ -107,9 +109,11 @@ export class Engine {
   private running = false;
   private lastMaintenanceTick = 0;
   private lastReminderTick = 0;
+  private readonly nodeWatch: NodeWatch;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? Date.now;
+    this.nodeWatch = new NodeWatch({ db: o.db, logger: o.logger, selfId: o.node.id, epoch: o.epoch });
     this.runCheck = o.runCheck ?? defaultRunCheck;
     this.queue = new WriteQueue({
       db: o.db,
@@ -265,6 +269,9 @@ export class Engine {
       if (this.scheduled.delete(id)) this.scheduler.remove(id);
     }
     for (const rt of this.runtimes.values()) if (rt.monitor.type === "group") this.updateGroup(rt);
+    this.nodeWatch.observe(this.nodes, new Date(now));
+    this.sweepSilent(now);
+    await this.nodeWatch.flush(new Date(now));
   }
 
   private newRuntime(m: Monitor, saved: MonitorStateRecord | undefined): Runtime {
@@ -414,12 +421,34 @@ export class Engine {
       if (!rt.noData) {
         rt.noData = true;
         this.o.logger.warn("monitor has no data", { monitorId: m.id, monitor: m.name, regions: verdict.silentRegions });
+        this.nodeWatch.noData(m, verdict.silentRegions, new Date(this.now()));
       }
       this.persist(rt);
       return;
     }
     rt.noData = false;
     this.apply(rt, { kind: "round", outcome: verdict.outcome, reason: describeVerdict(verdict) }, verdict.votes);
+  }
+
+  // ---- node watch ----------------------------------------------------------------------------
+
+  /**
+   * Rounds open only when a vote arrives, so a monitor whose every voter went silent (its probes
+   * died) would never be decided. This opens a round for such a monitor once its newest vote is
+   * past freshness (plus a margin, so a vote still fresh to aggregate is never counted twice);
+   * the verdict is unknown, which flags "no data" and sends one `node` notification.
+   */
+  private sweepSilent(now: number): void {
+    for (const rt of this.runtimes.values()) {
+      const m = rt.monitor;
+      if (m.paused || !CHECKABLE.has(m.type) || rt.noData || rt.round || rt.maintenance) continue;
+      // Votes of offline nodes do not count; with no vote at all, the monitor's age is the clock.
+      let newest = rt.votes.size ? -Infinity : Date.parse(m.createdAt);
+      for (const v of rt.votes.values()) if (!this.offline.has(v.node)) newest = Math.max(newest, v.slotMs, Date.parse(v.at));
+      if (now - newest <= freshnessMs(m.interval) + 15_000) continue;
+      rt.round = { slotMs: now, deadlineMs: now };
+      this.decide(rt);
+    }
   }
 
   // ---- state -------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ export type Suppression = "maintenance" | "group" | null;
  * if the database was unreachable when the transition happened.
  */
 export interface PlannedAlert {
-  monitorId: number;
+  /** Null for alerts about the cluster rather than a monitor (a node offline): default channels only. */
+  monitorId: number | null;
   event: NotificationEvent;
   message: NotificationMessage;
   suppressed: Suppression;
@@ -48,6 +49,40 @@ export async function channelsFor(
     );
   }
   return q.orderBy("channels.id").execute();
+}
+
+/**
+ * A `node` event (a node went offline or came back) that concerns no monitor: it goes to the
+ * default channels. `incidentKey` names the offline episode, so its offline and online
+ * messages pair up and each is written at most once whoever plans it, however often.
+ */
+export function planNodeAlert(a: {
+  node: { id: string; name: string; region: string; status: string };
+  reason: string;
+  at: Date;
+  incidentKey: string;
+  discriminator: string;
+}): PlannedAlert {
+  return {
+    monitorId: null,
+    event: "node",
+    suppressed: null,
+    discriminator: a.discriminator,
+    message: {
+      event: "node",
+      monitor: null,
+      status: null,
+      previousStatus: null,
+      reason: a.reason,
+      votes: [],
+      at: a.at.toISOString(),
+      downSince: null,
+      outageDurationS: null,
+      epoch: 0, // stamped with the writer's epoch when the outbox row is written
+      incidentKey: a.incidentKey,
+      node: a.node,
+    },
+  };
 }
 
 /** Writes the outbox rows for one planned alert; returns how many were new. */

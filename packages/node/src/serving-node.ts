@@ -9,6 +9,8 @@ import {
   maintenanceRouter,
   metricsRouter,
   monitorsRouter,
+  nodesRouter,
+  probeRouter,
   pushRouter,
   startServer,
   statusPageRouter,
@@ -103,13 +105,18 @@ export class ServingNode {
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),
         ],
-        cluster: extra.cluster ?? [],
+        cluster: [
+          // Mounted on both roles: a standby answers 503 so probes fail over along their peer list.
+          probeRouter({ db, box, secret: config.cluster.secret, getEngine: () => this.engineRef, epoch: () => this.o.epoch.get(), leaderId: config.cluster.nodeId }),
+          ...(extra.cluster ?? []),
+        ],
         admin: [
           ...(config.metricsPublic ? [] : [metrics]),
           readOnly,
           monitorsRouter({ db, box, onChange, checkNow: async (id) => this.engineRef?.checkNow(id) ?? false }),
           maintenanceRouter({ db, onChange }),
           historyRouter({ db }),
+          nodesRouter({ db }),
           ...(extra.admin ?? []),
         ],
       },

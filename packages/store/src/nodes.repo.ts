@@ -26,6 +26,25 @@ export async function touchNodeLastSeen(db: Db, id: string, now: Date): Promise<
   return Number(r.numUpdatedRows) > 0;
 }
 
+/**
+ * Marks a node heard from now and returns what the ingest path needs to know about it, in one
+ * round trip; null when no such node is registered (the caller answers 404 so it registers).
+ */
+export async function seeNode(db: Db, id: string, now: Date): Promise<{ region: string; role: NodeRole } | null> {
+  const row = await db
+    .updateTable("nodes")
+    .set({ last_seen: now, status: "online" })
+    .where("id", "=", id)
+    .returning(["region", "role"])
+    .executeTakeFirst();
+  return row ? { region: row.region, role: row.role as NodeRole } : null;
+}
+
+export async function getNode(db: Db, id: string, now: Date): Promise<NodeInfo | null> {
+  const r = await db.selectFrom("nodes").selectAll().where("id", "=", id).executeTakeFirst();
+  return r ? toInfo(r, now) : null;
+}
+
 export const NODE_ONLINE_MS = 60_000;
 export const NODE_STALE_MS = 5 * 60_000;
 
@@ -37,9 +56,18 @@ export function nodeStatusAt(lastSeen: Date, now: Date): NodeStatus {
   return "offline";
 }
 
-export async function listNodes(db: Db, now: Date): Promise<NodeInfo[]> {
-  const rows = await db.selectFrom("nodes").selectAll().orderBy("id").execute();
-  return rows.map((r) => ({
+interface NodeRow {
+  id: string;
+  name: string;
+  region: string;
+  version: string;
+  role: string;
+  first_seen: Date;
+  last_seen: Date;
+}
+
+function toInfo(r: NodeRow, now: Date): NodeInfo {
+  return {
     id: r.id,
     name: r.name,
     region: r.region,
@@ -48,7 +76,12 @@ export async function listNodes(db: Db, now: Date): Promise<NodeInfo[]> {
     firstSeen: r.first_seen.toISOString(),
     lastSeen: r.last_seen.toISOString(),
     status: nodeStatusAt(r.last_seen, now),
-  }));
+  };
+}
+
+export async function listNodes(db: Db, now: Date): Promise<NodeInfo[]> {
+  const rows = await db.selectFrom("nodes").selectAll().orderBy("id").execute();
+  return rows.map((r) => toInfo(r, now));
 }
 
 export async function setNodeStatus(db: Db, id: string, status: NodeStatus): Promise<void> {
