@@ -1,0 +1,175 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import { ValidationError, type FieldIssue } from "@uptop/core";
+
+const SECTIONS = ["channels", "monitors", "maintenance"] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** A problem pinned to a place in a file. `line` and `col` are 1-based; 0 when unknown. */
+export interface LocatedIssue {
+  file: string;
+  line: number;
+  col: number;
+  field: string;
+  message: string;
+}
+
+export function formatLocatedIssue(i: LocatedIssue): string {
+  const where = i.line ? `${i.file}:${i.line}:${i.col}` : i.file;
+  return i.field ? `${where}: ${i.field}: ${i.message}` : `${where}: ${i.message}`;
+}
+
+/** A config file that does not parse, names a missing variable, or fails validation. */
+export class ConfigFileError extends ValidationError {
+  readonly located: LocatedIssue[];
+  constructor(located: LocatedIssue[]) {
+    const first = located[0];
+    const summary = first ? formatLocatedIssue(first) : "invalid config";
+    super(located.length > 1 ? `${summary} (and ${located.length - 1} more)` : summary, located.map((l) => ({ field: l.field, message: `${l.file}:${l.line}:${l.col}: ${l.message}` })));
+    this.located = located;
+  }
+}
+
+interface ParsedFile {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+function at(f: ParsedFile, offset: number): { line: number; col: number } {
+  return f.lines.linePos(offset);
+}
+
+function parseFile(file: string, text: string): ParsedFile {
+  const lines = new LineCounter();
+  // JSON is YAML, so one parser gives positions for both formats.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const f = { file, doc, lines };
+  if (doc.errors.length) {
+    throw new ConfigFileError(doc.errors.map((e) => ({ file, ...at(f, e.pos[0]), field: "", message: e.message.split("\n")[0]! })));
+  }
+  return f;
+}
+
+const VARIABLE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * Replaces `${NAME}` in every string value with the variable's value (`$${` writes a literal
+ * `${`). Only values are substituted, never keys, so a variable cannot add fields.
+ */
+function substitute(f: ParsedFile, env: Readonly<Record<string, string | undefined>>): LocatedIssue[] {
+  const issues: LocatedIssue[] = [];
+  visit(f.doc, {
+    Scalar(key, s) {
+      if (key !== "key") replaceIn(s);
+    },
+  });
+  function replaceIn(s: { value: unknown; range?: [number, number, number] | null }): void {
+    if (typeof s.value !== "string" || !s.value.includes("$")) return;
+    s.value = s.value.replace(VARIABLE, (whole, name: string | undefined) => {
+      if (name === undefined) return "${";
+      const v = env[name];
+      if (v === undefined) {
+        issues.push({ file: f.file, ...at(f, s.range?.[0] ?? 0), field: "", message: `environment variable ${name} is not set` });
+        return whole;
+      }
+      return v;
+    });
+  }
+  return issues;
+}
+
+/** The place of `path` in the file: the key of the last field found, or its nearest parent. */
+function locate(f: ParsedFile, path: ReadonlyArray<string | number>): { line: number; col: number } {
+  let node: unknown = f.doc.contents;
+  let offset = (f.doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) break;
+      offset = (item as Node).range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return at(f, offset);
+}
+
+export interface SourceInput {
+  file: string;
+  text: string;
+}
+
+export interface LoadedConfig {
+  /** The merged document (all files' sections concatenated in order), ready for normalizeDocument. */
+  document: Record<string, unknown>;
+  /** Where a dotted field of the merged document was written. */
+  locate(field: string): LocatedIssue;
+  /** Pins ValidationError issues (dotted fields) to files, lines and columns. */
+  locateIssues(issues: readonly FieldIssue[]): LocatedIssue[];
+}
+
+/**
+ * Parses one or more YAML/JSON files, substitutes `${VAR}` from `env`, and merges them into one
+ * document. Throws ConfigFileError naming file, line and column for syntax errors, missing
+ * variables, unknown top-level keys and sections that are not lists.
+ */
+export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<Record<string, string | undefined>>): LoadedConfig {
+  const files = inputs.map((i) => parseFile(i.file, i.text));
+  const problems: LocatedIssue[] = [];
+  const merged: Record<Section, unknown[]> = { channels: [], monitors: [], maintenance: [] };
+  // For each section, which file holds merged index i: [start index, file].
+  const segments: Record<Section, Array<{ start: number; file: ParsedFile }>> = { channels: [], monitors: [], maintenance: [] };
+
+  for (const f of files) {
+    problems.push(...substitute(f, env));
+    const js: unknown = f.doc.toJS({ maxAliasCount: 100 });
+    if (js === null || js === undefined) continue;
+    if (typeof js !== "object" || Array.isArray(js)) {
+      problems.push({ file: f.file, ...locate(f, []), field: "", message: "must be a mapping with channels, monitors and/or maintenance" });
+      continue;
+    }
+    for (const [key, value] of Object.entries(js as Record<string, unknown>)) {
+      if (key === "version") {
+        if (value !== 1) problems.push({ file: f.file, ...locate(f, [key]), field: key, message: "must be 1" });
+        continue;
+      }
+      if (!(SECTIONS as readonly string[]).includes(key)) {
+        problems.push({ file: f.file, ...locate(f, [key]), field: key, message: "unknown field (expected channels, monitors or maintenance)" });
+        continue;
+      }
+      if (value === null) continue;
+      if (!Array.isArray(value)) {
+        problems.push({ file: f.file, ...locate(f, [key]), field: key, message: "must be a list" });
+        continue;
+      }
+      const section = key as Section;
+      segments[section].push({ start: merged[section].length, file: f });
+      merged[section].push(...value);
+    }
+  }
+  if (problems.length) throw new ConfigFileError(problems);
+
+  const locateField = (field: string): LocatedIssue => {
+    const path = field.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const [section, index, ...rest] = path;
+    const segs = segments[section as Section];
+    const first = files[0];
+    if (!segs || typeof index !== "number") {
+      return { file: first?.file ?? "config", ...(first ? locate(first, path) : { line: 0, col: 0 }), field, message: "" };
+    }
+    const seg = [...segs].reverse().find((s) => s.start <= index) ?? segs[0]!;
+    return { file: seg.file.file, ...locate(seg.file, [section!, index - seg.start, ...rest]), field, message: "" };
+  };
+
+  const document: Record<string, unknown> = {};
+  for (const s of SECTIONS) if (segments[s].length) document[s] = merged[s];
+  return {
+    document,
+    locate: locateField,
+    locateIssues: (issues) => issues.map((i) => ({ ...locateField(i.field), message: i.message })),
+  };
+}

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { monitorInputSchema, parseDuration } from "@uptop/core";
+
+/** Seconds as a number, or a duration string such as "30m" (same rule as the monitor fields). */
+const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = typeof v === "number" ? v * 1000 : parseDuration(v);
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    ctx.addIssue({ code: "custom", message: `"${v}" is not a duration (seconds, or e.g. "30s", "5m")` });
+    return z.NEVER;
+  }
+  return ms / 1000;
+});
+
+export const channelEntrySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  type: z.string().min(1),
+  /** Checked against the provider's own schema once the type is known (see normalize-document). */
+  settings: z.record(z.string(), z.unknown()).optional(),
+  isDefault: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+  /** Re-alert while still DOWN every so often; null or absent = never. */
+  reminderInterval: seconds.nullish(),
+});
+
+/** A monitor entry: the API's monitor fields, and for groups their children nested under `monitors:`. */
+export interface MonitorEntry extends z.input<typeof monitorInputSchema> {
+  monitors?: MonitorEntry[] | undefined;
+}
+interface MonitorEntryOutput extends z.output<typeof monitorInputSchema> {
+  monitors?: MonitorEntryOutput[] | undefined;
+}
+export const monitorEntrySchema: z.ZodType<MonitorEntryOutput, MonitorEntry> = z.strictObject({
+  ...monitorInputSchema.shape,
+  get monitors(): z.ZodOptional<z.ZodArray<z.ZodType<MonitorEntryOutput, MonitorEntry>>> {
+    return z.array(monitorEntrySchema).optional();
+  },
+});
+
+const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z" });
+
+/** Same shape as the maintenance API body (`maintenanceInputSchema` of @uptop/api). */
+export const maintenanceEntrySchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(5000).nullish(),
+  type: z.enum(["maintenance", "incident"]).optional(),
+  monitors: z.array(z.string().min(1)).nullish(),
+  start: isoTime,
+  end: isoTime.nullish(),
+  recurrence: z
+    .strictObject({
+      frequency: z.enum(["daily", "weekly"]),
+      daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
+      startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC), like 02:30"),
+      durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+    })
+    .nullish(),
+});
+
+/** The whole file: every section optional, unknown top-level keys are errors. */
+export const configDocumentSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  channels: z.array(channelEntrySchema).nullish(),
+  monitors: z.array(monitorEntrySchema).nullish(),
+  maintenance: z.array(maintenanceEntrySchema).nullish(),
+});
+
+export type ChannelEntry = z.input<typeof channelEntrySchema>;
+export type MaintenanceEntry = z.input<typeof maintenanceEntrySchema>;
+/** A config document as written (YAML or JSON). */
+export type ConfigDocument = z.input<typeof configDocumentSchema>;

@@ -1,0 +1,90 @@
+import type { KumaMonitor } from "./kuma-backup.js";
+
+/** A Kuma monitor as an uptop monitor entry, or the reason it cannot be one. */
+export type MonitorMapping = { ok: true; entry: Record<string, unknown> } | { ok: false; reason: string };
+
+const HTTP_LIKE = new Set(["http", "keyword", "json-query"]);
+const DNS_TYPES = new Set(["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA"]);
+/** A JSONata expression we can run as a plain path: `$.data.status`, `items[0].ok`. */
+const SIMPLE_PATH = /^\$?\.?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/;
+
+function skip(reason: string): MonitorMapping {
+  return { ok: false, reason };
+}
+
+function isSkip(v: MonitorMapping | Record<string, unknown>): v is { ok: false; reason: string } {
+  return v.ok === false && typeof v.reason === "string";
+}
+
+function httpFields(k: KumaMonitor): MonitorMapping | Record<string, unknown> {
+  const out: Record<string, unknown> = { url: k.url ?? undefined };
+  if (k.method) out.method = k.method.toUpperCase();
+  if (k.body) out.body = k.body;
+  if (k.headers && k.headers.trim() !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(k.headers);
+    } catch {
+      return skip("its headers are not valid JSON");
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return skip("its headers are not a JSON object");
+    out.headers = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([h, v]) => [h, String(v)]));
+  }
+  if (k.accepted_statuscodes?.length) out.acceptedCodes = k.accepted_statuscodes.join(",");
+  if (k.ignoreTls) out.ignoreTls = true;
+  if (typeof k.maxredirects === "number") {
+    // Kuma's "0 redirects" means do not follow; ours keeps the two apart.
+    out.maxRedirects = Math.min(k.maxredirects, 20);
+    if (k.maxredirects === 0) out.followRedirects = false;
+  }
+  const basic = k.authMethod === "basic" || (!k.authMethod && k.basic_auth_user);
+  if (basic && k.basic_auth_user) out.auth = { type: "basic", username: k.basic_auth_user, password: k.basic_auth_pass ?? "" };
+  else if (k.authMethod && k.authMethod !== "basic") return skip(`authentication method "${k.authMethod}" is not supported`);
+  if (k.type === "keyword") {
+    if (!k.keyword) return skip("a keyword monitor without a keyword");
+    out[k.invertKeyword ? "keywordAbsent" : "keyword"] = k.keyword;
+  }
+  if (k.type === "json-query") {
+    const path = k.jsonPath?.trim() ?? "";
+    if (!SIMPLE_PATH.test(path)) return skip(`JSON query "${path}" is a JSONata expression, not a plain path`);
+    out.jsonAssertion = { path: path.startsWith("$") ? path : `$.${path}`, equals: k.expectedValue ?? "" };
+  }
+  return out;
+}
+
+/**
+ * Maps one Kuma monitor's own fields (parent and notifications are linked by the caller).
+ * Anything we would have to approximate is skipped with a reason rather than imported broken.
+ */
+export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
+  if (k.upsideDown) return skip("upside-down mode is not supported");
+  const common: Record<string, unknown> = { name: k.name.trim() };
+  if (k.description) common.description = k.description;
+  if (k.active === false || k.active === 0) common.paused = true;
+  const interval = k.interval && k.interval > 0 ? k.interval : 60;
+  common.interval = interval;
+  if (typeof k.maxretries === "number" && k.maxretries > 0) common.retries = Math.min(k.maxretries, 100);
+  if (k.retryInterval && k.retryInterval > 0 && k.retryInterval !== interval) common.retryInterval = k.retryInterval;
+  // Kuma allows a timeout up to the interval; ours must be below it.
+  if (typeof k.timeout === "number" && k.timeout > 0) common.timeout = k.timeout < interval ? k.timeout : Math.max(1, Math.floor(interval * 0.8));
+
+  let specific: Record<string, unknown>;
+  if (HTTP_LIKE.has(k.type)) {
+    const fields = httpFields(k);
+    if (isSkip(fields)) return fields;
+    specific = { type: "http", ...fields };
+  }
+  else if (k.type === "port") specific = { type: "tcp", hostname: k.hostname ?? undefined, port: k.port ?? undefined };
+  else if (k.type === "ping") specific = { type: "ping", hostname: k.hostname ?? undefined };
+  else if (k.type === "dns") {
+    const recordType = (k.dns_resolve_type ?? "A").toUpperCase();
+    if (!DNS_TYPES.has(recordType)) return skip(`DNS record type ${recordType} is not supported`);
+    specific = { type: "dns", hostname: k.hostname ?? undefined, recordType, ...(k.dns_resolve_server ? { resolver: k.dns_resolve_server } : {}) };
+  } else if (k.type === "push") {
+    if (!k.pushToken) return skip("a push monitor without a push token");
+    specific = { type: "push", token: k.pushToken };
+  } else if (k.type === "group") specific = { type: "group" };
+  else return skip(`monitor type "${k.type}" is not supported`);
+
+  return { ok: true, entry: { ...common, ...specific } };
+}

@@ -1,0 +1,124 @@
+import type { KumaNotification } from "./kuma-backup.js";
+
+export type KumaSettings = Record<string, unknown>;
+
+/** Kuma's settings of one notification type → uptop's channel type and settings. */
+interface ChannelMapping {
+  type: string;
+  settings(k: KumaSettings): Record<string, unknown>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const num = (v: unknown): number | undefined => {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v);
+  return undefined;
+};
+const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
+
+/** Drops unset fields so the provider's defaults apply. */
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function jsonObject(text: unknown): Record<string, string> | undefined {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  const parsed: unknown = JSON.parse(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("is not a JSON object");
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+const PAGERDUTY_SEVERITIES = new Set(["critical", "error", "warning", "info"]);
+
+/** Keys are Kuma's `type` values, lower-cased (Kuma writes "PagerDuty", "Opsgenie"). */
+export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
+  discord: { type: "discord", settings: (k) => defined({ webhookUrl: str(k.discordWebhookUrl), username: str(k.discordUsername) }) },
+  slack: {
+    type: "slack",
+    settings: (k) => defined({ webhookUrl: str(k.slackwebhookURL), channel: str(k.slackchannel), username: str(k.slackusername), iconEmoji: str(k.slackiconemo) }),
+  },
+  webhook: { type: "webhook", settings: (k) => defined({ url: str(k.webhookURL), headers: jsonObject(k.webhookAdditionalHeaders) }) },
+  telegram: {
+    type: "telegram",
+    settings: (k) =>
+      defined({
+        botToken: str(k.telegramBotToken),
+        chatId: str(k.telegramChatID) ?? num(k.telegramChatID),
+        disableNotification: bool(k.telegramSendSilently),
+        messageThreadId: num(k.telegramMessageThreadID),
+      }),
+  },
+  smtp: {
+    type: "email",
+    settings: (k) =>
+      defined({
+        host: str(k.smtpHost),
+        port: num(k.smtpPort),
+        secure: bool(k.smtpSecure),
+        ignoreTls: bool(k.smtpIgnoreTLSError),
+        user: str(k.smtpUsername),
+        password: str(k.smtpPassword),
+        from: str(k.smtpFrom),
+        to: str(k.smtpTo),
+      }),
+  },
+  ntfy: {
+    type: "ntfy",
+    settings: (k) =>
+      defined({
+        serverUrl: str(k.ntfyserverurl),
+        topic: str(k.ntfytopic),
+        priority: num(k.ntfyPriority),
+        ...(k.ntfyAuthenticationMethod === "usernamePassword" || (!k.ntfyAuthenticationMethod && str(k.ntfyusername))
+          ? { user: str(k.ntfyusername), password: str(k.ntfypassword) }
+          : {}),
+        ...(k.ntfyAuthenticationMethod === "accessToken" ? { token: str(k.ntfyaccesstoken) } : {}),
+      }),
+  },
+  pushover: {
+    type: "pushover",
+    settings: (k) =>
+      defined({
+        userKey: str(k.pushoveruserkey),
+        appToken: str(k.pushoverapptoken),
+        priority: num(k.pushoverpriority),
+        sound: str(k.pushoversounds),
+        device: str(k.pushoverdevice),
+      }),
+  },
+  gotify: {
+    type: "gotify",
+    settings: (k) => defined({ serverUrl: str(k.gotifyserverurl), appToken: str(k.gotifyapplicationToken), priority: num(k.gotifyPriority) }),
+  },
+  pagerduty: {
+    type: "pagerduty",
+    settings: (k) => {
+      const severity = str(k.pagerdutyPriority);
+      return defined({
+        routingKey: str(k.pagerdutyIntegrationKey),
+        eventsUrl: str(k.pagerdutyIntegrationUrl),
+        severity: severity && PAGERDUTY_SEVERITIES.has(severity) ? severity : undefined,
+      });
+    },
+  },
+  opsgenie: {
+    type: "opsgenie",
+    settings: (k) => {
+      const p = num(k.opsgeniePriority);
+      return defined({
+        apiKey: str(k.opsgenieApiKey),
+        apiUrl: k.opsgenieRegion === "eu" ? "https://api.eu.opsgenie.com" : undefined,
+        priority: p !== undefined && p >= 1 && p <= 5 ? `P${p}` : undefined,
+      });
+    },
+  },
+};
+
+/** The notification's provider settings: Kuma keeps them as a JSON string in `config`. */
+export function kumaSettings(n: KumaNotification): KumaSettings {
+  if (n.config === null || n.config === undefined) return {};
+  if (typeof n.config !== "string") return n.config;
+  const parsed: unknown = JSON.parse(n.config);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("config is not a JSON object");
+  return parsed as KumaSettings;
+}

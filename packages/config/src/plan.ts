@@ -1,0 +1,178 @@
+import type { MonitorDraft } from "@uptop/core";
+import { isChannelType, secretFieldsOf } from "@uptop/notify";
+import type { ChannelSpec, ConfigState, CurrentState, MaintenanceSpec } from "./state.js";
+
+export interface PlanChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+  /** The values are credentials: shown as "(secret)" and never sent back to a client. */
+  secret: boolean;
+}
+
+interface ActionBase {
+  op: "create" | "update" | "delete";
+  name: string;
+  /** The stored id for update and delete; null for create. */
+  id: number | null;
+  /** Fields that differ (update only). */
+  changes: PlanChange[];
+}
+
+export type PlanAction =
+  | (ActionBase & { kind: "channel"; spec: ChannelSpec | null })
+  | (ActionBase & { kind: "monitor"; spec: MonitorDraft | null })
+  | (ActionBase & { kind: "maintenance"; spec: MaintenanceSpec | null });
+
+export interface PlanOptions {
+  /** Delete what the server has and the document does not name. */
+  prune: boolean;
+}
+
+/** Order-insensitive, key-order-insensitive equality for plain JSON-like values. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
+
+const MONITOR_FIELDS: ReadonlyArray<keyof MonitorDraft> = [
+  "type", "description", "url", "hostname", "port", "interval", "timeout", "retries", "retryInterval",
+  "recoveryThreshold", "method", "headers", "body", "auth", "acceptedCodes", "keyword", "keywordAbsent",
+  "jsonAssertion", "followRedirects", "maxRedirects", "ignoreTls", "certExpiryDays", "recordType", "resolver",
+  "expected", "expectedMode", "pingCount", "token", "grace", "parent", "regions", "aggregation", "paused", "channels",
+];
+
+function monitorChanges(cur: MonitorDraft, want: MonitorDraft): PlanChange[] {
+  const changes: PlanChange[] = [];
+  for (const field of MONITOR_FIELDS) {
+    let from: unknown = cur[field];
+    let to: unknown = want[field];
+    // A push monitor keeps its server-made token unless the document names one.
+    if (field === "token" && to === null) continue;
+    if (field === "channels") {
+      from = [...cur.channels].sort();
+      to = [...want.channels].sort();
+    }
+    if (field === "headers") {
+      const keys = new Set([...Object.keys(cur.headers), ...Object.keys(want.headers)]);
+      for (const k of [...keys].sort()) {
+        const a = cur.headers[k] ?? null;
+        const b = want.headers[k] ?? null;
+        if (a !== b) changes.push({ field: `headers.${k}`, from: a, to: b, secret: SECRET_HEADER.test(k) });
+      }
+      continue;
+    }
+    if (!same(from, to)) changes.push({ field, from, to, secret: field === "auth" });
+  }
+  return changes;
+}
+
+function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
+  const changes: PlanChange[] = [];
+  if (cur.type !== want.type) changes.push({ field: "type", from: cur.type, to: want.type, secret: false });
+  const secrets = new Set(isChannelType(want.type) ? secretFieldsOf(want.type) : []);
+  const keys = new Set([...Object.keys(cur.settings), ...Object.keys(want.settings)]);
+  for (const k of [...keys].sort()) {
+    const a = cur.settings[k] ?? null;
+    const b = want.settings[k] ?? null;
+    if (!same(a, b)) changes.push({ field: `settings.${k}`, from: a, to: b, secret: secrets.has(k) });
+  }
+  for (const field of ["isDefault", "enabled", "reminderInterval"] as const) {
+    if (!same(cur[field], want[field])) changes.push({ field, from: cur[field], to: want[field], secret: false });
+  }
+  return changes;
+}
+
+function maintenanceChanges(cur: MaintenanceSpec, want: MaintenanceSpec): PlanChange[] {
+  const fields = ["description", "type", "monitors", "startAt", "endAt", "recurrence"] as const;
+  return fields.filter((f) => !same(cur[f], want[f])).map((f) => ({ field: f, from: cur[f], to: want[f], secret: false }));
+}
+
+/** Depth of each monitor in its group tree (0 = top level), following `parent` by name. */
+function depths(monitors: ReadonlyArray<Pick<MonitorDraft, "name" | "parent">>): Map<string, number> {
+  const parentOf = new Map(monitors.map((m) => [m.name, m.parent]));
+  const out = new Map<string, number>();
+  for (const m of monitors) {
+    let d = 0;
+    let p = m.parent;
+    // The bound stops a cycle in bad input from looping; the database refuses cycles anyway.
+    while (p && parentOf.has(p) && d < 100) {
+      d++;
+      p = parentOf.get(p) ?? null;
+    }
+    out.set(m.name, d);
+  }
+  return out;
+}
+
+function byDepth<T extends { name: string }>(items: T[], depth: Map<string, number>, direction: 1 | -1): T[] {
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => direction * ((depth.get(a.item.name) ?? 0) - (depth.get(b.item.name) ?? 0)) || a.i - b.i)
+    .map((x) => x.item);
+}
+
+/**
+ * What must change for the server to hold `desired`: resources are matched by name (a window by
+ * its title). The actions come in the order they can be executed: channels before the monitors
+ * that name them, groups before their children, windows after the monitors they name, and
+ * deletions (with `prune`) last, children before their groups.
+ */
+export function planConfig(current: CurrentState, desired: ConfigState, options: PlanOptions): PlanAction[] {
+  const actions: PlanAction[] = [];
+
+  const channels = new Map(current.channels.map((c) => [c.name, c]));
+  for (const want of desired.channels) {
+    const cur = channels.get(want.name);
+    if (!cur) actions.push({ op: "create", kind: "channel", name: want.name, id: null, changes: [], spec: want });
+    else {
+      const changes = channelChanges(cur, want);
+      if (changes.length) actions.push({ op: "update", kind: "channel", name: want.name, id: cur.id, changes, spec: want });
+    }
+  }
+
+  const monitors = new Map(current.monitors.map((m) => [m.name, m]));
+  for (const want of byDepth(desired.monitors, depths(desired.monitors), 1)) {
+    const cur = monitors.get(want.name);
+    if (!cur) actions.push({ op: "create", kind: "monitor", name: want.name, id: null, changes: [], spec: want });
+    else {
+      const changes = monitorChanges(cur, want);
+      if (changes.length) actions.push({ op: "update", kind: "monitor", name: want.name, id: cur.id, changes, spec: want });
+    }
+  }
+
+  const windows = new Map(current.maintenance.map((w) => [w.title, w]));
+  for (const want of desired.maintenance) {
+    const cur = windows.get(want.title);
+    if (!cur) actions.push({ op: "create", kind: "maintenance", name: want.title, id: null, changes: [], spec: want });
+    else {
+      const changes = maintenanceChanges(cur, want);
+      if (changes.length) actions.push({ op: "update", kind: "maintenance", name: want.title, id: cur.id, changes, spec: want });
+    }
+  }
+
+  if (options.prune) {
+    const keepWindows = new Set(desired.maintenance.map((w) => w.title));
+    for (const w of current.maintenance) {
+      if (!keepWindows.has(w.title)) actions.push({ op: "delete", kind: "maintenance", name: w.title, id: w.id, changes: [], spec: null });
+    }
+    const keepMonitors = new Set(desired.monitors.map((m) => m.name));
+    const gone = current.monitors.filter((m) => !keepMonitors.has(m.name));
+    for (const m of byDepth(gone, depths(current.monitors), -1)) {
+      actions.push({ op: "delete", kind: "monitor", name: m.name, id: m.id, changes: [], spec: null });
+    }
+    const keepChannels = new Set(desired.channels.map((c) => c.name));
+    for (const c of current.channels) {
+      if (!keepChannels.has(c.name)) actions.push({ op: "delete", kind: "channel", name: c.name, id: c.id, changes: [], spec: null });
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,47 @@
+import type { MonitorDraft } from "@uptop/core";
+
+export type ResourceKind = "channel" | "monitor" | "maintenance";
+
+export interface ChannelSpec {
+  name: string;
+  type: string;
+  /** Provider settings with defaults filled in, secrets in clear. */
+  settings: Record<string, unknown>;
+  isDefault: boolean;
+  enabled: boolean;
+  /** Seconds between reminders while DOWN; null = no reminders. */
+  reminderInterval: number | null;
+}
+
+export interface MaintenanceRecurrence {
+  frequency: "daily" | "weekly";
+  daysOfWeek?: number[];
+  startTime: string;
+  durationMinutes: number;
+}
+
+/** Field names match the store's maintenance input, so a spec is passed to it as is. */
+export interface MaintenanceSpec {
+  title: string;
+  description: string | null;
+  type: "maintenance" | "incident";
+  /** Monitor or group names; null = every monitor. */
+  monitors: string[] | null;
+  startAt: string;
+  endAt: string | null;
+  recurrence: MaintenanceRecurrence | null;
+}
+
+/** What a document asks for, validated and with defaults applied. */
+export interface ConfigState {
+  channels: ChannelSpec[];
+  monitors: MonitorDraft[];
+  maintenance: MaintenanceSpec[];
+}
+
+/** What a server holds: the same specs with their ids. */
+export interface CurrentState {
+  channels: Array<ChannelSpec & { id: number }>;
+  monitors: Array<MonitorDraft & { id: number }>;
+  maintenance: Array<MaintenanceSpec & { id: number }>;
+}

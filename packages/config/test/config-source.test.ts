@@ -1,0 +1,143 @@
+import { ConfigFileError, loadConfigSources, normalizeDocument, type LocatedIssue } from "../src/index.js";
+
+function load(text: string, env: Record<string, string> = {}) {
+  return loadConfigSources([{ file: "monitors.yaml", text }], env);
+}
+
+function locatedErrors(text: string, env: Record<string, string> = {}): LocatedIssue[] {
+  try {
+    const loaded = load(text, env);
+    try {
+      normalizeDocument(loaded.document);
+    } catch (err) {
+      return loaded.locateIssues((err as ConfigFileError).issues);
+    }
+  } catch (err) {
+    if (err instanceof ConfigFileError) return err.located;
+    throw err;
+  }
+  return [];
+}
+
+const at = (i: LocatedIssue) => `${i.file}:${i.line}:${i.col} ${i.field}`;
+
+describe("YAML error positions", () => {
+  it.each([
+    [
+      "an unknown monitor field points at the key",
+      "monitors:\n  - name: a\n    type: http\n    url: https://a.example\n    intervall: 30\n",
+      "monitors.yaml:5:5 monitors.0.intervall",
+      "unknown field",
+    ],
+    [
+      "a bad value points at its field",
+      "monitors:\n  - name: a\n    type: http\n    url: https://a.example\n    interval: soon\n",
+      "monitors.yaml:5:5 monitors.0.interval",
+      "is not a duration",
+    ],
+    [
+      "a nested child's field is found under its group",
+      "monitors:\n  - name: shop\n    type: group\n    monitors:\n      - name: api\n        type: tcp\n        hostname: db.example\n",
+      "monitors.yaml:5:9 monitors.0.monitors.0.port",
+      "is required for tcp monitors",
+    ],
+    [
+      "an unknown top-level key",
+      "monitor:\n  - name: a\n",
+      "monitors.yaml:1:1 monitor",
+      "unknown field",
+    ],
+    [
+      "an unknown channel setting",
+      "channels:\n  - name: hook\n    type: webhook\n    settings:\n      url: https://hooks.example.com/x\n      colour: red\n",
+      "monitors.yaml:6:7 channels.0.settings.colour",
+      "unknown field",
+    ],
+    [
+      "a duplicate monitor name points at the second one",
+      "monitors:\n  - name: a\n    type: push\n  - name: a\n    type: push\n",
+      "monitors.yaml:4:5 monitors.1.name",
+      "also named",
+    ],
+    [
+      "a maintenance end before start",
+      "maintenance:\n  - title: db\n    start: 2026-05-01T02:00:00Z\n    end: 2026-05-01T01:00:00Z\n",
+      "monitors.yaml:4:5 maintenance.0.end",
+      "must be after start",
+    ],
+  ])("%s", (_name, text, where, message) => {
+    const errors = locatedErrors(text);
+    expect(errors.map(at)).toContain(where);
+    expect(errors.find((e) => at(e) === where)?.message).toContain(message);
+  });
+
+  it("reports a YAML syntax error with its line", () => {
+    const errors = locatedErrors("monitors:\n  - name: a\n   type: http\n");
+    expect(errors[0]?.file).toBe("monitors.yaml");
+    expect(errors[0]?.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it("formats an error as file:line:col field: message", () => {
+    expect(() => normalizeDocument(load("monitors:\n  - name: a\n    type: nope\n").document)).toThrow(/monitors\.0\.type/);
+    try {
+      load("x: 1\n");
+    } catch (err) {
+      expect((err as Error).message).toBe("monitors.yaml:1:1: x: unknown field (expected channels, monitors or maintenance)");
+    }
+  });
+
+  it("locates fields in the right file when several files are merged", () => {
+    const loaded = loadConfigSources(
+      [
+        { file: "a.yaml", text: "monitors:\n  - name: a\n    type: push\n" },
+        { file: "b.yaml", text: "# b\nmonitors:\n  - name: b\n    type: push\n    bogus: 1\n" },
+      ],
+      {},
+    );
+    expect(() => normalizeDocument(loaded.document)).toThrow();
+    try {
+      normalizeDocument(loaded.document);
+    } catch (err) {
+      expect(loaded.locateIssues((err as ConfigFileError).issues).map(at)).toEqual(["b.yaml:5:5 monitors.1.bogus"]);
+    }
+  });
+
+  it("reads JSON with positions too", () => {
+    const errors = loadConfigSources([{ file: "m.json", text: '{\n  "monitors": [\n    { "name": "a", "type": "push", "oops": true }\n  ]\n}\n' }], {});
+    try {
+      normalizeDocument(errors.document);
+      throw new Error("should fail");
+    } catch (err) {
+      expect(errors.locateIssues((err as ConfigFileError).issues).map(at)).toEqual(["m.json:3:36 monitors.0.oops"]);
+    }
+  });
+});
+
+describe("environment substitution", () => {
+  const doc = (url: string) => `channels:\n  - name: hook\n    type: webhook\n    settings:\n      url: "${url}"\n`;
+
+  it.each([
+    ["a whole value", "${HOOK_URL}", { HOOK_URL: "https://hooks.example.com/a" }, "https://hooks.example.com/a"],
+    ["inside a value", "https://hooks.example.com/${HOOK_PATH}", { HOOK_PATH: "b" }, "https://hooks.example.com/b"],
+    ["two variables", "https://${HOST}/${HOOK_PATH}", { HOST: "h.example.com", HOOK_PATH: "c" }, "https://h.example.com/c"],
+    ["$${ is a literal ${", "https://h.example.com/$${x}", {}, "https://h.example.com/${x}"],
+  ])("%s", (_name, value, env, expected) => {
+    const loaded = load(doc(value), env);
+    expect((loaded.document.channels as Array<{ settings: { url: string } }>)[0]!.settings.url).toBe(expected);
+  });
+
+  it("names a missing variable with file, line and column", () => {
+    try {
+      load(doc("${HOOK_URL}"), {});
+      throw new Error("should fail");
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigFileError);
+      expect((err as Error).message).toBe("monitors.yaml:5:12: environment variable HOOK_URL is not set");
+    }
+  });
+
+  it("does not substitute keys", () => {
+    const loaded = load("monitors:\n  - name: a\n    type: http\n    url: https://a.example\n    headers:\n      ${H}: v\n", { H: "X-Test" });
+    expect((loaded.document.monitors as Array<{ headers: Record<string, string> }>)[0]!.headers).toEqual({ "${H}": "v" });
+  });
+});

@@ -1,0 +1,82 @@
+import { parse } from "yaml";
+import { exportConfig, exportConfigYaml, loadConfigSources, normalizeDocument, planConfig, type CurrentState } from "../src/index.js";
+
+const doc = {
+  channels: [
+    { name: "ops-hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "hook-secret", headers: { "X-Key": "k1" } }, isDefault: true },
+    { name: "ops slack", type: "slack", settings: { webhookUrl: "https://hooks.slack.com/services/T/B/X" }, enabled: false, reminderInterval: 3600 },
+  ],
+  monitors: [
+    {
+      name: "shop",
+      type: "group",
+      channels: ["ops-hook"],
+      monitors: [
+        { name: "checkout-api", type: "http", url: "https://shop.example.com/health", interval: 30, retries: 2, headers: { Authorization: "Bearer t0k", "X-Env": "prod" }, auth: { type: "basic", username: "u", password: "pw" }, regions: ["eu-west"] },
+        { name: "db", type: "tcp", hostname: "db.example.com", port: 5432, paused: true },
+      ],
+    },
+    { name: "heartbeat", type: "push", token: "push-token-0123456789abcdef", interval: 300 },
+    { name: "mx", type: "dns", hostname: "example.com", recordType: "MX", expected: ["mx.example.com"] },
+  ],
+  maintenance: [{ title: "weekly", start: "2026-05-01T02:00:00Z", recurrence: { frequency: "weekly", daysOfWeek: [0], startTime: "02:00", durationMinutes: 60 } }],
+};
+
+function serverHolding(d: unknown): CurrentState {
+  const { state } = normalizeDocument(d);
+  let id = 1;
+  return {
+    channels: state.channels.map((c) => ({ ...c, id: id++ })),
+    monitors: state.monitors.map((m) => ({ ...m, id: id++ })),
+    maintenance: state.maintenance.map((w) => ({ ...w, id: id++ })),
+  };
+}
+
+describe("exportConfig", () => {
+  it("round-trips with secrets: the export applies back as nothing to do", () => {
+    const server = serverHolding(doc);
+    const yaml = exportConfigYaml(server, { includeSecrets: true });
+    const reparsed = normalizeDocument(loadConfigSources([{ file: "export.yaml", text: yaml }], {}).document);
+    expect(planConfig(server, reparsed.state, { prune: true })).toEqual([]);
+    expect(reparsed.state).toEqual(normalizeDocument(doc).state);
+  });
+
+  it("nests children under their group and leaves defaults out", () => {
+    const { document } = exportConfig(serverHolding(doc), { includeSecrets: true });
+    const shop = (document.monitors as any[])[0];
+    expect(shop.monitors.map((m: any) => m.name)).toEqual(["checkout-api", "db"]);
+    expect(shop.monitors[1]).toEqual({ name: "db", type: "tcp", hostname: "db.example.com", port: 5432, paused: true });
+    expect(shop.monitors[0].parent).toBeUndefined();
+    expect((document.monitors as any[])[1]).toEqual({ name: "heartbeat", type: "push", interval: 300, token: "push-token-0123456789abcdef" });
+  });
+
+  it("writes placeholders for every secret without includeSecrets", () => {
+    const server = serverHolding(doc);
+    const { secretVariables } = exportConfig(server, { includeSecrets: false });
+    const yaml = exportConfigYaml(server, { includeSecrets: false });
+    for (const secret of ["hook-secret", "k1", "t0k", "pw", "hooks.slack.com"]) expect(yaml).not.toContain(secret);
+    expect(yaml).toContain("push-token-0123456789abcdef");
+    expect(secretVariables).toEqual([
+      "UPTOP_SECRET_OPS_HOOK_SECRET",
+      "UPTOP_SECRET_OPS_HOOK_HEADERS_X_KEY",
+      "UPTOP_SECRET_OPS_SLACK_WEBHOOKURL",
+      "UPTOP_SECRET_MONITOR_CHECKOUT_API_PASSWORD",
+      "UPTOP_SECRET_MONITOR_CHECKOUT_API_HEADER_AUTHORIZATION",
+    ]);
+    const env = {
+      UPTOP_SECRET_OPS_HOOK_SECRET: "hook-secret",
+      UPTOP_SECRET_OPS_HOOK_HEADERS_X_KEY: "k1",
+      UPTOP_SECRET_OPS_SLACK_WEBHOOKURL: "https://hooks.slack.com/services/T/B/X",
+      UPTOP_SECRET_MONITOR_CHECKOUT_API_PASSWORD: "pw",
+      UPTOP_SECRET_MONITOR_CHECKOUT_API_HEADER_AUTHORIZATION: "Bearer t0k",
+    };
+    const back = normalizeDocument(loadConfigSources([{ file: "e.yaml", text: yaml }], env).document);
+    expect(planConfig(server, back.state, { prune: true })).toEqual([]);
+    expect(parse(yaml).channels[0].settings.secret).toBe("${UPTOP_SECRET_OPS_HOOK_SECRET}");
+  });
+
+  it("names the variables in the header comment", () => {
+    const yaml = exportConfigYaml(serverHolding(doc), { includeSecrets: false });
+    expect(yaml.split("\n").slice(0, 4).join("\n")).toContain("UPTOP_SECRET_OPS_HOOK_SECRET");
+  });
+});

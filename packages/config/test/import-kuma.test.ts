@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { importKumaBackup, normalizeDocument } from "../src/index.js";
+
+const backup: unknown = JSON.parse(readFileSync(new URL("./fixtures/kuma-backup.json", import.meta.url), "utf8"));
+const result = importKumaBackup(backup);
+const monitor = (name: string) => result.document.monitors.find((m) => m.name === name);
+const channel = (name: string) => result.document.channels.find((c) => c.name === name);
+
+describe("importKumaBackup: notifications", () => {
+  it.each([
+    ["Ops Discord", { name: "Ops Discord", type: "discord", settings: { webhookUrl: "https://discord.com/api/webhooks/123/abcDEF", username: "kuma-bot" } }],
+    ["Ops Slack", { name: "Ops Slack", type: "slack", isDefault: true, settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
+    ["Hook", { name: "Hook", type: "webhook", settings: { url: "https://hooks.example.com/kuma", headers: { "X-Api-Key": "hook-secret" } } }],
+    ["Telegram", { name: "Telegram", type: "telegram", settings: { botToken: "123456:ABC-def_ghi", chatId: "-100200300", disableNotification: true, messageThreadId: 42 } }],
+    ["Mail", { name: "Mail", type: "email", settings: { host: "smtp.example.com", port: 465, secure: true, ignoreTls: false, user: "alerts", password: "mail-pass", from: "Kuma <alerts@example.com>", to: "ops@example.com, oncall@example.com" } }],
+    ["ntfy", { name: "ntfy", type: "ntfy", settings: { serverUrl: "https://ntfy.example.com", topic: "uptime-alerts", priority: 5, token: "tk_ntfy_token" } }],
+    ["Pushover", { name: "Pushover", type: "pushover", enabled: false, settings: { userKey: "u-key-123", appToken: "a-token-456", priority: 2, sound: "siren", device: "phone" } }],
+    ["Gotify", { name: "Gotify", type: "gotify", settings: { serverUrl: "https://gotify.example.com", appToken: "AbCdEf123", priority: 7 } }],
+    ["PagerDuty", { name: "PagerDuty", type: "pagerduty", settings: { routingKey: "pd-routing-key", eventsUrl: "https://events.pagerduty.com/v2/enqueue", severity: "error" } }],
+    ["Opsgenie", { name: "Opsgenie", type: "opsgenie", settings: { apiKey: "og-api-key", apiUrl: "https://api.eu.opsgenie.com", priority: "P2" } }],
+  ])("maps %s with its real settings", (name, expected) => {
+    expect(channel(name)).toEqual(expected);
+  });
+
+  it("skips unsupported notification types with a reason", () => {
+    expect(result.skipped).toContainEqual({ kind: "notification", name: "Matrix", type: "matrix", reason: 'notification type "matrix" is not supported' });
+  });
+});
+
+describe("importKumaBackup: monitors", () => {
+  it.each([
+    ["Shop", { name: "Shop", type: "group", interval: 60, timeout: 48 }],
+    [
+      "Checkout API",
+      {
+        name: "Checkout API", type: "http", parent: "Shop", description: "Checkout health", url: "https://shop.example.com/api/health", method: "POST",
+        interval: 30, retryInterval: 20, retries: 3, timeout: 24, ignoreTls: true, maxRedirects: 5, acceptedCodes: "200-299,301",
+        headers: { "X-Env": "prod", Authorization: "Bearer abc" }, body: '{"ping":true}', auth: { type: "basic", username: "shop", password: "s3cret" },
+        channels: ["Ops Discord", "Hook"],
+      },
+    ],
+    ["Storefront keyword", { name: "Storefront keyword", type: "http", parent: "Shop", url: "https://shop.example.com/", method: "GET", keyword: "Add to cart", interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299", channels: ["Ops Slack"] }],
+    ["Maintenance banner absent", { name: "Maintenance banner absent", type: "http", url: "https://shop.example.com/", method: "GET", keywordAbsent: "Down for maintenance", interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299" }],
+    ["Orders JSON", { name: "Orders JSON", type: "http", url: "https://shop.example.com/api/status", method: "GET", jsonAssertion: { path: "$.status", equals: "ok" }, interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299" }],
+    ["Postgres port", { name: "Postgres port", type: "tcp", hostname: "db.example.com", port: 5432, interval: 120, retryInterval: 60, timeout: 10, paused: true }],
+    ["Gateway ping", { name: "Gateway ping", type: "ping", hostname: "gw.example.com", retries: 2, interval: 60, timeout: 48 }],
+    ["MX record", { name: "MX record", type: "dns", hostname: "example.com", recordType: "MX", resolver: "9.9.9.9", interval: 60, timeout: 48 }],
+    ["Nightly backup", { name: "Nightly backup", type: "push", token: "kuma0123456789abcdefPUSHtoken32", interval: 86400, retryInterval: 60, channels: ["PagerDuty"] }],
+  ])("maps %s field by field", (name, expected) => {
+    expect(monitor(name)).toEqual(expected);
+  });
+
+  it.each([
+    ["Docker web", "docker", 'monitor type "docker" is not supported'],
+    ["Steam", "steam", 'monitor type "steam" is not supported'],
+    ["Upside down", "http", "upside-down mode is not supported"],
+    ["Complex JSON", "json-query", 'JSON query "$sum(items.price) > 10" is a JSONata expression, not a plain path'],
+  ])("skips %s (%s) with a reason", (name, type, reason) => {
+    expect(result.skipped).toContainEqual({ kind: "monitor", name, type, reason });
+  });
+
+  it("renames a duplicate name instead of dropping it", () => {
+    expect(monitor("Checkout API (kuma 14)")?.url).toBe("https://shop-eu.example.com/api/health");
+    expect(result.notes.some((n) => n.includes("Checkout API (kuma 14)"))).toBe(true);
+  });
+
+  it("counts what it imported and produces a valid document", () => {
+    expect(result.imported).toEqual({ monitors: 10, channels: 10 });
+    expect(normalizeDocument(result.document).state.monitors).toHaveLength(10);
+  });
+
+  it("reads links from monitorNotificationList too", () => {
+    const r = importKumaBackup({
+      notificationList: [{ id: 5, name: "hook", active: true, isDefault: false, config: JSON.stringify({ type: "webhook", webhookURL: "https://h.example.com/x" }) }],
+      monitorList: [{ id: 1, name: "a", type: "port", hostname: "a.example.com", port: 22 }],
+      monitorNotificationList: [{ monitor_id: 1, notification_id: 5 }],
+    });
+    expect(r.document.monitors[0]?.channels).toEqual(["hook"]);
+  });
+
+  it("refuses a file that is not a Kuma backup", () => {
+    expect(() => importKumaBackup({ monitorList: "nope" })).toThrow(/monitorList/);
+  });
+});

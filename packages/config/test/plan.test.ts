@@ -1,0 +1,91 @@
+import { normalizeMonitor } from "@uptop/core";
+import { formatPlan, normalizeDocument, planConfig, publicPlan, type CurrentState } from "../src/index.js";
+
+const empty: CurrentState = { channels: [], monitors: [], maintenance: [] };
+
+function current(doc: unknown): CurrentState {
+  const { state } = normalizeDocument(doc);
+  let id = 1;
+  return {
+    channels: state.channels.map((c) => ({ ...c, id: id++ })),
+    monitors: state.monitors.map((m) => ({ ...m, id: id++, token: m.type === "push" ? (m.token ?? "server-made-token-0123456789") : null })),
+    maintenance: state.maintenance.map((w) => ({ ...w, id: id++ })),
+  };
+}
+
+function lines(cur: CurrentState, doc: unknown, prune = false): string[] {
+  return formatPlan(publicPlan(planConfig(cur, normalizeDocument(doc).state, { prune })));
+}
+
+const base = {
+  channels: [{ name: "ops-hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "s1" } }],
+  monitors: [
+    {
+      name: "shop",
+      type: "group",
+      monitors: [{ name: "checkout-api", type: "http", url: "https://shop.example.com/health", interval: 60, channels: ["ops-hook"] }],
+    },
+    { name: "heartbeat", type: "push", interval: 300 },
+  ],
+  maintenance: [{ title: "db upgrade", start: "2026-05-01T02:00:00Z", end: "2026-05-01T03:00:00Z", monitors: ["shop"] }],
+};
+
+describe("planConfig", () => {
+  it("creates everything on an empty server, channels first and groups before children", () => {
+    expect(lines(empty, base)).toEqual([
+      "+ create channel ops-hook",
+      "+ create monitor shop",
+      "+ create monitor heartbeat",
+      "+ create monitor checkout-api",
+      "+ create maintenance db upgrade",
+    ]);
+  });
+
+  it("has nothing to do when the server already holds the document", () => {
+    expect(lines(current(base), base)).toEqual(["nothing to do"]);
+  });
+
+  it("keeps a push monitor's server-made token when the document names none", () => {
+    const cur = current(base);
+    expect(cur.monitors.find((m) => m.name === "heartbeat")?.token).toBe("server-made-token-0123456789");
+    expect(lines(cur, base)).toEqual(["nothing to do"]);
+  });
+
+  it.each([
+    ["an interval", (d: any) => (d.monitors[0].monitors[0].interval = 30), ["~ update monitor checkout-api interval: 60 -> 30"]],
+    ["a url", (d: any) => (d.monitors[0].monitors[0].url = "https://shop.example.com/v2"), ['~ update monitor checkout-api url: "https://shop.example.com/health" -> "https://shop.example.com/v2"']],
+    ["a channel secret", (d: any) => (d.channels[0].settings.secret = "s2"), ["~ update channel ops-hook settings.secret: (secret changed)"]],
+    ["paused", (d: any) => (d.monitors[1].paused = true), ["~ update monitor heartbeat paused: false -> true"]],
+    ["a window's end", (d: any) => (d.maintenance[0].end = "2026-05-01T04:00:00Z"), ['~ update maintenance db upgrade endAt: "2026-05-01T03:00:00.000Z" -> "2026-05-01T04:00:00.000Z"']],
+    ["moving a monitor out of its group", (d: any) => d.monitors.push(d.monitors[0].monitors.pop()), ['~ update monitor checkout-api parent: "shop" -> (none)']],
+  ])("updates only what changed: %s", (_name, edit, expected) => {
+    const doc = structuredClone(base);
+    edit(doc);
+    expect(lines(current(base), doc)).toEqual(expected);
+  });
+
+  it("never deletes without prune, and deletes children before groups with it", () => {
+    const doc = { channels: [], monitors: [{ name: "heartbeat", type: "push", interval: 300 }] };
+    expect(lines(current(base), doc)).toEqual(["nothing to do"]);
+    expect(lines(current(base), doc, true)).toEqual([
+      "- delete maintenance db upgrade",
+      "- delete monitor checkout-api",
+      "- delete monitor shop",
+      "- delete channel ops-hook",
+    ]);
+  });
+
+  it("never shows secret values in the public plan", () => {
+    const doc = structuredClone(base);
+    doc.channels[0]!.settings.secret = "new-secret";
+    const plan = publicPlan(planConfig(current(base), normalizeDocument(doc).state, { prune: false }));
+    expect(JSON.stringify(plan)).not.toContain("new-secret");
+    expect(JSON.stringify(plan)).not.toContain("s1");
+  });
+
+  it("treats a masked monitor auth change as secret", () => {
+    const cur = current({ monitors: [{ name: "a", type: "http", url: "https://a.example", auth: { type: "basic", username: "u", password: "p1" } }] });
+    const plan = publicPlan(planConfig(cur, { channels: [], maintenance: [], monitors: [normalizeMonitor({ name: "a", type: "http", url: "https://a.example", auth: { type: "basic", username: "u", password: "p2" } })] }, { prune: false }));
+    expect(formatPlan(plan)).toEqual(["~ update monitor a auth: (secret changed)"]);
+  });
+});
