@@ -2,6 +2,7 @@ import type { RequestHandler } from "express";
 import { VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
 import type { Store } from "@uptop/store";
 import {
+  channelsRouter,
   createApp,
   errorBody,
   healthRouter,
@@ -9,6 +10,7 @@ import {
   maintenanceRouter,
   metricsRouter,
   monitorsRouter,
+  notificationsRouter,
   nodesRouter,
   probeRouter,
   pushRouter,
@@ -17,7 +19,7 @@ import {
   type NodeRuntime,
   type RunningServer,
 } from "@uptop/api";
-import { Engine, EngineMetrics, HistoryJobs } from "@uptop/engine";
+import { Dispatcher, Engine, EngineMetrics, HistoryJobs } from "@uptop/engine";
 import type { EpochHolder } from "./epoch.js";
 
 export interface ServingNodeOptions {
@@ -43,6 +45,7 @@ export class ServingNode {
   readonly metrics = new EngineMetrics();
   private engineRef: Engine | null = null;
   private jobs: HistoryJobs | null = null;
+  private dispatcher: Dispatcher | null = null;
   private server: RunningServer | null = null;
   private stopping = false;
   private transition: Promise<void> = Promise.resolve();
@@ -116,6 +119,8 @@ export class ServingNode {
           monitorsRouter({ db, box, onChange, checkNow: async (id) => this.engineRef?.checkNow(id) ?? false }),
           maintenanceRouter({ db, onChange }),
           historyRouter({ db }),
+          channelsRouter({ db, box, epoch: () => this.o.epoch.get(), nodeId: config.cluster.nodeId }),
+          notificationsRouter({ db, box }),
           nodesRouter({ db }),
           ...(extra.admin ?? []),
         ],
@@ -146,6 +151,9 @@ export class ServingNode {
       this.engineRef = engine;
       this.jobs = new HistoryJobs({ db: store.db, logger, retention: config.retention });
       this.jobs.start();
+      // The outbox is sent only while this node is active and under its current epoch.
+      this.dispatcher = new Dispatcher({ db: store.db, box, logger, metrics: this.metrics, nodeId: config.cluster.nodeId, epoch: () => this.o.epoch.get(), isActive: () => this.active });
+      this.dispatcher.start();
       logger.info("engine active", { reason, epoch: this.o.epoch.get(), role: this.o.role });
     });
     return this.transition;
@@ -157,6 +165,8 @@ export class ServingNode {
       const engine = this.engineRef;
       if (!engine) return;
       this.engineRef = null;
+      await this.dispatcher?.stop();
+      this.dispatcher = null;
       await this.jobs?.stop();
       this.jobs = null;
       await engine.stop();
