@@ -27,12 +27,10 @@ export interface ReencryptOptions {
 export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<ReencryptReport> {
   if (!o.to.enabled) throw new Error("an encryption key is required to encrypt secrets");
   const report: ReencryptReport = { channels: 0, monitors: 0, values: 0 };
-  const rewrite = (stored: string, jsonWrap: boolean): string | null => {
-    if (SecretBox.isEncrypted(stored)) {
-      if (o.onlyPlaintext) return null;
-      return o.to.encrypt(o.from.decrypt(stored));
-    }
-    return o.to.encrypt(jsonWrap ? JSON.stringify(stored) : stored);
+  /** The value to store instead, or null to leave it as it is. */
+  const rewrite = (stored: string): string | null => {
+    if (!SecretBox.isEncrypted(stored)) return o.to.encrypt(stored);
+    return o.onlyPlaintext ? null : o.to.encrypt(o.from.decrypt(stored));
   };
   await db.transaction().execute(async (tx) => {
     for (const ch of await tx.selectFrom("channels").select(["id", "type", "settings"]).orderBy("id").forUpdate().execute()) {
@@ -44,7 +42,7 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
         const encrypted = typeof value === "string" && SecretBox.isEncrypted(value);
         if (!encrypted && !secret.has(field)) continue;
         // Channel secrets are stored as the JSON of the value (header maps are objects).
-        const next = encrypted ? rewrite(value, false) : o.to.encrypt(JSON.stringify(value));
+        const next = encrypted ? rewrite(value) : o.to.encrypt(JSON.stringify(value));
         if (next === null) continue;
         settings[field] = next;
         changed++;
@@ -59,7 +57,7 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
       let changed = 0;
       let auth = m.auth;
       if (auth) {
-        const next = rewrite(auth, false);
+        const next = rewrite(auth);
         if (next !== null) {
           auth = next;
           changed++;
@@ -68,7 +66,7 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
       const headers: Record<string, string> = { ...(m.headers ?? {}) };
       for (const [name, value] of Object.entries(headers)) {
         if (!SECRET_HEADER.test(name) && !SecretBox.isEncrypted(value)) continue;
-        const next = rewrite(value, false);
+        const next = rewrite(value);
         if (next === null) continue;
         headers[name] = next;
         changed++;
