@@ -18,3 +18,4 @@ export { probeRouter, assignedTo, type ProbeRoutesDeps, type ProbeIngest, type P
 export { nodesRouter, type NodeRoutesDeps, type NodeView } from "./routes/nodes.js";
 export { channelsRouter, channelView, parseChannelInput, channelInputSchema, type ChannelRoutesDeps, type ChannelView } from "./routes/channels.js";
 export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";
+export { configRouter, type ConfigRoutesDeps, type ApplyOutcome } from "./routes/config.js";

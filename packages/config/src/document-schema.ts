@@ -16,10 +16,13 @@ export const channelEntrySchema = z.strictObject({
   type: z.string().min(1),
   /** Checked against the provider's own schema once the type is known (see normalize-document). */
   settings: z.record(z.string(), z.unknown()).optional(),
-  isDefault: z.boolean().optional(),
+  /** Attached to every monitor. */
+  default: z.boolean().optional(),
   enabled: z.boolean().optional(),
   /** Re-alert while still DOWN every so often; null or absent = never. */
-  reminderInterval: seconds.nullish(),
+  reminderInterval: seconds
+    .refine((s) => s === 0 || s >= 60, "must be at least 60 seconds (or null for no reminders)")
+    .nullish(),
 });
 
 /** A monitor entry: the API's monitor fields, and for groups their children nested under `monitors:`. */

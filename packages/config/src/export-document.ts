@@ -91,7 +91,7 @@ function channelEntry(c: ChannelSpec, o: ExportOptions, vars: string[]): Record<
     name: c.name,
     type: c.type,
     ...(Object.keys(settings).length ? { settings } : {}),
-    ...(c.isDefault ? { isDefault: true } : {}),
+    ...(c.isDefault ? { default: true } : {}),
     ...(c.enabled ? {} : { enabled: false }),
     ...(c.reminderInterval !== null ? { reminderInterval: c.reminderInterval } : {}),
   };

@@ -92,9 +92,9 @@ export function normalizeDocument(doc: unknown): NormalizedDocument {
         name: c.name,
         type: c.type,
         settings: validateChannelSettings(c.type, c.settings ?? {}),
-        isDefault: c.isDefault ?? false,
+        isDefault: c.default ?? false,
         enabled: c.enabled ?? true,
-        reminderInterval: c.reminderInterval ?? null,
+        reminderInterval: c.reminderInterval || null,
       });
       origins.set(originKey("channel", c.name), path);
     });

@@ -86,7 +86,7 @@ function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
     if (!same(a, b)) changes.push({ field: `settings.${k}`, from: a, to: b, secret: secrets.has(k) });
   }
   for (const field of ["isDefault", "enabled", "reminderInterval"] as const) {
-    if (!same(cur[field], want[field])) changes.push({ field, from: cur[field], to: want[field], secret: false });
+    if (!same(cur[field], want[field])) changes.push({ field: field === "isDefault" ? "default" : field, from: cur[field], to: want[field], secret: false });
   }
   return changes;
 }

@@ -3,7 +3,7 @@ import { exportConfig, exportConfigYaml, loadConfigSources, normalizeDocument, p
 
 const doc = {
   channels: [
-    { name: "ops-hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "hook-secret", headers: { "X-Key": "k1" } }, isDefault: true },
+    { name: "ops-hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "hook-secret", headers: { "X-Key": "k1" } }, default: true },
     { name: "ops slack", type: "slack", settings: { webhookUrl: "https://hooks.slack.com/services/T/B/X" }, enabled: false, reminderInterval: 3600 },
   ],
   monitors: [

@@ -9,7 +9,7 @@ const channel = (name: string) => result.document.channels.find((c) => c.name ==
 describe("importKumaBackup: notifications", () => {
   it.each([
     ["Ops Discord", { name: "Ops Discord", type: "discord", settings: { webhookUrl: "https://discord.com/api/webhooks/123/abcDEF", username: "kuma-bot" } }],
-    ["Ops Slack", { name: "Ops Slack", type: "slack", isDefault: true, settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
+    ["Ops Slack", { name: "Ops Slack", type: "slack", default: true, settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
     ["Hook", { name: "Hook", type: "webhook", settings: { url: "https://hooks.example.com/kuma", headers: { "X-Api-Key": "hook-secret" } } }],
     ["Telegram", { name: "Telegram", type: "telegram", settings: { botToken: "123456:ABC-def_ghi", chatId: "-100200300", disableNotification: true, messageThreadId: 42 } }],
     ["Mail", { name: "Mail", type: "email", settings: { host: "smtp.example.com", port: 465, secure: true, ignoreTls: false, user: "alerts", password: "mail-pass", from: "Kuma <alerts@example.com>", to: "ops@example.com, oncall@example.com" } }],

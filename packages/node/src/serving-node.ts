@@ -20,6 +20,7 @@ import {
   type RunningServer,
 } from "@uptop/api";
 import { Dispatcher, Engine, EngineMetrics, HistoryJobs } from "@uptop/engine";
+import { configRouter } from "@uptop/api";
 import type { EpochHolder } from "./epoch.js";
 
 export interface ServingNodeOptions {
@@ -118,6 +119,7 @@ export class ServingNode {
           readOnly,
           monitorsRouter({ db, box, onChange, checkNow: async (id) => this.engineRef?.checkNow(id) ?? false }),
           maintenanceRouter({ db, onChange }),
+          configRouter({ db, box, onChange }),
           historyRouter({ db }),
           channelsRouter({ db, box, epoch: () => this.o.epoch.get(), nodeId: config.cluster.nodeId }),
           notificationsRouter({ db, box }),

@@ -13,3 +13,4 @@ export * from "./handback.repo.js";
 export * from "./channels.repo.js";
 export * from "./notifications.repo.js";
 export * from "./secrets-at-rest.repo.js";
+export * from "./config-apply.js";

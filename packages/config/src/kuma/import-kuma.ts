@@ -76,7 +76,7 @@ export function importKumaBackup(backup: unknown): KumaImport {
     if (name !== label) notes.push(`notification "${label}" (id ${n.id}) was renamed "${name}": the name was taken`);
     channelName.set(n.id, name);
     const disabled = n.active === false || n.active === 0;
-    channels.push({ name, type: mapping.type, settings, ...(n.isDefault ? { isDefault: true } : {}), ...(disabled ? { enabled: false } : {}) });
+    channels.push({ name, type: mapping.type, settings, ...(n.isDefault ? { default: true } : {}), ...(disabled ? { enabled: false } : {}) });
   }
 
   const linksOf = new Map<number, number[]>();

@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { createApiClient, type ApiClient } from "./api-client.js";
+import type { CliEnv } from "./cli-env.js";
+import type { Paint } from "./colour.js";
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  isTty: boolean;
+}
+
+export interface CliContext {
+  env: CliEnv;
+  io: CliIo;
+  paint: Paint;
+}
+
+export const DEFAULT_SERVER = "http://127.0.0.1:8080";
+
+/** The API client for a command: flags win over UPTOP_SERVER / UPTOP_API_TOKEN. */
+export function clientFor(cmd: Command, ctx: CliContext): ApiClient {
+  const o = cmd.optsWithGlobals<{ server?: string; token?: string }>();
+  return createApiClient(o.server ?? ctx.env.server ?? DEFAULT_SERVER, o.token ?? ctx.env.token);
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { readCliEnv } from "./cli-env.js";
+import { runCli } from "./program.js";
+
+const code = await runCli(process.argv.slice(2), readCliEnv(process.env), {
+  out: (s) => process.stdout.write(`${s}\n`),
+  err: (s) => process.stderr.write(`${s}\n`),
+  isTty: process.stdout.isTTY === true,
+});
+process.exitCode = code;
