@@ -64,7 +64,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** How long after a slot's timeout a round waits for late votes before it is decided. */
   settleMs?: number;
-  writeQueue?: Partial<Pick<WriteQueueOptions, "flushMs" | "maxResults" | "batchSize">>;
+  /** `onBatch` sees every batch written (kind and rows), for benchmarks and diagnostics. */
+  writeQueue?: Partial<Pick<WriteQueueOptions, "flushMs" | "maxResults" | "batchSize" | "onBatch">>;
 }
 
 interface Runtime {
@@ -122,7 +123,11 @@ export class Engine {
       epoch: o.epoch,
       now: this.now,
       ...o.writeQueue,
-      onBatch: (kind, size) => o.logger.debug("write batch", { kind, size }),
+      onBatch: (kind, size) => {
+        o.logger.debug("write batch", { kind, size });
+        o.writeQueue?.onBatch?.(kind, size);
+      },
+      onDrop: (count) => o.metrics.droppedResults.inc(count),
     });
     this.scheduler = new SlotScheduler({
       concurrency: o.concurrency ?? 100,

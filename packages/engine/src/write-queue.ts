@@ -20,6 +20,8 @@ export interface WriteQueueOptions {
   flushMs?: number;
   batchSize?: number;
   onBatch?: (kind: "results" | "critical", size: number) => void;
+  /** Raw results just dropped because the bound was reached (for the metrics counter). */
+  onDrop?: (count: number) => void;
 }
 
 export interface WriteQueueStats {
@@ -59,7 +61,7 @@ export class WriteQueue {
 
   start(): void {
     const every = this.o.flushMs ?? 1000;
-    this.timer = setInterval(() => void this.flush(), every);
+    this.timer = setInterval(() => void this.flushWhenDue(), every);
     this.timer.unref();
   }
 
@@ -67,7 +69,6 @@ export class WriteQueue {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.nextTryAt = 0;
     await this.flush();
   }
 
@@ -77,13 +78,14 @@ export class WriteQueue {
     if (over > 0) {
       this.results.splice(0, over);
       this.dropped += over;
+      this.o.onDrop?.(over);
     }
-    if (this.results.length >= this.batchSize) void this.flush();
+    if (this.results.length >= this.batchSize) void this.flushWhenDue();
   }
 
   addStateChange(change: StateChangeWrite): void {
     this.critical.push(change);
-    void this.flush();
+    void this.flushWhenDue();
   }
 
   saveState(state: MonitorStateRecord): void {
@@ -105,10 +107,13 @@ export class WriteQueue {
     };
   }
 
-  /** Runs one flush (or joins the one running). Never throws: failures are retried later. */
+  /**
+   * Writes now (or joins the write running), even inside the retry backoff: a caller asking
+   * explicitly — shutdown, a handback about to read the stored states — needs the writes done,
+   * not deferred. Never throws: a failure is retried later.
+   */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.now() < this.nextTryAt) return Promise.resolve();
     this.flushing = this.flushOnce()
       .then(() => {
         if (this.failures > 0) this.o.logger.info("database writes recovered", { after: this.failures });
@@ -130,6 +135,13 @@ export class WriteQueue {
         this.flushing = null;
       });
     return this.flushing;
+  }
+
+  /** The timer's and the producers' flush: respects the backoff while the database is away. */
+  private flushWhenDue(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.now() < this.nextTryAt) return Promise.resolve();
+    return this.flush();
   }
 
   private async flushOnce(): Promise<void> {

@@ -1,0 +1,58 @@
+import net from "node:net";
+
+/**
+ * A loopback TCP proxy in front of Postgres that a test cuts and restores: cutting destroys
+ * every connection and stops listening (the database is "away" for this client only, the
+ * shared server keeps running for the other test files); restoring listens on the same port.
+ */
+export class TcpProxy {
+  private sockets = new Set<net.Socket>();
+  private server: net.Server | null = null;
+  port = 0;
+
+  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+
+  async open(): Promise<this> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, this.targetHost);
+      this.sockets.add(client).add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on("error", drop).on("close", drop);
+      upstream.on("error", drop).on("close", drop);
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
+    });
+    this.port = (server.address() as net.AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+  }
+
+  /** Listens again on the same port, so clients configured with it reconnect. */
+  restore(): Promise<this> {
+    return this.open();
+  }
+
+  /** The same DSN, reached through this proxy. */
+  dsnThrough(dsn: string): string {
+    const url = new URL(dsn);
+    url.hostname = "127.0.0.1";
+    url.port = String(this.port);
+    return url.toString();
+  }
+}
