@@ -3,7 +3,8 @@
 # `pnpm deploy --filter @uptop/<app> --prod` step (and prune) its Dockerfile runs, start the app
 # from that folder alone with a minimal environment, wait for /api/health to answer 200 (with
 # the image's own HEALTHCHECK script), stop it with SIGTERM and expect exit 0. Also asserts the
-# probe ships no embedded database and prints each deploy folder's size.
+# probe ships no embedded database, runs `uptop version` from the CLI's deploy output (which the
+# leader image carries) against the running leader, and prints each deploy folder's size.
 # Run from anywhere after `pnpm install` and `pnpm build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -124,6 +125,20 @@ else
   wait_healthy probe "$started_pid" "$port"
   stop probe "$started_pid"
 fi
+
+# --- the uptop CLI: the leader image carries it in /app/cli with a /usr/local/bin/uptop wrapper
+cli_dir=$(deploy cli)
+[ ! -e "$cli_dir/node_modules/@uptop/store" ] || fail "the CLI deploy folder contains @uptop/store"
+sizes+=("cli $(size_of "$cli_dir") (in the leader image under /app/cli)")
+mkdir -p "$work/bin"
+printf '#!/bin/sh\nexec node %s/dist/main.js "$@"\n' "$cli_dir" >"$work/bin/uptop"
+chmod 0755 "$work/bin/uptop"
+cli_out=$(cd "$work" && env -i PATH="$work/bin:$PATH" HOME="$work" NODE_ENV=production \
+  uptop version --server "http://127.0.0.1:$leader_port" 2>&1) || { echo "$cli_out" >&2; fail "uptop version failed"; }
+case "$cli_out" in
+  "uptop "*"(server "*")") say "cli: $cli_out" ;;
+  *) echo "$cli_out" >&2; fail "uptop version did not print its own and the leader's version" ;;
+esac
 
 stop leader "$leader_pid"
 

@@ -14,10 +14,14 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
-# Builds only @uptop/leader and the workspace packages it depends on.
-RUN pnpm build --filter=@uptop/leader...
+# Builds only @uptop/leader, the uptop CLI and the workspace packages they depend on.
+RUN pnpm build --filter=@uptop/leader... --filter=@uptop/cli...
 RUN pnpm deploy --filter @uptop/leader --prod /out \
  && sh deploy/docker/prune-deploy.sh /out
+# The uptop CLI ships beside the server (`docker exec <leader> uptop apply -f ...`), in its own
+# folder with its own production dependencies: the server's package.json stays the server's.
+RUN pnpm deploy --filter @uptop/cli --prod /out-cli \
+ && sh deploy/docker/prune-deploy.sh /out-cli
 
 # --- runtime
 FROM ${NODE_IMAGE}
@@ -36,10 +40,13 @@ RUN apt-get update \
  && groupadd --system --gid 10001 uptop \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin uptop \
  && mkdir -p /data \
- && chown 10001:10001 /data
+ && chown 10001:10001 /data \
+ && printf '#!/bin/sh\nexec node /app/cli/dist/main.js "$@"\n' > /usr/local/bin/uptop \
+ && chmod 0755 /usr/local/bin/uptop
 WORKDIR /app
 # Owned by root: the app cannot rewrite its own code even where the root filesystem is writable.
 COPY --from=builder /out/ /app/
+COPY --from=builder /out-cli/ /app/cli/
 COPY --from=builder /src/deploy/docker/healthcheck.mjs /app/healthcheck.mjs
 ENV NODE_ENV=production \
     UPTOP_DATA_DIR=/data \

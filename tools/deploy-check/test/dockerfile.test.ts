@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { checkDockerfile, parseDockerfile, productionClosure, repoRoot, workspacePackages } from "../src/index.js";
+import { checkCarriesCli, checkDockerfile, parseDockerfile, productionClosure, repoRoot, workspacePackages } from "../src/index.js";
 
 const root = repoRoot();
 const APPS = ["leader", "follower", "probe"] as const;
@@ -38,12 +38,44 @@ describe("the Dockerfile checker", () => {
   });
 });
 
+describe("the uptop CLI in the leader image", () => {
+  const leader = dockerfile("leader");
+
+  it("is built, deployed to /app/cli and on the PATH as uptop", () => {
+    expect(checkCarriesCli(parseDockerfile(leader))).toEqual([]);
+  });
+
+  it("reports the follower and probe images, which carry no CLI", () => {
+    for (const app of ["follower", "probe"]) expect(checkCarriesCli(parseDockerfile(dockerfile(app)))).not.toEqual([]);
+  });
+
+  it.each<[string, (t: string) => string, RegExp]>([
+    ["a build that leaves the CLI out", (t) => t.replace(" --filter=@uptop/cli...", ""), /does not build @uptop\/cli/],
+    ["no CLI deploy", (t) => t.replace("pnpm deploy --filter @uptop/cli --prod /out-cli", "true"), /pnpm deploy --filter @uptop\/cli --prod/],
+    ["the deploy output left in the builder", (t) => t.replace("COPY --from=builder /out-cli/ /app/cli/\n", ""), /does not copy the CLI deploy output/],
+    ["the CLI copied elsewhere", (t) => t.replace("COPY --from=builder /out-cli/ /app/cli/", "COPY --from=builder /out-cli/ /opt/cli/"), /not \/app\/cli/],
+    ["no wrapper on the PATH", (t) => t.replace("> /usr/local/bin/uptop", "> /tmp/uptop"), /no \/usr\/local\/bin\/uptop wrapper/],
+    ["a wrapper that is not executable", (t) => t.replace("chmod 0755 /usr/local/bin/uptop", "chmod 0644 /usr/local/bin/uptop"), /not made executable/],
+  ])("catches %s", (_, edit, expected) => {
+    const edited = edit(leader);
+    expect(edited).not.toBe(leader);
+    expect(checkCarriesCli(parseDockerfile(edited)).join("\n")).toMatch(expected);
+  });
+});
+
 describe("what pnpm deploy --prod ships", () => {
   const pkgs = workspacePackages(root);
 
   it("keeps the probe free of the store, the embedded database and the API", () => {
     const { workspace, external } = productionClosure(pkgs, "@uptop/probe");
     expect([...workspace].sort()).toEqual(["@uptop/checks", "@uptop/cluster-protocol", "@uptop/core"]);
+    expect(external.has("@electric-sql/pglite")).toBe(false);
+    expect(external.has("pg")).toBe(false);
+  });
+
+  it("keeps the CLI free of the database: it talks to a server over the API", () => {
+    const { workspace, external } = productionClosure(pkgs, "@uptop/cli");
+    expect(workspace.has("@uptop/store")).toBe(false);
     expect(external.has("@electric-sql/pglite")).toBe(false);
     expect(external.has("pg")).toBe(false);
   });
