@@ -155,9 +155,12 @@ export class WriteQueue {
         // Monitors deleted since the verdict took their history with them: skip their rows
         // rather than fail the whole transaction on a foreign key.
         const ids = [...new Set([...changes.map((c) => c.monitorId), ...states.map((s) => s.monitorId)])];
-        const existing = new Set(
-          ids.length ? (await tx.selectFrom("monitors").select("id").where("id", "in", ids).execute()).map((r) => r.id) : [],
-        );
+        const existing = new Set<number>();
+        // In slices: one parameter per id, and a statement takes at most 65 535.
+        for (let i = 0; i < ids.length; i += 10_000) {
+          const rows = await tx.selectFrom("monitors").select("id").where("id", "in", ids.slice(i, i + 10_000)).execute();
+          for (const r of rows) existing.add(r.id);
+        }
         for (const c of changes) {
           if (!existing.has(c.monitorId)) continue;
           if (c.change) await tx

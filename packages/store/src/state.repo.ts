@@ -62,7 +62,14 @@ export async function getMonitorStates(db: Db, ids?: readonly number[]): Promise
 }
 
 /** Upserts many monitor states in one statement (the engine's write path). */
+/** Postgres takes at most 65 535 parameters per statement; at 11 per row, 1000 rows stay well under. */
+const STATES_PER_INSERT = 1000;
+
 export async function saveMonitorStates(db: Db, states: readonly MonitorStateRecord[]): Promise<void> {
+  for (let i = 0; i < states.length; i += STATES_PER_INSERT) await saveStateChunk(db, states.slice(i, i + STATES_PER_INSERT));
+}
+
+async function saveStateChunk(db: Db, states: readonly MonitorStateRecord[]): Promise<void> {
   if (states.length === 0) return;
   const now = new Date();
   await db
