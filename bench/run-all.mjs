@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Lists or runs the benches. Build first (`pnpm build`).
+//   pnpm bench                 lists them
+//   pnpm bench all             runs each with its defaults, one after the other
+//   pnpm bench scheduler -- --duration 30   runs one, passing the rest of the arguments on
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const BENCHES = {
+  checks: "checks per CPU-second of @uptop/checks (HTTP, TCP) on one core",
+  ingest: "leader ingest of probe result batches into Postgres, POST latency",
+  scheduler: "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",
+  probe: "one probe process with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS",
+};
+
+const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));
+if (!which) {
+  console.log("benches (pnpm bench <name> [-- args] | pnpm bench all):");
+  for (const [name, what] of Object.entries(BENCHES)) console.log(`  ${name.padEnd(10)} ${what}`);
+  process.exit(0);
+}
+const names = which === "all" ? Object.keys(BENCHES) : [which];
+for (const name of names) {
+  if (!(name in BENCHES)) {
+    console.error(`no bench named ${name}; one of: ${Object.keys(BENCHES).join(", ")}, all`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name}: ${BENCHES[name]}`);
+  const script = fileURLToPath(new URL(`./${name}.mjs`, import.meta.url));
+  const r = spawnSync(process.execPath, [script, ...(which === "all" ? [] : rest)], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
