@@ -209,6 +209,7 @@ export class Engine {
       const rt = this.runtimes.get(id);
       if (!rt) continue;
       rt.machine = { status: saved.status, health: saved.health, since: saved.since, failures: saved.failures, successes: saved.successes, downSince: saved.downSince };
+      rt.votes = new Map(this.carriedVotes(saved.votes).map((v) => [v.node, { ...v, slotMs: Date.parse(v.at) }]));
       rt.lastPushAt = saved.lastPushAt ? Date.parse(saved.lastPushAt) : rt.lastPushAt;
       rt.noData = saved.noData;
       rt.maintenance = saved.status === "MAINTENANCE";
@@ -287,7 +288,7 @@ export class Engine {
       ? { status: saved.status, health: saved.health, since: saved.since, failures: saved.failures, successes: saved.successes, downSince: saved.downSince }
       : initialState(new Date(this.now()));
     const votes = new Map<string, Vote & { slotMs: number }>();
-    for (const v of saved?.votes ?? []) votes.set(v.node, { ...v, slotMs: Date.parse(v.at) });
+    for (const v of this.carriedVotes(saved?.votes ?? [])) votes.set(v.node, { ...v, slotMs: Date.parse(v.at) });
     const rt: Runtime = {
       monitor: m,
       machine,
@@ -302,6 +303,16 @@ export class Engine {
     };
     if (!saved) this.persist(rt);
     return rt;
+  }
+
+  /**
+   * Which stored votes still count after a restart or a hand-over: our own and the probes'. A
+   * vote of the other serving node (the leader a follower took over from, or the follower that
+   * handed back) must not linger for its freshness window — that node is not checking any more.
+   */
+  private carriedVotes(votes: readonly Vote[]): Vote[] {
+    const probes = new Set(this.nodes.filter((n) => n.role === "probe").map((n) => n.id));
+    return votes.filter((v) => v.node === this.o.node.id || probes.has(v.node));
   }
 
   private checksLocally(m: Monitor): boolean {

@@ -1,0 +1,215 @@
+import pg from "pg";
+import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
+import { FOLLOWER_MAIN, LEADER_MAIN, Proxy, Receiver, Target, api, freePort, health, sleep, startProcess, until, type Proc } from "./harness.js";
+
+/**
+ * Real processes, killed for real: a leader and a follower on their own Postgres databases, a
+ * proxy between them (to cut the follower off without stopping the leader), a target and a
+ * webhook receiver that counts what reached the outside world.
+ */
+const LONG = 180_000;
+
+let dbs: TempDatabase[] = [];
+let procs: Proc[] = [];
+let target: Target;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  target = await new Target().start();
+  receiver = await new Receiver().start();
+});
+
+afterEach(async () => {
+  await Promise.all(procs.map((p) => p.kill("SIGKILL")));
+  procs = [];
+  for (const d of dbs) await d.drop().catch(() => {});
+  dbs = [];
+});
+
+afterAll(async () => {
+  await target.close();
+  await receiver.close();
+});
+
+interface Cluster {
+  leaderPort: number;
+  followerPort: number;
+  proxy: Proxy;
+  leaderDsn: string;
+  startLeader(): Promise<Proc>;
+  startFollower(): Proc;
+}
+
+async function cluster(pollEnv: Record<string, string> = {}): Promise<Cluster> {
+  const [a, b] = [await createTempDatabase("uptop_fo_leader"), await createTempDatabase("uptop_fo_follower")];
+  dbs.push(a, b);
+  const leaderPort = await freePort();
+  const followerPort = await freePort();
+  const proxy = new Proxy(await freePort(), leaderPort);
+  await proxy.open();
+  return {
+    leaderPort,
+    followerPort,
+    proxy,
+    leaderDsn: a.dsn,
+    async startLeader() {
+      const p = startProcess("leader", LEADER_MAIN, { UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: a.dsn, UPTOP_HTTP_PORT: String(leaderPort), ...pollEnv });
+      procs.push(p);
+      await until("leader health", () => health(leaderPort), 60_000);
+      return p;
+    },
+    startFollower() {
+      const p = startProcess("follower", FOLLOWER_MAIN, {
+        UPTOP_CLUSTER_MODE: "follower",
+        UPTOP_PEER_URL: `http://127.0.0.1:${proxy.port}`,
+        UPTOP_DB_TYPE: "postgres",
+        UPTOP_DB_DSN: b.dsn,
+        UPTOP_HTTP_PORT: String(followerPort),
+        ...pollEnv,
+      });
+      procs.push(p);
+      return p;
+    },
+  };
+}
+
+/** A webhook channel for every monitor, written straight into the leader's database. */
+async function addWebhook(dsn: string): Promise<void> {
+  const c = new pg.Client({ connectionString: dsn });
+  await c.connect();
+  try {
+    await c.query(
+      `insert into channels (name, type, settings, is_default, enabled) values ('hook', 'webhook', $1, true, true)`,
+      [JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/hook` })],
+    );
+  } finally {
+    await c.end();
+  }
+}
+
+async function addMonitor(port: number, name: string): Promise<number> {
+  const res = await api<{ id: number }>(port, "/api/monitors", { method: "POST", body: JSON.stringify({ name, type: "http", url: `http://127.0.0.1:${target.port}/`, interval: 5, timeout: 2 }) });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+const stateOf = async (port: number) => (await health(port))?.state;
+const statusOf = async (port: number, id: number) => (await api<{ status: string }>(port, `/api/monitors/${id}`)).body.status;
+const mirrored = async (port: number, name: string) => ((await api<Array<{ name: string }>>(port, "/api/monitors")).body ?? []).some((m) => m.name === name);
+
+describe("failover", () => {
+  it("takes over within 16 s of a kill -9, alerts a DOWN once, hands back without a gap or a repeat", async () => {
+    target.up = true;
+    const c = await cluster();
+    let leader = await c.startLeader();
+    await addWebhook(c.leaderDsn);
+    const id = await addMonitor(c.leaderPort, "shop");
+    await until("UP on the leader", async () => (await statusOf(c.leaderPort, id)) === "UP", 30_000);
+    c.startFollower();
+    await until("follower standby with the mirrored monitor", async () => (await stateOf(c.followerPort)) === "standby" && (await mirrored(c.followerPort, "shop")), 60_000);
+
+    await leader.kill("SIGKILL");
+    const killedAt = Date.now();
+    target.up = false;
+    await until("follower active", async () => (await stateOf(c.followerPort)) === "active", 30_000, 100);
+    const takeoverMs = Date.now() - killedAt;
+    console.log(`failover: follower active ${takeoverMs} ms after the leader was killed`);
+    expect(takeoverMs).toBeLessThanOrEqual(16_000);
+
+    await until("one DOWN delivered by the follower", async () => receiver.events("shop", "down").length === 1, 40_000);
+    const followerEpoch = receiver.events("shop", "down")[0]!.epoch;
+    const followerCheck = (await api<{ lastCheck: { at: string } | null }>(c.followerPort, `/api/monitors/${id}`)).body.lastCheck;
+    expect(followerCheck).not.toBeNull();
+
+    leader = await c.startLeader();
+    const backAt = Date.now();
+    await until("follower standby", async () => (await stateOf(c.followerPort)) === "standby", 20_000, 100);
+    const standDownMs = Date.now() - backAt;
+    console.log(`failover: follower standby ${standDownMs} ms after the leader answered again`);
+    expect(standDownMs).toBeLessThanOrEqual(6_000);
+    await until("leader active after the hand-back", async () => (await stateOf(c.leaderPort)) === "active", 30_000);
+
+    // History has no gap: the follower's DOWN is in the leader's state changes and its SLA.
+    const changes = (await api<Array<{ to: string; origin?: string }>>(c.leaderPort, `/api/monitors/${id}/state-changes`)).body;
+    expect(changes.some((ch) => ch.to === "DOWN")).toBe(true);
+    const sla = (await api<{ downtimeS: number }>(c.leaderPort, `/api/monitors/${id}/sla?period=24h`)).body;
+    expect(sla.downtimeS).toBeGreaterThan(0);
+    expect(await statusOf(c.leaderPort, id)).toBe("DOWN");
+
+    // Still down: the leader, back, must not alert the incident the follower already alerted.
+    await sleep(12_000);
+    expect(receiver.events("shop", "down")).toHaveLength(1);
+
+    target.up = true;
+    await until("one UP delivered by the leader", async () => receiver.events("shop", "up").length === 1, 40_000).catch((err: unknown) => {
+      console.log(leader.out.split("\n").filter((l) => /status changed|hand|verdict|notif|dispatch|deliver|error/i.test(l)).join("\n"));
+      throw err;
+    });
+    await sleep(3_000);
+    expect(receiver.events("shop", "up")).toHaveLength(1);
+    expect(receiver.events("shop", "down")).toHaveLength(1);
+    expect(receiver.events("shop", "up")[0]!.epoch).toBeGreaterThan(followerEpoch);
+  }, LONG);
+
+  it("a follower started before its leader does not take over with nothing, and mirrors once the leader is up", async () => {
+    const c = await cluster({ UPTOP_FAILOVER_POLL: "1s" });
+    const follower = c.startFollower();
+    await until("follower standby", async () => (await stateOf(c.followerPort)) === "standby", 60_000);
+    await sleep(5_000);
+    expect(await stateOf(c.followerPort)).toBe("standby");
+    expect(follower.out).toContain("no configuration mirrored yet");
+    await c.startLeader();
+    await addMonitor(c.leaderPort, "early");
+    await until("mirror after the leader appears", async () => mirrored(c.followerPort, "early"), 60_000);
+    expect(await stateOf(c.followerPort)).toBe("standby");
+  }, LONG);
+
+  it("does not promote while the leader flaps for less than the threshold", async () => {
+    const c = await cluster({ UPTOP_FAILOVER_POLL: "1s", UPTOP_FAILOVER_THRESHOLD: "4" });
+    await c.startLeader();
+    await addMonitor(c.leaderPort, "flap");
+    c.startFollower();
+    await until("mirrored", async () => mirrored(c.followerPort, "flap"), 60_000);
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      await c.proxy.cut();
+      for (let t = 0; t < 10; t++) {
+        seen.add(String(await stateOf(c.followerPort)));
+        await sleep(200);
+      }
+      await c.proxy.open();
+      for (let t = 0; t < 10; t++) {
+        seen.add(String(await stateOf(c.followerPort)));
+        await sleep(200);
+      }
+    }
+    expect([...seen]).toEqual(["standby"]);
+  }, LONG);
+
+  it("after a partition heals, exactly one node sends", async () => {
+    target.up = true;
+    const c = await cluster({ UPTOP_FAILOVER_POLL: "1s" });
+    await c.startLeader();
+    await addWebhook(c.leaderDsn);
+    const id = await addMonitor(c.leaderPort, "split");
+    c.startFollower();
+    await until("mirrored", async () => mirrored(c.followerPort, "split"), 60_000);
+    await until("UP", async () => (await statusOf(c.leaderPort, id)) === "UP", 30_000);
+
+    await c.proxy.cut();
+    await until("follower active during the partition", async () => (await stateOf(c.followerPort)) === "active", 20_000, 100);
+    const followerEpoch = (await health(c.followerPort))!.epoch;
+    await c.proxy.open();
+    await until("follower standby after the heal", async () => (await stateOf(c.followerPort)) === "standby", 20_000, 100);
+    await until("leader took a newer epoch", async () => ((await health(c.leaderPort))?.epoch ?? 0) > followerEpoch, 20_000);
+
+    const before = receiver.events("split", "down").length;
+    target.up = false;
+    await until("the DOWN delivered", async () => receiver.events("split", "down").length > before, 40_000);
+    await sleep(6_000);
+    const downs = receiver.events("split", "down").slice(before);
+    expect(downs).toHaveLength(1);
+    expect(downs[0]!.epoch).toBeGreaterThan(followerEpoch);
+    target.up = true;
+  }, LONG);
+});
