@@ -150,7 +150,7 @@ checks/s          ${fmt(checksDone / wallS)} (${checksDone} checks, ${checksFail
 lag ms            p50 ${fmt(pct(lagMs, 50))}  p99 ${fmt(pct(lagMs, 99))}  max ${fmt(lagMs.at(-1) ?? NaN)}  (${started} starts)
 missed slots      ${Math.max(0, expected - started)} of ${expected}
 skipped slots     late ${logCounts.skippedLate}, overlap ${logCounts.skippedOverlap}; failed runs ${logCounts.runFailed}
-CPU %             engine ${fmt(((cpu.user + cpu.system) / 1e6 / wallS) * 100)}${temp ? `, postgres ${fmt((pgCpu / wallS) * 100)}` : ""}
+CPU %             engine ${fmt(((cpu.user + cpu.system) / 1e6 / wallS) * 100)}${temp ? `, postgres ${pgCpu >= 0 ? fmt((pgCpu / wallS) * 100) : "n/a (other backends exited meanwhile)"}` : ""}
 memory            RSS max ${fmt(rssMax / 1e6, 0)} MB, heap max ${fmt(heapMax / 1e6, 0)} MB
 event loop delay  p50 ${fmt(loopDelay.percentile(50) / 1e6)} ms, p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms
 write batches     results: ${sizes(batches.results)}; state changes: ${sizes(batches.critical)}
