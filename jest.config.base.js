@@ -10,4 +10,7 @@ export default {
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // Integration tests start databases and processes while other suites run in parallel on two
+  // cores: the 5 s default measures the machine's load, not the code.
+  testTimeout: 60_000,
 };

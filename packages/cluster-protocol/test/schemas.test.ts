@@ -36,6 +36,8 @@ describe("wire schemas", () => {
         monitors: [monitor()],
         channels: [{ id: 1, name: "ops-slack", type: "slack", settings: { webhookUrl: "https://hooks.example.com/x" }, isDefault: true, enabled: true, reminderInterval: null }],
         maintenance: [{ id: 1, title: "db upgrade" }],
+        states: [],
+        delivered: [],
       },
     ],
     [
@@ -60,6 +62,7 @@ describe("wire schemas", () => {
         ],
         notifications: [{ dedupeKey: "down:3:1", channelName: "ops-slack", monitorName: "checkout-api", event: "down", sentAt: "2030-01-01T00:01:01.000Z", epoch: 4 }],
         rollups: [{ monitorName: "checkout-api", day: "2030-01-01", upS: 60, downS: 540, maintenanceS: 0, checks: 20, failures: 18 }],
+        states: [],
       },
     ],
   ] as const)("%s survives a JSON round trip unchanged", (_name, schema, value) => {
