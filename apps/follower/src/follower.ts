@@ -1,7 +1,7 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
 import { ClusterClient } from "@uptop/cluster-protocol";
 import { openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, ensureApiToken } from "@uptop/node";
+import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken } from "@uptop/node";
 import { FailoverController } from "./failover.js";
 
 export interface RunningFollower {
@@ -25,6 +25,7 @@ export async function startFollower(config: Config, logger: Logger): Promise<Run
   const box = new SecretBox(config.security.encryptionKey);
   if (!box.enabled) logger.warn("UPTOP_ENCRYPTION_KEY is not set: mirrored secrets are stored in clear");
   const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: config.db.poolMax });
+  await checkEncryptionKey(store, box, logger);
   const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();

@@ -1,6 +1,6 @@
-import { SecretBox, SecretKeyError, type Config, type Logger } from "@uptop/core";
-import { listNodes, openAndMigrate, verifySecretKey, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, clusterRouter, ensureApiToken } from "@uptop/node";
+import { SecretBox, type Config, type Logger } from "@uptop/core";
+import { listNodes, openAndMigrate, type Store } from "@uptop/store";
+import { EpochHolder, ServingNode, checkEncryptionKey, clusterRouter, ensureApiToken } from "@uptop/node";
 
 export interface RunningLeader {
   port: number;
@@ -77,18 +77,4 @@ export async function startLeader(config: Config, logger: Logger): Promise<Runni
       await store.close();
     },
   };
-}
-
-/**
- * A wrong key must stop the leader now, not surface later as every notification failing: one
- * stored secret is decrypted as proof.
- */
-async function checkEncryptionKey(store: Store, box: SecretBox, logger: Logger): Promise<void> {
-  try {
-    if (await verifySecretKey(store.db, box)) logger.info("encryption key opens the stored secrets");
-  } catch (err) {
-    await store.close().catch(() => {});
-    const why = err instanceof Error ? err.message : String(err);
-    throw new SecretKeyError(`UPTOP_ENCRYPTION_KEY cannot decrypt the stored secrets (${why}); start with the key they were encrypted with, or re-encrypt them with "uptop-admin rotate-key"`);
-  }
 }

@@ -2,3 +2,4 @@ export { ServingNode, type ServingNodeOptions } from "./serving-node.js";
 export { EpochHolder } from "./epoch.js";
 export { ensureApiToken } from "./api-token.js";
 export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
+export { checkEncryptionKey } from "./encryption-key.js";
