@@ -1,8 +1,7 @@
 import type { Monitor } from "@uptop/core";
-import type { MonitorStateRecord } from "@uptop/store";
+import { SECRET_HEADER, type MonitorStateRecord } from "@uptop/store";
 
 export const MASK = "********";
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 
 /** Credentials never leave through the API; the mask written back means "keep what is stored". */
 export function maskMonitorSecrets(m: Monitor): Monitor {
