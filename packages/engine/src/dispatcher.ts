@@ -175,7 +175,7 @@ export class Dispatcher {
     const attemptNo = row.attempts + 1;
     const base = { nodeId: this.o.nodeId, epoch: row.epoch };
     try {
-      const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, { timeoutMs: this.o.timeoutMs });
+      const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, { timeoutMs: this.o.timeoutMs, deliveryId: row.dedupe_key });
       await settleNotification(db, row, { state: "sent", response: result.response, at: this.o.now() }, { ok: true, retryable: null, status: null, error: null, response: result.response, ...base });
       metrics?.notificationsTotal.inc({ channel_type: type, result: "sent" });
       logger.info("notification sent", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo });

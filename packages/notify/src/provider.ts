@@ -11,6 +11,12 @@ export interface SendContext {
   /** Deadline for the whole send; the dispatcher passes 10 000. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * The outbox row's dedupe key. A crash between a provider's answer and the row being marked
+   * sent can repeat one delivery; providers that can carry it (webhook: `X-Uptop-Delivery`) let
+   * the receiver drop the repeat, so the window is closed end to end.
+   */
+  deliveryId?: string;
 }
 
 export interface Provider<S> {

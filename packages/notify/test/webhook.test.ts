@@ -55,4 +55,11 @@ describe("webhook", () => {
     expect(plain!.headers["x-uptop-signature"]).toBeUndefined();
     expect(renamed!.headers["x-sig"]).toMatch(/^sha256=[0-9a-f]{64}$/);
   });
+
+  it("carries the outbox row's dedupe key so a receiver can drop the one possible repeat", async () => {
+    await sendNotification("webhook", downMessage, { url: `${api.url}/d` }, { ...ctx, deliveryId: "down:m7-1:c2" });
+    await sendNotification("webhook", downMessage, { url: `${api.url}/e` }, ctx);
+    expect(api.requests[0]!.headers["x-uptop-delivery"]).toBe("down:m7-1:c2");
+    expect(api.requests[1]!.headers["x-uptop-delivery"]).toBeUndefined();
+  });
 });

@@ -44,6 +44,7 @@ export const webhookProvider = defineProvider<WebhookSettings>({
   async deliver(message, settings, ctx) {
     const body = JSON.stringify(webhookPayload(message));
     const headers: Record<string, string> = { ...settings.headers };
+    if (ctx.deliveryId) headers["X-Uptop-Delivery"] = ctx.deliveryId;
     if (settings.secret) headers[settings.signatureHeader] = signBody(body, settings.secret);
     return sendHttp("webhook", { url: settings.url, body, contentType: "application/json", headers }, ctx);
   },
