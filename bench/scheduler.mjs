@@ -5,9 +5,17 @@
 // missed and skipped slots, CPU %, RSS and the database write batch sizes. Build first
 // (`pnpm build`), then
 //   node bench/scheduler.mjs [--monitors 10000] [--interval 30] [--duration 90] [--db postgres|pglite]
-// Add --cpu-prof before the script name to profile. Postgres: UPTOP_TEST_DATABASE_URL (default
+// Add --cpu-prof before the script name to profile; --heap-snapshot 30,60 writes V8 heap snapshots
+// at those seconds of the window (summarise them with bench/heap-summary.mjs); --alloc-prof all
+// prints where the window's bytes were allocated (collected garbage included), --alloc-prof heap
+// where the bytes still on the heap at the end came from (promoted garbage no major GC took yet
+// included: that is what grows the old space and RSS). Postgres: UPTOP_TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres), a fresh database per run.
 import { Writable } from "node:stream";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getHeapStatistics, writeHeapSnapshot } from "node:v8";
+import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fmt, pct, postgresCpuSeconds, reexecPinned, sleep, startTarget } from "./lib/harness.mjs";
@@ -20,6 +28,8 @@ const { values: args } = parseArgs({
     db: { type: "string", default: "postgres" },
     concurrency: { type: "string", default: "100" },
     pinned: { type: "boolean", default: false },
+    "heap-snapshot": { type: "string", default: "" },
+    "alloc-prof": { type: "string", default: "" },
   },
 });
 reexecPinned(import.meta.url, args.pinned);
@@ -34,6 +44,7 @@ const { createTempDatabase } = await import(new URL("../packages/store/dist/test
 const MONITORS = Number(args.monitors);
 const INTERVAL_MS = Number(args.interval) * 1000;
 const DURATION_MS = Number(args.duration) * 1000;
+const SNAPSHOT_AT = new Set(args["heap-snapshot"].split(",").filter(Boolean).map(Number));
 
 const target = await startTarget();
 const temp = args.db === "postgres" ? await createTempDatabase("uptop_bench_sched") : null;
@@ -105,6 +116,13 @@ const engine = new Engine({
 t = performance.now();
 await engine.start();
 console.log(`engine started in ${fmt(performance.now() - t, 0)} ms`);
+// Sampling, with collected objects kept: what the engine allocates, not only what it retains.
+const inspector = args["alloc-prof"] ? new Session() : null;
+if (inspector) {
+  const all = args["alloc-prof"] === "all";
+  inspector.connect();
+  await inspector.post("HeapProfiler.startSampling", { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: all, includeObjectsCollectedByMinorGC: all });
+}
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const t0 = Date.now();
@@ -112,16 +130,30 @@ const cpu0 = process.cpuUsage();
 const pg0 = temp ? postgresCpuSeconds() : 0;
 let rssMax = 0;
 let heapMax = 0;
+let heapTotalMax = 0;
+let externalMax = 0;
+const MB = (b) => fmt(b / 1e6, 0);
 while (Date.now() - t0 < DURATION_MS) {
   await sleep(1000);
   const mem = process.memoryUsage();
   rssMax = Math.max(rssMax, mem.rss);
   heapMax = Math.max(heapMax, mem.heapUsed);
+  heapTotalMax = Math.max(heapTotalMax, mem.heapTotal);
+  externalMax = Math.max(externalMax, mem.external);
   const s = Math.round((Date.now() - t0) / 1000);
-  if (s % 15 === 0) console.log(`  ${s} s: ${checksDone} checks, RSS ${fmt(mem.rss / 1e6, 0)} MB, write backlog ${engine.writeStats().results}`);
+  if (s % 15 === 0) {
+    // RSS = V8 heap reserved (used + headroom) + external/array buffers + code, stacks and malloc.
+    const old = getHeapStatistics();
+    console.log(`  ${s} s: ${checksDone} checks, RSS ${MB(mem.rss)} MB (heap used ${MB(mem.heapUsed)} of ${MB(mem.heapTotal)}, external ${MB(mem.external)}, array buffers ${MB(mem.arrayBuffers)}, malloced ${MB(old.malloced_memory)}), write backlog ${engine.writeStats().results}`);
+  }
+  if (SNAPSHOT_AT.delete(s)) {
+    const file = writeHeapSnapshot(join(tmpdir(), `scheduler-${process.pid}-${s}s.heapsnapshot`));
+    console.log(`  ${s} s: heap snapshot ${file}`);
+  }
 }
 const t1 = Date.now();
 const cpu = process.cpuUsage(cpu0);
+const allocSites = inspector ? await allocationSites(inspector) : "";
 const pgCpu = temp ? postgresCpuSeconds() - pg0 : 0;
 loopDelay.disable();
 const wallS = (t1 - t0) / 1000;
@@ -151,8 +183,30 @@ lag ms            p50 ${fmt(pct(lagMs, 50))}  p99 ${fmt(pct(lagMs, 99))}  max ${
 missed slots      ${Math.max(0, expected - started)} of ${expected}
 skipped slots     late ${logCounts.skippedLate}, overlap ${logCounts.skippedOverlap}; failed runs ${logCounts.runFailed}
 CPU %             engine ${fmt(((cpu.user + cpu.system) / 1e6 / wallS) * 100)}${temp ? `, postgres ${pgCpu >= 0 ? fmt((pgCpu / wallS) * 100) : "n/a (other backends exited meanwhile)"}` : ""}
-memory            RSS max ${fmt(rssMax / 1e6, 0)} MB, heap max ${fmt(heapMax / 1e6, 0)} MB
+memory            RSS max ${MB(rssMax)} MB, heap used max ${MB(heapMax)} MB, heap total max ${MB(heapTotalMax)} MB, external max ${MB(externalMax)} MB
 event loop delay  p50 ${fmt(loopDelay.percentile(50) / 1e6)} ms, p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms
 write batches     results: ${sizes(batches.results)}; state changes: ${sizes(batches.critical)}
-write failures    ${logCounts.writeFailed}${logCounts.firstWriteError ? ` (first: ${logCounts.firstWriteError})` : ""}; dropped results ${stats.droppedResults}`);
+write failures    ${logCounts.writeFailed}${logCounts.firstWriteError ? ` (first: ${logCounts.firstWriteError})` : ""}; dropped results ${stats.droppedResults}${allocSites}`);
 process.exit(0);
+
+/** The top allocating functions of the sampling profile, by bytes allocated in the window. */
+async function allocationSites(session) {
+  const { profile } = await session.post("HeapProfiler.stopSampling");
+  session.disconnect();
+  const bySite = new Map();
+  let total = 0;
+  const walk = (node, stack) => {
+    const f = node.callFrame;
+    const here = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(node_modules\/(?:\.pnpm\/)?)?/, "")}:${f.lineNumber + 1}`;
+    if (node.selfSize) {
+      total += node.selfSize;
+      // Charged to the allocating frame, with its two callers: "who asked" matters more than "new".
+      const key = [here, ...stack.slice(-2).reverse()].join(" < ");
+      bySite.set(key, (bySite.get(key) ?? 0) + node.selfSize);
+    }
+    for (const c of node.children) walk(c, [...stack, here]);
+  };
+  walk(profile.head, []);
+  const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  return `\nallocated         ${fmt(total / 1e6, 0)} MB sampled (${args["alloc-prof"] === "all" ? "all allocated in the window" : "still on the heap at its end"}); top sites:\n${top.map(([k, v]) => `  ${fmt(v / 1e6, 1).padStart(7)} MB  ${k}`).join("\n")}`;
+}
