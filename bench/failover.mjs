@@ -3,10 +3,13 @@
 // threshold (3), each on its own temporary Postgres database, one HTTP monitor at 5 s on a
 // loopback target. Each run: wait a random 0–5 s (so the kill lands anywhere in the follower's
 // poll cycle), kill -9 the leader, time until the follower's /api/health says active and until
-// its first own check; restart the leader on the same database and time, from the leader's first
-// healthy answer, until the follower says standby and until the leader says active again.
-// Build first (`pnpm build`), then
-//   node bench/failover.mjs [--runs 5] [--max-wait 5]
+// its first own check; wait another random 0–5 s, restart the leader on the same database and
+// time, from the leader's first healthy answer, until the follower says standby and until the
+// leader says active again.
+// The first check waits for the monitor's next grid slot after take-over (up to one interval);
+// with the interval equal to the poll (5 s) that wait is the same in every run of one session,
+// so pass e.g. --interval 7 to see its spread. Build first (`pnpm build`), then
+//   node bench/failover.mjs [--runs 5] [--max-wait 5] [--interval 5]
 // Postgres: UPTOP_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -23,12 +26,14 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: "string", default: "5" },
     "max-wait": { type: "string", default: "5" },
+    interval: { type: "string", default: "5" },
   },
 });
 const RUNS = Number(args.runs);
 const MAX_WAIT_MS = Number(args["max-wait"]) * 1000;
-if (!Number.isInteger(RUNS) || RUNS < 1 || !(MAX_WAIT_MS >= 0)) {
-  console.error("usage: node bench/failover.mjs [--runs N (≥ 1)] [--max-wait seconds]");
+const INTERVAL_S = Number(args.interval);
+if (!Number.isInteger(RUNS) || RUNS < 1 || !(MAX_WAIT_MS >= 0) || !Number.isInteger(INTERVAL_S) || INTERVAL_S < 5) {
+  console.error("usage: node bench/failover.mjs [--runs N (≥ 1)] [--max-wait seconds] [--interval seconds (≥ 5)]");
   process.exit(2);
 }
 
@@ -124,7 +129,7 @@ async function bench() {
   // Created before the follower starts, so its first mirror already holds work for the engine.
   const monitor = await api(ports.leader, "/api/monitors", {
     method: "POST",
-    body: JSON.stringify({ name: "bench-failover", type: "http", url: target.url, interval: 5, timeout: 2, retries: 0 }),
+    body: JSON.stringify({ name: "bench-failover", type: "http", url: target.url, interval: INTERVAL_S, timeout: 2, retries: 0 }),
   });
   start("follower", { UPTOP_CLUSTER_MODE: "follower", UPTOP_PEER_URL: leaderUrl, UPTOP_DB_DSN: followerDb.dsn, UPTOP_HTTP_PORT: String(ports.follower) });
   await until("the follower on standby with the monitor mirrored", async () => {
@@ -133,8 +138,8 @@ async function bench() {
     return (await api(ports.follower, "/api/monitors")).some((m) => m.id === monitor.id);
   }, PHASE_TIMEOUT_MS);
   await until("the leader active", async () => (alive("leader"), (await health(ports.leader))?.state === "active"), PHASE_TIMEOUT_MS);
-  console.log(`leader :${ports.leader}, follower :${ports.follower}, monitor #${monitor.id} on ${target.url}; poll 5 s, threshold 3 (defaults); ${RUNS} runs`);
-  console.log("run  wait-before-kill  take-over  first-check  leader-serving  stand-down  leader-active   (s)");
+  console.log(`leader :${ports.leader}, follower :${ports.follower}, monitor #${monitor.id} every ${INTERVAL_S} s on ${target.url}; poll 5 s, threshold 3 (defaults); ${RUNS} runs`);
+  console.log("run  wait-before-kill  take-over  first-check  wait-before-restart  leader-serving  stand-down  leader-active   (s)");
 
   const runs = [];
   for (let i = 1; i <= RUNS; i++) {
@@ -151,6 +156,10 @@ async function bench() {
       return at !== undefined && Date.parse(at) >= killedAt;
     });
 
+    // Likewise for the restart: right after the first check it would land at the same point of
+    // the follower's poll cycle in every run.
+    const restartWait = Math.random() * MAX_WAIT_MS;
+    await sleep(restartWait);
     const startedAt = Date.now();
     startLeader();
     const serving = await msUntil("the leader's first healthy answer", startedAt, async () => (alive("leader"), (await health(ports.leader))?.role === "leader"));
@@ -161,7 +170,7 @@ async function bench() {
     ]);
     runs.push({ takeover, firstCheck, standDown, leaderActive });
     console.log(
-      [String(i).padStart(3), sec(wait).padStart(16), sec(takeover).padStart(10), sec(firstCheck).padStart(12), sec(serving).padStart(15), sec(standDown).padStart(11), sec(leaderActive).padStart(14)].join(" "),
+      [String(i).padStart(3), sec(wait).padStart(16), sec(takeover).padStart(10), sec(firstCheck).padStart(12), sec(restartWait).padStart(20), sec(serving).padStart(15), sec(standDown).padStart(11), sec(leaderActive).padStart(14)].join(" "),
     );
   }
 
