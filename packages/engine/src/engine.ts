@@ -54,6 +54,12 @@ export interface EngineOptions {
   strategy: AggregationStrategy;
   /** Whether this node checks monitors itself (one vote). */
   localChecks: boolean;
+  /**
+   * Check every monitor whose latest vote is older than its interval right away instead of at
+   * its next slot: a follower taking over must not leave a 60 s monitor unchecked for another
+   * minute. (A leader's ordinary start keeps to the grid.)
+   */
+  checkOverdueOnStart?: boolean;
   checkOptions: CheckOptions;
   /** The fencing epoch this node acts under. */
   epoch: () => number;
@@ -125,7 +131,9 @@ export class Engine {
       now: this.now,
       ...o.writeQueue,
       onBatch: (kind, size) => {
-        o.logger.debug("write batch", { kind, size });
+        // winston formats (timestamp, redaction, JSON) before it filters by level: a debug line
+        // per batch at level info is garbage for nothing unless we ask first.
+        if (o.logger.isDebugEnabled()) o.logger.debug("write batch", { kind, size });
         o.writeQueue?.onBatch?.(kind, size);
       },
       onDrop: (count) => o.metrics.droppedResults.inc(count),
@@ -135,7 +143,9 @@ export class Engine {
       now: this.now,
       run: (item, slotMs) => this.runLocalCheck(item.id, slotMs),
       onLag: (lagMs) => o.metrics.schedulerLag.observe(lagMs / 1000),
-      onSkip: (item, slotMs, reason) => o.logger.debug("slot skipped", { monitorId: item.id, slot: new Date(slotMs).toISOString(), reason }),
+      onSkip: (item, slotMs, reason) => {
+        if (o.logger.isDebugEnabled()) o.logger.debug("slot skipped", { monitorId: item.id, slot: new Date(slotMs).toISOString(), reason });
+      },
       onError: (error, item) => o.logger.error("check run failed", { monitorId: item.id, error }),
     });
   }
@@ -144,6 +154,7 @@ export class Engine {
     this.running = true;
     await this.reload(true);
     this.scheduler.start();
+    if (this.o.checkOverdueOnStart) this.checkOverdue();
     this.queue.start();
     const tick = setInterval(() => this.tick(), this.o.tickMs ?? 250);
     const refresh = setInterval(() => void this.reload(false).catch((err: unknown) => this.o.logger.warn("reload failed", { error: err })), this.o.refreshMs ?? 10_000);
@@ -173,6 +184,20 @@ export class Engine {
       this.reloadTimer = null;
       void this.reload(false, true).catch((err: unknown) => this.o.logger.warn("reload failed", { error: err }));
     }, 50);
+  }
+
+  private checkOverdue(): void {
+    const now = this.now();
+    let overdue = 0;
+    for (const id of this.scheduled.keys()) {
+      const rt = this.runtimes.get(id);
+      if (!rt) continue;
+      const latest = Math.max(-Infinity, ...[...rt.votes.values()].map((v) => Date.parse(v.at)));
+      if (now - latest < rt.monitor.interval * 1000) continue;
+      this.scheduler.runAt(id, now);
+      overdue++;
+    }
+    if (overdue) this.o.logger.info("checking overdue monitors now", { overdue });
   }
 
   /** Runs a monitor's check now, off its grid; false when this node does not check it. */

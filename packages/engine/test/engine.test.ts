@@ -136,4 +136,16 @@ describe("engine on a real target", () => {
     expect((payload.payload as { children?: unknown[] }).children?.length).toBeGreaterThanOrEqual(1);
     await bad.stop();
   }, 60_000);
+
+  it("checks overdue monitors at once when asked (a follower taking over), not at their next slot", async () => {
+    const fresh = await new Target().start();
+    await addMonitor(store.db, draft({ name: "hourly", type: "http", url: fresh.url, interval: 3600, timeout: 5 }));
+    try {
+      engine = startEngine(store.db, { checkOverdueOnStart: true });
+      await engine.start();
+      await waitFor("the first check", async () => fresh.hits > 0, 10_000);
+    } finally {
+      await fresh.stop();
+    }
+  }, 60_000);
 });

@@ -146,6 +146,7 @@ export class ServingNode {
         node: { id: config.cluster.nodeId, name: config.cluster.nodeName, region: config.cluster.region, role: this.o.role, version: VERSION },
         strategy: config.cluster.aggStrategy,
         localChecks: config.cluster.leaderChecks,
+        checkOverdueOnStart: this.o.role === "follower",
         checkOptions: { allowPrivateTargets: config.security.allowPrivateTargets, insecureSkipVerify: config.security.insecureSkipVerify },
         epoch: () => this.o.epoch.get(),
       });
