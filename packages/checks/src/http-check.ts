@@ -32,6 +32,14 @@ const client = axios.create({
   adapter: "http",
 });
 
+/**
+ * `agent: false` would build a new Agent for every request; these shared ones pool nothing
+ * either (no keep-alive, so each check opens and closes its own connection, and no TLS session
+ * cache, so each check does a full handshake and sees the certificate) but cost nothing per check.
+ */
+const httpAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+const httpsAgent = new https.Agent({ keepAlive: false, maxSockets: Infinity, maxCachedSessions: 0 });
+
 interface HopTimes {
   startAt: number;
   connectAt: number;
@@ -192,14 +200,14 @@ function redirectedHop(prev: Hop, next: URL, status: number): Hop {
 }
 
 /**
- * The transport axios calls for one request: a fresh connection (no agent pool) to the vetted
+ * The transport axios calls for one request: a fresh connection (no keep-alive) to the vetted
  * address, TLS verification as asked, and socket events recorded for the phase timings.
  */
 function timedTransport(secure: boolean, target: ResolvedAddress, verify: boolean, times: HopTimes, signal: AbortSignal) {
   return {
     request(opts: RequestOptions, onResponse: (res: IncomingMessage) => void) {
       times.startAt = performance.now();
-      const requestOptions = { ...opts, agent: false, lookup: pinnedLookup(target), rejectUnauthorized: verify } as RequestOptions;
+      const requestOptions = { ...opts, agent: secure ? httpsAgent : httpAgent, lookup: pinnedLookup(target), rejectUnauthorized: verify } as RequestOptions;
       const req = (secure ? https : http).request(requestOptions, (res) => {
         times.responseAt = performance.now();
         onResponse(res);

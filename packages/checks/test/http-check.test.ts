@@ -85,6 +85,14 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
+async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("http check", () => {
   it("passes for a 200 with latency, status and phase timings", async () => {
     const r = await runCheck({ type: "http", url: `${base}/ok` }, local);
@@ -95,6 +103,23 @@ describe("http check", () => {
     expect(r.details.timings.firstByte).not.toBeNull();
     expect(r.details.bodyBytes).toBe("hello uptop world".length);
     expect(new Date(r.checkedAt).toISOString()).toBe(r.checkedAt);
+  });
+
+  it("opens a fresh connection for every check and closes it", async () => {
+    const sockets: import("node:net").Socket[] = [];
+    const onConnection = (s: import("node:net").Socket) => void sockets.push(s);
+    srv.server.on("connection", onConnection);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await runCheck({ type: "http", url: `${base}/ok` }, local);
+        expect(r.ok).toBe(true);
+        expect(r.details.timings.connect).not.toBeNull();
+      }
+      expect(sockets).toHaveLength(3);
+      await waitUntil(() => sockets.every((s) => s.destroyed));
+    } finally {
+      srv.server.off("connection", onConnection);
+    }
   });
 
   it.each([
@@ -275,6 +300,15 @@ describe("https check", () => {
     expect(r.warning).toBeNull();
     expect(r.details.cert?.daysLeft).toBeGreaterThanOrEqual(88);
     expect(r.details.timings.tls).not.toBeNull();
+  });
+
+  it("does a full TLS handshake and reports the certificate on every check", async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await runCheck({ type: "http", url: `https://127.0.0.1:${valid.port}/`, ignoreTls: true }, local);
+      expect(r.ok).toBe(true);
+      expect(r.details.cert?.daysLeft).toBeGreaterThanOrEqual(88);
+      expect(r.details.timings.tls).not.toBeNull();
+    }
   });
 
   it("insecureSkipVerify in options works like ignoreTls", async () => {
