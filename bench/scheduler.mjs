@@ -5,7 +5,8 @@
 // missed and skipped slots, CPU %, RSS and the database write batch sizes. Build first
 // (`pnpm build`), then
 //   node bench/scheduler.mjs [--monitors 10000] [--interval 30] [--duration 90] [--db postgres|pglite]
-// Add --cpu-prof before the script name to profile; --heap-snapshot 30,60 writes V8 heap snapshots
+// The leader and follower images run node with --max-old-space-size=1024; put it before the script
+// name to measure as deployed. Add --cpu-prof before the script name to profile; --heap-snapshot 30,60 writes V8 heap snapshots
 // at those seconds of the window (summarise them with bench/heap-summary.mjs); --alloc-prof all
 // prints where the window's bytes were allocated (collected garbage included), --alloc-prof heap
 // where the bytes still on the heap at the end came from (promoted garbage no major GC took yet
@@ -44,6 +45,7 @@ const { createTempDatabase } = await import(new URL("../packages/store/dist/test
 const MONITORS = Number(args.monitors);
 const INTERVAL_MS = Number(args.interval) * 1000;
 const DURATION_MS = Number(args.duration) * 1000;
+const MB = (b) => fmt(b / 1e6, 0);
 const SNAPSHOT_AT = new Set(args["heap-snapshot"].split(",").filter(Boolean).map(Number));
 
 const target = await startTarget();
@@ -65,7 +67,7 @@ for (let from = 0; from < MONITORS; from += 1000) {
     for (let i = from; i < Math.min(MONITORS, from + 1000); i++) ids.push((await createMonitorIn(tx, box, draft(i))).id);
   });
 }
-console.log(`${MONITORS} monitors at ${INTERVAL_MS / 1000} s on ${args.db} created in ${fmt((performance.now() - t) / 1000)} s; node ${process.version}, pinned: ${args.pinned ? "core 0" : "no"}`);
+console.log(`${MONITORS} monitors at ${INTERVAL_MS / 1000} s on ${args.db} created in ${fmt((performance.now() - t) / 1000)} s; node ${process.version}, pinned: ${args.pinned ? "core 0" : "no"}, heap limit ${MB(getHeapStatistics().heap_size_limit)} MB`);
 
 // Skipped slots and failed runs arrive as log lines; count them without parsing everything.
 const logCounts = { skippedLate: 0, skippedOverlap: 0, runFailed: 0, writeFailed: 0, firstWriteError: "" };
@@ -132,7 +134,6 @@ let rssMax = 0;
 let heapMax = 0;
 let heapTotalMax = 0;
 let externalMax = 0;
-const MB = (b) => fmt(b / 1e6, 0);
 while (Date.now() - t0 < DURATION_MS) {
   await sleep(1000);
   const mem = process.memoryUsage();
