@@ -26,6 +26,7 @@ export {
   isWindowActive,
   windowCovers,
   activeMaintenance,
+  maintenanceIntervals,
   type Recurrence,
   type WindowSpec,
 } from "./maintenance.js";

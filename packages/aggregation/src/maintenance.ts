@@ -141,3 +141,16 @@ function currentOccurrenceEnd(w: WindowSpec, t: number): number {
   const first = windowIntervals(w, t, horizon)[0];
   return first ? first[1] : t;
 }
+
+/** Maintenance intervals (ms) of one monitor — its own windows and its groups' — within [from, to). Incidents excluded. */
+export function maintenanceIntervals(
+  windows: readonly WindowSpec[],
+  monitorId: number,
+  ancestorIds: readonly number[],
+  fromMs: number,
+  toMs: number,
+): Array<[number, number]> {
+  return windows
+    .filter((w) => w.type === "maintenance" && windowCovers(w, monitorId, ancestorIds))
+    .flatMap((w) => windowIntervals(w, fromMs, toMs));
+}

@@ -1,4 +1,4 @@
-import { ancestors, computeSla, windowCovers, windowIntervals, type SlaReport, type WindowSpec } from "@uptop/aggregation";
+import { ancestors, computeSla, maintenanceIntervals, type SlaReport, type WindowSpec } from "@uptop/aggregation";
 import {
   firstStateChangeAt,
   getMonitorOutline,
@@ -17,19 +17,6 @@ export interface MonitorSla extends SlaReport {
   monitor: { id: number; name: string };
   /** Whole or partial days taken from `rollups_daily` because the state-change history starts later. */
   rollupDays: number;
-}
-
-/** Maintenance intervals (ms) covering a monitor directly or through any group above it. */
-export function excludedIntervals(
-  windows: readonly WindowSpec[],
-  monitorId: number,
-  ancestorIds: readonly number[],
-  fromMs: number,
-  toMs: number,
-): Array<[number, number]> {
-  return windows
-    .filter((w) => w.type === "maintenance" && windowCovers(w, monitorId, ancestorIds))
-    .flatMap((w) => windowIntervals(w, fromMs, toMs));
 }
 
 /** Seconds from rollup rows for the part of each day inside [fromMs, toMs), pro rata. */
@@ -73,7 +60,7 @@ export async function monitorSla(db: Db, monitorId: number, from: Date, to: Date
   const early = fromRollups(rows, fromMs, timelineFrom);
 
   const timeline = (await loadTimelines(db, [outline], new Date(timelineFrom), to)).get(monitorId)!;
-  const excluded = excludedIntervals(windows as WindowSpec[], monitorId, ancestors(monitorId, outlines), timelineFrom, toMs);
+  const excluded = maintenanceIntervals(windows as WindowSpec[], monitorId, ancestors(monitorId, outlines), timelineFrom, toMs);
   const recent = computeSla({ from: new Date(timelineFrom), to, statusAtStart: timeline.statusAtStart, changes: timeline.changes, excluded });
 
   const monitoredS = recent.monitoredS + early.upS + early.downS;

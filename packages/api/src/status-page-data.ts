@@ -1,4 +1,4 @@
-import { ancestors, computeSla, groupStatus, isWindowActive, windowIntervals, type WindowSpec } from "@uptop/aggregation";
+import { ancestors, computeSla, groupStatus, isWindowActive, maintenanceIntervals, windowIntervals, type WindowSpec } from "@uptop/aggregation";
 import type { Status } from "@uptop/core";
 import {
   getMonitorStates,
@@ -12,7 +12,6 @@ import {
   type MaintenanceWindow,
   type MonitorOutline,
 } from "@uptop/store";
-import { excludedIntervals } from "./sla-report.js";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -149,7 +148,7 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
         to: now,
         statusAtStart: timeline.statusAtStart,
         changes: timeline.changes,
-        excluded: excludedIntervals(windows as WindowSpec[], m.id, ancestors(m.id, outlines), today, nowMs),
+        excluded: maintenanceIntervals(windows as WindowSpec[], m.id, ancestors(m.id, outlines), today, nowMs),
       });
       days[BAR_DAYS - 1] = sla.monitoredS > 0 ? { up: sla.monitoredS - sla.downtimeS, down: sla.downtimeS } : null;
     }

@@ -1,4 +1,4 @@
-import { ancestors, rollupDay, windowCovers, windowIntervals, type WindowSpec } from "@uptop/aggregation";
+import { ancestors, maintenanceIntervals, rollupDay, type WindowSpec } from "@uptop/aggregation";
 import type { Logger } from "@uptop/core";
 import {
   deleteRollupsBefore,
@@ -42,19 +42,6 @@ export interface HistoryRunReport {
 
 function dayStartMs(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
-}
-
-/** Maintenance intervals of one monitor (its own windows and its groups') within [from, to). */
-export function maintenanceIntervals(
-  windows: readonly WindowSpec[],
-  monitorId: number,
-  ancestorIds: readonly number[],
-  fromMs: number,
-  toMs: number,
-): Array<[number, number]> {
-  return windows
-    .filter((w) => w.type === "maintenance" && windowCovers(w, monitorId, ancestorIds))
-    .flatMap((w) => windowIntervals(w, fromMs, toMs));
 }
 
 /**
