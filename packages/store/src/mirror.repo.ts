@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Monitor, SecretBox } from "@uptop/core";
 import type { Db } from "./database.js";
+import { decryptChannelSettings, encryptChannelSettings } from "./channels.repo.js";
 import { monitorRow } from "./monitors.repo.js";
 import { saveMonitorStates, type MonitorStateRecord } from "./state.repo.js";
 
@@ -59,7 +60,8 @@ export async function readMirrorExtras(db: Db, box: SecretBox, deliveredSince: D
       id: c.id,
       name: c.name,
       type: c.type,
-      settings: Object.fromEntries(Object.entries(c.settings).map(([k, v]) => [k, typeof v === "string" ? box.decrypt(v) : v])),
+      // Real values, not the stored JSON text: the follower re-encrypts them under its own key.
+      settings: decryptChannelSettings(c.settings ?? {}, box),
       isDefault: c.is_default,
       enabled: c.enabled,
       reminderInterval: c.reminder_interval_s,
@@ -116,8 +118,7 @@ export async function applyMirror(db: Db, box: SecretBox, m: MirrorContent, secr
       if (mon.parentId !== null) await tx.updateTable("monitors").set({ parent_id: mon.parentId }).where("id", "=", mon.id).execute();
     }
     for (const c of m.channels) {
-      const secret = new Set(secretFields(c.type));
-      const settings = Object.fromEntries(Object.entries(c.settings).map(([k, v]) => [k, secret.has(k) && typeof v === "string" ? box.encrypt(v) : v]));
+      const settings = encryptChannelSettings(c.settings, secretFields(c.type), box);
       const row = { name: c.name, type: c.type, settings: JSON.stringify(settings), is_default: c.isDefault, enabled: c.enabled, reminder_interval_s: c.reminderInterval, updated_at: new Date() };
       await tx.insertInto("channels").values({ id: c.id, ...row }).onConflict((oc) => oc.column("id").doUpdateSet(row)).execute();
     }
