@@ -8,6 +8,8 @@ export interface ProviderDefinition<S> {
   type: string;
   settingsSchema: z.ZodType<S>;
   secretFields: readonly string[];
+  /** See `Provider.absorbsRepeats`; false unless the receiver de-duplicates on our key. */
+  absorbsRepeats?: boolean;
   deliver(message: NotificationMessage, settings: S, ctx: SendContext): Promise<ProviderResult>;
 }
 
@@ -21,6 +23,7 @@ export function defineProvider<S>(def: ProviderDefinition<S>): Provider<S> {
     type: def.type,
     settingsSchema: def.settingsSchema,
     secretFields: def.secretFields,
+    absorbsRepeats: def.absorbsRepeats ?? false,
     async send(message, settings, ctx) {
       const secrets = secretValues(settings as Record<string, unknown>, def.secretFields);
       try {

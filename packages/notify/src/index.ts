@@ -10,6 +10,7 @@ export {
   validateChannelSettings,
   redactSettings,
   secretFieldsOf,
+  absorbsRepeats,
   sendNotification,
   type ChannelType,
 } from "./registry.js";

@@ -12,9 +12,8 @@ export interface SendContext {
   timeoutMs: number;
   signal?: AbortSignal;
   /**
-   * The outbox row's dedupe key. A crash between a provider's answer and the row being marked
-   * sent can repeat one delivery; providers that can carry it (webhook: `X-Uptop-Delivery`) let
-   * the receiver drop the repeat, so the window is closed end to end.
+   * The outbox row's dedupe key. Providers that can carry it (webhook: `X-Uptop-Delivery`) let
+   * the receiver drop a repeat, which is what makes re-sending an interrupted delivery safe.
    */
   deliveryId?: string;
 }
@@ -25,5 +24,11 @@ export interface Provider<S> {
   settingsSchema: z.ZodType<S>;
   /** Settings that are redacted on the way out and scrubbed from every error. */
   secretFields: readonly string[];
+  /**
+   * True when the receiving end folds a repeat of one delivery into the first (PagerDuty's
+   * `dedup_key`, Opsgenie's alias, a webhook's `X-Uptop-Delivery`). Only such a provider gets a
+   * send again whose outcome was lost in a crash; for the rest a repeat is a second message.
+   */
+  absorbsRepeats: boolean;
   send(message: NotificationMessage, settings: S, ctx: SendContext): Promise<ProviderResult>;
 }

@@ -75,6 +75,14 @@ export function redactSettings(type: ChannelType, settings: Record<string, unkno
   return out;
 }
 
+/**
+ * Whether a delivery to this channel type may be sent again when a crash lost its outcome: only
+ * when the receiver de-duplicates on our key, so the repeat cannot reach a person twice.
+ */
+export function absorbsRepeats(type: ChannelType): boolean {
+  return PROVIDERS[type].absorbsRepeats;
+}
+
 /** The settings that `redactSettings` hides for a channel type. */
 export function secretFieldsOf(type: ChannelType): readonly string[] {
   return PROVIDERS[type].secretFields;

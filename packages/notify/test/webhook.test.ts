@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { sendNotification } from "../src/index.js";
+import { absorbsRepeats, CHANNEL_TYPES, sendNotification } from "../src/index.js";
 import { startFakeApi, type FakeApi } from "./fake-api.js";
 import { downMessage, testMessage, upMessage } from "./messages.js";
 import { settingsFor } from "./settings-for.js";
@@ -61,5 +61,12 @@ describe("webhook", () => {
     await sendNotification("webhook", downMessage, { url: `${api.url}/e` }, ctx);
     expect(api.requests[0]!.headers["x-uptop-delivery"]).toBe("down:m7-1:c2");
     expect(api.requests[1]!.headers["x-uptop-delivery"]).toBeUndefined();
+  });
+});
+
+describe("which providers absorb a repeated delivery", () => {
+  // Decides whether the dispatcher re-sends a delivery whose outcome a crash lost.
+  it.each(CHANNEL_TYPES.map((t) => [t, ["pagerduty", "opsgenie", "webhook"].includes(t)] as const))("%s: %s", (type, absorbs) => {
+    expect(absorbsRepeats(type)).toBe(absorbs);
   });
 });

@@ -24,6 +24,8 @@ export const opsgenieProvider = defineProvider<OpsgenieSettings>({
   type: "opsgenie",
   settingsSchema: opsgenieSettingsSchema,
   secretFields: ["apiKey"],
+  // Opsgenie de-duplicates creates by alias, and closing a closed alert is a no-op.
+  absorbsRepeats: true,
   async deliver(message, settings, ctx) {
     const headers = { Authorization: `GenieKey ${settings.apiKey}` };
     const { title, body } = formatText(message);

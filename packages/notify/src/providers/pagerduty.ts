@@ -32,6 +32,8 @@ export const pagerdutyProvider = defineProvider<PagerdutySettings>({
   type: "pagerduty",
   settingsSchema: pagerdutySettingsSchema,
   secretFields: ["routingKey"],
+  // PagerDuty folds every event with one dedup_key into one incident: a repeat adds nothing.
+  absorbsRepeats: true,
   async deliver(message, settings, ctx) {
     const action = actionOf(message);
     // Same dedup_key for DOWN, reminders and UP: PagerDuty folds them into one incident.

@@ -41,6 +41,9 @@ export const webhookProvider = defineProvider<WebhookSettings>({
   settingsSchema: webhookSettingsSchema,
   // Custom headers usually carry the receiver's credentials.
   secretFields: ["secret", "headers"],
+  // Every delivery carries its dedupe key in X-Uptop-Delivery, and the documented contract is
+  // that a receiver drops a key it has seen (docs/security.md).
+  absorbsRepeats: true,
   async deliver(message, settings, ctx) {
     const body = JSON.stringify(webhookPayload(message));
     const headers: Record<string, string> = { ...settings.headers };
