@@ -32,15 +32,46 @@ describe("webhook", () => {
       votes: downMessage.votes,
       at: downMessage.at,
       downSince: downMessage.downSince,
+      outageDurationS: null,
       epoch: 3,
     });
     const expected = `sha256=${createHmac("sha256", "HMAC-SECRET").update(req.body).digest("hex")}`;
     expect(req.headers["x-uptop-signature"]).toBe(expected);
   });
 
-  it("says up on UP, not alert", async () => {
+  it("says up on UP, not alert, with the outage duration in seconds", async () => {
     await sendNotification("webhook", upMessage, settingsFor("webhook", api.url), ctx);
-    expect(api.requests[0]!.json).toMatchObject({ event: "up", status: "UP", previousStatus: "DOWN" });
+    expect(api.requests[0]!.json).toEqual({
+      event: "up",
+      monitor: { id: 7, name: "checkout-api", type: "http", url: "https://shop.example.com/health" },
+      status: "UP",
+      previousStatus: "DOWN",
+      reason: upMessage.reason,
+      votes: upMessage.votes,
+      at: upMessage.at,
+      downSince: upMessage.downSince,
+      outageDurationS: 303,
+      epoch: 3,
+    });
+  });
+
+  it("lists a DOWN group's broken children", async () => {
+    const children = [{ name: "cart", status: "DOWN" as const }, { name: "pay", status: "LATE" as const }];
+    const group = { ...downMessage, monitor: { id: 9, name: "shop", type: "group" as const, url: null }, votes: [], children };
+    await sendNotification("webhook", group, { url: `${api.url}/g` }, ctx);
+    expect(api.requests[0]!.json).toEqual({
+      event: "down",
+      monitor: { id: 9, name: "shop", type: "group", url: null },
+      status: "DOWN",
+      previousStatus: "UP",
+      reason: downMessage.reason,
+      votes: [],
+      at: downMessage.at,
+      downSince: downMessage.downSince,
+      outageDurationS: null,
+      epoch: 3,
+      children: [{ name: "cart", status: "DOWN" }, { name: "pay", status: "LATE" }],
+    });
   });
 
   it("sends a test with a null monitor", async () => {

@@ -27,7 +27,11 @@ export function webhookPayload(message: NotificationMessage) {
     votes: message.votes,
     at: message.at,
     downSince: message.downSince,
+    /** Seconds the outage lasted, on `up`; null otherwise. */
+    outageDurationS: message.outageDurationS,
     epoch: message.epoch,
+    // A group's alert names the children behind it (one alert instead of one per child).
+    ...(message.children ? { children: message.children } : {}),
   };
 }
 
