@@ -63,6 +63,32 @@ describe("email over STARTTLS", () => {
   });
 });
 
+describe("email over plain SMTP (no TLS offered)", () => {
+  let smtp: SmtpFake;
+  beforeAll(async () => {
+    smtp = await startSmtpFake({ plain: true });
+  });
+  afterAll(() => smtp.close());
+  beforeEach(() => {
+    smtp.received.length = 0;
+  });
+
+  it("delivers in plain text when the server offers no STARTTLS and TLS is not required", async () => {
+    const result = await sendNotification("email", downMessage, settings(smtp.port, { ignoreTls: false }), ctx);
+    expect(result.response).toMatch(/^250 /);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.secure).toBe(false);
+    expect(smtp.received[0]!.to).toEqual(TO);
+    expect(smtp.received[0]!.parsed.subject).toBe("🔴 checkout-api is DOWN");
+  });
+
+  it("refuses to send in plain text with requireTls, as not retryable", async () => {
+    const err = await failure(sendNotification("email", downMessage, settings(smtp.port, { requireTls: true }), ctx));
+    expect(err.retryable).toBe(false);
+    expect(smtp.received).toHaveLength(0);
+  });
+});
+
 describe("email over implicit TLS", () => {
   let smtp: SmtpFake;
   beforeAll(async () => {

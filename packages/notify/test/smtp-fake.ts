@@ -31,6 +31,8 @@ async function certificate(): Promise<{ key: string; cert: string }> {
 
 export interface SmtpFakeOptions {
   secure?: boolean;
+  /** Offer no STARTTLS: a plain-text server, as some internal relays are. */
+  plain?: boolean;
   /** When set, AUTH is required and only these credentials pass. */
   credentials?: { user: string; password: string };
   /** Reply to DATA with this SMTP failure instead of accepting. */
@@ -46,6 +48,7 @@ export async function startSmtpFake(options: SmtpFakeOptions = {}): Promise<Smtp
     key,
     cert,
     logger: false,
+    ...(options.plain ? { disabledCommands: ["STARTTLS"] } : {}),
     authOptional: !options.credentials,
     onAuth(auth, _session, callback) {
       const ok = options.credentials && auth.username === options.credentials.user && auth.password === options.credentials.password;
