@@ -52,30 +52,47 @@ function parseFile(file: string, text: string): ParsedFile {
 
 const VARIABLE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** A variable that is not set, at its place in one file (`path` is relative to that file). */
+interface MissingVariable {
+  f: ParsedFile;
+  path: Array<string | number>;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** The path of a visited node from the document root: map keys and sequence indexes. */
+function pathOf(ancestors: readonly unknown[], node: unknown): Array<string | number> {
+  const out: Array<string | number> = [];
+  ancestors.forEach((a, i) => {
+    const child = ancestors[i + 1] ?? node;
+    if (isSeq(a)) out.push(a.items.indexOf(child as never));
+    else if (isPair(a) && isScalar(a.key)) out.push(String(a.key.value));
+  });
+  return out;
+}
+
 /**
  * Replaces `${NAME}` in every string value with the variable's value (`$${` writes a literal
  * `${`). Only values are substituted, never keys, so a variable cannot add fields.
  */
-function substitute(f: ParsedFile, env: Readonly<Record<string, string | undefined>>): LocatedIssue[] {
-  const issues: LocatedIssue[] = [];
+function substitute(f: ParsedFile, env: Readonly<Record<string, string | undefined>>): MissingVariable[] {
+  const missing: MissingVariable[] = [];
   visit(f.doc, {
-    Scalar(key, s) {
-      if (key !== "key") replaceIn(s);
+    Scalar(key, s, ancestors) {
+      if (key === "key" || typeof s.value !== "string" || !s.value.includes("$")) return;
+      s.value = s.value.replace(VARIABLE, (whole, name: string | undefined) => {
+        if (name === undefined) return "${";
+        const v = env[name];
+        if (v === undefined) {
+          missing.push({ f, path: pathOf(ancestors, s), ...at(f, s.range?.[0] ?? 0), message: `environment variable ${name} is not set` });
+          return whole;
+        }
+        return v;
+      });
     },
   });
-  function replaceIn(s: { value: unknown; range?: [number, number, number] | null }): void {
-    if (typeof s.value !== "string" || !s.value.includes("$")) return;
-    s.value = s.value.replace(VARIABLE, (whole, name: string | undefined) => {
-      if (name === undefined) return "${";
-      const v = env[name];
-      if (v === undefined) {
-        issues.push({ file: f.file, ...at(f, s.range?.[0] ?? 0), field: "", message: `environment variable ${name} is not set` });
-        return whole;
-      }
-      return v;
-    });
-  }
-  return issues;
+  return missing;
 }
 
 /** The place of `path` in the file: the key of the last field found, or its nearest parent. */
@@ -124,8 +141,9 @@ export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<
   // For each section, which file holds merged index i: [start index, file].
   const segments: Record<Section, Array<{ start: number; file: ParsedFile }>> = { channels: [], monitors: [], maintenance: [] };
 
+  const missing: MissingVariable[] = [];
   for (const f of files) {
-    problems.push(...substitute(f, env));
+    missing.push(...substitute(f, env));
     const js: unknown = f.doc.toJS({ maxAliasCount: 100 });
     if (js === null || js === undefined) continue;
     if (typeof js !== "object" || Array.isArray(js)) {
@@ -150,6 +168,13 @@ export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<
       segments[section].push({ start: merged[section].length, file: f });
       merged[section].push(...value);
     }
+  }
+  // A missing variable is named by its field in the merged document, like every other issue.
+  for (const m of missing) {
+    const [section, index, ...rest] = m.path;
+    const start = segments[section as Section]?.find((s) => s.file === m.f)?.start;
+    const path = start !== undefined && typeof index === "number" ? [section, start + index, ...rest] : m.path;
+    problems.push({ file: m.f.file, line: m.line, col: m.col, field: path.join("."), message: m.message });
   }
   if (problems.length) throw new ConfigFileError(problems);
 

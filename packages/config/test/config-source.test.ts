@@ -132,7 +132,22 @@ describe("environment substitution", () => {
       throw new Error("should fail");
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigFileError);
-      expect((err as Error).message).toBe("monitors.yaml:5:12: environment variable HOOK_URL is not set");
+      expect((err as Error).message).toBe("monitors.yaml:5:12: channels.0.settings.url: environment variable HOOK_URL is not set");
+    }
+  });
+
+  it("names the field of a missing variable by its path in the merged document", () => {
+    try {
+      loadConfigSources(
+        [
+          { file: "a.yaml", text: "monitors:\n  - name: a\n    type: push\n" },
+          { file: "b.yaml", text: "monitors:\n  - name: b\n    type: http\n    url: https://b.example\n    headers:\n      X-Key: ${KEY}\n" },
+        ],
+        {},
+      );
+      throw new Error("should fail");
+    } catch (err) {
+      expect((err as ConfigFileError).located.map(at)).toEqual(["b.yaml:6:14 monitors.1.headers.X-Key"]);
     }
   });
 
