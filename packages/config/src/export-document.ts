@@ -21,6 +21,44 @@ export function secretVariable(...parts: string[]): string {
   return ["UPTOP_SECRET", ...parts].map((p) => p.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "")).join("_");
 }
 
+/** A `${VAR}` the export writes on purpose; every other `${` in a value is escaped. */
+class Placeholder {
+  constructor(readonly variable: string) {}
+}
+
+/**
+ * Hands out one variable per secret. Names are made by folding punctuation to `_`, so two secrets
+ * can fold to the same name (`ops-hook` and `ops_hook`, or channel `monitor-x`'s password and
+ * monitor `x`'s); the later one gets a `_2` suffix so each secret keeps its own value.
+ */
+class SecretVariables {
+  readonly names: string[] = [];
+  private readonly used = new Set<string>();
+
+  placeholder(...parts: string[]): Placeholder {
+    const base = secretVariable(...parts);
+    let name = base;
+    for (let n = 2; this.used.has(name); n++) name = `${base}_${n}`;
+    this.used.add(name);
+    this.names.push(name);
+    return new Placeholder(name);
+  }
+}
+
+/**
+ * The document as written. Apply substitutes `${NAME}` in every value, so a stored value that
+ * contains `${` (a template body, a keyword) is written `$${`, which apply reads back as `${`.
+ * Keys are never substituted, so they are left as they are.
+ */
+function escapeValues(v: unknown): unknown {
+  if (v instanceof Placeholder) return `\${${v.variable}}`;
+  // A function, not a replacement string: in one, `$$` would mean a single `$`.
+  if (typeof v === "string") return v.replaceAll("${", () => "$${");
+  if (Array.isArray(v)) return v.map(escapeValues);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeValues(x)]));
+  return v;
+}
+
 /** Drops each field whose value equals what the normalizer would fill in without it. */
 function withoutDefaults<T extends Record<string, unknown>>(full: T, keep: readonly string[], normalize: (v: Record<string, unknown>) => Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...full };
@@ -37,27 +75,17 @@ function withoutDefaults<T extends Record<string, unknown>>(full: T, keep: reado
   return out;
 }
 
-function monitorEntry(m: MonitorDraft, o: ExportOptions, vars: string[]): Record<string, unknown> {
+function monitorEntry(m: MonitorDraft, o: ExportOptions, vars: SecretVariables): Record<string, unknown> {
   const input = monitorToInput(m);
   const entry = withoutDefaults(input, ["name", "type"], (v) => normalizeMonitor(v) as unknown as Record<string, unknown>);
   delete entry.parent;
   if (!o.includeSecrets) {
-    if (m.auth?.type === "basic") {
-      const v = secretVariable("MONITOR", m.name, "PASSWORD");
-      vars.push(v);
-      entry.auth = { ...m.auth, password: `\${${v}}` };
-    } else if (m.auth?.type === "bearer") {
-      const v = secretVariable("MONITOR", m.name, "TOKEN");
-      vars.push(v);
-      entry.auth = { ...m.auth, token: `\${${v}}` };
-    }
+    if (m.auth?.type === "basic") entry.auth = { ...m.auth, password: vars.placeholder("MONITOR", m.name, "PASSWORD") };
+    else if (m.auth?.type === "bearer") entry.auth = { ...m.auth, token: vars.placeholder("MONITOR", m.name, "TOKEN") };
     if (entry.headers) {
       entry.headers = Object.fromEntries(
         Object.entries(m.headers).map(([k, value]) => {
-          if (!SECRET_HEADER.test(k)) return [k, value];
-          const v = secretVariable("MONITOR", m.name, "HEADER", k);
-          vars.push(v);
-          return [k, `\${${v}}`];
+          return [k, SECRET_HEADER.test(k) ? vars.placeholder("MONITOR", m.name, "HEADER", k) : value];
         }),
       );
     }
@@ -65,7 +93,7 @@ function monitorEntry(m: MonitorDraft, o: ExportOptions, vars: string[]): Record
   return entry;
 }
 
-function channelEntry(c: ChannelSpec, o: ExportOptions, vars: string[]): Record<string, unknown> {
+function channelEntry(c: ChannelSpec, o: ExportOptions, vars: SecretVariables): Record<string, unknown> {
   let settings = withoutDefaults(c.settings, [], (v) => validateChannelSettings(c.type, v));
   if (!o.includeSecrets && isChannelType(c.type)) {
     settings = { ...settings };
@@ -74,17 +102,9 @@ function channelEntry(c: ChannelSpec, o: ExportOptions, vars: string[]): Record<
       if (value === undefined || value === null || value === "") continue;
       if (typeof value === "object") {
         settings[field] = Object.fromEntries(
-          Object.keys(value as Record<string, unknown>).map((k) => {
-            const v = secretVariable(c.name, field, k);
-            vars.push(v);
-            return [k, `\${${v}}`];
-          }),
+          Object.keys(value as Record<string, unknown>).map((k) => [k, vars.placeholder(c.name, field, k)]),
         );
-      } else {
-        const v = secretVariable(c.name, field);
-        vars.push(v);
-        settings[field] = `\${${v}}`;
-      }
+      } else settings[field] = vars.placeholder(c.name, field);
     }
   }
   return {
@@ -114,7 +134,7 @@ function maintenanceEntry(w: MaintenanceSpec): Record<string, unknown> {
  * reproduces it: groups nest their children, push tokens are kept, defaults are left out.
  */
 export function exportConfig(current: CurrentState, options: ExportOptions): ExportedConfig {
-  const vars: string[] = [];
+  const vars = new SecretVariables();
   const byName = new Map(current.monitors.map((m) => [m.name, m]));
   const childrenOf = new Map<string, MonitorDraft[]>();
   const top: MonitorDraft[] = [];
@@ -132,10 +152,10 @@ export function exportConfig(current: CurrentState, options: ExportOptions): Exp
     return entry;
   };
   const document: ExportedConfig["document"] = { version: 1 };
-  if (current.channels.length) document.channels = current.channels.map((c) => channelEntry(c, options, vars));
-  if (top.length) document.monitors = top.map(nest);
-  if (current.maintenance.length) document.maintenance = current.maintenance.map(maintenanceEntry);
-  return { document, secretVariables: vars };
+  if (current.channels.length) document.channels = current.channels.map((c) => escapeValues(channelEntry(c, options, vars)));
+  if (top.length) document.monitors = top.map((m) => escapeValues(nest(m)));
+  if (current.maintenance.length) document.maintenance = current.maintenance.map((w) => escapeValues(maintenanceEntry(w)));
+  return { document, secretVariables: vars.names };
 }
 
 /** The export as YAML, with a header that names the variables its placeholders need. */

@@ -79,4 +79,56 @@ describe("exportConfig", () => {
     const yaml = exportConfigYaml(serverHolding(doc), { includeSecrets: false });
     expect(yaml.split("\n").slice(0, 4).join("\n")).toContain("UPTOP_SECRET_OPS_HOOK_SECRET");
   });
+
+  // Stored values are literal: a template body or a header that happens to contain `${NAME}`
+  // must come back as written, not be substituted (or fail "not set") when the export is applied.
+  const templated = {
+    channels: [{ name: "hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "s-${HOOK}", headers: { "X-Tpl": "$${RAW}" } } }],
+    monitors: [
+      {
+        name: "tmpl",
+        type: "http",
+        url: "https://a.example.com/",
+        method: "POST",
+        body: '{"user":"${USER}","raw":"$${HOME}","end":"$"}',
+        headers: { "X-Tpl": "${X}", Authorization: "Bearer ${TOKEN}" },
+        keyword: "$${X} and ${Y}",
+        auth: { type: "basic", username: "${U}", password: "${P}" },
+      },
+    ],
+    maintenance: [{ title: "deploy ${N}", description: "cost $$${M}", start: "2026-05-01T02:00:00Z" }],
+  };
+
+  it.each([
+    ["with secrets", true],
+    ["with placeholders", false],
+  ])("escapes ${ in values so the export applies back literally (%s)", (_name, includeSecrets) => {
+    const server = serverHolding(templated);
+    const yaml = exportConfigYaml(server, { includeSecrets });
+    const env: Record<string, string> = includeSecrets
+      ? {}
+      : {
+          UPTOP_SECRET_HOOK_SECRET: "s-${HOOK}",
+          UPTOP_SECRET_HOOK_HEADERS_X_TPL: "$${RAW}",
+          UPTOP_SECRET_MONITOR_TMPL_PASSWORD: "${P}",
+          UPTOP_SECRET_MONITOR_TMPL_HEADER_AUTHORIZATION: "Bearer ${TOKEN}",
+        };
+    const back = normalizeDocument(loadConfigSources([{ file: "export.yaml", text: yaml }], env).document);
+    expect(planConfig(server, back.state, { prune: true })).toEqual([]);
+    expect(back.state.monitors[0]!.body).toBe('{"user":"${USER}","raw":"$${HOME}","end":"$"}');
+    expect(back.state.maintenance[0]!.description).toBe("cost $$${M}");
+  });
+
+  it.each([
+    ["a channel name that differs only in punctuation", [{ name: "ops-hook", type: "webhook", settings: { url: "https://h.example.com/a", secret: "one" } }, { name: "ops_hook", type: "webhook", settings: { url: "https://h.example.com/b", secret: "two" } }], []],
+    ["a channel named like a monitor's secret", [{ name: "monitor-x", type: "email", settings: { host: "smtp.example.com", from: "a@example.com", to: "b@example.com", user: "u", password: "one" } }], [{ name: "x", type: "http", url: "https://x.example.com/", auth: { type: "basic", username: "u", password: "two" } }]],
+  ])("gives every secret its own variable: %s", (_name, channels, monitors) => {
+    const server = serverHolding({ channels, monitors });
+    const { secretVariables } = exportConfig(server, { includeSecrets: false });
+    expect(new Set(secretVariables).size).toBe(secretVariables.length);
+    const yaml = exportConfigYaml(server, { includeSecrets: false });
+    const env = Object.fromEntries(secretVariables.map((v, i) => [v, i === 0 ? "one" : "two"]));
+    const back = normalizeDocument(loadConfigSources([{ file: "e.yaml", text: yaml }], env).document);
+    expect(planConfig(server, back.state, { prune: true })).toEqual([]);
+  });
 });
