@@ -45,6 +45,19 @@ export function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
+/** The environment the final stage's ENV instructions set (`K=V` pairs; values without spaces). */
+export function finalStageEnv(stages: readonly Stage[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const i of stages.at(-1)?.instructions ?? []) {
+    if (i.keyword !== "ENV") continue;
+    for (const pair of i.args.split(" ")) {
+      const at = pair.indexOf("=");
+      if (at > 0) env[pair.slice(0, at)] = pair.slice(at + 1).replace(/^"(.*)"$/, "$1");
+    }
+  }
+  return env;
+}
+
 const RUNTIME_IMAGE = "node:20-bookworm-slim";
 
 /**

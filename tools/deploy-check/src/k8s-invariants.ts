@@ -9,6 +9,7 @@ interface Probe {
 }
 interface EnvVar {
   name: string;
+  value?: string;
   valueFrom?: {
     secretKeyRef?: { name?: string; key?: string };
     configMapKeyRef?: { name?: string; key?: string };
@@ -48,6 +49,13 @@ interface WorkloadSpec {
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 export const APP_USER_ID = 10001;
+/** Variables node itself reads; the only non-UPTOP_* names an uptop container may set. */
+const NODE_RUNTIME_ENV = new Set(["NODE_OPTIONS"]);
+/**
+ * The V8 old-space cap may take at most this share of the container's memory limit. The rest is
+ * headroom for what the cap does not count: the young generation, code, buffers, the native heap.
+ */
+export const HEAP_SHARE_OF_LIMIT = 0.75;
 
 /** An uptop container (as opposed to Postgres): it runs one of our images. */
 export function isUptopImage(image: string | undefined): boolean {
@@ -102,6 +110,44 @@ function checkResources(where: string, c: Container): string[] {
   return problems;
 }
 
+const QUANTITY_MIB: Record<string, number> = { "": 1 / 2 ** 20, k: 1000 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, Ki: 1 / 1024, Mi: 1, Gi: 1024 };
+
+/** A Kubernetes memory quantity ("512Mi", "1Gi", "500M", "268435456") in MiB; null if unreadable. */
+export function memoryMiB(quantity: string | undefined): number | null {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(quantity ?? "");
+  return m ? Number(m[1]) * QUANTITY_MIB[m[2] ?? ""]! : null;
+}
+
+/** The --max-old-space-size (MiB) a NODE_OPTIONS value sets, or null. */
+export function heapCapMiB(nodeOptions: string | undefined): number | null {
+  const m = /(?:^|\s)--max[-_]old[-_]space[-_]size[= ](\d+)(?:\s|$)/.exec(nodeOptions ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+/** The app an uptop image runs (leader, follower, probe). */
+function appOf(image: string | undefined): string | null {
+  return /(?:^|\/)uptop-(leader|follower|probe)(?::|@|$)/.exec(image ?? "")?.[1] ?? null;
+}
+
+/**
+ * V8 grows its heap up to the cap before it collects hard; a cap above the container's limit
+ * means the kernel kills the pod first. The cap is the container's NODE_OPTIONS, else the one its
+ * image sets (`imageNodeOptions`, by app).
+ */
+function checkHeapFits(where: string, c: Container, imageNodeOptions: Readonly<Record<string, string>>): string[] {
+  const limit = memoryMiB(c.resources?.limits?.["memory"]);
+  if (limit === null) return [];
+  const own = c.env?.find((e) => e.name === "NODE_OPTIONS");
+  const nodeOptions = own ? own.value : imageNodeOptions[appOf(c.image) ?? ""];
+  const cap = heapCapMiB(nodeOptions);
+  if (cap === null) return [`${where}: no heap cap (NODE_OPTIONS=--max-old-space-size=N) under its ${c.resources?.limits?.["memory"]} memory limit`];
+  const max = Math.floor(limit * HEAP_SHARE_OF_LIMIT);
+  if (cap > max) {
+    return [`${where}: heap cap ${cap} MiB${own ? "" : " (from the image)"} leaves no headroom under its ${c.resources?.limits?.["memory"]} memory limit (at most ${max} MiB)`];
+  }
+  return [];
+}
+
 interface Index {
   secrets: Map<string, Set<string>>;
   configMaps: Map<string, Set<string>>;
@@ -150,7 +196,7 @@ function checkRefs(where: string, namespace: string, c: Container, idx: Index, k
     }
   }
   if (uptop) {
-    for (const n of names) if (!knownEnv.has(n)) problems.push(`${where}: ${n} is not a variable uptop reads (.env.example)`);
+    for (const n of names) if (!knownEnv.has(n) && !NODE_RUNTIME_ENV.has(n)) problems.push(`${where}: ${n} is not a variable uptop reads (.env.example)`);
   }
   return problems;
 }
@@ -166,11 +212,16 @@ function checkMounts(where: string, c: Container, pod: PodSpec, claimTemplates: 
   return problems;
 }
 
+export interface ManifestCheckOptions {
+  /** NODE_OPTIONS each image sets (by app: leader, follower, probe), read from its Dockerfile. */
+  imageNodeOptions?: Readonly<Record<string, string>>;
+}
+
 /**
  * Every invariant the deploy manifests promise (see deploy/k8s/README.md). Returns one line per
  * violation; an empty list means the manifests hold.
  */
-export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<string>): string[] {
+export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<string>, options: ManifestCheckOptions = {}): string[] {
   const problems: string[] = [];
   const idx = indexObjects(ms);
 
@@ -202,6 +253,7 @@ export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<st
         ...checkSecurity(where, c, pod.securityContext, uptop),
         ...checkRefs(where, namespace, c, idx, knownEnv, uptop),
         ...checkMounts(where, c, pod, claimTemplates, uptop),
+        ...(uptop ? checkHeapFits(where, c, options.imageNodeOptions ?? {}) : []),
       );
     }
     // Two leaders at once would both run checks and send alerts: one replica, and a rollout

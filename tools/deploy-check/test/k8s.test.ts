@@ -2,12 +2,30 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, loadConfig } from "@uptop/core";
-import { checkManifests, loadManifests, parseEnvExample, repoRoot, schemaError, type Manifest } from "../src/index.js";
+import {
+  checkManifests,
+  finalStageEnv,
+  heapCapMiB,
+  loadManifests,
+  memoryMiB,
+  parseDockerfile,
+  parseEnvExample,
+  repoRoot,
+  schemaError,
+  type Manifest,
+} from "../src/index.js";
 
 const root = repoRoot();
 const k8s = join(root, "deploy", "k8s");
 const manifests = loadManifests(k8s);
 const knownEnv = parseEnvExample(readFileSync(join(root, ".env.example"), "utf8"));
+// What each image sets when a manifest does not override it.
+const imageNodeOptions = Object.fromEntries(
+  ["leader", "follower", "probe"].flatMap((app) => {
+    const env = finalStageEnv(parseDockerfile(readFileSync(join(root, "deploy", "docker", `${app}.Dockerfile`), "utf8")));
+    return env["NODE_OPTIONS"] ? [[app, env["NODE_OPTIONS"]]] : [];
+  }),
+);
 
 function find(kind: string, name: string): Manifest {
   const m = manifests.find((x) => x.object.kind === kind && x.object.metadata.name === name);
@@ -54,7 +72,13 @@ describe("kubernetes manifests", () => {
   );
 
   it("hold every deploy invariant", () => {
-    expect(checkManifests(manifests, knownEnv)).toEqual([]);
+    expect(checkManifests(manifests, knownEnv, { imageNodeOptions })).toEqual([]);
+  });
+
+  it("read the images' own heap cap from the Dockerfiles", () => {
+    // If this changes, the fallback the heap check applies changes with it.
+    expect(heapCapMiB(imageNodeOptions["leader"])).toBe(1024);
+    expect(heapCapMiB(imageNodeOptions["follower"])).toBe(1024);
   });
 
   it("give every probe its own node id and region", () => {
@@ -121,9 +145,34 @@ describe("the manifest checker", () => {
     ["a missing secret key", "Deployment", "uptop-leader", (o) => (container(o).env.find((e: any) => e.name === "UPTOP_DB_DSN").valueFrom.secretKeyRef.key = "dsn"), /secret uptop-secrets\/dsn, which does not exist/],
     ["no /tmp", "Deployment", "uptop-probe-us-east", (o) => (container(o).volumeMounts = container(o).volumeMounts.filter((v: any) => v.mountPath !== "/tmp")), /nothing mounted at \/tmp/],
     ["a missing claim", "Deployment", "uptop-leader", (o) => (o.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName = "gone"), /claims gone/],
+    ["a heap cap at the memory limit", "Deployment", "uptop-leader", (o) => (container(o).env.find((e: any) => e.name === "NODE_OPTIONS").value = "--max-old-space-size=512"), /heap cap 512 MiB leaves no headroom under its 512Mi memory limit \(at most 384 MiB\)/],
+    ["a limit lowered below the heap cap", "Deployment", "uptop-follower", (o) => (container(o).resources.limits.memory = "256Mi"), /heap cap 384 MiB leaves no headroom under its 256Mi/],
+    ["the image's 1 GB cap under a 512Mi limit", "Deployment", "uptop-follower", (o) => (container(o).env = container(o).env.filter((e: any) => e.name !== "NODE_OPTIONS")), /heap cap 1024 MiB \(from the image\) leaves no headroom/],
+    ["no heap cap at all", "Deployment", "uptop-probe-eu-west", (o) => (container(o).env = container(o).env.filter((e: any) => e.name !== "NODE_OPTIONS")), /no heap cap/],
   ])("catches %s", (_, kind, name, edit, expected) => {
-    const problems = checkManifests(mutated(kind, name, edit), knownEnv);
+    const problems = checkManifests(mutated(kind, name, edit), knownEnv, { imageNodeOptions });
     expect(problems.join("\n")).toMatch(expected);
+  });
+
+  it.each<[string, number | null]>([
+    ["512Mi", 512],
+    ["1Gi", 1024],
+    ["1536Ki", 1.5],
+    ["500M", 1e6 * 500 / 2 ** 20],
+    ["268435456", 256],
+    ["lots", null],
+  ])("reads the memory quantity %s as %p MiB", (q, mib) => {
+    expect(memoryMiB(q)).toBe(mib);
+  });
+
+  it.each<[string, number | null]>([
+    ["--max-old-space-size=384", 384],
+    ["--enable-source-maps --max-old-space-size=192", 192],
+    ["--max_old_space_size=256", 256],
+    ["--max-semi-space-size=16", null],
+    ["", null],
+  ])("reads the heap cap of NODE_OPTIONS %p as %p", (v, mib) => {
+    expect(heapCapMiB(v)).toBe(mib);
   });
 
   it("reports a schema violation", async () => {
