@@ -3,6 +3,15 @@ import type { Stage } from "./dockerfile.js";
 /** Where the uptop CLI lives in the leader image, and the command that starts it. */
 export const CLI_DIR = "/app/cli";
 export const CLI_BIN = "/usr/local/bin/uptop";
+/** The leader's own maintenance command (migrate-secrets, rotate-key), on the PATH beside it. */
+export const ADMIN_BIN = "/usr/local/bin/uptop-admin";
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** `> FILE` in a RUN, where FILE is exactly `path` (so uptop does not match uptop-admin). */
+const writes = (runs: string, path: string) => new RegExp(`> ${escape(path)}(?![\\w-])`).test(runs);
+/** A chmod that makes `path` executable, alone or in a list of files. */
+const makesExecutable = (runs: string, path: string) =>
+  new RegExp(`chmod (\\+x|[0-7]*7[0-7]{2}) (\\S+ )*${escape(path)}(?![\\w-])`).test(runs);
 
 /**
  * The leader image carries the `uptop` CLI (SPEC §12: `docker exec <leader> uptop apply`): the
@@ -29,7 +38,22 @@ export function checkCarriesCli(stages: readonly Stage[]): string[] {
   }
 
   const finalRuns = final.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
-  if (!finalRuns.includes(`> ${CLI_BIN}`) || !finalRuns.includes(`${CLI_DIR}/dist/main.js`)) problems.push(`no ${CLI_BIN} wrapper that runs ${CLI_DIR}/dist/main.js`);
-  else if (!/chmod (\+x|[0-7]*7[0-7]{2}) \/usr\/local\/bin\/uptop\b/.test(finalRuns)) problems.push(`${CLI_BIN} is not made executable`);
+  if (!writes(finalRuns, CLI_BIN) || !finalRuns.includes(`${CLI_DIR}/dist/main.js`)) problems.push(`no ${CLI_BIN} wrapper that runs ${CLI_DIR}/dist/main.js`);
+  else if (!makesExecutable(finalRuns, CLI_BIN)) problems.push(`${CLI_BIN} is not made executable`);
   return problems;
+}
+
+/**
+ * The leader image puts `uptop-admin` on the PATH: a wrapper that runs the leader's own
+ * `bin` entry (`adminBin`, relative to the app, from apps/leader/package.json) out of /app, where
+ * the leader's deploy output lives. One line per violation, empty when the file holds.
+ */
+export function checkCarriesAdmin(stages: readonly Stage[], adminBin: string): string[] {
+  const final = stages.at(-1);
+  if (!final || stages.length < 2) return ["needs a builder and a runtime stage"];
+  const target = `/app/${adminBin.replace(/^\.\//, "")}`;
+  const finalRuns = final.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
+  if (!writes(finalRuns, ADMIN_BIN) || !new RegExp(`exec node ${escape(target)}\\b`).test(finalRuns)) return [`no ${ADMIN_BIN} wrapper that runs ${target}`];
+  if (!makesExecutable(finalRuns, ADMIN_BIN)) return [`${ADMIN_BIN} is not made executable`];
+  return [];
 }

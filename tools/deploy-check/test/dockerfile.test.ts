@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { checkCarriesCli, checkDockerfile, parseDockerfile, productionClosure, repoRoot, workspacePackages } from "../src/index.js";
+import { checkCarriesAdmin, checkCarriesCli, checkDockerfile, parseDockerfile, productionClosure, repoRoot, workspacePackages } from "../src/index.js";
 
 const root = repoRoot();
 const APPS = ["leader", "follower", "probe"] as const;
@@ -60,6 +60,31 @@ describe("the uptop CLI in the leader image", () => {
     const edited = edit(leader);
     expect(edited).not.toBe(leader);
     expect(checkCarriesCli(parseDockerfile(edited)).join("\n")).toMatch(expected);
+  });
+});
+
+describe("uptop-admin in the leader image", () => {
+  const leader = dockerfile("leader");
+  const adminBin: string = JSON.parse(readFileSync(join(root, "apps", "leader", "package.json"), "utf8")).bin["uptop-admin"];
+
+  it("is on the PATH and runs the leader's own bin entry", () => {
+    expect(checkCarriesAdmin(parseDockerfile(leader), adminBin)).toEqual([]);
+  });
+
+  it.each<[string, (t: string) => string, RegExp]>([
+    ["no wrapper", (t) => t.replace("> /usr/local/bin/uptop-admin", "> /tmp/uptop-admin"), /no \/usr\/local\/bin\/uptop-admin wrapper/],
+    ["a wrapper to another file", (t) => t.replace("exec node /app/dist/cli.js", "exec node /app/dist/admin.js"), /runs \/app\/dist\/cli\.js/],
+    ["a wrapper that is not executable", (t) => t.replace("chmod 0755 /usr/local/bin/uptop /usr/local/bin/uptop-admin", "chmod 0755 /usr/local/bin/uptop"), /uptop-admin is not made executable/],
+  ])("catches %s", (_, edit, expected) => {
+    const edited = edit(leader);
+    expect(edited).not.toBe(leader);
+    expect(checkCarriesAdmin(parseDockerfile(edited), adminBin).join("\n")).toMatch(expected);
+  });
+
+  it("does not take the uptop-admin wrapper for the uptop one", () => {
+    const edited = leader.replace(" > /usr/local/bin/uptop \\", " > /tmp/uptop \\");
+    expect(edited).not.toBe(leader);
+    expect(checkCarriesCli(parseDockerfile(edited)).join("\n")).toMatch(/no \/usr\/local\/bin\/uptop wrapper/);
   });
 });
 
