@@ -4,7 +4,8 @@
 # from that folder alone with a minimal environment, wait for /api/health to answer 200 (with
 # the image's own HEALTHCHECK script), stop it with SIGTERM and expect exit 0. Also asserts the
 # probe ships no embedded database, runs `uptop version` from the CLI's deploy output (which the
-# leader image carries) against the running leader, and prints each deploy folder's size.
+# leader image carries) against the running leader, runs `uptop-admin migrate-secrets` from the
+# leader's deploy output on the database it left, and prints each deploy folder's size.
 # Run from anywhere after `pnpm install` and `pnpm build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -141,6 +142,20 @@ case "$cli_out" in
 esac
 
 stop leader "$leader_pid"
+
+# --- uptop-admin: the leader image's /usr/local/bin/uptop-admin wrapper runs the leader's own
+# dist/cli.js; run it from the deploy folder on the database the leader just left (PGlite: one
+# process owns the folder, so after the leader stopped), as an operator would.
+printf '#!/bin/sh\nexec node %s/dist/cli.js "$@"\n' "$leader_dir" >"$work/bin/uptop-admin"
+chmod 0755 "$work/bin/uptop-admin"
+admin_key=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')
+admin_out=$(cd "$work" && env -i PATH="$work/bin:$PATH" HOME="$work" NODE_ENV=production UPTOP_LOG_LEVEL=warn \
+  UPTOP_DATA_DIR="$work/leader-data" UPTOP_ENCRYPTION_KEY="$admin_key" uptop-admin migrate-secrets 2>&1) ||
+  { echo "$admin_out" >&2; fail "uptop-admin migrate-secrets failed"; }
+case "$admin_out" in
+  "encrypted "*" secret value(s) in "*) say "uptop-admin: $admin_out" ;;
+  *) echo "$admin_out" >&2; fail "uptop-admin migrate-secrets did not report what it encrypted" ;;
+esac
 
 say "deploy folder sizes (what each image adds under /app):"
 for s in "${sizes[@]}"; do say "  $s"; done
