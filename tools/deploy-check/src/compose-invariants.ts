@@ -29,8 +29,12 @@ export function parseCompose(text: string): ComposeFile {
 
 /** Variable names that hold credentials: their values must come from the .env file. */
 const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|ENCRYPTION_KEY|DSN)$/;
-/** Secrets without which a stack must refuse to start (`${VAR:?message}`), not run weakly. */
-export const REQUIRED_SECRETS = ["POSTGRES_PASSWORD", "UPTOP_ENCRYPTION_KEY", "UPTOP_CLUSTER_SECRET"] as const;
+/**
+ * Secrets without which a stack must refuse to start (`${VAR:?message}`), not run weakly. The API
+ * token too: left to each node to generate, a leader and its follower would hold different
+ * tokens, and the CLI in the image (which reads only UPTOP_API_TOKEN) would get 401.
+ */
+export const REQUIRED_SECRETS = ["POSTGRES_PASSWORD", "UPTOP_ENCRYPTION_KEY", "UPTOP_CLUSTER_SECRET", "UPTOP_API_TOKEN"] as const;
 
 export function isUptopService(s: Service): boolean {
   const dockerfile = typeof s.build === "object" ? s.build.dockerfile : undefined;

@@ -19,6 +19,7 @@ const ENV = {
   POSTGRES_PASSWORD: "stand-in-password",
   UPTOP_ENCRYPTION_KEY: "0".repeat(64),
   UPTOP_CLUSTER_SECRET: "stand-in-cluster-secret",
+  UPTOP_API_TOKEN: "stand-in-api-token",
 };
 
 function composeConfig(file: string, env: Record<string, string>) {
@@ -43,7 +44,19 @@ describe.each(FILES)("%s", (file) => {
   itCompose("refuses to start without its required secrets, naming them", () => {
     const r = composeConfig(file, { PATH: ENV.PATH });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/set (POSTGRES_PASSWORD|UPTOP_ENCRYPTION_KEY|UPTOP_CLUSTER_SECRET) in deploy\/\.env/);
+    expect(r.stderr).toMatch(/set (POSTGRES_PASSWORD|UPTOP_ENCRYPTION_KEY|UPTOP_CLUSTER_SECRET|UPTOP_API_TOKEN) in deploy\/\.env/);
+  });
+
+  itCompose("refuses to start without UPTOP_API_TOKEN, naming it", () => {
+    const { UPTOP_API_TOKEN: _, ...rest } = ENV;
+    const r = composeConfig(file, rest);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/set UPTOP_API_TOKEN in deploy\/\.env/);
+  });
+
+  it("mounts deploy/config read-only at /config in the leader, for the uptop CLI", () => {
+    const leader = parseCompose(read(file)).services["leader"];
+    expect(leader?.volumes).toContain("./config:/config:ro");
   });
 });
 
@@ -56,6 +69,9 @@ describe("the compose topologies", () => {
     expect(env("follower").UPTOP_CLUSTER_MODE).toBe("follower");
     expect(env("follower").UPTOP_PEER_URL).toContain("http://leader:8080");
     expect(env("follower").UPTOP_CLUSTER_SECRET).toBe(env("leader").UPTOP_CLUSTER_SECRET);
+    // One admin token for both, from .env: a generated one would differ per node.
+    expect(env("follower").UPTOP_API_TOKEN).toBe(env("leader").UPTOP_API_TOKEN);
+    expect(env("leader").UPTOP_API_TOKEN).toMatch(/^\$\{UPTOP_API_TOKEN:\?/);
   });
 
   it("probe: three probes in three regions with distinct node ids", () => {
@@ -83,6 +99,7 @@ describe("the compose checker", () => {
     ["a literal password", (t) => t.replace(/POSTGRES_PASSWORD: \$\{[^}]+\}/, "POSTGRES_PASSWORD: hunter2"), /POSTGRES_PASSWORD is a literal/],
     ["a password inside a URL", (t) => t.replace(/uptop:\$\{POSTGRES_PASSWORD[^}]+\}@/, "uptop:hunter2@"), /literal password/],
     ["an optional required secret", (t) => t.replace(/\$\{UPTOP_ENCRYPTION_KEY:\?[^}]+\}/, "${UPTOP_ENCRYPTION_KEY:-}"), /must be required/],
+    ["an optional API token", (t) => t.replace(/\$\{UPTOP_API_TOKEN:\?[^}]+\}/, "${UPTOP_API_TOKEN:-}"), /UPTOP_API_TOKEN:-\} must be required/],
     ["no restart policy", (t) => t.replace("    restart: unless-stopped\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/run", "    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/run"), /service postgres: no restart policy/],
     ["no ICMP permission", (t) => t.replace(/  sysctls:\n    net\.ipv4\.ping_group_range: "0 2147483647"\n/, ""), /service leader: ICMP checks need/],
     ["an unknown variable", (t) => t.replace("UPTOP_LOG_LEVEL:", "UPTOP_LOGLEVEL:"), /UPTOP_LOGLEVEL is not a variable/],
