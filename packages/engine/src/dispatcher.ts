@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { NotFoundError, SecretKeyError, type Logger, type SecretBox } from "@uptop/core";
-import { DeliveryError, isChannelType, sendNotification, type NotificationMessage } from "@uptop/notify";
+import { absorbsRepeats, CHANNEL_TYPES, DeliveryError, isChannelType, sendNotification, type NotificationMessage } from "@uptop/notify";
 import {
   claimDueNotifications,
   failNotification,
   fenceStaleNotifications,
   getChannel,
-  renewClaim,
+  recoverInterruptedSends,
   settleNotification,
+  startSend,
   type Channel,
   type Db,
   type OutboxRow,
@@ -43,7 +44,10 @@ export interface DispatcherOptions {
   random?: () => number;
 }
 
-type Outcome = "sent" | "retry" | "failed" | "fenced" | "skipped";
+type Outcome = "sent" | "retry" | "failed" | "fenced" | "skipped" | "lost";
+
+/** Channel types whose receiver folds a repeated delivery into the first: safe to send again. */
+const RESEND_TYPES = CHANNEL_TYPES.filter((t) => absorbsRepeats(t));
 
 /** Delay before attempt `attempts + 1`: exponential with ±20 % jitter so a burst does not retry in lockstep. */
 export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, random: () => number): number {
@@ -52,16 +56,21 @@ export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, ra
 }
 
 /**
- * Sends the outbox. Each row is claimed with a lease (so dispatchers in two processes never
- * send the same row), re-checked against the fencing epoch, sent with a deadline, and settled
- * right after the provider answers. Delivery is at-least-once only across a crash: a process
- * that dies between the provider's answer and the settling write leaves the row claimed, and
- * another dispatcher sends it again once the lease expires — at most one extra delivery.
- * Incident-aware providers (PagerDuty dedup_key, Opsgenie alias) absorb even that one.
+ * Sends the outbox. Each row is claimed with a lease under a token of this claim (so
+ * dispatchers in two processes never send the same row, and only the claimer may settle it),
+ * re-checked against the fencing epoch, marked `sending`, sent with a deadline, and settled
+ * right after the provider answers.
+ *
+ * A send whose sender died (or stalled past its lease) before recording the answer is never
+ * blindly repeated: the next round finds it still `sending` with its lease gone, and queues it
+ * again only for providers that absorb a repeat (PagerDuty, Opsgenie, webhook with
+ * `X-Uptop-Delivery`); for the rest it becomes `unknown`, with a warning, because a possibly
+ * lost message is the lesser harm than paging someone twice.
  */
 export class Dispatcher {
   private readonly o: Required<Omit<DispatcherOptions, "metrics">> & { metrics?: EngineMetrics };
   private readonly claimer: string;
+  private claims = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private started = false;
@@ -120,12 +129,25 @@ export class Dispatcher {
   private async round(): Promise<number> {
     if (!this.o.isActive()) return 0;
     const epoch = this.o.epoch();
+    for (const r of await recoverInterruptedSends(this.o.db, RESEND_TYPES)) {
+      this.o.logger.warn(r.outcome === "pending" ? "interrupted notification queued again" : "interrupted notification not sent again", {
+        id: r.id,
+        channelId: r.channelId,
+        channelType: r.channelType,
+        dedupeKey: r.dedupeKey,
+        state: r.outcome,
+      });
+      if (r.outcome === "unknown") this.o.metrics?.notificationsTotal.inc({ channel_type: r.channelType, result: "unknown" });
+    }
     const fenced = await fenceStaleNotifications(this.o.db, epoch);
     if (fenced) {
       this.o.logger.warn("notifications fenced", { count: fenced, epoch });
       this.o.metrics?.notificationsTotal.inc({ channel_type: "any", result: "fenced" }, fenced);
     }
-    const rows = await claimDueNotifications(this.o.db, this.claimer, epoch, this.o.batchSize, this.o.leaseMs);
+    // A token per claim, not per dispatcher: a row this dispatcher lost to a lapsed lease and
+    // claimed again later is a different claim, and the old one can no longer settle it.
+    const token = `${this.claimer}#${++this.claims}`;
+    const rows = await claimDueNotifications(this.o.db, token, epoch, this.o.batchSize, this.o.leaseMs);
     if (rows.length === 0) return fenced;
     const channels = new Map<number, Promise<Channel | Error>>();
     const channelOf = (id: number) => {
@@ -138,16 +160,17 @@ export class Dispatcher {
     };
     const limit = pLimit(this.o.concurrency);
     const outcomes = await Promise.all(rows.map((row) => limit(() => this.deliver(row, channelOf))));
-    return fenced + outcomes.filter((o) => o !== "skipped").length;
+    return fenced + outcomes.filter((o) => o !== "skipped" && o !== "lost").length;
   }
 
   private async deliver(row: OutboxRow, channelOf: (id: number) => Promise<Channel | Error>): Promise<Outcome> {
     const { db, logger, metrics } = this.o;
+    const token = row.claimed_by!;
     // Standby or fenced since the claim: send nothing; the lease runs out and the row waits.
     if (!this.o.isActive()) return "skipped";
     const epoch = this.o.epoch();
     if (row.epoch < epoch) {
-      await failNotification(db, row.id, `fenced: epoch ${row.epoch} < ${epoch}`);
+      await failNotification(db, row.id, token, `fenced: epoch ${row.epoch} < ${epoch}`);
       metrics?.notificationsTotal.inc({ channel_type: "any", result: "fenced" });
       return "fenced";
     }
@@ -156,7 +179,7 @@ export class Dispatcher {
     const channel = await channelOf(row.channel_id);
     if (channel instanceof Error) {
       const reason = channel instanceof NotFoundError ? "channel deleted" : channel instanceof SecretKeyError ? `channel secrets unreadable: ${channel.message}` : `channel unreadable: ${channel.message}`;
-      await failNotification(db, row.id, reason);
+      await failNotification(db, row.id, token, reason);
       logger.error("notification not sent", { id: row.id, channelId: row.channel_id, reason });
       metrics?.notificationsTotal.inc({ channel_type: "unknown", result: "failed" });
       return "failed";
@@ -165,18 +188,20 @@ export class Dispatcher {
     if (!channel.enabled || !isChannelType(type)) {
       // A disabled channel's backlog is dropped, not held: re-enabling it must not replay stale alerts.
       const reason = channel.enabled ? `unknown channel type "${type}"` : "channel disabled";
-      await failNotification(db, row.id, reason);
+      await failNotification(db, row.id, token, reason);
       metrics?.notificationsTotal.inc({ channel_type: type, result: "failed" });
       return "failed";
     }
-    // The send starts with a full lease ahead of it, however long the batch took so far.
-    if (!(await renewClaim(db, row.id, this.claimer, this.o.leaseMs))) return "skipped";
+    // Durably "started" before the provider hears anything: a crash from here on is seen as
+    // an interrupted send, never as a row that was simply not sent yet.
+    if (!(await startSend(db, row.id, token, this.o.leaseMs))) return "skipped";
 
     const attemptNo = row.attempts + 1;
     const base = { nodeId: this.o.nodeId, epoch: row.epoch };
     try {
       const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, { timeoutMs: this.o.timeoutMs, deliveryId: row.dedupe_key });
-      await settleNotification(db, row, { state: "sent", response: result.response, at: this.o.now() }, { ok: true, retryable: null, status: null, error: null, response: result.response, ...base });
+      const settled = await settleNotification(db, row, token, { state: "sent", response: result.response, at: this.o.now() }, { ok: true, retryable: null, status: null, error: null, response: result.response, ...base });
+      if (!settled) return this.lost(row, type, "sent");
       metrics?.notificationsTotal.inc({ channel_type: type, result: "sent" });
       logger.info("notification sent", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo });
       return "sent";
@@ -185,16 +210,22 @@ export class Dispatcher {
       const attempt = { ok: false, retryable: de.retryable, status: de.status ?? null, error: de.message, response: de.response ?? null, ...base };
       if (de.retryable && attemptNo < this.o.maxAttempts) {
         const delay = retryDelayMs(attemptNo, this.o.backoffBaseMs, this.o.backoffMaxMs, this.o.random);
-        await settleNotification(db, row, { state: "retry", error: de.message, nextAttemptAt: new Date(this.o.now().getTime() + delay) }, attempt);
+        if (!(await settleNotification(db, row, token, { state: "retry", error: de.message, nextAttemptAt: new Date(this.o.now().getTime() + delay) }, attempt))) return this.lost(row, type, "retry");
         metrics?.notificationsTotal.inc({ channel_type: type, result: "retry" });
         logger.warn("notification failed, will retry", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo, retryInMs: delay, error: de.message });
         return "retry";
       }
       const error = de.retryable ? `gave up after ${attemptNo} attempts: ${de.message}` : de.message;
-      await settleNotification(db, row, { state: "failed", error }, attempt);
+      if (!(await settleNotification(db, row, token, { state: "failed", error }, attempt))) return this.lost(row, type, "failed");
       metrics?.notificationsTotal.inc({ channel_type: type, result: "failed" });
       logger.error("notification failed", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo, error });
       return "failed";
     }
+  }
+
+  /** The send outlived its lease and the row was recovered (and maybe sent again) elsewhere. */
+  private lost(row: OutboxRow, type: string, outcome: "sent" | "retry" | "failed"): Outcome {
+    this.o.logger.warn("notification settled elsewhere", { id: row.id, channelType: type, event: row.event, outcome, leaseMs: this.o.leaseMs });
+    return "lost";
   }
 }

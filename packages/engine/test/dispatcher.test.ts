@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openAndMigrate, type Store } from "@uptop/store";
+import { listAttempts, listNotifications, openAndMigrate, type Store } from "@uptop/store";
 import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
 import { Dispatcher, EngineMetrics, retryDelayMs, type DispatcherOptions } from "../src/index.js";
 import { quietLogger, waitFor } from "./harness.js";
@@ -188,25 +188,58 @@ describe("dispatchers on one Postgres database", () => {
     expect(log).toHaveLength(50);
   }, 60_000);
 
-  it("a dispatcher killed between send and mark leaves a row that another sends once more, then marks sent", async () => {
-    fake.hits = [];
+  /** Starts a dispatcher process, and kill -9s it the moment the provider has its request. */
+  async function killMidSend(leaseMs: number): Promise<void> {
     fake.hang = true;
-    const id = await enqueue(store.db, hook, "crash");
-    const child = spawn(process.execPath, [CHILD, temp.dsn, Buffer.alloc(32, 7).toString("hex"), "2000"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [CHILD, temp.dsn, Buffer.alloc(32, 7).toString("hex"), String(leaseMs)], { stdio: ["ignore", "pipe", "inherit"] });
     const exited = new Promise((r) => child.on("exit", r));
     try {
-      // kill -9 the moment the provider has the request: the send happened, the mark did not.
+      // The send happened, the mark did not.
       await new Promise<void>((resolve) => (fake.onHit = () => resolve()));
       child.kill("SIGKILL");
       await exited;
     } finally {
       fake.onHit = null;
+      fake.hang = false;
       child.kill("SIGKILL");
     }
-    fake.hang = false;
-    const claimed = await rowOf(store.db, id);
-    expect(claimed).toMatchObject({ state: "pending", attempts: 0 });
-    expect(claimed.claimed_by).toMatch(/^child:/);
+  }
+
+  it("a dispatcher killed between send and mark: a chat message is delivered exactly once and the row shows as unknown", async () => {
+    fake.hits = [];
+    const chat = await addChannel(store.db, box, "chat", "slack", { webhookUrl: `${fake.url}/slack` }, ["webhookUrl"]);
+    const id = await enqueue(store.db, chat, "crash-chat");
+    try {
+      await killMidSend(1000);
+      const started = await rowOf(store.db, id);
+      expect(started).toMatchObject({ state: "sending", attempts: 0 });
+      expect(started.claimed_by).toMatch(/^child:/);
+
+      const d = dispatcher(store);
+      d.start();
+      try {
+        await waitFor("interrupted send settled", async () => (await rowOf(store.db, id)).state !== "sending", 20_000);
+        // Well past the survivor's own polls: it never sends the row again.
+        await new Promise((r) => setTimeout(r, 500));
+      } finally {
+        await d.stop();
+      }
+      expect(fake.hits).toHaveLength(1);
+      const [listed] = await listNotifications(store.db, { channelId: chat, limit: 10 });
+      expect(listed).toMatchObject({ id, state: "unknown", attempts: 1, sentAt: null });
+      expect(listed!.lastError).toMatch(/^interrupted: .*not sent again, because slack would show a repeat/);
+      const log = await listAttempts(store.db, id);
+      expect(log).toMatchObject([{ attempt: 1, ok: false, nodeId: "child" }]);
+    } finally {
+      await store.db.deleteFrom("channels").where("id", "=", chat).execute();
+    }
+  }, 60_000);
+
+  it("a dispatcher killed between send and mark: a webhook is sent again with the same delivery id, which the receiver drops", async () => {
+    fake.hits = [];
+    const id = await enqueue(store.db, hook, "crash-hook");
+    await killMidSend(1000);
+    expect((await rowOf(store.db, id)).state).toBe("sending");
 
     const d = dispatcher(store);
     d.start();
@@ -215,10 +248,66 @@ describe("dispatchers on one Postgres database", () => {
     } finally {
       await d.stop();
     }
-    // The at-least-once window: exactly one extra delivery, after the dead claimer's lease.
-    expect(fake.hits.length).toBeGreaterThanOrEqual(1);
-    expect(fake.hits.length).toBeLessThanOrEqual(2);
-    expect(new Set(fake.hits.map((h) => h.body.reason)).size).toBe(1);
-    expect((await rowOf(store.db, id)).attempts).toBe(1);
+    expect(fake.hits).toHaveLength(2);
+    const deliveries = fake.hits.map((h) => h.headers["x-uptop-delivery"]);
+    expect(deliveries).toEqual([`crash-hook:c${hook}`, `crash-hook:c${hook}`]);
+    const log = await listAttempts(store.db, id);
+    expect(log?.map((a) => [a.attempt, a.ok])).toEqual([[1, false], [2, true]]);
+  }, 60_000);
+
+  it("a send stalled past its lease is not sent again by a second dispatcher, and its late answer is recorded once", async () => {
+    fake.hits = [];
+    const chat = await addChannel(store.db, box, "stall-chat", "slack", { webhookUrl: `${fake.url}/slack` }, ["webhookUrl"]);
+    const id = await enqueue(store.db, chat, "stall-chat");
+    const second = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
+    const a = dispatcher(store, { leaseMs: 300, timeoutMs: 5000 });
+    const b = dispatcher(second, { leaseMs: 300, timeoutMs: 5000 });
+    try {
+      fake.delays = [1500];
+      const slow = a.runOnce();
+      await waitFor("a is sending", async () => fake.hits.length === 1);
+      await new Promise((r) => setTimeout(r, 600)); // a's lease has run out
+      await b.runOnce();
+      await b.runOnce();
+      expect((await rowOf(store.db, id)).state).toBe("unknown");
+      await slow;
+    } finally {
+      await a.stop();
+      await b.stop();
+      await second.close();
+    }
+    expect(fake.hits).toHaveLength(1);
+    // The sender that was only slow knows the answer after all: the row is sent, not unknown.
+    const row = await rowOf(store.db, id);
+    expect(row).toMatchObject({ state: "sent", attempts: 2, claimed_by: null });
+    const log = await listAttempts(store.db, id);
+    expect(log?.map((l) => [l.attempt, l.ok])).toEqual([[1, false], [2, true]]);
+    await store.db.deleteFrom("channels").where("id", "=", chat).execute();
+  }, 60_000);
+
+  it("two dispatchers and a webhook send stalled past its lease: the second sends it again, and only one of them marks it", async () => {
+    fake.hits = [];
+    const id = await enqueue(store.db, hook, "stall-hook");
+    const second = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
+    const a = dispatcher(store, { leaseMs: 300, timeoutMs: 5000 });
+    const b = dispatcher(second, { leaseMs: 300, timeoutMs: 5000 });
+    try {
+      fake.delays = [1500];
+      const slow = a.runOnce();
+      await waitFor("a is sending", async () => fake.hits.length === 1);
+      await new Promise((r) => setTimeout(r, 600));
+      await b.runOnce(); // recovers the row: pending again
+      await b.runOnce(); // sends and marks it
+      expect((await rowOf(store.db, id)).state).toBe("sent");
+      await slow; // a's late answer must not mark the row a second time
+    } finally {
+      await a.stop();
+      await b.stop();
+      await second.close();
+    }
+    expect(fake.hits.map((h) => h.headers["x-uptop-delivery"])).toEqual([`stall-hook:c${hook}`, `stall-hook:c${hook}`]);
+    const log = await listAttempts(store.db, id);
+    expect(log?.map((l) => [l.attempt, l.ok])).toEqual([[1, false], [2, true]]);
+    expect(await rowOf(store.db, id)).toMatchObject({ state: "sent", attempts: 2, claimed_by: null });
   }, 60_000);
 });

@@ -6,31 +6,39 @@ import type { NotificationMessage } from "@uptop/notify";
 
 export interface Hit {
   path: string;
+  headers: http.IncomingHttpHeaders;
   body: Record<string, any>;
 }
 
 /**
  * A provider's API on loopback: records each request, answers from a script of statuses
- * (then `status`), or never answers while `hang` is set.
+ * (then `status`), or never answers while `hang` is set; `delays` holds the answer to each
+ * request in turn back by that many milliseconds (a stalled send).
  */
 export class FakeProvider {
   hits: Hit[] = [];
   status = 200;
   script: number[] = [];
   hang = false;
+  delays: number[] = [];
   onHit: ((hit: Hit) => void) | null = null;
   url = "";
   private server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c));
     req.on("end", () => {
-      const hit = { path: req.url ?? "", body: raw ? (JSON.parse(raw) as Record<string, any>) : {} };
+      const hit = { path: req.url ?? "", headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, any>) : {} };
       this.hits.push(hit);
       this.onHit?.(hit);
       if (this.hang) return;
-      res.statusCode = this.script.shift() ?? this.status;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ status: res.statusCode < 300 ? "success" : "error", dedup_key: hit.body.dedup_key }));
+      const answer = () => {
+        res.statusCode = this.script.shift() ?? this.status;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ status: res.statusCode < 300 ? "success" : "error", dedup_key: hit.body.dedup_key }));
+      };
+      const delay = this.delays.shift() ?? 0;
+      if (delay > 0) setTimeout(answer, delay);
+      else answer();
     });
   });
   async start(): Promise<this> {
