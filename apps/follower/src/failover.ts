@@ -1,10 +1,13 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
 import type { ClusterClient, HealthResponse } from "@uptop/cluster-protocol";
-import { applyMirror, collectHandback, type Db, type MonitorStateRecord } from "@uptop/store";
+import { applyMirror, collectHandback, getSetting, putSetting, releaseHandedBack, type Db, type HandbackContent } from "@uptop/store";
 import type { EpochHolder, ServingNode } from "@uptop/node";
 import { secretFieldsOf, isChannelType } from "@uptop/notify";
 
 export type FailoverState = "standby" | "active" | "handing-back";
+
+/** When the configuration was last mirrored, kept so a restarted follower can still take over. */
+const LAST_MIRROR_SETTING = "follower.last_mirror";
 
 export interface FailoverOptions {
   config: Config;
@@ -48,6 +51,8 @@ export class FailoverController {
   private lastMirror: number | null = null;
   private promotedAt: number | null = null;
   private leaderEpoch = 0;
+  /** The leader knows us as its follower (it then waits for our hand-back when it restarts). */
+  private registered = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private mirrorTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -77,7 +82,10 @@ export class FailoverController {
     };
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // A follower restarted while the leader is down still holds a valid copy in its database.
+    const saved = await getSetting(this.o.db, LAST_MIRROR_SETTING);
+    if (saved !== null && Number.isFinite(Date.parse(saved))) this.lastMirror = Date.parse(saved);
     void this.mirror("start");
     this.schedulePoll(0);
     this.mirrorTimer = setInterval(() => {
@@ -171,7 +179,7 @@ export class FailoverController {
   private async handBack(since: number | null): Promise<void> {
     const from = new Date(since ?? this.now());
     const to = new Date(this.now());
-    const content = since === null ? { stateChanges: [], notifications: [], rollups: [], states: [] as MonitorStateRecord[] } : await collectHandback(this.o.db, from);
+    const content: HandbackContent = since === null ? { stateChanges: [], notifications: [], pending: [], rollups: [], states: [] } : await collectHandback(this.o.db, from);
     try {
       const answer = await this.o.client.handback({
         nodeId: this.o.config.cluster.nodeId,
@@ -180,18 +188,37 @@ export class FailoverController {
         to: to.toISOString(),
         ...content,
         notifications: content.notifications.map((n) => ({ ...n, event: n.event as "down" })),
-        states: since === null ? [] : content.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })),
+        pending: content.pending.map((n) => ({ ...n, event: n.event as "down" })),
+        states: content.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })),
       });
-      this.o.logger.info("hand-back delivered", { ...answer, stateChanges: content.stateChanges.length, notifications: content.notifications.length });
-      const newEpoch = (answer as { epoch?: number }).epoch;
-      if (typeof newEpoch === "number") await this.o.epoch.observe(newEpoch, "leader");
+      // The leader delivers what we had not: sending it from here too would say it twice.
+      await releaseHandedBack(this.o.db, content.pending.map((n) => n.dedupeKey));
+      this.o.logger.info("hand-back delivered", { ...answer, stateChanges: content.stateChanges.length, notifications: content.notifications.length, pending: content.pending.length });
+      if (typeof answer.epoch === "number") await this.o.epoch.observe(answer.epoch, "leader");
     } catch (err) {
-      this.o.logger.error("hand-back failed; the leader will see this history missing", { error: err instanceof Error ? err.message : String(err) });
+      this.o.logger.error("hand-back failed; the leader will see this history missing", { error: err instanceof Error ? err.message : String(err), pending: content.pending.length });
+    }
+  }
+
+  /**
+   * Registering is also our heartbeat: the leader lists us online (no false "node offline"
+   * alert) and knows to wait for our hand-back after a restart. Done on every mirror, so a
+   * follower started before its leader, or a leader whose database was replaced, learns of us.
+   */
+  private async register(): Promise<void> {
+    try {
+      await this.o.client.register();
+      if (!this.registered) this.o.logger.info("registered with the leader", { leader: this.leaderUrl });
+      this.registered = true;
+    } catch (err) {
+      if (this.registered) this.o.logger.warn("registration with the leader failed", { error: err instanceof Error ? err.message : String(err) });
+      this.registered = false;
     }
   }
 
   private async mirror(why: string): Promise<void> {
     if (this.stateValue !== "standby") return;
+    await this.register();
     try {
       const cfg = await this.o.client.getConfig();
       if (this.stateValue !== "standby") return; // promoted while fetching: keep the copy we lead with
@@ -204,6 +231,7 @@ export class FailoverController {
       await this.o.epoch.observe(cfg.epoch, "leader");
       this.leaderEpoch = Math.max(this.leaderEpoch, cfg.epoch);
       this.lastMirror = this.now();
+      await putSetting(this.o.db, LAST_MIRROR_SETTING, new Date(this.lastMirror).toISOString());
       this.o.logger.debug("configuration mirrored", { why, monitors: cfg.monitors.length, channels: cfg.channels.length });
     } catch (err) {
       this.o.logger.warn("configuration mirror failed", { why, error: err instanceof Error ? err.message : String(err) });

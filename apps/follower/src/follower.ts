@@ -56,9 +56,7 @@ export async function startFollower(config: Config, logger: Logger): Promise<Run
   });
   failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch });
   const port = await node.listen();
-  failover.start();
-  // Known to the leader as its follower: a restarted leader then waits for our hand-back.
-  void client.register().catch((err: unknown) => logger.warn("registration with the leader failed", { error: err instanceof Error ? err.message : String(err) }));
+  await failover.start();
   logger.info("follower standing by", { port, leader: config.cluster.peerUrls[0], epoch: epoch.get(), pollMs: config.cluster.failoverPollMs, threshold: config.cluster.failoverThreshold });
 
   return {

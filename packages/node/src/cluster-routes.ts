@@ -44,13 +44,15 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
     const body = sealedBodySchema.safeParse(req.body);
     if (!body.success) throw new ValidationError("body: must be { sealed }", [{ field: "sealed", message: "is required" }]);
     const h = openPayload(deps.secret!, body.data.sealed, handbackSchema);
-    // Adopt the follower's term first, then take a newer one: whatever the follower still holds
-    // carries an epoch that is now stale everywhere.
-    await deps.epoch.observe(h.epoch, h.nodeId);
-    const merged = await mergeHandback(db, { ...h, states: h.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })) }, h.nodeId);
-    const epoch = await deps.epoch.bump(h.epoch);
+    // A follower that led did so under a newer term: adopt it, then take a newer one still, so
+    // whatever the follower still holds is stale everywhere. A follower that never led (it only
+    // missed a poll, or tells a restarted leader there is nothing to merge) must not move our
+    // term: that would fence our own alerts still waiting in the outbox.
+    const followerLed = await deps.epoch.observe(h.epoch, h.nodeId);
+    const epoch = followerLed ? await deps.epoch.bump(h.epoch) : deps.epoch.get();
+    const merged = await mergeHandback(db, { ...h, states: h.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })) }, h.nodeId, epoch);
     await deps.onHandback(h.nodeId, epoch);
-    logger.info("handback merged", { follower: h.nodeId, followerEpoch: h.epoch, epoch, from: h.from, to: h.to, ...merged });
+    logger.info("handback merged", { follower: h.nodeId, followerEpoch: h.epoch, followerLed, epoch, from: h.from, to: h.to, ...merged });
     res.json({ ...merged, epoch });
   });
   return r;

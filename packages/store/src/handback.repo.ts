@@ -5,6 +5,8 @@ import { getMonitorStates, saveMonitorStates, type MonitorStateRecord } from "./
 export interface HandbackContent {
   stateChanges: Array<{ monitorId: number; monitorName: string; from: Status; to: Status; reason: string; votes: Vote[]; at: string; epoch: number }>;
   notifications: Array<{ dedupeKey: string; channelName: string; monitorName: string | null; event: string; sentAt: string; epoch: number }>;
+  /** Alerts planned but not delivered when the follower stopped: the leader sends them. */
+  pending: Array<{ dedupeKey: string; channelName: string; monitorName: string | null; event: string; payload: Record<string, unknown>; createdAt: string }>;
   rollups: Array<{ monitorName: string; day: string; upS: number; downS: number; maintenanceS: number; checks: number; failures: number }>;
   states: MonitorStateRecord[];
 }
@@ -33,6 +35,15 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
     .where("sent_at", ">=", since)
     .orderBy("notifications.id")
     .execute();
+  const unsent = await db
+    .selectFrom("notifications")
+    .innerJoin("channels", "channels.id", "notifications.channel_id")
+    .leftJoin("monitors", "monitors.id", "notifications.monitor_id")
+    .select(["dedupe_key", "channels.name as channel", "monitors.name as monitor", "event", "payload", "notifications.created_at"])
+    .where("state", "=", "pending")
+    .where("notifications.created_at", ">=", since)
+    .orderBy("notifications.id")
+    .execute();
   const sinceDay = since.toISOString().slice(0, 10);
   const rollups = await db
     .selectFrom("rollups_daily")
@@ -44,6 +55,7 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
   return {
     stateChanges: changes.map((c) => ({ monitorId: c.monitor_id, monitorName: c.name, from: c.from_status as Status, to: c.to_status as Status, reason: c.reason, votes: c.votes as Vote[], at: c.at.toISOString(), epoch: c.epoch })),
     notifications: sent.map((n) => ({ dedupeKey: n.dedupe_key, channelName: n.channel, monitorName: n.monitor, event: n.event, sentAt: (n.sent_at ?? new Date()).toISOString(), epoch: n.epoch })),
+    pending: unsent.map((n) => ({ dedupeKey: n.dedupe_key, channelName: n.channel, monitorName: n.monitor, event: n.event, payload: n.payload, createdAt: n.created_at.toISOString() })),
     rollups: rollups.map((r) => ({ monitorName: r.name, day: dayString(r.day), upS: r.up_s, downS: r.down_s, maintenanceS: r.maintenance_s, checks: r.checks, failures: r.failures })),
     states,
   };
@@ -52,6 +64,8 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
 export interface HandbackMerged {
   stateChanges: number;
   notifications: number;
+  /** Undelivered alerts taken over from the follower, now in our outbox. */
+  pending: number;
   rollups: number;
   states: number;
 }
@@ -61,13 +75,13 @@ export interface HandbackMerged {
  * it delivered are recorded as delivered (so they are never sent again, and the matching UP goes
  * to the channels that heard the DOWN), and its final verdicts replace ours where they are newer.
  */
-export async function mergeHandback(db: Db, h: HandbackContent, followerId: string): Promise<HandbackMerged> {
+export async function mergeHandback(db: Db, h: HandbackContent, followerId: string, epoch: number): Promise<HandbackMerged> {
   return db.transaction().execute(async (tx) => {
     const monitors = await tx.selectFrom("monitors").select(["id", "name"]).execute();
     const idOf = new Map(monitors.map((m) => [m.name, m.id]));
     const channels = await tx.selectFrom("channels").select(["id", "name"]).execute();
     const channelOf = new Map(channels.map((c) => [c.name, c.id]));
-    const out: HandbackMerged = { stateChanges: 0, notifications: 0, rollups: 0, states: 0 };
+    const out: HandbackMerged = { stateChanges: 0, notifications: 0, pending: 0, rollups: 0, states: 0 };
 
     const changeRows = h.stateChanges
       .filter((c) => idOf.has(c.monitorName))
@@ -95,6 +109,25 @@ export async function mergeHandback(db: Db, h: HandbackContent, followerId: stri
       const r = await tx.insertInto("notifications").values(notificationRows).onConflict((oc) => oc.column("dedupe_key").doNothing()).executeTakeFirst();
       out.notifications = Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
+    // Sent under our epoch, so our dispatcher (which refuses older terms) delivers them; a key
+    // we already hold (sent or queued) is left alone, so nothing goes out twice.
+    const pendingRows = h.pending
+      .filter((n) => channelOf.has(n.channelName))
+      .map((n) => ({
+        channel_id: channelOf.get(n.channelName)!,
+        monitor_id: n.monitorName === null ? null : (idOf.get(n.monitorName) ?? null),
+        event: n.event,
+        payload: JSON.stringify({ ...n.payload, epoch }),
+        dedupe_key: n.dedupeKey,
+        state: "pending",
+        attempts: 0,
+        next_attempt_at: new Date(),
+        epoch,
+      }));
+    if (pendingRows.length) {
+      const r = await tx.insertInto("notifications").values(pendingRows).onConflict((oc) => oc.column("dedupe_key").doNothing()).executeTakeFirst();
+      out.pending = Number(r.numInsertedOrUpdatedRows ?? 0n);
+    }
     const rollupRows = h.rollups
       .filter((r) => idOf.has(r.monitorName))
       .map((r) => ({ monitor_id: idOf.get(r.monitorName)!, day: r.day, up_s: r.upS, down_s: r.downS, maintenance_s: r.maintenanceS, checks: r.checks, failures: r.failures, latency_p50: null, latency_p95: null }));
@@ -112,4 +145,15 @@ export async function mergeHandback(db: Db, h: HandbackContent, followerId: stri
     out.states = theirs.length;
     return out;
   });
+}
+
+/** After a hand-back: our undelivered alerts are the leader's now; never send them from here. */
+export async function releaseHandedBack(db: Db, dedupeKeys: readonly string[]): Promise<void> {
+  if (dedupeKeys.length === 0) return;
+  await db
+    .updateTable("notifications")
+    .set({ state: "failed", last_error: "handed back to the leader, which delivers it", claimed_by: null, claimed_until: null })
+    .where("dedupe_key", "in", [...dedupeKeys])
+    .where("state", "=", "pending")
+    .execute();
 }

@@ -35,6 +35,19 @@ export const handbackSchema = z.object({
       epoch: z.number().int().min(0),
     }),
   ),
+  /** Alerts the follower planned but had not delivered when it stood down: the leader sends them. */
+  pending: z
+    .array(
+      z.object({
+        dedupeKey: z.string(),
+        channelName: z.string(),
+        monitorName: z.string().nullable(),
+        event: z.enum(["down", "up", "reminder", "cert", "test", "node"]),
+        payload: z.record(z.string(), z.unknown()),
+        createdAt: isoTime,
+      }),
+    )
+    .default([]),
   /** The follower's final verdicts: the leader resumes from them. */
   states: z.array(mirroredStateSchema).default([]),
   rollups: z.array(
@@ -54,6 +67,9 @@ export type Handback = z.infer<typeof handbackSchema>;
 export const handbackResponseSchema = z.looseObject({
   stateChanges: z.number().int().min(0),
   notifications: z.number().int().min(0),
+  pending: z.number().int().min(0).optional(),
+  /** The epoch the leader acts under after the merge; the follower adopts it. */
+  epoch: z.number().int().min(0).optional(),
   rollups: z.number().int().min(0),
 });
 export type HandbackResponse = z.infer<typeof handbackResponseSchema>;
