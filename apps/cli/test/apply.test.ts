@@ -112,7 +112,7 @@ describe("uptop apply", () => {
   it.each([
     ["an unknown field", "monitors:\n  - name: a\n    type: push\n    intervall: 30\n", {}, "bad.yaml:4:5: monitors.0.intervall: unknown field"],
     ["a bad value", "monitors:\n  - name: a\n    type: http\n    url: ftp://x\n", {}, "bad.yaml:4:5: monitors.0.url: must be http:// or https://"],
-    ["a missing variable", "channels:\n  - name: c\n    type: webhook\n    settings:\n      url: ${HOOK_URL}\n", {}, "bad.yaml:5:12: environment variable HOOK_URL is not set"],
+    ["a missing variable", "channels:\n  - name: c\n    type: webhook\n    settings:\n      url: ${HOOK_URL}\n", {}, "bad.yaml:5:12: channels.0.settings.url: environment variable HOOK_URL is not set"],
   ])("exits 2 on %s, naming file, line, column and field", async (_name, text, vars, message) => {
     write("bad.yaml", text);
     const r = await runCli(["apply", "-f", "bad.yaml", ...serverArgs(server)], vars, dir);
