@@ -134,6 +134,27 @@ describe("uptop apply", () => {
     expect(await monitorNames()).toEqual([]);
   });
 
+  it("renames a push monitor that keeps its token, with or without --prune, keeping its id", async () => {
+    const token = "kept-push-token-0123456789";
+    const one = write("one.yaml", `monitors:\n  - name: backup\n    type: push\n    token: ${token}\n`);
+    expect((await runCli(["apply", "-f", one, ...serverArgs(server)])).code).toBe(0);
+    const idOf = async (name: string) => ((await (await server.api("/api/monitors")).json()) as Array<{ id: number; name: string }>).find((m) => m.name === name)?.id;
+    const id = await idOf("backup");
+
+    const renamed = write("two.yaml", `monitors:\n  - name: nightly-backup\n    type: push\n    token: ${token}\n`);
+    const r = await runCli(["apply", "-f", renamed, "--prune", ...serverArgs(server)]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe('~ update monitor nightly-backup name: "backup" -> "nightly-backup"');
+    expect(await monitorNames()).toEqual(["nightly-backup"]);
+    expect(await idOf("nightly-backup")).toBe(id);
+
+    const back = await runCli(["apply", "-f", one, ...serverArgs(server)]);
+    expect(back.code).toBe(0);
+    expect(await monitorNames()).toEqual(["backup"]);
+    expect((await runCli(["apply", "-f", one, "--prune", ...serverArgs(server)])).stdout.trim()).toBe("nothing to do");
+  });
+
   it("rolls back a duplicate push token and exits 1 (conflict)", async () => {
     const token = "same-token-0123456789abcd";
     const items = Array.from({ length: 10 }, (_, i) => `  - name: p${i}\n    type: push\n${i === 0 || i === 4 ? `    token: ${token}\n` : ""}`);

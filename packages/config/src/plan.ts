@@ -121,8 +121,29 @@ function byDepth<T extends { name: string }>(items: T[], depth: Map<string, numb
 }
 
 /**
+ * Push monitors the document renames: a new name with the token of a stored push monitor whose
+ * own name the document no longer uses. The token is the monitor's identity to whatever pushes
+ * to it (and unique in the store), so this is an update of that monitor, keeping its id and
+ * history, not a create that would collide with it on the token.
+ */
+function renames<M extends MonitorDraft & { id: number }>(current: readonly M[], desired: readonly MonitorDraft[]): Map<string, M> {
+  const names = new Set(current.map((m) => m.name));
+  const wanted = new Set(desired.map((m) => m.name));
+  const byToken = new Map(current.filter((m) => m.type === "push" && m.token && !wanted.has(m.name)).map((m) => [m.token!, m]));
+  const out = new Map<string, M>();
+  for (const want of desired) {
+    if (want.type !== "push" || !want.token || names.has(want.name)) continue;
+    const from = byToken.get(want.token);
+    if (!from) continue;
+    byToken.delete(want.token);
+    out.set(want.name, from);
+  }
+  return out;
+}
+
+/**
  * What must change for the server to hold `desired`: resources are matched by name (a window by
- * its title). The actions come in the order they can be executed: channels before the monitors
+ * its title), except that a push monitor is matched by its token when the document renames it. The actions come in the order they can be executed: channels before the monitors
  * that name them, groups before their children, windows after the monitors they name, and
  * deletions (with `prune`) last, children before their groups.
  */
@@ -140,9 +161,14 @@ export function planConfig(current: CurrentState, desired: ConfigState, options:
   }
 
   const monitors = new Map(current.monitors.map((m) => [m.name, m]));
+  const renamed = renames(current.monitors, desired.monitors);
   for (const want of byDepth(desired.monitors, depths(desired.monitors), 1)) {
     const cur = monitors.get(want.name);
-    if (!cur) actions.push({ op: "create", kind: "monitor", name: want.name, id: null, changes: [], spec: want });
+    const from = renamed.get(want.name);
+    if (from) {
+      const changes = [{ field: "name", from: from.name, to: want.name, secret: false }, ...monitorChanges(from, want)];
+      actions.push({ op: "update", kind: "monitor", name: want.name, id: from.id, changes, spec: want });
+    } else if (!cur) actions.push({ op: "create", kind: "monitor", name: want.name, id: null, changes: [], spec: want });
     else {
       const changes = monitorChanges(cur, want);
       if (changes.length) actions.push({ op: "update", kind: "monitor", name: want.name, id: cur.id, changes, spec: want });
@@ -165,7 +191,8 @@ export function planConfig(current: CurrentState, desired: ConfigState, options:
       if (!keepWindows.has(w.title)) actions.push({ op: "delete", kind: "maintenance", name: w.title, id: w.id, changes: [], spec: null });
     }
     const keepMonitors = new Set(desired.monitors.map((m) => m.name));
-    const gone = current.monitors.filter((m) => !keepMonitors.has(m.name));
+    const renamedIds = new Set([...renamed.values()].map((m) => m.id));
+    const gone = current.monitors.filter((m) => !keepMonitors.has(m.name) && !renamedIds.has(m.id));
     for (const m of byDepth(gone, depths(current.monitors), -1)) {
       actions.push({ op: "delete", kind: "monitor", name: m.name, id: m.id, changes: [], spec: null });
     }

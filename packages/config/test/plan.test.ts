@@ -88,4 +88,22 @@ describe("planConfig", () => {
     const plan = publicPlan(planConfig(cur, { channels: [], maintenance: [], monitors: [normalizeMonitor({ name: "a", type: "http", url: "https://a.example", auth: { type: "basic", username: "u", password: "p2" } })] }, { prune: false }));
     expect(formatPlan(plan)).toEqual(["~ update monitor a auth: (secret changed)"]);
   });
+
+  it("renames a push monitor that keeps its token instead of creating a second one with the same token", () => {
+    const cur = current(base);
+    const heartbeat = cur.monitors.find((m) => m.name === "heartbeat")!;
+    const doc = structuredClone(base) as any;
+    doc.monitors[1] = { name: "beat", type: "push", interval: 300, token: "server-made-token-0123456789" };
+    for (const prune of [false, true]) {
+      const plan = planConfig(cur, normalizeDocument(doc).state, { prune });
+      expect(plan.map((a) => [a.op, a.name, a.id])).toEqual([["update", "beat", heartbeat.id]]);
+      expect(formatPlan(publicPlan(plan))).toEqual(['~ update monitor beat name: "heartbeat" -> "beat"']);
+    }
+  });
+
+  it("still creates a push monitor whose token belongs to a monitor the document keeps", () => {
+    const doc = structuredClone(base) as any;
+    doc.monitors.push({ name: "beat", type: "push", interval: 300, token: "server-made-token-0123456789" });
+    expect(lines(current(base), doc)).toEqual(["+ create monitor beat"]);
+  });
 });
