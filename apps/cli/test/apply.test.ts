@@ -155,6 +155,12 @@ describe("uptop apply", () => {
     expect((await runCli(["apply", "-f", one, "--prune", ...serverArgs(server)])).stdout.trim()).toBe("nothing to do");
   });
 
+  it("is idempotent when a window names a monitor twice", async () => {
+    const file = write("twice.yaml", CONFIG.replace("monitors: [db]", "monitors: [db, shop, db]"));
+    expect((await runCli(["apply", "-f", file, ...serverArgs(server)], env)).code).toBe(0);
+    expect((await runCli(["apply", "-f", file, ...serverArgs(server)], env)).stdout.trim()).toBe("nothing to do");
+  });
+
   it("rolls back a duplicate push token and exits 1 (conflict)", async () => {
     const token = "same-token-0123456789abcd";
     const items = Array.from({ length: 10 }, (_, i) => `  - name: p${i}\n    type: push\n${i === 0 || i === 4 ? `    token: ${token}\n` : ""}`);

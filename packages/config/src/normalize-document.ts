@@ -56,7 +56,8 @@ function maintenanceSpec(m: MaintenanceEntry, path: string, issues: FieldIssue[]
     title: m.title.trim(),
     description: m.description ?? null,
     type: m.type ?? "maintenance",
-    monitors: m.monitors ?? null,
+    // Stored once each (a window covers a set of monitors), so compare and send it that way.
+    monitors: m.monitors ? [...new Set(m.monitors)] : null,
     startAt: new Date(m.start).toISOString(),
     endAt: m.end ? new Date(m.end).toISOString() : null,
     recurrence: m.recurrence ?? null,

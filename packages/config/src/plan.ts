@@ -91,9 +91,13 @@ function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
   return changes;
 }
 
+/** A window's monitors are a set: the store keeps each once, so order and repeats mean nothing. */
+const monitorSet = (names: readonly string[] | null) => (names === null ? null : [...new Set(names)].sort());
+
 function maintenanceChanges(cur: MaintenanceSpec, want: MaintenanceSpec): PlanChange[] {
   const fields = ["description", "type", "monitors", "startAt", "endAt", "recurrence"] as const;
-  return fields.filter((f) => !same(cur[f], want[f])).map((f) => ({ field: f, from: cur[f], to: want[f], secret: false }));
+  const comparable = (w: MaintenanceSpec, f: (typeof fields)[number]) => (f === "monitors" ? monitorSet(w.monitors) : w[f]);
+  return fields.filter((f) => !same(comparable(cur, f), comparable(want, f))).map((f) => ({ field: f, from: cur[f], to: want[f], secret: false }));
 }
 
 /** Depth of each monitor in its group tree (0 = top level), following `parent` by name. */

@@ -106,4 +106,17 @@ describe("planConfig", () => {
     doc.monitors.push({ name: "beat", type: "push", interval: 300, token: "server-made-token-0123456789" });
     expect(lines(current(base), doc)).toEqual(["+ create monitor beat"]);
   });
+
+  it.each([
+    ["a name listed twice", ["shop", "shop"]],
+    ["names in another order", ["heartbeat", "shop"]],
+    ["both", ["heartbeat", "shop", "heartbeat"]],
+  ])("compares a window's monitors as a set: %s", (_name, monitors) => {
+    // The store keeps each monitor once, in first-seen order.
+    const cur = current(base);
+    cur.maintenance[0]!.monitors = monitors[0] === "shop" ? ["shop"] : ["shop", "heartbeat"];
+    const doc = structuredClone(base);
+    doc.maintenance[0]!.monitors = monitors;
+    expect(lines(cur, doc)).toEqual(["nothing to do"]);
+  });
 });
