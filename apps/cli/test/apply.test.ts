@@ -121,17 +121,20 @@ describe("uptop apply", () => {
     expect(await monitorNames()).toEqual([]);
   });
 
-  it("rolls everything back when the 5th of 10 items fails in the database", async () => {
-    // Valid on its own: only the database knows "plain" is not a group.
-    const items = Array.from({ length: 10 }, (_, i) =>
-      i === 4 ? `  - name: m4\n    type: push\n    parent: plain\n` : i === 0 ? `  - name: plain\n    type: push\n` : `  - name: m${i}\n    type: push\n`,
-    );
+  it("rolls everything back when the 5th of 10 steps fails in the database", async () => {
+    // Valid on its own: only the database knows "plain", already on the server, is not a group.
+    // "plain" is not in the file, so m4 is a top-level step and runs 5th, after four creates.
+    expect((await runCli(["apply", "-f", write("plain.yaml", "monitors:\n  - name: plain\n    type: push\n"), ...serverArgs(server)])).code).toBe(0);
+    const items = Array.from({ length: 10 }, (_, i) => `  - name: m${i}\n    type: push\n${i === 4 ? "    parent: plain\n" : ""}`);
     write("ten.yaml", `monitors:\n${items.join("")}`);
+    const dry = await runCli(["apply", "-f", "ten.yaml", "--dry-run", "--json", ...serverArgs(server)], {}, dir);
+    expect((JSON.parse(dry.stdout) as { lines: string[] }).lines[4]).toBe("+ create monitor m4");
+
     const r = await runCli(["apply", "-f", "ten.yaml", ...serverArgs(server)], {}, dir);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe('ten.yaml:10:5: create monitor "m4": parent: "plain" is not a group');
     expect(r.stderr).toContain("nothing was applied");
-    expect(await monitorNames()).toEqual([]);
+    expect(await monitorNames()).toEqual(["plain"]);
   });
 
   it("renames a push monitor that keeps its token, with or without --prune, keeping its id", async () => {
