@@ -118,8 +118,11 @@ describe("failover", () => {
 
     await until("one DOWN delivered by the follower", async () => receiver.events("shop", "down").length === 1, 40_000);
     const followerEpoch = receiver.events("shop", "down")[0]!.epoch;
-    const followerCheck = (await api<{ lastCheck: { at: string } | null }>(c.followerPort, `/api/monitors/${id}`)).body.lastCheck;
-    expect(followerCheck).not.toBeNull();
+    // Checks go on: the follower's own, after the kill (the mirrored lastCheck is older).
+    await until("a check by the follower", async () => {
+      const last = (await api<{ lastCheck: { at: string } | null }>(c.followerPort, `/api/monitors/${id}`)).body.lastCheck;
+      return last !== null && Date.parse(last.at) > killedAt;
+    }, 20_000);
 
     leader = await c.startLeader();
     const backAt = Date.now();
@@ -162,6 +165,22 @@ describe("failover", () => {
     await addMonitor(c.leaderPort, "early");
     await until("mirror after the leader appears", async () => mirrored(c.followerPort, "early"), 60_000);
     expect(await stateOf(c.followerPort)).toBe("standby");
+    // It registered once the leader was up: listed online, so a restarted leader waits for it.
+    const { nodes } = (await api<{ nodes: Array<{ role: string; status: string }> }>(c.leaderPort, "/api/nodes")).body;
+    expect(nodes.filter((n) => n.role === "follower").map((n) => n.status)).toEqual(["online"]);
+  }, LONG);
+
+  it("a follower restarted while the leader is down takes over from the copy in its database", async () => {
+    const c = await cluster({ UPTOP_FAILOVER_POLL: "1s" });
+    const leader = await c.startLeader();
+    await addMonitor(c.leaderPort, "kept");
+    const follower = c.startFollower();
+    await until("mirrored", async () => mirrored(c.followerPort, "kept"), 60_000);
+    await leader.kill("SIGKILL");
+    await follower.kill("SIGKILL");
+    procs = procs.filter((p) => p !== follower);
+    c.startFollower();
+    await until("restarted follower active", async () => (await stateOf(c.followerPort)) === "active", 60_000, 200);
   }, LONG);
 
   it("does not promote while the leader flaps for less than the threshold", async () => {
