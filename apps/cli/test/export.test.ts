@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli, serverArgs, startTestServer, tempDir, type TestServer } from "./harness.js";
 
@@ -122,6 +122,26 @@ describe("uptop export", () => {
     const fromA = await runCli(["export", "--include-secrets", ...serverArgs(a)]);
     const fromB = await runCli(["export", "--include-secrets", ...serverArgs(b)]);
     expect(fromB.stdout).toBe(fromA.stdout);
+  });
+
+  it("never lets an existing file's readers see the secrets: the export replaces it with a new 0600 file", async () => {
+    writeFileSync(join(dir, "full.yaml"), FULL);
+    expect((await runCli(["apply", "-f", join(dir, "full.yaml"), ...serverArgs(a)])).code).toBe(0);
+    const out = join(dir, "existing.yaml");
+    writeFileSync(out, "old, readable by everyone\n", { mode: 0o644 });
+    // Someone who could read the old file, and has it open, while the export runs.
+    const reader = openSync(out, "r");
+    try {
+      const r = await runCli(["export", "--include-secrets", "-o", out, ...serverArgs(a)]);
+      expect(r.code).toBe(0);
+      const buf = Buffer.alloc(64 * 1024);
+      const seen = buf.subarray(0, readSync(reader, buf, 0, buf.length, 0)).toString();
+      expect(seen).toBe("old, readable by everyone\n");
+    } finally {
+      closeSync(reader);
+    }
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    for (const s of SECRETS) expect(readFileSync(out, "utf8")).toContain(s);
   });
 
   it("exports JSON with --json", async () => {

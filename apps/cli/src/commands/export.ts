@@ -1,6 +1,7 @@
-import { chmodSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { clientFor, type CliContext } from "../context.js";
+import { writePrivateFile } from "../write-private-file.js";
 
 interface ExportOptions {
   output?: string;
@@ -29,10 +30,9 @@ export function exportCommand(program: Command, ctx: CliContext): void {
         ctx.io.out(text.replace(/\n$/, ""));
         return;
       }
-      // Secrets in clear: owner-only from the first byte, and again if the file already existed.
-      const mode = opts.includeSecrets ? 0o600 : 0o644;
-      writeFileSync(opts.output, text, { mode });
-      if (opts.includeSecrets) chmodSync(opts.output, 0o600);
+      // Secrets in clear: owner-only from the first byte, even when the file already existed.
+      if (opts.includeSecrets) writePrivateFile(opts.output, text);
+      else writeFileSync(opts.output, text, { mode: 0o644 });
       ctx.io.err(`wrote ${opts.output}`);
     });
 }
