@@ -7,6 +7,10 @@ export interface CliEnv {
   token: string | undefined;
   /** `NO_COLOR` set to anything non-empty turns colours off (https://no-color.org). */
   noColor: boolean;
+  /** `FORCE_COLOR` (anything but empty or "0") colours output that is not a terminal. */
+  forceColor: boolean;
+  /** `LINES`: the screen's height in rows, when the terminal's own is unknown or to override it. */
+  lines: number | undefined;
   /** The whole environment, for `${VAR}` substitution in config files. */
   vars: Readonly<Record<string, string | undefined>>;
 }
@@ -16,6 +20,8 @@ export function readCliEnv(env: NodeJS.ProcessEnv): CliEnv {
     server: env.UPTOP_SERVER || undefined,
     token: env.UPTOP_API_TOKEN || undefined,
     noColor: Boolean(env.NO_COLOR),
+    forceColor: Boolean(env.FORCE_COLOR) && env.FORCE_COLOR !== "0",
+    lines: /^\d+$/.test(env.LINES ?? "") && Number(env.LINES) > 0 ? Number(env.LINES) : undefined,
     vars: Object.freeze({ ...env }),
   };
 }

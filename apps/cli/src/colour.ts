@@ -9,9 +9,9 @@ export interface Paint {
 
 const code = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
 
-/** Colours only for a terminal, and never when NO_COLOR is set. */
-export function paintFor(isTty: boolean, noColor: boolean): Paint {
-  if (!isTty || noColor) {
+/** Colours for a terminal (or when forced), and never when NO_COLOR is set. */
+export function paintFor(isTty: boolean, noColor: boolean, forceColor = false): Paint {
+  if (!(isTty || forceColor) || noColor) {
     const plain = (s: string) => s;
     return { red: plain, green: plain, yellow: plain, blue: plain, grey: plain, bold: plain };
   }

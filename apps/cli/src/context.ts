@@ -7,6 +7,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   isTty: boolean;
+  /** The terminal's height in rows; undefined when standard output is not a terminal. */
+  rows?: number | undefined;
 }
 
 export interface CliContext {

@@ -6,5 +6,6 @@ const code = await runCli(process.argv.slice(2), readCliEnv(process.env), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
   isTty: process.stdout.isTTY === true,
+  rows: process.stdout.isTTY ? process.stdout.rows : undefined,
 });
 process.exitCode = code;

@@ -32,7 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs the CLI and returns its exit code (main.ts sets it; tests call this directly). */
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
-  const ctx: CliContext = { env, io, paint: paintFor(io.isTty, env.noColor) };
+  const ctx: CliContext = { env, io, paint: paintFor(io.isTty, env.noColor, env.forceColor) };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: "user" });
