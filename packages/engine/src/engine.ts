@@ -29,7 +29,7 @@ import { checkSpecFromMonitor, runCheck as defaultRunCheck, type CheckOptions, t
 import { getMonitorStates, listMonitors, listNodes, monitorsVersion, listWindowSpecs, touchNode, type Db, type LastCheck, type MonitorStateRecord } from "@uptop/store";
 import { planAlert } from "./alerts.js";
 import type { EngineMetrics, MetricsSource } from "./metrics.js";
-import type { PlannedAlert, Suppression } from "./outbox-plan.js";
+import { enqueueAlert, type PlannedAlert, type Suppression } from "./outbox-plan.js";
 import { WriteQueue, type WriteQueueOptions } from "./write-queue.js";
 import { NodeWatch } from "./node-watch.js";
 
@@ -302,6 +302,8 @@ export class Engine {
       else if (!m.paused && paused) this.apply(rt, { kind: "resume" }, []);
       this.syncSchedule(rt);
     }
+    // Before the runtimes go: if writing fails, the next reload still knows the open incidents.
+    await this.closeDeletedIncidents([...this.runtimes.values()].filter((rt) => !seen.has(rt.monitor.id)));
     for (const id of this.runtimes.keys()) {
       if (seen.has(id)) continue;
       this.runtimes.delete(id);
@@ -523,16 +525,26 @@ export class Engine {
     const m = rt.monitor;
     const at = new Date(this.now());
     const alerts: PlannedAlert[] = [];
+    // Maintenance holds back new DOWNs only. An incident's end is never suppressed: `up` goes to
+    // exactly the channels that heard its DOWN, so one that began inside a window (never told)
+    // stays silent, and one told before the window is resolved — PagerDuty and Opsgenie would
+    // otherwise keep it open forever.
     const suppressed: Suppression = rt.maintenance ? "maintenance" : null;
     if (t.healthTo === "DOWN" && t.healthFrom !== "DOWN") {
-      alerts.push(this.downAlert(rt, t, votes, at, suppressed ?? (this.groupWillAlert(m.id) ? "group" : null)));
+      alerts.push(this.downAlert(rt, t, votes, at, suppressed));
     } else if (t.from === "MAINTENANCE" && t.to === "DOWN") {
       // Leaving maintenance still DOWN: alert only if this incident was never alerted (it began
       // inside the window); the dedupe key makes an incident alerted before the window a no-op.
-      alerts.push(this.downAlert(rt, t, votes, at, this.groupWillAlert(m.id) ? "group" : null));
+      alerts.push(this.downAlert(rt, t, votes, at, null));
     }
     if (t.healthFrom === "DOWN" && t.healthTo === "UP" && before.downSince) {
-      alerts.push(planAlert({ monitor: m, event: "up", status: t.to, previousStatus: t.from, reason: t.reason, votes, at, downSince: before.downSince, suppressed }));
+      alerts.push(planAlert({ monitor: m, event: "up", status: t.to, previousStatus: t.from, reason: t.reason, votes, at, downSince: before.downSince }));
+    } else if (before.health === "DOWN" && before.downSince && (t.to === "PAUSED" || t.from === "PAUSED")) {
+      // Pausing ends the incident: a resume starts the monitor over, with a new one if it is
+      // still broken. Told at the pause, so a monitor paused for good does not leave it open;
+      // planned again at the resume for one paused before this rule (the dedupe key makes a repeat nothing).
+      const reason = t.to === "PAUSED" ? "paused while DOWN: incident closed" : "resumed: the incident open before the pause is closed";
+      alerts.push(planAlert({ monitor: m, event: "up", status: t.to, previousStatus: t.from, reason, votes: [], at, downSince: before.downSince }));
     }
     this.o.logger.info("monitor status changed", { monitorId: m.id, monitor: m.name, from: t.from, to: t.to, reason: t.reason, alerts: alerts.filter((a) => !a.suppressed).length });
     this.queue.addStateChange({ monitorId: m.id, change: { from: t.from, to: t.to, reason: t.reason, votes, at }, alerts });
@@ -545,15 +557,44 @@ export class Engine {
   private downAlert(rt: Runtime, t: Transition, votes: Vote[], at: Date, suppressed: Suppression): PlannedAlert {
     const m = rt.monitor;
     const children = m.type === "group" ? this.brokenChildren(m.id) : undefined;
-    return planAlert({ monitor: m, event: "down", status: t.to, previousStatus: t.from, reason: t.reason, votes, at, downSince: rt.machine.downSince ?? at.toISOString(), suppressed, ...(children ? { children } : {}) });
+    const coveredBy = this.alertingAncestors(m.id);
+    return {
+      ...planAlert({ monitor: m, event: "down", status: t.to, previousStatus: t.from, reason: t.reason, votes, at, downSince: rt.machine.downSince ?? at.toISOString(), suppressed, ...(children ? { children } : {}) }),
+      ...(coveredBy.length ? { coveredBy } : {}),
+    };
   }
 
-  /** A child's DOWN is told by its group's one alert when some ancestor group will alert. */
-  private groupWillAlert(id: number): boolean {
-    return (this.ancestors.get(id) ?? []).some((g) => {
+  /**
+   * The ancestor groups whose one alert tells a child's DOWN (those neither paused nor in
+   * maintenance). Which channels that alert really reaches is decided when the outbox is
+   * written: only those are spared the child's own alert, so a group without channels hides nothing.
+   */
+  private alertingAncestors(id: number): number[] {
+    return (this.ancestors.get(id) ?? []).filter((g) => {
       const rt = this.runtimes.get(g);
       return !!rt && !rt.monitor.paused && !rt.maintenance;
     });
+  }
+
+  /**
+   * A monitor deleted while DOWN: the channels told about its incident hear it is closed. Written
+   * here, not through the queue, which skips writes of monitors that no longer exist; the row
+   * names no monitor for the same reason (the message still does).
+   */
+  private async closeDeletedIncidents(gone: readonly Runtime[]): Promise<void> {
+    const at = new Date(this.now());
+    const alerts = gone
+      .filter((rt) => rt.machine.health === "DOWN" && rt.machine.downSince)
+      .map((rt): PlannedAlert => {
+        const a = planAlert({ monitor: rt.monitor, event: "up", status: rt.machine.status, previousStatus: rt.machine.status, reason: "monitor deleted while DOWN: incident closed", votes: [], at, downSince: rt.machine.downSince! });
+        return { ...a, monitorId: null, message: { ...a.message, status: null } };
+      });
+    if (alerts.length === 0) return;
+    const epoch = this.o.epoch();
+    await this.o.db.transaction().execute(async (tx) => {
+      for (const a of alerts) await enqueueAlert(tx, a, epoch, at);
+    });
+    this.o.logger.info("incidents of deleted monitors closed", { monitors: alerts.map((a) => a.message.monitor?.name) });
   }
 
   private brokenChildren(groupId: number): Array<{ name: string; status: Status }> {

@@ -5,7 +5,7 @@ import type { NotificationEvent, NotificationMessage } from "@uptop/notify";
 type Tx = Transaction<Database>;
 
 /** Why a transition sends nothing even though health changed. */
-export type Suppression = "maintenance" | "group" | null;
+export type Suppression = "maintenance" | null;
 
 /**
  * Everything needed to decide a transition's notifications later, inside the transaction that
@@ -18,8 +18,16 @@ export interface PlannedAlert {
   event: NotificationEvent;
   message: NotificationMessage;
   suppressed: Suppression;
-  /** For `up`: only channels that were told about the DOWN hear about the recovery. */
+  /**
+   * For `up`: exactly the channels that were told about the DOWN hear the incident's end —
+   * whether or not they still belong to the monitor, and during maintenance too.
+   */
   onlyIfAlerted?: boolean;
+  /**
+   * Ancestor groups whose own alert tells this incident: the channels they reach are left out,
+   * and every other channel of the monitor still hears it (a group with no channels hides nothing).
+   */
+  coveredBy?: number[];
   /** Distinguishes repeated events of one incident (reminder number, certificate expiry). */
   discriminator?: string;
 }
@@ -49,6 +57,17 @@ export async function channelsFor(
     );
   }
   return q.orderBy("channels.id").execute();
+}
+
+/** The enabled channels that were told (or are being told) about an incident's DOWN. */
+async function channelsThatHeard(tx: Tx, incident: string): Promise<Array<{ id: number; type: string; reminder_interval_s: number | null }>> {
+  // Every enabled channel is a candidate (a handful to a few hundred): a lookup by the unique
+  // dedupe key each, instead of a scan of the outbox for the incident.
+  const all = await tx.selectFrom("channels").select(["id", "type", "reminder_interval_s"]).where("enabled", "=", true).orderBy("id").execute();
+  if (all.length === 0) return [];
+  const keys = all.map((c) => dedupeKey("down", incident, c.id));
+  const heard = new Set((await tx.selectFrom("notifications").select("dedupe_key").where("dedupe_key", "in", keys).execute()).map((r) => r.dedupe_key));
+  return all.filter((c) => heard.has(dedupeKey("down", incident, c.id)));
 }
 
 /**
@@ -88,7 +107,12 @@ export function planNodeAlert(a: {
 /** Writes the outbox rows for one planned alert; returns how many were new. */
 export async function enqueueAlert(tx: Tx, alert: PlannedAlert, epoch: number, now: Date): Promise<number> {
   if (alert.suppressed) return 0;
-  let channels = await channelsFor(tx, alert.monitorId);
+  let channels = alert.onlyIfAlerted ? await channelsThatHeard(tx, alert.message.incidentKey) : await channelsFor(tx, alert.monitorId);
+  if (alert.coveredBy?.length && channels.length) {
+    const covered = new Set<number>();
+    for (const g of alert.coveredBy) for (const c of await channelsFor(tx, g)) covered.add(c.id);
+    channels = channels.filter((c) => !covered.has(c.id));
+  }
   if (channels.length === 0) return 0;
   const discriminators = new Map<number, string | undefined>(channels.map((c) => [c.id, alert.discriminator]));
   if (alert.event === "reminder") {
@@ -99,12 +123,9 @@ export async function enqueueAlert(tx: Tx, alert: PlannedAlert, epoch: number, n
     channels = channels.filter((c) => c.reminder_interval_s !== null && c.reminder_interval_s > 0 && elapsedS >= c.reminder_interval_s);
     for (const c of channels) discriminators.set(c.id, `r${Math.floor(elapsedS / c.reminder_interval_s!)}`);
     if (channels.length === 0) return 0;
-  }
-  if (alert.onlyIfAlerted || alert.event === "reminder") {
-    const downKeys = channels.map((c) => dedupeKey("down", alert.message.incidentKey, c.id));
-    const alerted = await tx.selectFrom("notifications").select("dedupe_key").where("dedupe_key", "in", downKeys).execute();
-    const set = new Set(alerted.map((a) => a.dedupe_key));
-    channels = channels.filter((c) => set.has(dedupeKey("down", alert.message.incidentKey, c.id)));
+    // Only a channel that heard the DOWN is reminded of it.
+    const heard = new Set((await channelsThatHeard(tx, alert.message.incidentKey)).map((c) => c.id));
+    channels = channels.filter((c) => heard.has(c.id));
     if (channels.length === 0) return 0;
   }
   const res = await tx

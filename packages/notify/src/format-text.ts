@@ -24,6 +24,9 @@ export function formatText(message: NotificationMessage): FormattedText {
     case "up": {
       const after = message.outageDurationS != null ? ` after ${seconds(message.outageDurationS)}` : "";
       const since = message.downSince ? [`Down since: ${message.downSince}`] : [];
+      // `up` ends an incident; a monitor paused or deleted while DOWN ends it without recovering.
+      if (message.status === "PAUSED") return { title: `⏸️ ${name} was paused while DOWN: incident closed${after}`, body: lines(message, since) };
+      if (message.status === null && message.monitor) return { title: `🗑️ ${name} was deleted while DOWN: incident closed${after}`, body: lines(message, since) };
       return { title: `✅ ${name} is UP${after}`, body: lines(message, since) };
     }
     case "cert":
