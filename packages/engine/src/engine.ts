@@ -85,6 +85,8 @@ interface Runtime {
   lastDecidedSlot: number;
   maintenance: boolean;
   certValidTo: string | null;
+  /** The certificate (by its expiry) whose warning this process has already planned. */
+  certWarned: string | null;
 }
 
 const CHECKABLE = new Set(["http", "tcp", "dns", "ping", "tls"]);
@@ -339,6 +341,7 @@ export class Engine {
       lastDecidedSlot: 0,
       maintenance: machine.status === "MAINTENANCE",
       certValidTo: null,
+      certWarned: null,
     };
     if (!saved) this.persist(rt);
     return rt;
@@ -646,10 +649,20 @@ export class Engine {
     });
   }
 
+  /**
+   * Warns once per certificate when its days left fall below the monitor's threshold — on
+   * whichever check first sees it inside, not only when a new certificate appears (one seen at
+   * 30 days left must warn when it reaches 13). Days are counted on our clock, whoever checked.
+   * In maintenance nothing is planned, so the warning comes after the window if still due. The
+   * dedupe key (monitor, certificate expiry, channel) keeps it to one across restarts.
+   */
   private noteCert(rt: Runtime, cert: { validTo: string; daysLeft: number; expiringSoon: boolean }): void {
-    const changed = rt.certValidTo !== cert.validTo;
     rt.certValidTo = cert.validTo;
-    if (!changed || !cert.expiringSoon || rt.maintenance) return;
+    const validTo = Date.parse(cert.validTo);
+    if (!Number.isFinite(validTo) || rt.certWarned === cert.validTo || rt.maintenance) return;
+    const daysLeft = Math.floor((validTo - this.now()) / 86_400_000);
+    if (daysLeft >= rt.monitor.certExpiryDays) return;
+    rt.certWarned = cert.validTo;
     const at = new Date(this.now());
     this.queue.addStateChange({
       monitorId: rt.monitor.id,
@@ -660,11 +673,11 @@ export class Engine {
           event: "cert",
           status: rt.machine.status,
           previousStatus: null,
-          reason: `certificate expires in ${cert.daysLeft} days (${cert.validTo})`,
+          reason: `certificate expires in ${daysLeft} days (${cert.validTo})`,
           votes: [],
           at,
           downSince: cert.validTo,
-          cert: { validTo: cert.validTo, daysLeft: cert.daysLeft },
+          cert: { validTo: cert.validTo, daysLeft },
           discriminator: `cert-${Date.parse(cert.validTo)}`,
         }),
       ],

@@ -4,7 +4,7 @@ import type { Engine, IncomingResult } from "../src/index.js";
 import { addMonitor, addWebhookChannel, draft, startEngine, statusOf, waitFor } from "./harness.js";
 
 // Who hears what, driven through the engine with votes handed in and a clock the test moves:
-// maintenance, pauses, deletions and groups.
+// maintenance, pauses, deletions, groups and certificates.
 
 const DAY_MS = 86_400_000;
 let clock = Date.now();
@@ -210,6 +210,50 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     await engine.flush();
     expect((await rowsOf(store, { monitorId: group })).map((r) => [r.event, r.channel_id])).toEqual([["down", shared]]);
     expect((await rowsOf(store, { monitorId: kid })).map((r) => [r.event, r.channel_id])).toEqual([["down", own]]);
+  }, 60_000);
+
+  it("warns once when a certificate first seen outside the threshold crosses it, also after a restart", async () => {
+    await addWebhookChannel(store.db, "cert-hook", false);
+    const id = await addMonitor(store.db, monitor("cert-crosses", { url: "https://127.0.0.1:9/", certExpiryDays: 14, channels: ["cert-hook"] }));
+    const validTo = new Date(clock + 30 * DAY_MS + 3_600_000).toISOString();
+    const cert = () => ({ validTo, daysLeft: Math.floor((Date.parse(validTo) - clock) / DAY_MS), expiringSoon: false });
+    engine = await engineOn(store);
+    vote(engine, id, true, cert());
+    await engine.flush();
+    expect(await rowsOf(store, { monitorId: id })).toEqual([]);
+
+    clock += 17 * DAY_MS; // 13 days left now
+    vote(engine, id, true, cert());
+    vote(engine, id, true, cert());
+    await engine.flush();
+    let rows = await rowsOf(store, { monitorId: id });
+    expect(rows.map((r) => r.event)).toEqual(["cert"]);
+    expect(rows[0]!.payload).toMatchObject({ cert: { validTo, daysLeft: 13 } });
+
+    await engine.stop();
+    engine = await engineOn(store);
+    vote(engine, id, true, cert());
+    await engine.flush();
+    rows = await rowsOf(store, { monitorId: id });
+    expect(rows).toHaveLength(1);
+  }, 60_000);
+
+  it("holds a certificate warning during maintenance and sends it after the window", async () => {
+    await addWebhookChannel(store.db, "cert-maint-hook", false);
+    const id = await addMonitor(store.db, monitor("cert-in-window", { url: "https://127.0.0.1:9/", certExpiryDays: 14, channels: ["cert-maint-hook"] }));
+    const validTo = new Date(clock + 5 * DAY_MS).toISOString();
+    const cert = { validTo, daysLeft: 5, expiringSoon: true };
+    engine = await engineOn(store);
+    vote(engine, id, true);
+    await settled(engine, store, id, "UP");
+    const win = await openWindow(engine, store, id);
+    vote(engine, id, true, cert);
+    await engine.flush();
+    expect(await rowsOf(store, { monitorId: id })).toEqual([]);
+    await closeWindow(engine, store, win, id, "UP");
+    vote(engine, id, true, cert);
+    await engine.flush();
+    expect((await rowsOf(store, { monitorId: id })).map((r) => r.event)).toEqual(["cert"]);
   }, 60_000);
 
 });
