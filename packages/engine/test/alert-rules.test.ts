@@ -1,10 +1,10 @@
-import { deleteMonitor, openAndMigrate, setMonitorPaused, type Store } from "@uptop/store";
+import { deleteMonitor, openAndMigrate, setMonitorPaused, touchNode, type Store } from "@uptop/store";
 import type { MonitorDraft } from "@uptop/core";
 import type { Engine, IncomingResult } from "../src/index.js";
 import { addMonitor, addWebhookChannel, draft, startEngine, statusOf, waitFor } from "./harness.js";
 
 // Who hears what, driven through the engine with votes handed in and a clock the test moves:
-// maintenance, pauses, deletions, groups and certificates.
+// maintenance, pauses, deletions, groups, certificates, reminders and node events.
 
 const DAY_MS = 86_400_000;
 let clock = Date.now();
@@ -256,4 +256,66 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     expect((await rowsOf(store, { monitorId: id })).map((r) => r.event)).toEqual(["cert"]);
   }, 60_000);
 
+  it("reminds each channel on its own interval while DOWN, and stops after UP", async () => {
+    const hourly = await addWebhookChannel(store.db, "remind-hourly", false);
+    const twoHourly = await addWebhookChannel(store.db, "remind-2h", false);
+    const never = await addWebhookChannel(store.db, "remind-never", false);
+    await store.db.updateTable("channels").set({ reminder_interval_s: 3600 }).where("id", "=", hourly).execute();
+    await store.db.updateTable("channels").set({ reminder_interval_s: 7200 }).where("id", "=", twoHourly).execute();
+    const id = await addMonitor(store.db, monitor("reminded", { channels: ["remind-hourly", "remind-2h", "remind-never"] }));
+    engine = await engineOn(store);
+    vote(engine, id, false);
+    await settled(engine, store, id, "DOWN");
+    const reminders = async () => (await rowsOf(store, { monitorId: id })).filter((r) => r.event === "reminder").map((r) => [r.channel_id, r.dedupe_key.split(":")[2]]);
+    const later = async (ms: number, want: number) => {
+      clock += ms;
+      vote(engine!, id, false);
+      await waitFor(`${want} reminders`, async () => {
+        await engine!.flush();
+        return (await reminders()).length >= want;
+      });
+    };
+    await later(61 * 60_000, 1);
+    expect(await reminders()).toEqual([[hourly, "r1"]]);
+    await later(60 * 60_000, 3);
+    expect(await reminders()).toEqual([[hourly, "r1"], [hourly, "r2"], [twoHourly, "r1"]]);
+
+    vote(engine, id, true);
+    await settled(engine, store, id, "UP");
+    clock += 3 * 3_600_000;
+    vote(engine, id, true);
+    await new Promise((r) => setTimeout(r, 300)); // several ticks on the moved clock
+    await engine.flush();
+    expect(await reminders()).toHaveLength(3);
+    expect((await rowsOf(store, { channelId: never })).map((r) => r.event)).toEqual(["down", "up"]);
+  }, 60_000);
+});
+
+describe("node events (default channels)", () => {
+  let store: Store;
+  let engine: Engine | null = null;
+  beforeAll(async () => {
+    store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.stop();
+    await store.close();
+  });
+
+  it("tells the default channels once that a node went offline and once that it is back online, as one episode", async () => {
+    const ops = await addWebhookChannel(store.db, "ops", true);
+    const probe = { id: "probe-x", name: "probe-x", region: "eu-west", version: "test", role: "probe" as const };
+    await touchNode(store.db, probe, new Date(clock - 10 * 60_000));
+    engine = await engineOn(store);
+    const nodeRows = async () => (await rowsOf(store, { channelId: ops, nodeEvents: true })).filter((r) => r.event === "node");
+    await waitFor("offline", async () => (await nodeRows()).length === 1);
+    await touchNode(store.db, probe, new Date(clock));
+    await waitFor("online", async () => (await nodeRows()).length === 2);
+    await new Promise((r) => setTimeout(r, 500)); // more reloads: nothing new
+    const rows = await nodeRows();
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => (r.payload as { node: { status: string } }).node.status)).toEqual(["offline", "online"]);
+    expect(incidentOf(rows[1]!)).toBe(incidentOf(rows[0]!));
+    expect(rows.every((r) => r.monitor_id === null)).toBe(true);
+  }, 60_000);
 });
