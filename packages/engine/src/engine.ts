@@ -26,7 +26,7 @@ import {
   type WindowSpec,
 } from "@uptop/aggregation";
 import { checkSpecFromMonitor, runCheck as defaultRunCheck, type CheckOptions, type CheckResult, type CheckSpec } from "@uptop/checks";
-import { getMonitorStates, listMonitors, listNodes, monitorsVersion, listWindowSpecs, touchNode, type Db, type LastCheck, type MonitorStateRecord } from "@uptop/store";
+import { getMonitorStates, insertResults, listMonitors, listNodes, monitorsVersion, listWindowSpecs, touchNode, type Db, type LastCheck, type ResultRow, type MonitorStateRecord } from "@uptop/store";
 import { planAlert } from "./alerts.js";
 import type { EngineMetrics, MetricsSource } from "./metrics.js";
 import { enqueueAlert, type PlannedAlert, type Suppression } from "./outbox-plan.js";
@@ -413,19 +413,32 @@ export class Engine {
    * round is decided once every expected node has voted for the slot or its deadline passes.
    */
   ingest(nodeId: string, region: string, results: readonly IncomingResult[]): void {
-    const rows = [];
+    const rows = resultRows(nodeId, results);
+    this.applyVotes(nodeId, region, results);
+    if (rows.length) this.queue.addResults(rows);
+  }
+
+  /**
+   * A probe's batch, written before it is acknowledged: the probe drops what we accept, so a
+   * leader killed a moment later must not lose it. One multi-row insert; replays are skipped by
+   * the unique key and counted. With the database away the rows wait in the write queue (and
+   * the verdicts go on), as for our own checks; `stored` is then null.
+   */
+  async ingestDurably(nodeId: string, region: string, results: readonly IncomingResult[]): Promise<{ stored: number | null }> {
+    const rows = resultRows(nodeId, results);
+    let stored: number | null = null;
+    try {
+      stored = await insertResults(this.o.db, rows);
+    } catch (err) {
+      this.o.logger.warn("probe results not written, queued for retry", { nodeId, results: rows.length, error: err instanceof Error ? err.message : String(err) });
+      this.queue.addResults(rows);
+    }
+    this.applyVotes(nodeId, region, results);
+    return { stored };
+  }
+
+  private applyVotes(nodeId: string, region: string, results: readonly IncomingResult[]): void {
     for (const r of results) {
-      rows.push({
-        monitorId: r.monitorId,
-        nodeId,
-        slot: new Date(r.slotMs),
-        checkedAt: new Date(r.checkedAt),
-        ok: r.ok,
-        latencyMs: r.latencyMs,
-        statusCode: r.statusCode,
-        errorCode: r.error?.code ?? null,
-        errorMessage: r.error?.message ?? null,
-      });
       const rt = this.runtimes.get(r.monitorId);
       this.o.metrics.checksTotal.inc({ type: rt?.monitor.type ?? "unknown", node: nodeId, result: r.ok ? "up" : "down" });
       if (!rt || rt.monitor.type === "push" || rt.monitor.type === "group") continue;
@@ -436,7 +449,6 @@ export class Engine {
       if (r.cert) this.noteCert(rt, r.cert);
       this.onVote(rt, r.slotMs);
     }
-    if (rows.length) this.queue.addResults(rows);
   }
 
   private onVote(rt: Runtime, slotMs: number): void {
@@ -784,4 +796,18 @@ export class Engine {
       role: () => ({ role: this.o.node.role, state: "active", epoch: this.o.epoch() }),
     };
   }
+}
+
+function resultRows(nodeId: string, results: readonly IncomingResult[]): ResultRow[] {
+  return results.map((r) => ({
+    monitorId: r.monitorId,
+    nodeId,
+    slot: new Date(r.slotMs),
+    checkedAt: new Date(r.checkedAt),
+    ok: r.ok,
+    latencyMs: r.latencyMs,
+    statusCode: r.statusCode,
+    errorCode: r.error?.code ?? null,
+    errorMessage: r.error?.message ?? null,
+  }));
 }

@@ -27,7 +27,8 @@ export interface ProbeResultInput {
 
 /** What the probe routes need from a running engine, and nothing more. */
 export interface ProbeIngest {
-  ingest(nodeId: string, region: string, results: readonly ProbeResultInput[]): void;
+  /** Stores the batch before it is acknowledged; `stored` is the rows inserted, null when queued. */
+  ingestDurably(nodeId: string, region: string, results: readonly ProbeResultInput[]): Promise<{ stored: number | null }>;
 }
 
 export interface ProbeRoutesDeps {
@@ -117,7 +118,7 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
     }
     const node = await seeNode(db, body.nodeId, now());
     if (!node) return unknownNode(res, body.nodeId);
-    engine.ingest(
+    const { stored } = await engine.ingestDurably(
       body.nodeId,
       node.region,
       body.results.map((x) => ({
@@ -130,8 +131,8 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
         error: x.error,
       })),
     );
-    // Rows are written by the engine's batched queue; replays are skipped there by the unique key.
-    const answer: ResultsResponse = { accepted: body.results.length, duplicates: 0, epoch: deps.epoch() };
+    // Replays (the probe resending a batch it never saw acknowledged) are the rows not inserted.
+    const answer: ResultsResponse = { accepted: body.results.length, duplicates: stored === null ? 0 : body.results.length - stored, epoch: deps.epoch() };
     res.json(answer);
   });
 
