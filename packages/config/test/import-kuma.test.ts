@@ -12,7 +12,8 @@ describe("importKumaBackup: notifications", () => {
     ["Ops Slack", { name: "Ops Slack", type: "slack", default: true, settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
     ["Hook", { name: "Hook", type: "webhook", settings: { url: "https://hooks.example.com/kuma", headers: { "X-Api-Key": "hook-secret" } } }],
     ["Telegram", { name: "Telegram", type: "telegram", settings: { botToken: "123456:ABC-def_ghi", chatId: "-100200300", disableNotification: true, messageThreadId: 42 } }],
-    ["Mail", { name: "Mail", type: "email", settings: { host: "smtp.example.com", port: 465, secure: true, ignoreTls: false, user: "alerts", password: "mail-pass", from: "Kuma <alerts@example.com>", to: "ops@example.com, oncall@example.com" } }],
+    ["Mail", { name: "Mail", type: "email", settings: { host: "smtp.example.com", port: 465, secure: true, ignoreTls: false, user: "alerts", password: "mail-pass", from: "Kuma <alerts@example.com>", to: "ops@example.com, oncall@example.com, lead@example.com" } }],
+    ["Form hook", { name: "Form hook", type: "webhook", settings: { url: "https://forms.example.com/kuma" } }],
     ["ntfy", { name: "ntfy", type: "ntfy", settings: { serverUrl: "https://ntfy.example.com", topic: "uptime-alerts", priority: 5, token: "tk_ntfy_token" } }],
     ["Pushover", { name: "Pushover", type: "pushover", enabled: false, settings: { userKey: "u-key-123", appToken: "a-token-456", priority: 2, sound: "siren", device: "phone" } }],
     ["Gotify", { name: "Gotify", type: "gotify", settings: { serverUrl: "https://gotify.example.com", appToken: "AbCdEf123", priority: 7 } }],
@@ -24,6 +25,45 @@ describe("importKumaBackup: notifications", () => {
 
   it("skips unsupported notification types with a reason", () => {
     expect(result.skipped).toContainEqual({ kind: "notification", name: "Matrix", type: "matrix", reason: 'notification type "matrix" is not supported' });
+  });
+});
+
+describe("importKumaBackup: settings uptop holds differently, noted in the report", () => {
+  it.each([
+    ["a webhook's custom body", 'notification "Hook": its custom body template is not imported; uptop posts its own JSON body'],
+    ["a form-data webhook", 'notification "Form hook": Kuma posted form data; uptop posts its JSON body (application/json)'],
+    ["e-mail CC", 'notification "Mail": its CC recipients (lead@example.com) are sent the alerts as To recipients: uptop has no CC'],
+    ["e-mail BCC", 'notification "Mail": its BCC recipients (audit@example.com) are not imported: uptop has no BCC; add them to to: if they may be seen'],
+    ["a monitor's resend interval", 'monitor "Gateway ping": Kuma re-sent DOWN notifications every 10 checks (about 600 s); uptop sets reminders per channel, so set reminderInterval on its channels'],
+    ["certificate-expiry reminders", "monitor \"Checkout API\": Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)"],
+  ])("notes %s", (_name, note) => {
+    expect(result.notes).toContain(note);
+  });
+
+  it("notes nothing for settings that map exactly", () => {
+    expect(result.notes.filter((n) => /"(Ops Slack|PagerDuty|MX record|Orders JSON)"/.test(n))).toEqual([]);
+  });
+
+  const pagerduty = (autoResolve: string | undefined) =>
+    importKumaBackup({ notificationList: [{ id: 1, name: "pd", config: JSON.stringify({ type: "PagerDuty", pagerdutyIntegrationKey: "k", ...(autoResolve === undefined ? {} : { pagerdutyAutoResolve: autoResolve }) }) }] }).notes;
+  it.each([
+    ["resolve", []],
+    ["acknowledge", ['notification "pd": Kuma acknowledged the PagerDuty incident on recovery; uptop resolves it']],
+    ["0", ['notification "pd": Kuma left the PagerDuty incident open on recovery; uptop resolves it']],
+    [undefined, ['notification "pd": Kuma left the PagerDuty incident open on recovery; uptop resolves it']],
+  ])("notes a PagerDuty auto-resolve of %s unless it is resolve", (value, notes) => {
+    expect(pagerduty(value)).toEqual(notes);
+  });
+
+  const dns = (server: string, port: number) =>
+    importKumaBackup({ monitorList: [{ id: 1, name: "d", type: "dns", hostname: "example.com", dns_resolve_server: server, port }] }).document.monitors[0]?.resolver;
+  it.each([
+    ["1.1.1.1", 53, "1.1.1.1"],
+    ["1.1.1.1", 5353, "1.1.1.1:5353"],
+    ["2001:db8::1", 5353, "[2001:db8::1]:5353"],
+    ["dns.example.com", 8053, "dns.example.com:8053"],
+  ])("keeps a DNS resolver's port: %s port %d", (server, port, resolver) => {
+    expect(dns(server, port)).toBe(resolver);
   });
 });
 
@@ -39,12 +79,13 @@ describe("importKumaBackup: monitors", () => {
         channels: ["Ops Discord", "Hook"],
       },
     ],
-    ["Storefront keyword", { name: "Storefront keyword", type: "http", parent: "Shop", url: "https://shop.example.com/", method: "GET", keyword: "Add to cart", interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299", channels: ["Ops Slack"] }],
-    ["Maintenance banner absent", { name: "Maintenance banner absent", type: "http", url: "https://shop.example.com/", method: "GET", keywordAbsent: "Down for maintenance", interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299" }],
-    ["Orders JSON", { name: "Orders JSON", type: "http", url: "https://shop.example.com/api/status", method: "GET", jsonAssertion: { path: "$.status", equals: "ok" }, interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299" }],
+    // Kuma's expiryNotification is off for these: no certificate warnings here either.
+    ["Storefront keyword", { name: "Storefront keyword", type: "http", parent: "Shop", url: "https://shop.example.com/", method: "GET", keyword: "Add to cart", interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299", certExpiryDays: 0, channels: ["Ops Slack"] }],
+    ["Maintenance banner absent", { name: "Maintenance banner absent", type: "http", url: "https://shop.example.com/", method: "GET", keywordAbsent: "Down for maintenance", interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299", certExpiryDays: 0 }],
+    ["Orders JSON", { name: "Orders JSON", type: "http", url: "https://shop.example.com/api/status", method: "GET", jsonAssertion: { path: "$.status", equals: "ok" }, interval: 60, timeout: 48, maxRedirects: 10, acceptedCodes: "200-299", certExpiryDays: 0 }],
     ["Postgres port", { name: "Postgres port", type: "tcp", hostname: "db.example.com", port: 5432, interval: 120, retryInterval: 60, timeout: 10, paused: true }],
     ["Gateway ping", { name: "Gateway ping", type: "ping", hostname: "gw.example.com", retries: 2, interval: 60, timeout: 48 }],
-    ["MX record", { name: "MX record", type: "dns", hostname: "example.com", recordType: "MX", resolver: "9.9.9.9", interval: 60, timeout: 48 }],
+    ["MX record", { name: "MX record", type: "dns", hostname: "example.com", recordType: "MX", resolver: "9.9.9.9:5353", interval: 60, timeout: 48 }],
     ["Nightly backup", { name: "Nightly backup", type: "push", token: "kuma0123456789abcdefPUSHtoken32", interval: 86400, retryInterval: 60, channels: ["PagerDuty"] }],
   ])("maps %s field by field", (name, expected) => {
     expect(monitor(name)).toEqual(expected);
@@ -65,7 +106,7 @@ describe("importKumaBackup: monitors", () => {
   });
 
   it("counts what it imported and produces a valid document", () => {
-    expect(result.imported).toEqual({ monitors: 10, channels: 10 });
+    expect(result.imported).toEqual({ monitors: 10, channels: 11 });
     expect(normalizeDocument(result.document).state.monitors).toHaveLength(10);
   });
 

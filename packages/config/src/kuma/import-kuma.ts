@@ -17,7 +17,10 @@ export interface KumaImport {
   document: { version: 1; channels: Array<Record<string, unknown>>; monitors: Array<Record<string, unknown>> };
   imported: { monitors: number; channels: number };
   skipped: KumaSkipped[];
-  /** Things imported with a change worth knowing (a renamed duplicate, a lost group). */
+  /**
+   * Things imported with a change worth knowing: a renamed duplicate, a lost group, a Kuma
+   * setting that means something else here or that uptop cannot hold.
+   */
   notes: string[];
 }
 
@@ -65,8 +68,9 @@ export function importKumaBackup(backup: unknown): KumaImport {
       continue;
     }
     let settings: Record<string, unknown>;
+    const changed: string[] = [];
     try {
-      settings = mapping.settings(kuma);
+      settings = mapping.settings(kuma, (message) => changed.push(message));
       validateChannelSettings(mapping.type, settings);
     } catch (err) {
       skipped.push({ kind: "notification", name: label, type: kumaType, reason: reasonOf(err) });
@@ -74,6 +78,7 @@ export function importKumaBackup(backup: unknown): KumaImport {
     }
     const name = uniqueName(label, channelNames, n.id);
     if (name !== label) notes.push(`notification "${label}" (id ${n.id}) was renamed "${name}": the name was taken`);
+    for (const c of changed) notes.push(`notification "${name}": ${c}`);
     channelName.set(n.id, name);
     const disabled = n.active === false || n.active === 0;
     channels.push({ name, type: mapping.type, settings, ...(n.isDefault ? { default: true } : {}), ...(disabled ? { enabled: false } : {}) });
@@ -107,6 +112,7 @@ export function importKumaBackup(backup: unknown): KumaImport {
       skipped.push({ kind: "monitor", name: k.name, type: k.type, reason: reasonOf(err) });
       continue;
     }
+    for (const c of m.notes) notes.push(`monitor "${name}": ${c}`);
     mapped.set(k.id, entry);
   }
 

@@ -41,6 +41,10 @@ export const kumaMonitorSchema = z.looseObject({
   expectedValue: z.string().nullish(),
   dns_resolve_type: z.string().nullish(),
   dns_resolve_server: z.string().nullish(),
+  /** Re-send DOWN notifications every this many checks while DOWN; 0 = never. */
+  resendInterval: z.number().nullish(),
+  /** Notify when the TLS certificate is about to expire (off by default in Kuma). */
+  expiryNotification: flag,
   pushToken: z.string().nullish(),
   parent: z.number().nullish(),
   headers: z.string().nullish(),

@@ -1,7 +1,9 @@
 import type { KumaMonitor } from "./kuma-backup.js";
 
 /** A Kuma monitor as an uptop monitor entry, or the reason it cannot be one. */
-export type MonitorMapping = { ok: true; entry: Record<string, unknown> } | { ok: false; reason: string };
+export type MonitorMapping =
+  | { ok: true; entry: Record<string, unknown>; /** Kuma settings whose meaning changed, or that were not imported. */ notes: string[] }
+  | { ok: false; reason: string };
 
 const HTTP_LIKE = new Set(["http", "keyword", "json-query"]);
 const DNS_TYPES = new Set(["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA"]);
@@ -10,6 +12,15 @@ const SIMPLE_PATH = /^\$?\.?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[
 
 function skip(reason: string): MonitorMapping {
   return { ok: false, reason };
+}
+
+/** Kuma's resolver and its port (a field of its own) as uptop's `host:port`. */
+function resolverOf(server: string, port: number | null | undefined): string {
+  const bracketed = server.startsWith("[");
+  const hasPort = bracketed ? /\]:\d+$/.test(server) : server.split(":").length === 2;
+  if (!port || port === 53 || hasPort) return server;
+  // A bare IPv6 address needs brackets before a port can follow it.
+  return !bracketed && server.includes(":") ? `[${server}]:${port}` : `${server}:${port}`;
 }
 
 function isSkip(v: MonitorMapping | Record<string, unknown>): v is { ok: false; reason: string } {
@@ -68,23 +79,37 @@ export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
   // Kuma allows a timeout up to the interval; ours must be below it.
   if (typeof k.timeout === "number" && k.timeout > 0) common.timeout = k.timeout < interval ? k.timeout : Math.max(1, Math.floor(interval * 0.8));
 
+  const notes: string[] = [];
+  if (k.resendInterval && k.resendInterval > 0) {
+    notes.push(
+      `Kuma re-sent DOWN notifications every ${k.resendInterval} checks (about ${k.resendInterval * interval} s); uptop sets reminders per channel, so set reminderInterval on its channels`,
+    );
+  }
+
   let specific: Record<string, unknown>;
   if (HTTP_LIKE.has(k.type)) {
     const fields = httpFields(k);
     if (isSkip(fields)) return fields;
     specific = { type: "http", ...fields };
+    if (typeof k.url === "string" && /^https:/i.test(k.url)) {
+      // Kuma warns of an expiring certificate only when asked to; 0 days keeps uptop quiet too.
+      if (!k.expiryNotification) specific.certExpiryDays = 0;
+      else notes.push("Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)");
+    }
   }
   else if (k.type === "port") specific = { type: "tcp", hostname: k.hostname ?? undefined, port: k.port ?? undefined };
   else if (k.type === "ping") specific = { type: "ping", hostname: k.hostname ?? undefined };
   else if (k.type === "dns") {
     const recordType = (k.dns_resolve_type ?? "A").toUpperCase();
     if (!DNS_TYPES.has(recordType)) return skip(`DNS record type ${recordType} is not supported`);
-    specific = { type: "dns", hostname: k.hostname ?? undefined, recordType, ...(k.dns_resolve_server ? { resolver: k.dns_resolve_server } : {}) };
+    // A DNS monitor's `port` is its resolver's port.
+    const resolver = k.dns_resolve_server ? resolverOf(k.dns_resolve_server.trim(), k.port) : undefined;
+    specific = { type: "dns", hostname: k.hostname ?? undefined, recordType, ...(resolver ? { resolver } : {}) };
   } else if (k.type === "push") {
     if (!k.pushToken) return skip("a push monitor without a push token");
     specific = { type: "push", token: k.pushToken };
   } else if (k.type === "group") specific = { type: "group" };
   else return skip(`monitor type "${k.type}" is not supported`);
 
-  return { ok: true, entry: { ...common, ...specific } };
+  return { ok: true, entry: { ...common, ...specific }, notes };
 }

@@ -2,10 +2,13 @@ import type { KumaNotification } from "./kuma-backup.js";
 
 export type KumaSettings = Record<string, unknown>;
 
-/** Kuma's settings of one notification type → uptop's channel type and settings. */
+/**
+ * Kuma's settings of one notification type → uptop's channel type and settings. `note` is told
+ * about each Kuma setting whose meaning changes on the way, or that uptop cannot hold.
+ */
 interface ChannelMapping {
   type: string;
-  settings(k: KumaSettings): Record<string, unknown>;
+  settings(k: KumaSettings, note: (message: string) => void): Record<string, unknown>;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -37,7 +40,15 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
     type: "slack",
     settings: (k) => defined({ webhookUrl: str(k.slackwebhookURL), channel: str(k.slackchannel), username: str(k.slackusername), iconEmoji: str(k.slackiconemo) }),
   },
-  webhook: { type: "webhook", settings: (k) => defined({ url: str(k.webhookURL), headers: jsonObject(k.webhookAdditionalHeaders) }) },
+  webhook: {
+    type: "webhook",
+    settings: (k, note) => {
+      // uptop always posts its own documented JSON body; Kuma could also post form data or a template.
+      if (k.webhookContentType === "form-data") note("Kuma posted form data; uptop posts its JSON body (application/json)");
+      if (k.webhookContentType === "custom" || str(k.webhookCustomBody)) note("its custom body template is not imported; uptop posts its own JSON body");
+      return defined({ url: str(k.webhookURL), headers: jsonObject(k.webhookAdditionalHeaders) });
+    },
+  },
   telegram: {
     type: "telegram",
     settings: (k) =>
@@ -50,8 +61,12 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   smtp: {
     type: "email",
-    settings: (k) =>
-      defined({
+    settings: (k, note) => {
+      const cc = str(k.smtpCC);
+      if (cc) note(`its CC recipients (${cc}) are sent the alerts as To recipients: uptop has no CC`);
+      // Adding BCC recipients to To would show their addresses to everyone else on the list.
+      if (str(k.smtpBCC)) note(`its BCC recipients (${str(k.smtpBCC)}) are not imported: uptop has no BCC; add them to to: if they may be seen`);
+      return defined({
         host: str(k.smtpHost),
         port: num(k.smtpPort),
         secure: bool(k.smtpSecure),
@@ -59,8 +74,9 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
         user: str(k.smtpUsername),
         password: str(k.smtpPassword),
         from: str(k.smtpFrom),
-        to: str(k.smtpTo),
-      }),
+        to: [str(k.smtpTo), cc].filter(Boolean).join(", ") || undefined,
+      });
+    },
   },
   ntfy: {
     type: "ntfy",
@@ -92,8 +108,12 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   pagerduty: {
     type: "pagerduty",
-    settings: (k) => {
+    settings: (k, note) => {
       const severity = str(k.pagerdutyPriority);
+      // uptop resolves the incident when the monitor recovers; Kuma could acknowledge it or leave it.
+      const onRecovery = str(k.pagerdutyAutoResolve);
+      if (onRecovery === "acknowledge") note("Kuma acknowledged the PagerDuty incident on recovery; uptop resolves it");
+      else if (onRecovery !== "resolve") note("Kuma left the PagerDuty incident open on recovery; uptop resolves it");
       return defined({
         routingKey: str(k.pagerdutyIntegrationKey),
         eventsUrl: str(k.pagerdutyIntegrationUrl),
