@@ -1,6 +1,6 @@
 import pg from "pg";
 import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
-import { FOLLOWER_MAIN, LEADER_MAIN, Proxy, Receiver, Target, api, freePort, health, sleep, startProcess, until, type Proc } from "./harness.js";
+import { FOLLOWER_MAIN, LEADER_MAIN, Proxy, Receiver, TOKEN, Target, api, freePort, health, sleep, startProcess, until, type Proc } from "./harness.js";
 
 /**
  * Real processes, killed for real: a leader and a follower on their own Postgres databases, a
@@ -94,6 +94,11 @@ async function addMonitor(port: number, name: string): Promise<number> {
 }
 
 const stateOf = async (port: number) => (await health(port))?.state;
+/** The `uptop_cluster_role` sample of a node's /metrics, e.g. `{role="follower",state="standby"} 1`. */
+async function roleSample(port: number): Promise<string | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return (await res.text()).split("\n").find((l) => l.startsWith("uptop_cluster_role{"))?.slice("uptop_cluster_role".length);
+}
 const statusOf = async (port: number, id: number) => (await api<{ status: string }>(port, `/api/monitors/${id}`)).body.status;
 const mirrored = async (port: number, name: string) => ((await api<Array<{ name: string }>>(port, "/api/monitors")).body ?? []).some((m) => m.name === name);
 
@@ -161,6 +166,8 @@ describe("failover", () => {
     await sleep(5_000);
     expect(await stateOf(c.followerPort)).toBe("standby");
     expect(follower.out).toContain("no configuration mirrored yet");
+    // Metrics name the role and state with no engine running.
+    expect(await roleSample(c.followerPort)).toMatch(/^\{role="follower",state="standby"\} \d+$/);
     await c.startLeader();
     await addMonitor(c.leaderPort, "early");
     await until("mirror after the leader appears", async () => mirrored(c.followerPort, "early"), 60_000);
@@ -181,6 +188,7 @@ describe("failover", () => {
     procs = procs.filter((p) => p !== follower);
     c.startFollower();
     await until("restarted follower active", async () => (await stateOf(c.followerPort)) === "active", 60_000, 200);
+    expect(await roleSample(c.followerPort)).toMatch(/^\{role="follower",state="active"\} \d+$/);
   }, LONG);
 
   it("does not promote while the leader flaps for less than the threshold", async () => {

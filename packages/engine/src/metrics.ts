@@ -20,12 +20,16 @@ export class EngineMetrics {
   readonly notificationsTotal: Counter<"channel_type" | "result">;
   readonly schedulerLag: Histogram;
   readonly droppedResults: Counter;
+  /** Engine starts and stops of this node, by the state entered; the reason is in the log. */
+  readonly clusterTransitions: Counter<"to">;
   private source: MetricsSource | null = null;
+  private roleSource: (() => { role: string; state: string; epoch: number }) | null = null;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     const r = this.registry;
     const self = () => this.source;
+    const roleOf = () => this.roleSource?.() ?? this.source?.role() ?? null;
     this.checkDuration = new Histogram({
       name: "uptop_check_duration_seconds",
       help: "Duration of executed checks",
@@ -132,10 +136,23 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        const s = self()?.role();
+        // The node says who it is even with no engine running (a standby follower, a leader
+        // waiting for a hand-back): that is when an operator most needs to see it.
+        const s = roleOf();
         if (s) this.set({ role: s.role, state: s.state }, s.epoch);
       },
     });
+    this.clusterTransitions = new Counter({
+      name: "uptop_cluster_transitions_total",
+      help: "Times this node's engine started (to=active) or stopped (to=standby)",
+      labelNames: ["to"],
+      registers: [r],
+    });
+  }
+
+  /** Where the role gauge reads from, for the life of the process. */
+  bindRole(source: () => { role: string; state: string; epoch: number }): void {
+    this.roleSource = source;
   }
 
   bind(source: MetricsSource | null): void {

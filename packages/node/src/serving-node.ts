@@ -51,7 +51,9 @@ export class ServingNode {
   private stopping = false;
   private transition: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: ServingNodeOptions) {}
+  constructor(private readonly o: ServingNodeOptions) {
+    this.metrics.bindRole(() => ({ role: o.role, state: this.active ? "active" : "standby", epoch: o.epoch.get() }));
+  }
 
   get engine(): Engine | null {
     return this.engineRef;
@@ -157,7 +159,8 @@ export class ServingNode {
       // The outbox is sent only while this node is active and under its current epoch.
       this.dispatcher = new Dispatcher({ db: store.db, box, logger, metrics: this.metrics, nodeId: config.cluster.nodeId, epoch: () => this.o.epoch.get(), isActive: () => this.active });
       this.dispatcher.start();
-      logger.info("engine active", { reason, epoch: this.o.epoch.get(), role: this.o.role });
+      this.metrics.clusterTransitions.inc({ to: "active" });
+      logger.info("engine active", { reason, epoch: this.o.epoch.get(), role: this.o.role, transition: "standby->active" });
     });
     return this.transition;
   }
@@ -173,7 +176,8 @@ export class ServingNode {
       await this.jobs?.stop();
       this.jobs = null;
       await engine.stop();
-      this.o.logger.info("engine stopped", { reason, epoch: this.o.epoch.get(), role: this.o.role });
+      this.metrics.clusterTransitions.inc({ to: "standby" });
+      this.o.logger.info("engine stopped", { reason, epoch: this.o.epoch.get(), role: this.o.role, transition: "active->standby" });
     });
     return this.transition;
   }
