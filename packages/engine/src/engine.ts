@@ -118,6 +118,8 @@ export class Engine {
   private running = false;
   private lastMaintenanceTick = 0;
   private lastReminderTick = 0;
+  /** When this engine began serving: pushes sent while no node listened do not count against a job. */
+  private servingSince = 0;
   private monitorsVersion = "";
   private readonly nodeWatch: NodeWatch;
 
@@ -154,6 +156,7 @@ export class Engine {
 
   async start(): Promise<void> {
     this.running = true;
+    this.servingSince = this.now();
     await this.reload(true);
     this.scheduler.start();
     if (this.o.checkOverdueOnStart) this.checkOverdue();
@@ -745,17 +748,19 @@ export class Engine {
   private checkPushDeadline(rt: Runtime, now: number): void {
     const m = rt.monitor;
     if (m.paused) return;
-    const base = rt.lastPushAt ?? Date.parse(m.createdAt);
+    // A job's pushes go nowhere while no node serves (leader restarting, follower taking over):
+    // it gets a full interval and grace from when we began listening before it is called late.
+    const base = Math.max(rt.lastPushAt ?? Date.parse(m.createdAt), this.servingSince);
     const age = now - base;
     const grace = (m.grace ?? Math.max(m.interval / 2, 60)) * 1000;
     const never = rt.lastPushAt === null;
     if (age > m.interval * 1000 + grace) {
       if (rt.machine.health !== "DOWN") {
-        const reason = never ? `no push received since the monitor was created ${formatDuration(age)} ago` : `no push for ${formatDuration(age)}`;
+        const reason = never ? `no push received since the monitor was created ${formatDuration(now - Date.parse(m.createdAt))} ago` : `no push for ${formatDuration(now - rt.lastPushAt!)}`;
         this.apply(rt, { kind: "round", outcome: "down", reason }, []);
       }
     } else if (age > m.interval * 1000 && rt.machine.status !== "LATE" && rt.machine.health !== "DOWN") {
-      this.apply(rt, { kind: "late", reason: `no push for ${formatDuration(age)}` }, []);
+      this.apply(rt, { kind: "late", reason: `no push for ${formatDuration(now - (rt.lastPushAt ?? Date.parse(m.createdAt)))}` }, []);
     }
   }
 

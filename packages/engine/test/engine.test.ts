@@ -85,6 +85,31 @@ describe("engine on a real target", () => {
     expect(neverDown?.reason).toMatch(/no push received since the monitor was created/);
   }, 60_000);
 
+  it("gives a push monitor a full interval and grace after a restart instead of calling it DOWN at once", async () => {
+    let clock = Date.now();
+    const now = () => clock;
+    const id = await addMonitor(store.db, draft({ name: "nightly", type: "push", interval: 60, grace: 60, token: "push-token-nightly-abcdefgh" }));
+    engine = startEngine(store.db, { now });
+    await engine.start();
+    engine.push("push-token-nightly-abcdefgh", { down: false, message: null });
+    await waitFor("UP", async () => (await statusOf(store.db, id)) === "UP");
+    await engine.stop();
+
+    // The node was away for ten minutes: the job's pushes went nowhere.
+    clock += 10 * 60_000;
+    engine = startEngine(store.db, { now });
+    await engine.start();
+    await new Promise((r) => setTimeout(r, 1000)); // many ticks on the frozen clock
+    await engine.flush();
+    expect(await statusOf(store.db, id)).toBe("UP");
+    clock += 61_000;
+    await waitFor("LATE a full interval after the restart", async () => (await statusOf(store.db, id)) === "LATE");
+    clock += 60_000;
+    await waitFor("DOWN after interval and grace", async () => (await statusOf(store.db, id)) === "DOWN");
+    const down = (await changesOf(store.db, id)).find((c) => c.to === "DOWN");
+    expect(down?.reason).toMatch(/no push for 12m/);
+  }, 60_000);
+
   it("suppresses alerts during maintenance and does not re-alert a monitor DOWN before the window", async () => {
     target.mode = "down";
     const id = await addMonitor(store.db, draft({ name: "maint", type: "http", url: target.url }));
