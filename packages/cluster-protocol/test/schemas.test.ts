@@ -18,7 +18,7 @@ const item: ResultItem = {
   latencyMs: 120,
   statusCode: 503,
   error: { code: "HTTP_STATUS", message: "status 503" },
-  details: { cert: { daysLeft: 20 } },
+  details: { cert: { validTo: "2030-01-21T00:00:00.000Z", daysLeft: 20, expiringSoon: false }, authorized: true },
 };
 
 describe("wire schemas", () => {
@@ -61,6 +61,7 @@ describe("wire schemas", () => {
           },
         ],
         notifications: [{ dedupeKey: "down:3:1", channelName: "ops-slack", monitorName: "checkout-api", event: "down", sentAt: "2030-01-01T00:01:01.000Z", epoch: 4 }],
+        pending: [{ dedupeKey: "up:3:1", channelName: "ops-slack", monitorName: "checkout-api", event: "up", payload: { event: "up", reason: "recovered" }, createdAt: "2030-01-01T00:09:59.000Z" }],
         rollups: [{ monitorName: "checkout-api", day: "2030-01-01", upS: 60, downS: 540, maintenanceS: 0, checks: 20, failures: 18 }],
         states: [],
       },

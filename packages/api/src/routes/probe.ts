@@ -23,6 +23,7 @@ export interface ProbeResultInput {
   latencyMs: number | null;
   statusCode: number | null;
   error: CheckError | null;
+  cert: { validTo: string; daysLeft: number; expiringSoon: boolean } | null;
 }
 
 /** What the probe routes need from a running engine, and nothing more. */
@@ -129,6 +130,7 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
         latencyMs: x.latencyMs,
         statusCode: x.statusCode,
         error: x.error,
+        cert: x.details?.cert ?? null,
       })),
     );
     // Replays (the probe resending a batch it never saw acknowledged) are the rows not inserted.

@@ -7,6 +7,9 @@ const MAX_DETAILS_CHARS = 4096;
 
 const isoTime = z.iso.datetime({ offset: true });
 
+/** The certificate a check saw, as much as the leader needs to warn before it expires. */
+export const resultCertSchema = z.object({ validTo: isoTime, daysLeft: z.number(), expiringSoon: z.boolean() });
+
 /** One executed check. `slot` is the grid slot start, the key votes from different nodes share. */
 export const resultItemSchema = z.object({
   monitorId: z.number().int(),
@@ -16,8 +19,9 @@ export const resultItemSchema = z.object({
   latencyMs: z.number().min(0).nullable(),
   statusCode: z.number().int().nullable(),
   error: checkErrorSchema.nullable(),
+  /** Small type details for display; `cert` is read by the leader (expiry warnings and metrics). */
   details: z
-    .record(z.string(), z.unknown())
+    .looseObject({ cert: resultCertSchema.nullable().optional() })
     .refine((d) => JSON.stringify(d).length <= MAX_DETAILS_CHARS, `must serialise to at most ${MAX_DETAILS_CHARS} characters`)
     .optional(),
 });
