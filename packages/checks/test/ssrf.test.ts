@@ -220,4 +220,23 @@ describe("SSRF bypass attempts", () => {
     expect(r.details.address).toBe("127.0.0.1");
     expect(calls).toBe(1);
   });
+
+  it("http connects to the address it vetted: a rebinding name is looked up once", async () => {
+    const web = await startHttp((_req, res) => res.writeHead(200).end("ok"));
+    try {
+      let calls = 0;
+      const flipping: LookupFn = async () => {
+        calls++;
+        // Loopback the first time (our server), an unroutable address after: a second lookup at
+        // connect time would fail the check.
+        return calls === 1 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.255.255.1", family: 4 }];
+      };
+      const r = await runCheck({ type: "http", url: `http://flip.test:${web.port}/`, timeout: 3 }, { allowPrivateTargets: true, lookup: flipping });
+      expect(r.error).toBeNull();
+      expect(r.ok).toBe(true);
+      expect(calls).toBe(1);
+    } finally {
+      await web.close();
+    }
+  });
 });
