@@ -43,6 +43,21 @@ afterEach(() => {
 });
 
 describe("slot maths", () => {
+  // Pinned values: a probe and a leader of different versions must put a monitor on the same
+  // grid, so the formula is a wire contract. FNV-1a("1") = 0x340ca71c = 873244444 (the published
+  // test vector), and 873244444 mod 30000 = 4444.
+  it.each([
+    // id, interval ms, offset ms, first slot after 1 700 000 000 000
+    [1, 30_000, 4_444, 1_700_000_014_444],
+    [7, 30_000, 19_206, 1_700_000_029_206],
+    [42, 60_000, 15_011, 1_700_000_055_011],
+    [1234, 5_000, 4_661, 1_700_000_004_661],
+    [99999, 86_400_000, 3_614_864, 1_700_010_014_864],
+  ])("monitor %i every %i ms sits at offset %i, next slot %i", (id, intervalMs, offset, next) => {
+    expect(slotOffsetMs(id, intervalMs)).toBe(offset);
+    expect(nextSlotStartMs(1_700_000_000_000, intervalMs, offset)).toBe(next);
+  });
+
   it.each([
     // id, interval, now offset from T0
     [1, 30_000, 0],
