@@ -1,6 +1,7 @@
 import {
   formatDuration,
   SlotScheduler,
+  slotOffsetMs,
   type AggregationStrategy,
   type CheckError,
   type Logger,
@@ -120,6 +121,8 @@ export class Engine {
   private lastReminderTick = 0;
   /** When this engine began serving: pushes sent while no node listened do not count against a job. */
   private servingSince = 0;
+  /** Monitors a reload just added, edited or resumed: checked once at once, then on their grid. */
+  private freshlyScheduled: number[] = [];
   private monitorsVersion = "";
   private readonly nodeWatch: NodeWatch;
 
@@ -305,8 +308,9 @@ export class Engine {
       const paused = rt.machine.status === "PAUSED";
       if (m.paused && !paused) this.apply(rt, { kind: "pause" }, []);
       else if (!m.paused && paused) this.apply(rt, { kind: "resume" }, []);
-      this.syncSchedule(rt);
+      this.syncSchedule(rt, first);
     }
+    this.checkFreshlyScheduled();
     // Before the runtimes go: if writing fails, the next reload still knows the open incidents.
     await this.closeDeletedIncidents([...this.runtimes.values()].filter((rt) => !seen.has(rt.monitor.id)));
     for (const id of this.runtimes.keys()) {
@@ -369,7 +373,7 @@ export class Engine {
     );
   }
 
-  private syncSchedule(rt: Runtime): void {
+  private syncSchedule(rt: Runtime, first: boolean): void {
     const m = rt.monitor;
     const want = this.checksLocally(m);
     const key = `${m.interval}|${m.updatedAt}`;
@@ -380,6 +384,23 @@ export class Engine {
     if (this.scheduled.get(m.id) === key) return;
     this.scheduled.set(m.id, key);
     this.scheduler.upsert({ id: m.id, intervalMs: m.interval * 1000 });
+    // A monitor just created, edited or resumed is checked now, then joins its grid: an operator
+    // should not wait up to a whole interval (a day, for a daily check) to see whether it works.
+    // At start-up the grid alone applies, so a restart does not check everything at once.
+    if (!first) this.freshlyScheduled.push(m.id);
+  }
+
+  /**
+   * Runs the monitors a reload added or changed once now. A bulk apply of thousands would be a
+   * burst in front of everyone's grid slots, so beyond a few dozen they are spread over up to
+   * 30 s (10 ms each), each at a stable place in that window.
+   */
+  private checkFreshlyScheduled(): void {
+    const ids = this.freshlyScheduled.splice(0);
+    if (ids.length === 0) return;
+    const now = this.now();
+    const windowMs = ids.length <= 50 ? 0 : Math.min(30_000, ids.length * 10);
+    for (const id of ids) this.scheduler.runAt(id, now + (windowMs ? slotOffsetMs(id, windowMs) : 0));
   }
 
   // ---- votes and rounds ----------------------------------------------------------------------
