@@ -27,6 +27,13 @@ export class ValidationError extends UptopError {
     super("VALIDATION", message, 400, issues.length ? { issues } : undefined);
     this.issues = issues;
   }
+
+  /** `first.field: first.message (and N more)`, the summary every validator prints. */
+  static fromIssues(issues: FieldIssue[], fallback = "invalid input"): ValidationError {
+    const first = issues[0];
+    const summary = first ? `${first.field || "body"}: ${first.message}` : fallback;
+    return new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
+  }
 }
 
 export class UnauthorizedError extends UptopError {

@@ -105,9 +105,7 @@ export function zodIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
 }
 
 function fail(issues: FieldIssue[]): never {
-  const first = issues[0];
-  const summary = first ? `${first.field || "body"}: ${first.message}` : "invalid monitor";
-  throw new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
+  throw ValidationError.fromIssues(issues, "invalid monitor");
 }
 
 /**

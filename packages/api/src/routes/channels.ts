@@ -83,8 +83,7 @@ export const channelInputSchema = z
   .strict();
 
 function fail(issues: ReturnType<typeof zodIssues>): never {
-  const first = issues[0];
-  throw new ValidationError(first ? `${first.field || "body"}: ${first.message}` : "invalid channel", issues);
+  throw ValidationError.fromIssues(issues, "invalid channel");
 }
 
 function requireObject(body: unknown): Record<string, unknown> {

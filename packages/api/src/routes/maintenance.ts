@@ -58,9 +58,7 @@ export interface MaintenanceView {
 }
 
 function fail(issues: FieldIssue[]): never {
-  const first = issues[0]!;
-  const summary = `${first.field || "body"}: ${first.message}`;
-  throw new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
+  throw ValidationError.fromIssues(issues, "invalid maintenance window");
 }
 
 /** Validates a complete window body; every bad field is named. */
