@@ -50,8 +50,8 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     [{ name: "a", type: "webhook", settings: {} }, "settings.url"],
     [{ name: "a", type: "pagerduty", settings: {} }, "settings.routingKey"],
     [{ name: "a", type: "telegram", settings: { botToken: "123:abc" } }, "settings.chatId"],
-    [{ name: "a", type: "webhook", settings: { url: "http://x.test/", colour: "red" } }, "settings"],
-    [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, owner: "me" }, ""],
+    [{ name: "a", type: "webhook", settings: { url: "http://x.test/", colour: "red" } }, "settings.colour"],
+    [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, owner: "me" }, "owner"],
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, default: "yes" }, "default"],
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, reminderInterval: "often" }, "reminderInterval"],
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, reminderInterval: 10 }, "reminderInterval"],
@@ -163,7 +163,7 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     ["state=lost", "state"],
     ["limit=0", "limit"],
     ["limit=abc", "limit"],
-    ["colour=red", ""],
+    ["colour=red", "colour"],
   ])("rejects notifications query %s", async (query, field) => {
     const res = await json(await server.api(`/api/notifications?${query}`));
     expect(res.status).toBe(400);

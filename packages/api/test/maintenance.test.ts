@@ -71,13 +71,13 @@ describe.each(BACKENDS)("maintenance API on %s", (backend) => {
     ["end not a time", { ...valid, end: 5 }, "end"],
     ["end before start", { ...valid, end: "2026-05-01T10:00:00Z" }, "end"],
     ["monitors not a list", { ...valid, monitors: "shop" }, "monitors"],
-    ["unknown field", { ...valid, owner: "me" }, ""],
+    ["unknown field", { ...valid, owner: "me" }, "owner"],
     ["bad frequency", { ...valid, recurrence: { frequency: "monthly", startTime: "02:00", durationMinutes: 30 } }, "recurrence.frequency"],
     ["bad startTime", { ...valid, recurrence: { frequency: "daily", startTime: "25:00", durationMinutes: 30 } }, "recurrence.startTime"],
     ["zero duration", { ...valid, recurrence: { frequency: "daily", startTime: "02:00", durationMinutes: 0 } }, "recurrence.durationMinutes"],
     ["bad weekday", { ...valid, recurrence: { frequency: "weekly", daysOfWeek: [7], startTime: "02:00", durationMinutes: 30 } }, "recurrence.daysOfWeek.0"],
     ["weekdays on daily", { ...valid, recurrence: { frequency: "daily", daysOfWeek: [1], startTime: "02:00", durationMinutes: 30 } }, "recurrence.daysOfWeek"],
-    ["unknown recurrence field", { ...valid, recurrence: { frequency: "daily", startTime: "02:00", durationMinutes: 30, every: 2 } }, "recurrence"],
+    ["unknown recurrence field", { ...valid, recurrence: { frequency: "daily", startTime: "02:00", durationMinutes: 30, every: 2 } }, "recurrence.every"],
     ["unknown monitor", { ...valid, monitors: ["shop", "nope"] }, "monitors.1"],
   ])("refuses %s with 400 naming the field", async (_name, body, field) => {
     const res = await srv.api("/api/maintenance", post(body));

@@ -95,12 +95,12 @@ export type MonitorInput = z.input<typeof monitorInputSchema>;
 /** A monitor's settings, defaults applied and rules checked, before the store gives it an id. */
 export type MonitorDraft = Omit<Monitor, "id" | "createdAt" | "updatedAt" | "parentId">;
 
-/** Turns zod's issues into `field: message` pairs the API and CLI print. */
+/** Turns zod's issues into `field: message` pairs the API and CLI print; each unknown key is named. */
 export function zodIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
-  return error.issues.map((i) => {
-    let message = i.message;
-    if (i.code === "unrecognized_keys") message = `unknown field(s): ${i.keys.join(", ")}`;
-    return { field: prefix + (i.path.length ? i.path.join(".") : ""), message };
+  return error.issues.flatMap((i) => {
+    const at = i.path.join(".");
+    if (i.code === "unrecognized_keys") return i.keys.map((key) => ({ field: prefix + (at ? `${at}.${key}` : key), message: "unknown field" }));
+    return [{ field: prefix + at, message: i.message }];
   });
 }
 

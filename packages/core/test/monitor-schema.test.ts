@@ -68,7 +68,7 @@ describe("normalizeMonitor", () => {
     [{ name: "a", type: "http", url: "https://x", jsonAssertion: { path: "a" } }, "jsonAssertion"],
     [{ name: "a", type: "http", url: "https://x", regions: ["eu west"] }, "regions.0"],
     [{ name: "a", type: "http", url: "https://x", aggregation: "most-down" }, "aggregation"],
-    [{ name: "a", type: "http", url: "https://x", colour: "red" }, ""],
+    [{ name: "a", type: "http", url: "https://x", colour: "red" }, "colour"],
     [{ name: "a", type: "tcp", hostname: "h", port: 1, url: "https://x" }, "url"],
     [{ name: "a", type: "http", url: "https://x", token: "abcdefghijklmnopqrstu" }, "token"],
     [{ name: "a", type: "push", token: "short" }, "token"],
@@ -80,8 +80,14 @@ describe("normalizeMonitor", () => {
     expect(issues.map((i) => i.field)).toContain(field);
   });
 
-  it("names unknown fields", () => {
-    expect(issuesOf({ name: "a", type: "group", colour: "red" })[0]!.message).toContain("colour");
+  it("names every unknown field in its own issue, nested ones by path", () => {
+    expect(issuesOf({ name: "a", type: "group", colour: "red", size: 2 })).toEqual([
+      { field: "colour", message: "unknown field" },
+      { field: "size", message: "unknown field" },
+    ]);
+    expect(issuesOf({ name: "a", type: "http", url: "https://x", auth: { type: "bearer", token: "t", scheme: "x" } })).toEqual([
+      { field: "auth.scheme", message: "unknown field" },
+    ]);
   });
 });
 

@@ -69,7 +69,7 @@ describe("validateChannelSettings", () => {
   });
 
   it.each(CHANNEL_TYPES)("rejects an unknown field on a %s channel", (type) => {
-    expect(issueFields(type, { ...VALID[type], webhookUrlTypo: "x" })).toEqual(["settings"]);
+    expect(issueFields(type, { ...VALID[type], webhookUrlTypo: "x" })).toEqual(["settings.webhookUrlTypo"]);
   });
 
   it.each<[ChannelType, Record<string, unknown>, string]>([
