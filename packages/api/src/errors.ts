@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import { STATUS_CODES } from "node:http";
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { UptopError, type Logger } from "@uptop/core";
 
 export interface ErrorBody {
@@ -20,6 +21,39 @@ const PARSER_ERRORS: Record<string, [number, string, string]> = {
   "stream.encoding.set": [500, "INTERNAL", "internal error"],
 };
 
+interface LibraryError {
+  type?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+/**
+ * Any other error a library raises as the client's fault keeps its 4xx status, with a code and a
+ * message that say what was wrong: the router's URIError for a malformed `%` escape in a path
+ * parameter, zlib's for a corrupt compressed body, whatever comes next.
+ */
+function clientError(err: unknown, req: Request): [number, string, string] | undefined {
+  if (err === null || typeof err !== "object") return undefined;
+  const e = err as LibraryError;
+  const status = typeof e.status === "number" ? e.status : e.statusCode;
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  const detail = typeof e.message === "string" ? e.message : "";
+  if (err instanceof URIError) return [status, "INVALID_PATH", `the request path has a malformed percent-escape (${detail})`];
+  // http-errors marks the errors meant for the client with `expose`; anything else carrying a
+  // status (an upstream's response, say) is a bug of ours and stays a 500.
+  if (e.expose !== true) return undefined;
+  // body-parser gives every error it raises a `type`, except a failed decompression, which it
+  // passes on from zlib.
+  const encoding = req.get("content-encoding");
+  if (e.type === undefined && encoding && encoding.toLowerCase() !== "identity") {
+    return [status, "INVALID_ENCODING", `the request body is not valid ${encoding} data (${detail})`];
+  }
+  const phrase = STATUS_CODES[status] ?? "Client Error";
+  return [status, phrase.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), detail || phrase.toLowerCase()];
+}
+
 /** The one place errors become HTTP answers. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -29,7 +63,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const type = (err as { type?: string })?.type;
-    const mapped = type ? PARSER_ERRORS[type] : undefined;
+    const mapped = (typeof type === "string" && Object.hasOwn(PARSER_ERRORS, type) ? PARSER_ERRORS[type] : undefined) ?? clientError(err, req);
     if (mapped && mapped[0] < 500) {
       res.status(mapped[0]).json(errorBody(mapped[1], mapped[2]));
       return;
