@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
-import type { Config, Logger } from "@uptop/core";
+import { UptopError, type Config, type Logger } from "@uptop/core";
 import { adminAuth } from "./admin-auth.js";
 import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
 
@@ -22,6 +22,25 @@ export interface CreateAppOptions {
   apiToken: string;
   routers: AppRouters;
 }
+
+/**
+ * A body of any type but the parsed ones is read too, only to hold it to the same limit (413);
+ * then it is dropped, remembering whether there was one.
+ */
+const dropUnparsedBody: RequestHandler = (req, res, next) => {
+  if (Buffer.isBuffer(req.body)) {
+    res.locals.unparsedBody = req.body.length > 0;
+    req.body = undefined;
+  }
+  next();
+};
+
+/** Admin routes take JSON (and YAML text where they say so); a body of another type is a 415. */
+const refuseUnparsedBody: RequestHandler = (req, res, next) => {
+  if (!res.locals.unparsedBody) return next();
+  const type = req.get("content-type") ?? "none";
+  next(new UptopError("UNSUPPORTED_MEDIA_TYPE", `Content-Type ${type} is not accepted: send JSON with Content-Type: application/json (or YAML as application/yaml where a route takes it)`, 415));
+};
 
 function limiter(windowMs: number, limit: number): RequestHandler {
   return rateLimit({
@@ -68,6 +87,7 @@ export function createApp(options: CreateAppOptions): Express {
   );
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.text({ limit: BODY_LIMIT, type: ["text/*", "application/yaml", "application/x-yaml"] }));
+  app.use(express.raw({ limit: BODY_LIMIT, type: () => true }), dropUnparsedBody);
 
   app.use("/api/push", limiter(60_000, 600));
   app.use("/api/probe", limiter(60_000, 6000));
@@ -79,6 +99,7 @@ export function createApp(options: CreateAppOptions): Express {
   const admin = express.Router();
   admin.use(limiter(60_000, 1200));
   admin.use(adminAuth(options.apiToken));
+  admin.use(refuseUnparsedBody);
   for (const r of routers.admin ?? []) admin.use(r);
   // Mounted at the root (not under "/api") so routers keep their full paths; anything under /api
   // or /metrics that no open or cluster router answered needs the admin token.

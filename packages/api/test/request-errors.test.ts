@@ -1,0 +1,161 @@
+import { gzipSync } from "node:zlib";
+import { Router } from "express";
+import { SecretBox } from "@uptop/core";
+import type { Db } from "@uptop/store";
+import { channelsRouter, configRouter, maintenanceRouter, monitorsRouter, pushRouter } from "../src/index.js";
+import { BACKENDS, openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
+
+const PUSH_TOKEN = "push-token-0123456789abcdef";
+const MIB = 1024 * 1024;
+
+/** Errors as libraries throw them, to see the handler keep a bug a 500 and a client error a 4xx. */
+function throwingRouter(): Router {
+  const r = Router();
+  r.get("/api/test/upstream-status", () => {
+    // An outbound call's error carries the upstream's status; it is still our bug.
+    throw Object.assign(new Error("upstream answered 404"), { status: 404 });
+  });
+  r.get("/api/test/client-error", () => {
+    // What http-errors builds for the client: a status and `expose`.
+    throw Object.assign(new Error("range not satisfiable here"), { statusCode: 416, expose: true });
+  });
+  r.post("/api/test/echo", (req, res) => {
+    res.json({ body: req.body ?? null });
+  });
+  return r;
+}
+
+async function errorOf(res: Response): Promise<{ status: number; code: string; message: string; fields: string[] }> {
+  const body = (await res.json()) as { error: { code: string; message: string; details?: { issues: Array<{ field: string }> } } };
+  return { status: res.status, code: body.error.code, message: body.error.message, fields: body.error.details?.issues.map((i) => i.field) ?? [] };
+}
+
+/** A body sent in chunks with no Content-Length, as a streaming client sends it. */
+function streamed(bytes: number): { body: ReadableStream<Uint8Array>; duplex: "half" } {
+  let left = bytes;
+  const chunk = new Uint8Array(64 * 1024).fill(0x61);
+  return {
+    body: new ReadableStream({
+      pull(controller) {
+        if (left <= 0) return controller.close();
+        controller.enqueue(chunk.subarray(0, Math.min(chunk.length, left)));
+        left -= chunk.length;
+      },
+    }),
+    duplex: "half",
+  };
+}
+
+describe.each(BACKENDS)("bad requests on %s", (backend) => {
+  let tdb: TestDb;
+  let srv: TestServer;
+  let db: Db;
+  const box = new SecretBox(null);
+
+  beforeAll(async () => {
+    tdb = await openTestDb(backend, "uptop_api_requests");
+    db = tdb.store.db;
+    srv = await startTestServer({
+      open: [pushRouter({ push: (token) => ({ found: token === PUSH_TOKEN }) })],
+      admin: [monitorsRouter({ db, box }), channelsRouter({ db, box, epoch: () => 1, nodeId: "leader" }), maintenanceRouter({ db }), configRouter({ db, box }), throwingRouter()],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await srv?.close();
+    await tdb?.close();
+  });
+
+  describe("a malformed percent-escape in a path parameter", () => {
+    it.each([
+      ["an open push route, without a token", "/api/push/%E0", null],
+      ["an admin route", "/api/monitors/%E0", undefined],
+      ["an admin route, half an escape", "/api/channels/%", undefined],
+    ])("is a 400 INVALID_PATH on %s", async (_name, path, token) => {
+      const e = await errorOf(await srv.api(path, { token }));
+      expect(e).toMatchObject({ status: 400, code: "INVALID_PATH" });
+      expect(e.message).toContain("percent-escape");
+    });
+  });
+
+  describe("a compressed body", () => {
+    it("is read when the compression is valid", async () => {
+      const res = await srv.api("/api/test/echo", { method: "POST", headers: { "content-encoding": "gzip" }, body: gzipSync(JSON.stringify({ a: 1 })) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ body: { a: 1 } });
+    });
+
+    it.each([
+      ["corrupt gzip", "gzip", Buffer.from("this is not gzip")],
+      ["truncated gzip", "gzip", gzipSync(JSON.stringify({ a: "x".repeat(100) })).subarray(0, 20)],
+      ["corrupt deflate", "deflate", Buffer.from("this is not deflate")],
+      ["corrupt brotli", "br", Buffer.from("this is not brotli at all")],
+    ])("is a 400 INVALID_ENCODING for %s", async (_name, encoding, body) => {
+      const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-encoding": encoding }, body }));
+      expect(e).toMatchObject({ status: 400, code: "INVALID_ENCODING" });
+      expect(e.message).toContain(encoding);
+    });
+
+    it("is a 415 UNSUPPORTED_ENCODING for an encoding the server does not know", async () => {
+      const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-encoding": "x-squash" }, body: "{}" }));
+      expect(e).toMatchObject({ status: 415, code: "UNSUPPORTED_ENCODING" });
+    });
+  });
+
+  it("is a 415 UNSUPPORTED_CHARSET for a charset the server does not know", async () => {
+    const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-type": "application/json; charset=klingon" }, body: "{}" }));
+    expect(e).toMatchObject({ status: 415, code: "UNSUPPORTED_CHARSET" });
+  });
+
+  describe("error mapping", () => {
+    it("keeps an error that merely carries a status a 500", async () => {
+      expect(await errorOf(await srv.api("/api/test/upstream-status"))).toMatchObject({ status: 500, code: "INTERNAL", message: "internal error" });
+    });
+
+    it("answers an exposed 4xx library error with its status, a code from it and its message", async () => {
+      expect(await errorOf(await srv.api("/api/test/client-error"))).toMatchObject({ status: 416, code: "RANGE_NOT_SATISFIABLE", message: "range not satisfiable here" });
+    });
+  });
+
+  describe("body size", () => {
+    it.each([
+      ["JSON", "application/json", JSON.stringify({ name: "x".repeat(MIB) })],
+      ["YAML text", "application/yaml", `title: ${"x".repeat(MIB)}\n`],
+      ["a binary body", "application/octet-stream", new Uint8Array(MIB + 1)],
+      ["a form body", "application/x-www-form-urlencoded", `a=${"x".repeat(MIB)}`],
+      ["a body with no type", "", new Uint8Array(MIB + 1)],
+    ])("over 1 MiB is a 413 for %s", async (_name, type, body) => {
+      const headers = type ? { "content-type": type } : {};
+      const res = await fetch(`${srv.url}/api/monitors`, { method: "POST", headers: { ...headers, authorization: "Bearer test-admin-token-0123456789" }, body });
+      expect(await errorOf(res)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
+    });
+
+    it.each([["application/json"], ["application/octet-stream"]])("over 1 MiB is a 413 when %s is streamed without a length", async (type) => {
+      const res = await srv.api("/api/monitors", { method: "POST", headers: { "content-type": type }, ...streamed(MIB + 10) } as RequestInit);
+      expect(await errorOf(res)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
+    });
+  });
+
+  describe("content type", () => {
+    it.each([["application/octet-stream"], ["application/x-www-form-urlencoded"], ["multipart/form-data; boundary=x"]])(
+      "is a 415 UNSUPPORTED_MEDIA_TYPE naming %s on an admin route",
+      async (type) => {
+        const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-type": type }, body: '{"name":"a","type":"group"}' }));
+        expect(e).toMatchObject({ status: 415, code: "UNSUPPORTED_MEDIA_TYPE" });
+        expect(e.message).toContain(type.split(";")[0]);
+        expect(e.message).toContain("application/json");
+      },
+    );
+
+    it("is not asked of an admin POST with an empty body", async () => {
+      const res = await fetch(`${srv.url}/api/test/echo`, { method: "POST", headers: { authorization: "Bearer test-admin-token-0123456789" } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ body: null });
+    });
+
+    it("leaves a push alone: cron jobs post form bodies they never meant", async () => {
+      const res = await fetch(`${srv.url}/api/push/${PUSH_TOKEN}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "status=up" });
+      expect(res.status).toBe(200);
+    });
+  });
+});
