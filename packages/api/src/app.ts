@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
-import { UptopError, type Config, type Logger } from "@uptop/core";
+import { unstorableIssues, UptopError, ValidationError, type Config, type Logger } from "@uptop/core";
 import { adminAuth } from "./admin-auth.js";
 import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
 
@@ -33,6 +33,12 @@ const dropUnparsedBody: RequestHandler = (req, res, next) => {
     req.body = undefined;
   }
   next();
+};
+
+/** A query or body the database layer could not store (a NUL, absurd nesting) stops here, with a 400. */
+const refuseUnstorable: RequestHandler = (req, _res, next) => {
+  const issues = [...unstorableIssues(req.query), ...unstorableIssues(req.body, typeof req.body === "string" ? "body" : "")];
+  next(issues.length ? ValidationError.fromIssues(issues) : undefined);
 };
 
 /** Admin routes take JSON (and YAML text where they say so); a body of another type is a 415. */
@@ -88,6 +94,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.text({ limit: BODY_LIMIT, type: ["text/*", "application/yaml", "application/x-yaml"] }));
   app.use(express.raw({ limit: BODY_LIMIT, type: () => true }), dropUnparsedBody);
+  app.use(refuseUnstorable);
 
   app.use("/api/push", limiter(60_000, 600));
   app.use("/api/probe", limiter(60_000, 6000));

@@ -158,4 +158,52 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
       expect(res.status).toBe(200);
     });
   });
+
+  describe("a NUL character", () => {
+    it.each([
+      ["a monitor's description", "/api/monitors", { name: "n1", type: "group", description: "a\u0000b" }, "description"],
+      ["a monitor's header value", "/api/monitors", { name: "n2", type: "http", url: "https://x.example/", headers: { "X-A": "\u0000" } }, "headers.X-A"],
+      ["a monitor's http body", "/api/monitors", { name: "n3", type: "http", url: "https://x.example/", method: "POST", body: "\u0000" }, "body"],
+      ["a monitor's keyword", "/api/monitors", { name: "n4", type: "http", url: "https://x.example/", keyword: "ok\u0000" }, "keyword"],
+      ["a monitor's resolver", "/api/monitors", { name: "n5", type: "dns", hostname: "x.example", resolver: "1.1.1.1\u0000" }, "resolver"],
+      ["a monitor's expected value", "/api/monitors", { name: "n6", type: "dns", hostname: "x.example", expected: ["ok", "\u0000"] }, "expected.1"],
+      ["a monitor's parent", "/api/monitors", { name: "n7", type: "group", parent: "p\u0000" }, "parent"],
+      ["a monitor's channel", "/api/monitors", { name: "n8", type: "group", channels: ["c\u0000"] }, "channels.0"],
+      ["a monitor's json assertion value", "/api/monitors", { name: "n9", type: "http", url: "https://x.example/", jsonAssertion: { path: "a", equals: { b: "\u0000" } } }, "jsonAssertion.equals.b"],
+      ["a field name", "/api/monitors", { name: "n10", type: "group", "desc\u0000": 1 }, "desc\\u0000"],
+      ["a channel's settings", "/api/channels", { name: "c1", type: "webhook", settings: { url: "https://x.example/", headers: { "X-A": "\u0000" } } }, "settings.headers.X-A"],
+      ["a channel's name", "/api/channels", { name: "c\u0000", type: "webhook", settings: { url: "https://x.example/" } }, "name"],
+      ["a maintenance window's description", "/api/maintenance", { title: "w", description: "\u0000", start: "2026-05-01T11:00:00Z" }, "description"],
+      ["a config document", "/api/config/apply", { monitors: [{ name: "m\u0000", type: "group" }] }, "monitors.0.name"],
+    ])("in %s is a 400 naming the field", async (_name, path, body, field) => {
+      const e = await errorOf(await srv.api(path, post(body)));
+      expect(e).toMatchObject({ status: 400, code: "VALIDATION" });
+      expect(e.fields).toEqual([field]);
+      expect(e.message).toBe(`${field}: ${field.endsWith("\\u0000") ? "field name " : ""}must not contain a NUL character (\\u0000)`);
+    });
+
+    it("in YAML text is a 400 naming the body", async () => {
+      const e = await errorOf(await srv.api("/api/config/apply", { method: "POST", headers: { "content-type": "application/yaml" }, body: "monitors:\n  - name: a\u0000\n    type: group\n" }));
+      expect(e).toMatchObject({ status: 400, fields: ["body"] });
+    });
+
+    it("in a query parameter is a 400 naming it, on an open route too", async () => {
+      const e = await errorOf(await srv.api(`/api/push/${PUSH_TOKEN}?status=down&msg=disk%00full`, { token: null }));
+      expect(e).toMatchObject({ status: 400, code: "VALIDATION", fields: ["msg"] });
+    });
+
+    it("leaves nothing stored", async () => {
+      expect(await db.selectFrom("monitors").select("name").execute()).toEqual([]);
+      expect(await db.selectFrom("channels").select("name").execute()).toEqual([]);
+      expect(await db.selectFrom("maintenance_windows").select("title").execute()).toEqual([]);
+    });
+  });
+
+  it("is a 400 naming the field for nesting deeper than 64 levels, which the store could not serialize", async () => {
+    const deep = "[".repeat(20_000) + "]".repeat(20_000);
+    const body = `{"name":"deep","type":"http","url":"https://x.example/","jsonAssertion":{"path":"a","equals":${deep}}}`;
+    const e = await errorOf(await srv.api("/api/monitors", { method: "POST", body }));
+    expect(e).toMatchObject({ status: 400, code: "VALIDATION", message: expect.stringContaining("nested more than 64 levels") });
+    expect(e.fields[0]).toMatch(/^jsonAssertion\.equals(\.0)+$/);
+  });
 });

@@ -21,6 +21,42 @@ export interface FieldIssue {
   message: string;
 }
 
+const NUL_MESSAGE = "must not contain a NUL character (\\u0000)";
+/** Far beyond any real document, far below where JSON.stringify runs out of stack. */
+const MAX_DEPTH = 64;
+
+/**
+ * What input cannot be stored as it is, as issues named by dotted path (`root` names the value
+ * itself, for a bare string): U+0000 in a string or a key, which Postgres refuses in text and
+ * jsonb, and nesting deeper than 64 levels, on which JSON.stringify overflows the stack. Either
+ * would be a 500 from the database layer; found at the edge it is a 400. Breadth-first over a
+ * queue, so the walk itself never recurses.
+ */
+export function unstorableIssues(value: unknown, root = ""): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const queue: Array<[unknown, string, number]> = [[value, root, 0]];
+  const shown = (key: string) => key.replaceAll("\u0000", "\\u0000");
+  let tooDeep = false;
+  for (let i = 0; i < queue.length; i++) {
+    const [v, path, depth] = queue[i]!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) issues.push({ field: path, message: NUL_MESSAGE });
+    } else if (v !== null && typeof v === "object") {
+      if (depth === MAX_DEPTH) {
+        if (!tooDeep) issues.push({ field: path, message: `is nested more than ${MAX_DEPTH} levels deep` });
+        tooDeep = true;
+        continue;
+      }
+      for (const [key, child] of Object.entries(v)) {
+        const field = path ? `${path}.${shown(key)}` : shown(key);
+        if (key.includes("\u0000")) issues.push({ field, message: `field name ${NUL_MESSAGE}` });
+        queue.push([child, field, depth + 1]);
+      }
+    }
+  }
+  return issues;
+}
+
 export class ValidationError extends UptopError {
   readonly issues: FieldIssue[];
   constructor(message: string, issues: FieldIssue[] = []) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
-import { ValidationError, type FieldIssue } from "./errors.js";
+import { unstorableIssues, ValidationError, type FieldIssue } from "./errors.js";
 import { DNS_RECORD_TYPES, MONITOR_TYPES, STRATEGIES, type Monitor } from "./types.js";
 
 /** Seconds as a number, or a duration string such as "30s" / "5m". */
@@ -113,6 +113,9 @@ function fail(issues: FieldIssue[]): never {
  * ValidationError naming every bad field.
  */
 export function normalizeMonitor(body: unknown): MonitorDraft {
+  // The API refuses such bodies already; YAML reaches here too, and "\0" is a YAML escape.
+  const unstorable = unstorableIssues(body);
+  if (unstorable.length) fail(unstorable);
   const parsed = monitorInputSchema.safeParse(body);
   if (!parsed.success) fail(zodIssues(parsed.error));
   const m = parsed.data;

@@ -69,6 +69,8 @@ describe("normalizeMonitor", () => {
     [{ name: "a", type: "http", url: "https://x", regions: ["eu west"] }, "regions.0"],
     [{ name: "a", type: "http", url: "https://x", aggregation: "most-down" }, "aggregation"],
     [{ name: "a", type: "http", url: "https://x", colour: "red" }, "colour"],
+    [{ name: "a", type: "group", description: "nul\u0000here" }, "description"],
+    [{ name: "a", type: "http", url: "https://x", jsonAssertion: { path: "a", equals: { deep: ["\u0000"] } } }, "jsonAssertion.equals.deep.0"],
     [{ name: "a", type: "tcp", hostname: "h", port: 1, url: "https://x" }, "url"],
     [{ name: "a", type: "http", url: "https://x", token: "abcdefghijklmnopqrstu" }, "token"],
     [{ name: "a", type: "push", token: "short" }, "token"],
@@ -88,6 +90,16 @@ describe("normalizeMonitor", () => {
     expect(issuesOf({ name: "a", type: "http", url: "https://x", auth: { type: "bearer", token: "t", scheme: "x" } })).toEqual([
       { field: "auth.scheme", message: "unknown field" },
     ]);
+  });
+
+  it("says which field holds a NUL, even inside a header name", () => {
+    let err: unknown;
+    try {
+      normalizeMonitor({ name: "a", type: "http", url: "https://x", headers: { "X-\u0000": "v" } });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ValidationError).message).toBe("headers.X-\\u0000: field name must not contain a NUL character (\\u0000)");
   });
 });
 
