@@ -1,3 +1,11 @@
+import { SecretBox, type Monitor } from "@uptop/core";
+import { getMonitor } from "@uptop/store";
+// The leader depends on the checks only through the engine; the validator is what the engine's
+// runCheck calls first, so it is the one to agree with.
+import { checkSpecFromMonitor } from "../../../packages/checks/src/from-monitor.js";
+import { InvalidCheckSpecError } from "../../../packages/checks/src/errors.js";
+import { validateSpec } from "../../../packages/checks/src/validate-spec.js";
+import type { CheckSpec } from "../../../packages/checks/src/types.js";
 import { startTestLeader, type TestLeader } from "./helpers.js";
 
 let t: TestLeader;
@@ -154,5 +162,79 @@ describe("monitors CRUD", () => {
     const m = await (await t.api("/api/monitors", json({ name: "nightly-backup", type: "push", interval: "1h" }))).json();
     expect(m.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(m.grace).toBe(1800);
+  });
+});
+
+describe("monitors the API stores and the checks' spec validation", () => {
+  const box = new SecretBox(null);
+  const url = "https://x.example/";
+
+  /** Every check type, with the edges of each limit the API allows. */
+  const ACCEPTED: Array<Record<string, unknown>> = [
+    { type: "http", url },
+    { type: "http", url, interval: 7200, timeout: 3600 },
+    { type: "http", url, interval: 5, timeout: 0.5 },
+    { type: "http", url, interval: "2h", timeout: "59m" },
+    { type: "http", url, timeout: 1.005 },
+    { type: "http", url, method: "POST", body: "{}", headers: { "Content-Type": "application/json", "X-Tab": "a\tb", "X-Unicode": "naïve ☃", "X-Empty": "" } },
+    { type: "http", url, auth: { type: "basic", username: "u", password: "p:w" } },
+    { type: "http", url, auth: { type: "bearer", token: "t0k" }, headers: { Authorization: "Bearer other" } },
+    { type: "http", url, acceptedCodes: "200-299,301", keyword: "ok", keywordAbsent: "error" },
+    { type: "http", url, jsonAssertion: { path: "data.items[0].status", equals: null } },
+    { type: "http", url, jsonAssertion: { path: "a", contains: "" } },
+    { type: "http", url, jsonAssertion: { path: "a", exists: false } },
+    { type: "http", url, jsonAssertion: { path: "a", equals: { nested: [1, "two", { three: true }] } } },
+    { type: "http", url, followRedirects: false, maxRedirects: 0, ignoreTls: true, certExpiryDays: 0 },
+    { type: "http", url, maxRedirects: 20, certExpiryDays: 365 },
+    { type: "http", url: "http://[::1]:8080/health?x=1" },
+    { type: "tcp", hostname: "db.internal", port: 1 },
+    { type: "tcp", hostname: "  padded.example  ", port: 65535 },
+    { type: "tcp", hostname: "[::1]", port: 5432 },
+    { type: "tcp", hostname: "::1", port: 5432 },
+    { type: "tcp", hostname: "10.0.0.1", port: 22, timeout: 3600, interval: 86400 },
+    { type: "tls", hostname: "example.com" },
+    { type: "tls", hostname: "example.com", port: 8443, certExpiryDays: 365, ignoreTls: true },
+    { type: "ping", hostname: "host-with-dashes-.example", pingCount: 1 },
+    { type: "ping", hostname: "2001:db8::1", pingCount: 20 },
+    { type: "dns", hostname: "example.com" },
+    { type: "dns", hostname: "_sip._tcp.example.com", recordType: "SRV" },
+    { type: "dns", hostname: "8.8.8.8", recordType: "PTR" },
+    { type: "dns", hostname: "example.com", recordType: "TXT", expected: ["v=spf1 -all", ""], expectedMode: "all" },
+    ...["1.1.1.1", "1.1.1.1:5353", "dns.example", "dns.example:53", "[2606:4700:4700::1111]:53", "[::1]", "2606:4700:4700::1111"].map((resolver) => ({ type: "dns", hostname: "example.com", resolver })),
+  ];
+
+  it.each(ACCEPTED.map((body, i) => [i, body] as const))("#%i %j is stored and passes validateSpec", async (i, body) => {
+    const res = await t.api("/api/monitors", json({ name: `accepted-${i}`, ...body }));
+    expect(res.status).toBe(201);
+    const stored: Monitor = await getMonitor(t.leader.store.db, box, (await res.json()).id);
+    const spec = checkSpecFromMonitor(stored);
+    expect(spec).not.toBeNull();
+    expect(() => validateSpec(spec!)).not.toThrow();
+  });
+
+  // What the audit found stuck in PENDING: stored by the API, refused by the checks every round.
+  it.each([
+    [{ type: "http", url, interval: 7200, timeout: 3601 }, "timeout"],
+    [{ type: "http", url, headers: { "X-A": "one\r\nX-B: two" } }, "headers"],
+    [{ type: "dns", hostname: "example.com", resolver: "resolver with spaces" }, "resolver"],
+    [{ type: "dns", hostname: "example.com", resolver: "1.1.1.1:70000" }, "resolver"],
+    [{ type: "ping", hostname: "-f" }, "hostname"],
+    [{ type: "tcp", hostname: "-oProxyCommand=x", port: 22 }, "hostname"],
+    [{ type: "tls", hostname: "-x" }, "hostname"],
+  ])("%j is refused by the checks and by the API alike, at %j", async (body, field) => {
+    const { interval: _interval, ...spec } = body as Record<string, unknown>;
+    let refused: unknown;
+    try {
+      validateSpec(spec as unknown as CheckSpec);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(InvalidCheckSpecError);
+    expect((refused as InvalidCheckSpecError).issues.map((i) => i.field)).toContain(field);
+
+    const res = await t.api("/api/monitors", json({ name: `refused-${field}`, ...body }));
+    expect(res.status).toBe(400);
+    const fields: string[] = (await res.json()).error.details.issues.map((i: { field: string }) => i.field);
+    expect(fields.some((f) => f === field || f.startsWith(`${field}.`))).toBe(true);
   });
 });

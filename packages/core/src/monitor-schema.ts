@@ -5,17 +5,34 @@ import { DNS_RECORD_TYPES, MONITOR_TYPES, STRATEGIES, type Monitor } from "./typ
 
 /** Seconds as a number, or a duration string such as "30s" / "5m". */
 const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const ms = typeof v === "number" ? v * 1000 : parseDuration(v);
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+  // A number passes as it is: through milliseconds and back, 1.005 would come out 1.0049999….
+  const s = typeof v === "number" ? v : (parseDuration(v) ?? NaN) / 1000;
+  if (!Number.isFinite(s) || s < 0) {
     ctx.addIssue({ code: "custom", message: `"${v}" is not a duration (seconds, or e.g. "30s", "5m")` });
     return z.NEVER;
   }
-  return ms / 1000;
+  return s;
 });
 
 const NAME = /^[^\u0000-\u001f]{1,200}$/;
 const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Empty means "not set"; a leading "-" would read as an option to the ping binary. */
+const HOST = /^(?:(?!-)[A-Za-z0-9._:[\]-]+)?$/;
+
+/** The longest a check may run. */
+const MAX_TIMEOUT_S = 3600;
+
+/**
+ * `1.1.1.1`, `dns.example`, `1.1.1.1:5353`, `[2606:4700::1111]:53` or a bare IPv6 address, read
+ * as the dns check reads it: a port after a bracketed address or after a single colon.
+ */
+function isResolver(text: string): boolean {
+  if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._:-]+)(:\d{1,5})?$/.test(text)) return false;
+  const parts = text.split(":");
+  const port = /^\[[^\]]+\]:(.*)$/.exec(text)?.[1] ?? (parts.length === 2 ? parts[1] : "53");
+  return /^\d{1,5}$/.test(port!) && Number(port) >= 1 && Number(port) <= 65535;
+}
 
 /** `200-299,301` → validated ranges. Exported for the http check. */
 export function parseAcceptedCodes(text: string): Array<[number, number]> | undefined {
@@ -51,21 +68,27 @@ export const jsonAssertionSchema = z
  * What a client may send for a monitor. Every field is optional here so the same schema checks
  * a create body, a partial update and a YAML entry; `normalizeMonitor` then applies defaults and
  * the rules that span fields. Unknown fields are errors, never silently dropped.
+ *
+ * The check runner validates `timeout`, `hostname`, `headers` and `resolver` of a spec with these
+ * very field schemas (checks' validate-spec.ts), so no monitor stored through here is one the
+ * checks refuse to run.
  */
 export const monitorInputSchema = z.strictObject({
   name: z.string().trim().regex(NAME, "must be 1-200 printable characters"),
   type: z.enum(MONITOR_TYPES),
   description: z.string().max(2000).nullish(),
   url: z.string().max(4096).nullish(),
-  hostname: z.string().max(253).nullish(),
+  hostname: z.string().trim().max(253).regex(HOST, "is not a host name or IP address").nullish(),
   port: z.number().int().min(1).max(65535).nullish(),
   interval: seconds.optional(),
-  timeout: seconds.optional(),
+  timeout: seconds.refine((t) => t > 0 && t <= MAX_TIMEOUT_S, `must be more than 0 s and at most ${MAX_TIMEOUT_S} s`).optional(),
   retries: z.number().int().min(0).max(100).optional(),
   retryInterval: seconds.nullish(),
   recoveryThreshold: z.number().int().min(1).max(100).optional(),
   method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).optional(),
-  headers: z.record(z.string().regex(HEADER_NAME, "is not a valid header name"), z.string().max(8192)).optional(),
+  headers: z
+    .record(z.string().regex(HEADER_NAME, "is not a valid header name"), z.string().max(8192).regex(/^[^\r\n]*$/, "must be one line (no CR or LF)"))
+    .optional(),
   body: z.string().max(64 * 1024).nullish(),
   auth: httpAuthSchema.nullish(),
   acceptedCodes: z.string().refine((s) => parseAcceptedCodes(s) !== undefined, "must look like 200-299,301").optional(),
@@ -77,7 +100,7 @@ export const monitorInputSchema = z.strictObject({
   ignoreTls: z.boolean().optional(),
   certExpiryDays: z.number().int().min(0).max(365).optional(),
   recordType: z.enum(DNS_RECORD_TYPES).nullish(),
-  resolver: z.string().max(300).nullish(),
+  resolver: z.string().max(300).refine(isResolver, "must be host or host:port, like 1.1.1.1 or [2606:4700:4700::1111]:53").nullish(),
   expected: z.array(z.string().max(1000)).max(100).optional(),
   expectedMode: z.enum(["any", "all"]).optional(),
   pingCount: z.number().int().min(1).max(20).optional(),
@@ -127,13 +150,13 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
   const interval = m.interval ?? 60;
   if (interval < 5 || interval > 86_400) issues.push({ field: "interval", message: "must be between 5 s and 1 day" });
   const timeout = m.timeout ?? Math.min(10, Math.max(1, Math.floor(interval * 0.8)));
-  if (timeout <= 0 || timeout >= interval) issues.push({ field: "timeout", message: `must be more than 0 and less than the interval (${interval} s)` });
+  if (timeout >= interval) issues.push({ field: "timeout", message: `must be less than the interval (${interval} s)` });
   if (m.retryInterval != null && (m.retryInterval < 5 || m.retryInterval > 86_400)) {
     issues.push({ field: "retryInterval", message: "must be between 5 s and 1 day" });
   }
 
   let url: string | null = m.url ?? null;
-  const hostname = m.hostname?.trim() || null;
+  const hostname = m.hostname || null;
   switch (m.type) {
     case "http": {
       need("url", "is required for http monitors");
@@ -162,9 +185,6 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
     case "push":
     case "group":
       break;
-  }
-  if (hostname && !/^[A-Za-z0-9._:\[\]-]+$/.test(hostname)) {
-    issues.push({ field: "hostname", message: "is not a host name or IP address" });
   }
   if (m.type !== "http" && m.url && m.type !== "push" && m.type !== "group") {
     issues.push({ field: "url", message: `is only for http monitors; ${m.type} uses hostname` });

@@ -69,6 +69,17 @@ describe("normalizeMonitor", () => {
     [{ name: "a", type: "http", url: "https://x", regions: ["eu west"] }, "regions.0"],
     [{ name: "a", type: "http", url: "https://x", aggregation: "most-down" }, "aggregation"],
     [{ name: "a", type: "http", url: "https://x", colour: "red" }, "colour"],
+    [{ name: "a", type: "http", url: "https://x", interval: 7200, timeout: 3601 }, "timeout"],
+    [{ name: "a", type: "http", url: "https://x", timeout: 0 }, "timeout"],
+    [{ name: "a", type: "http", url: "https://x", headers: { "X-A": "one\r\nX-B: two" } }, "headers.X-A"],
+    [{ name: "a", type: "http", url: "https://x", headers: { "X-A": "one\ntwo" } }, "headers.X-A"],
+    [{ name: "a", type: "ping", hostname: "-f" }, "hostname"],
+    [{ name: "a", type: "tcp", hostname: " -p", port: 1 }, "hostname"],
+    [{ name: "a", type: "dns", hostname: "x.example", resolver: "a b" }, "resolver"],
+    [{ name: "a", type: "dns", hostname: "x.example", resolver: "1.1.1.1:99999" }, "resolver"],
+    [{ name: "a", type: "dns", hostname: "x.example", resolver: "1.1.1.1:" }, "resolver"],
+    [{ name: "a", type: "dns", hostname: "x.example", resolver: "" }, "resolver"],
+    [{ name: "a", type: "dns", hostname: "x.example", resolver: "[::1]:0" }, "resolver"],
     [{ name: "a", type: "group", description: "nul\u0000here" }, "description"],
     [{ name: "a", type: "http", url: "https://x", jsonAssertion: { path: "a", equals: { deep: ["\u0000"] } } }, "jsonAssertion.equals.deep.0"],
     [{ name: "a", type: "tcp", hostname: "h", port: 1, url: "https://x" }, "url"],
@@ -100,6 +111,17 @@ describe("normalizeMonitor", () => {
       err = e;
     }
     expect((err as ValidationError).message).toBe("headers.X-\\u0000: field name must not contain a NUL character (\\u0000)");
+  });
+
+  it.each(["1.1.1.1", "1.1.1.1:5353", "dns.example", "dns.example:53", "[2606:4700:4700::1111]:53", "[::1]", "2606:4700:4700::1111"])(
+    "accepts resolver %s",
+    (resolver) => {
+      expect(normalizeMonitor({ name: "a", type: "dns", hostname: "x.example", resolver }).resolver).toBe(resolver);
+    },
+  );
+
+  it("trims a host name and keeps a fractional timeout exactly", () => {
+    expect(normalizeMonitor({ name: "a", type: "tcp", hostname: "  db.internal ", port: 5432, timeout: 1.005 })).toMatchObject({ hostname: "db.internal", timeout: 1.005 });
   });
 });
 
