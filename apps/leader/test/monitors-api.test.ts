@@ -18,6 +18,61 @@ afterAll(async () => {
 
 const json = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });
 
+/** Fields no monitor may have, whatever its type, and the field the 400 must name. */
+const INVALID: Array<[Record<string, unknown>, string]> = [
+  [{ method: "TRACE" }, "method"],
+  [{ method: "get" }, "method"],
+  [{ headers: ["Accept: */*"] }, "headers"],
+  [{ headers: "Accept: */*" }, "headers"],
+  [{ headers: { "bad header": "v" } }, "headers.bad header"],
+  [{ headers: { "X-A": 1 } }, "headers.X-A"],
+  [{ headers: { "X-A": "one\r\nX-Injected: two" } }, "headers.X-A"],
+  [{ headers: { "X-A": "one\ntwo" } }, "headers.X-A"],
+  [{ auth: "user:pass" }, "auth"],
+  [{ auth: { type: "digest", username: "u", password: "p" } }, "auth.type"],
+  [{ auth: { type: "basic", username: "u" } }, "auth.password"],
+  [{ auth: { type: "bearer", token: "" } }, "auth.token"],
+  [{ auth: { type: "bearer", token: "t", scheme: "Token" } }, "auth.scheme"],
+  [{ jsonAssertion: { path: "a" } }, "jsonAssertion"],
+  [{ jsonAssertion: { path: "", exists: true } }, "jsonAssertion.path"],
+  [{ jsonAssertion: { path: "a", contains: 1 } }, "jsonAssertion.contains"],
+  [{ jsonAssertion: { path: "a", exists: "yes" } }, "jsonAssertion.exists"],
+  [{ jsonAssertion: { path: "a", equals: 1, regex: "x" } }, "jsonAssertion.regex"],
+  [{ maxRedirects: 21 }, "maxRedirects"],
+  [{ maxRedirects: 1.5 }, "maxRedirects"],
+  [{ maxRedirects: -1 }, "maxRedirects"],
+  [{ certExpiryDays: -1 }, "certExpiryDays"],
+  [{ certExpiryDays: 366 }, "certExpiryDays"],
+  [{ certExpiryDays: "14" }, "certExpiryDays"],
+  [{ expected: "203.0.113.1" }, "expected"],
+  [{ expected: ["a".repeat(1001)] }, "expected.0"],
+  [{ expectedMode: "some" }, "expectedMode"],
+  [{ pingCount: 0 }, "pingCount"],
+  [{ pingCount: 2.5 }, "pingCount"],
+  [{ token: "short" }, "token"],
+  [{ token: "abcdefghijklmnopqrstu" }, "token"],
+  [{ grace: "soon" }, "grace"],
+  [{ grace: 60 }, "grace"],
+  [{ regions: "eu-west" }, "regions"],
+  [{ regions: ["eu west"] }, "regions.0"],
+  [{ regions: ["-eu"] }, "regions.0"],
+  [{ aggregation: "most-down" }, "aggregation"],
+  [{ paused: "yes" }, "paused"],
+  [{ paused: 1 }, "paused"],
+  [{ hostname: "-f" }, "hostname"],
+  [{ hostname: "a b" }, "hostname"],
+  [{ hostname: 42 }, "hostname"],
+  [{ timeout: 3601, interval: 7200 }, "timeout"],
+  [{ timeout: 0 }, "timeout"],
+  [{ timeout: 30, interval: 30 }, "timeout"],
+  [{ resolver: "a b" }, "resolver"],
+  [{ resolver: "1.1.1.1:99999" }, "resolver"],
+  [{ resolver: "1.1.1.1:0" }, "resolver"],
+  [{ description: "with a NUL \u0000 inside" }, "description"],
+  [{ extra: 1 }, "extra"],
+  [{ Name: "capitalised" }, "Name"],
+];
+
 describe("health", () => {
   it("answers without auth in the documented shape with security headers", async () => {
     const res = await t.api("/api/health", { token: null });
@@ -106,6 +161,18 @@ describe("monitors CRUD", () => {
     [{ name: "v10", type: "http", url: "https://x", parent: "missing" }, "parent"],
     [{ name: "v11", type: "http", url: "https://x", extra: 1 }, "extra"],
     [{ name: "v12", type: "dns", hostname: "example.com", recordType: "XYZ" }, "recordType"],
+    ...INVALID.map(([fields, field]): [Record<string, unknown>, string] => [{ name: "v-table", type: "http", url: "https://x.example/", ...fields }, field]),
+    [{ name: "v13", type: "dns", hostname: "example.com", expected: "a" }, "expected"],
+    [{ name: "v14", type: "dns", hostname: "example.com", expected: [1] }, "expected.0"],
+    [{ name: "v15", type: "dns", hostname: "example.com", expectedMode: "some" }, "expectedMode"],
+    [{ name: "v16", type: "ping", hostname: "example.com", pingCount: 21 }, "pingCount"],
+    [{ name: "v17", type: "push", token: "short" }, "token"],
+    [{ name: "v18", type: "push", token: "has spaces in it, sixteen+" }, "token"],
+    [{ name: "v19", type: "push", grace: "soon" }, "grace"],
+    [{ name: "v20", type: "tcp", hostname: "bad host!", port: 22 }, "hostname"],
+    [{ name: "v21", type: "tcp", hostname: `${"a".repeat(254)}`, port: 22 }, "hostname"],
+    [{ name: "v22", type: "dns", hostname: "example.com", resolver: "" }, "resolver"],
+    [{ name: "v23", type: "http", url: "https://x", extra: 1, another: 2 }, "another"],
   ])("answers 400 for %j naming %j", async (body, field) => {
     const res = await t.api("/api/monitors", json(body));
     expect(res.status).toBe(400);
@@ -130,6 +197,39 @@ describe("monitors CRUD", () => {
     const res = await t.api("/api/monitors", json({ name: "big", type: "group", description: "x".repeat(1024 * 1024 + 10) }));
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  describe("PUT and PATCH refuse what POST refuses, and keep the stored monitor", () => {
+    let id: number;
+    let before: unknown;
+    const base = { name: "edit-target", type: "http", url: "https://edit.example/", interval: 60 };
+    // The settings as stored, without the live state the engine keeps moving.
+    const settings = async () => {
+      const { status: _s, statusSince: _ss, noData: _n, lastCheck: _l, votes: _v, ...rest } = await (await t.api(`/api/monitors/${id}`)).json();
+      return rest;
+    };
+    beforeAll(async () => {
+      id = (await (await t.api("/api/monitors", json(base))).json()).id;
+      before = await settings();
+    });
+
+    it.each([
+      ...INVALID,
+      [{ name: "" }, "name"],
+      [{ type: "nope" }, "type"],
+      [{ url: "javascript:alert(1)" }, "url"],
+      [{ interval: 1 }, "interval"],
+      [{ url: null }, "url"],
+    ])("%j naming %j", async (fields, field) => {
+      for (const [method, body] of [["PUT", { ...base, ...fields }], ["PATCH", fields]] as const) {
+        const res = await t.api(`/api/monitors/${id}`, { method, body: JSON.stringify(body) });
+        expect({ method, status: res.status }).toEqual({ method, status: 400 });
+        const err = (await res.json()).error;
+        expect(err.code).toBe("VALIDATION");
+        expect(err.details.issues.map((i: { field: string }) => i.field)).toContain(field);
+      }
+      expect(await settings()).toEqual(before);
+    });
   });
 
   it("answers 400 for a bad id and 404 for a missing one", async () => {

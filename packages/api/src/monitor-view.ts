@@ -21,7 +21,8 @@ export function restoreMaskedSecrets(body: Record<string, unknown>, current: Mon
     if (current.auth.type === "bearer" && auth.token === MASK) out.auth = { ...auth, token: current.auth.token };
   }
   const headers = out.headers as Record<string, unknown> | undefined;
-  if (headers && typeof headers === "object") {
+  // Only a map: the schema must still see an array (or anything else) as it was sent.
+  if (headers && typeof headers === "object" && !Array.isArray(headers)) {
     out.headers = Object.fromEntries(
       Object.entries(headers).map(([k, v]) => [k, v === MASK && current.headers[k] !== undefined ? current.headers[k] : v]),
     );
