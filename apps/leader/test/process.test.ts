@@ -50,6 +50,9 @@ describe("leader process", () => {
     [{ UPTOP_HTTP_PORT: "http" }, "UPTOP_HTTP_PORT"],
     [{ UPTOP_DB_TYPE: "oracle" }, "UPTOP_DB_TYPE"],
     [{ UPTOP_CLUSTER_MODE: "probe" }, "UPTOP_CLUSTER_MODE"],
+    // These used to pass loadConfig and fail once the database was open, with exit 1.
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/99" }, "UPTOP_TRUSTED_PROXIES"],
+    [{ UPTOP_TLS_CERT: "/nonexistent/uptop/cert.pem", UPTOP_TLS_KEY: "/nonexistent/uptop/key.pem" }, "UPTOP_TLS_CERT"],
   ])("exits 2 with one line for %j", async (env, variable) => {
     const r = await run(env);
     expect(r.code).toBe(2);

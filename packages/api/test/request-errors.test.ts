@@ -1,8 +1,9 @@
+import { PassThrough } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { Router } from "express";
-import { SecretBox } from "@uptop/core";
+import { createLogger, loadConfig, SecretBox } from "@uptop/core";
 import type { Db } from "@uptop/store";
-import { channelsRouter, configRouter, maintenanceRouter, monitorsRouter, pushRouter } from "../src/index.js";
+import { channelsRouter, configRouter, createApp, maintenanceRouter, monitorsRouter, pushRouter } from "../src/index.js";
 import { BACKENDS, openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 const PUSH_TOKEN = "push-token-0123456789abcdef";
@@ -206,4 +207,17 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
     expect(e).toMatchObject({ status: 400, code: "VALIDATION", message: expect.stringContaining("nested more than 64 levels") });
     expect(e.fields[0]).toMatch(/^jsonAssertion\.equals(\.0)+$/);
   });
+});
+
+describe("trusted proxies", () => {
+  // express compiles "trust proxy" when the app is built, after the database opened: whatever
+  // loadConfig lets through must compile, or the leader dies with exit 1 instead of exit 2.
+  it.each(["10.0.0.0/8", "192.168.1.10", "0.0.0.0/1", "10.1.2.3/32", "10.0.0.0/08", "fd00::/8", "::1", "::/1", "::ffff:10.0.0.1", "::ffff:10.0.0.0/104", "2001:db8::/128", "fe80::1%eth0"])(
+    "compiles %s, which the config accepts",
+    (proxies) => {
+      const config = loadConfig({ UPTOP_TRUSTED_PROXIES: proxies });
+      const logger = createLogger({ level: "error", stream: new PassThrough() });
+      expect(() => createApp({ config, logger, apiToken: "test-admin-token-0123456789", routers: {} })).not.toThrow();
+    },
+  );
 });

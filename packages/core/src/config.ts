@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { createSecureContext } from "node:tls";
 import { ConfigError } from "./errors.js";
 import { parseDuration } from "./duration.js";
 import { ROLES, STRATEGIES, type AggregationStrategy, type NodeRole } from "./types.js";
@@ -99,8 +102,83 @@ function httpUrl(name: string, raw: string, example: string): string {
   return u.toString().replace(/\/+$/, "");
 }
 
-const CIDR = /^([0-9.]+|[0-9a-fA-F:]+)(\/\d{1,3})?$/;
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * Why a trusted-proxy entry is refused, or undefined: an IP address, alone or with a prefix length
+ * of 1 to its family's bits. That is a subset of what proxy-addr (behind express's "trust
+ * proxy") compiles, which also refuses /0, so it cannot throw there once the database is open.
+ */
+function cidrProblem(text: string): string | undefined {
+  const [address = "", prefix, ...rest] = text.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return "is not an IP address or CIDR";
+  const bits = family === 4 ? 32 : 128;
+  if (prefix !== undefined && (Number(prefix) < 1 || Number(prefix) > bits)) return `has a prefix outside 1..${bits}`;
+  return undefined;
+}
+
+/** The address to bind: an IP (IPv6 may come in brackets) or a host name. */
+function bindHost(env: Env): string {
+  const raw = read(env, "UPTOP_HTTP_HOST");
+  if (raw === undefined) return "0.0.0.0";
+  const bracketed = /^\[(.*)\]$/.exec(raw)?.[1];
+  const host = bracketed ?? raw;
+  // "999.1.1.1" fits the host-name pattern, but no name ends in a numeric label.
+  const ok = bracketed !== undefined ? isIP(host) === 6 : isIP(host) !== 0 || (HOST_NAME.test(host) && !/^[\d.]+$/.test(host));
+  if (!ok) {
+    throw new ConfigError("UPTOP_HTTP_HOST", `"${raw}" is not an IP address or host name`, "0.0.0.0");
+  }
+  return host;
+}
+
+/**
+ * `*` or one origin (`https://status.example.com`, no path). It becomes the status page's
+ * Access-Control-Allow-Origin as it is, and that header carries a single origin, never a list.
+ */
+function corsOrigin(env: Env): string | null {
+  const raw = read(env, "UPTOP_CORS_ORIGIN");
+  if (raw === undefined || raw === "*") return raw ?? null;
+  const example = "https://status.example.com";
+  if (raw.includes(",")) throw new ConfigError("UPTOP_CORS_ORIGIN", `"${raw}" is a list, but Access-Control-Allow-Origin takes one origin (or *)`, example);
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError("UPTOP_CORS_ORIGIN", `"${raw}" is not an origin URL`, example);
+  }
+  if ((u.protocol !== "http:" && u.protocol !== "https:") || u.href !== `${u.origin}/`) {
+    throw new ConfigError("UPTOP_CORS_ORIGIN", `"${raw}" must be an http:// or https:// origin with no path`, example);
+  }
+  return u.origin;
+}
+
+/**
+ * Reads the certificate and key once at start-up so a missing, unreadable or mismatched file is a
+ * configuration error (exit 2) and not a crash when the server starts, after the database opened.
+ */
+function checkTlsFiles(cert: string, key: string): void {
+  const load = (variable: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? "unreadable";
+      throw new ConfigError(variable, `cannot read "${path}" (${why})`, "/etc/uptop/tls.pem");
+    }
+  };
+  const pem = { cert: load("UPTOP_TLS_CERT", cert), key: load("UPTOP_TLS_KEY", key) };
+  const tryContext = (variable: string, options: Parameters<typeof createSecureContext>[0], problem: string) => {
+    try {
+      createSecureContext(options);
+    } catch (err) {
+      throw new ConfigError(variable, `${problem} (${(err as Error).message})`, "/etc/uptop/tls.pem");
+    }
+  };
+  tryContext("UPTOP_TLS_CERT", { cert: pem.cert }, `"${cert}" is not a PEM certificate`);
+  tryContext("UPTOP_TLS_KEY", { key: pem.key }, `"${key}" is not a PEM private key`);
+  tryContext("UPTOP_TLS_KEY", pem, `"${key}" is not the key of the certificate in UPTOP_TLS_CERT`);
+}
 
 export interface LoadConfigOptions {
   /** The mode of the app that is starting; a different UPTOP_CLUSTER_MODE is an error. */
@@ -122,19 +200,22 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   }
 
   const port = int(env, "UPTOP_HTTP_PORT", 8080, 0, 65535, "8080");
-  const host = read(env, "UPTOP_HTTP_HOST") ?? "0.0.0.0";
+  const host = bindHost(env);
   const tlsCert = read(env, "UPTOP_TLS_CERT") ?? null;
   const tlsKey = read(env, "UPTOP_TLS_KEY") ?? null;
   if ((tlsCert === null) !== (tlsKey === null)) {
     const missing = tlsCert === null ? "UPTOP_TLS_CERT" : "UPTOP_TLS_KEY";
     throw new ConfigError(missing, "must be set together with its pair to serve HTTPS", "/etc/uptop/tls.pem");
   }
+  // A probe serves plain HTTP (health, metrics) and never reads them.
+  if (tlsCert !== null && tlsKey !== null && mode !== "probe") checkTlsFiles(tlsCert, tlsKey);
   const trustedProxies = (read(env, "UPTOP_TRUSTED_PROXIES") ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   for (const p of trustedProxies) {
-    if (!CIDR.test(p)) throw new ConfigError("UPTOP_TRUSTED_PROXIES", `"${p}" is not an IP or CIDR`, "10.0.0.0/8,192.168.1.10");
+    const problem = cidrProblem(p);
+    if (problem) throw new ConfigError("UPTOP_TRUSTED_PROXIES", `"${p}" ${problem}`, "10.0.0.0/8,192.168.1.10");
   }
 
   const dataDir = read(env, "UPTOP_DATA_DIR") ?? "./data";
@@ -198,7 +279,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
 
   const config: Config = {
     mode,
-    http: { port, host, tlsCert, tlsKey, trustedProxies, corsOrigin: read(env, "UPTOP_CORS_ORIGIN") ?? null },
+    http: { port, host, tlsCert, tlsKey, trustedProxies, corsOrigin: corsOrigin(env) },
     dataDir,
     db: { type: dbType, dsn, poolMax },
     apiToken,

@@ -1,4 +1,39 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadConfig, ConfigError } from "../src/index.js";
+
+// A throwaway self-signed P-256 certificate and its key, for the TLS start-up checks only
+// (createSecureContext does not look at dates).
+const CERT = `-----BEGIN CERTIFICATE-----
+MIIBgTCCASegAwIBAgIUNHj2zACmN5kJg+j/7ibE4thP7LAwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKdXB0b3AtdGVzdDAgFw0yNjEyMDIwNjQwMTBaGA8yMTI2MTEw
+ODA2NDAxMFowFTETMBEGA1UEAwwKdXB0b3AtdGVzdDBZMBMGByqGSM49AgEGCCqG
+SM49AwEHA0IABKUMszPFfl+vwocYsJUAkClEz2xiUvAUhS9pD5YQB7LR80u4FldX
+q276D3hkYrICBBXWTBMwBua7nltwqUf42pajUzBRMB0GA1UdDgQWBBS7X+ZzGbjb
+Hfoovw4MEr3uVE5biTAfBgNVHSMEGDAWgBS7X+ZzGbjbHfoovw4MEr3uVE5biTAP
+BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCx+cmGC3l3K/nzJaXD
+DQEi/l++0A7hEEHdFr/yiHrFIgIgGRoKMqHzKlgBjHi4IwYTJePGECaAWPqvQ+Nb
+mxmkHXA=
+-----END CERTIFICATE-----
+`;
+const KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSUWRIaaTaAxFmKDe
+L8UfsZWJMacKFaLMux/onp3rUouhRANCAASlDLMzxX5fr8KHGLCVAJApRM9sYlLw
+FIUvaQ+WEAey0fNLuBZXV6tu+g94ZGKyAgQV1kwTMAbmu55bcKlH+NqW
+-----END PRIVATE KEY-----
+`;
+const tls = mkdtempSync(join(tmpdir(), "uptop-config-tls-"));
+const file = (name: string, text: string) => {
+  writeFileSync(join(tls, name), text);
+  return join(tls, name);
+};
+const cert = file("cert.pem", CERT);
+const key = file("key.pem", KEY);
+const otherKey = file("other-key.pem", generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+const junk = file("junk.pem", "not a pem file\n");
+const missing = join(tls, "missing.pem");
 
 describe("loadConfig", () => {
   it("gives the documented defaults for an empty environment", () => {
@@ -48,6 +83,17 @@ describe("loadConfig", () => {
     [{ UPTOP_STATUS_ENABLED: "true", UPTOP_STATUS_TITLE: "Acme" }, (c: ReturnType<typeof loadConfig>) => c.status, { enabled: true, title: "Acme" }],
     [{ UPTOP_LOG_LEVEL: "debug" }, (c: ReturnType<typeof loadConfig>) => c.logLevel, "debug"],
     [{ UPTOP_CORS_ORIGIN: "https://status.example.com" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "https://status.example.com"],
+    [{ UPTOP_CORS_ORIGIN: "https://Status.Example.com:443/" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "https://status.example.com"],
+    [{ UPTOP_CORS_ORIGIN: "http://localhost:3000" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "http://localhost:3000"],
+    [{ UPTOP_CORS_ORIGIN: "*" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "*"],
+    [{ UPTOP_HTTP_HOST: "127.0.0.1" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "127.0.0.1"],
+    [{ UPTOP_HTTP_HOST: "[::1]" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "::1"],
+    [{ UPTOP_HTTP_HOST: "::" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "::"],
+    [{ UPTOP_HTTP_HOST: "uptop.internal" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "uptop.internal"],
+    [{ UPTOP_TRUSTED_PROXIES: "fd00::/8,::1,0.0.0.0/1,10.1.2.3/32" }, (c: ReturnType<typeof loadConfig>) => c.http.trustedProxies, ["fd00::/8", "::1", "0.0.0.0/1", "10.1.2.3/32"]],
+    [{ UPTOP_TLS_CERT: cert, UPTOP_TLS_KEY: key }, (c: ReturnType<typeof loadConfig>) => [c.http.tlsCert, c.http.tlsKey], [cert, key]],
+    // A probe serves plain HTTP and never reads the files.
+    [{ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080", UPTOP_NODE_ID: "p1", UPTOP_NODE_REGION: "eu", UPTOP_TLS_CERT: missing, UPTOP_TLS_KEY: missing }, (c: ReturnType<typeof loadConfig>) => c.mode, "probe"],
     [{ UPTOP_METRICS_PUBLIC: "1" }, (c: ReturnType<typeof loadConfig>) => c.metricsPublic, true],
     [{ UPTOP_ENCRYPTION_KEY: "ab".repeat(32) }, (c: ReturnType<typeof loadConfig>) => c.security.encryptionKey?.length, 32],
   ])("reads %j", (env, pick, expected) => {
@@ -76,6 +122,30 @@ describe("loadConfig", () => {
     [{ UPTOP_ENCRYPTION_KEY: "abc" }, "UPTOP_ENCRYPTION_KEY", "64 hex"],
     [{ UPTOP_TLS_CERT: "/x.pem" }, "UPTOP_TLS_KEY", "together"],
     [{ UPTOP_TRUSTED_PROXIES: "everyone" }, "UPTOP_TRUSTED_PROXIES", "CIDR"],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/8,999.1.1.1" }, "UPTOP_TRUSTED_PROXIES", '"999.1.1.1" is not an IP address or CIDR'],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/99" }, "UPTOP_TRUSTED_PROXIES", '"10.0.0.0/99" has a prefix outside 1..32'],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/33" }, "UPTOP_TRUSTED_PROXIES", "outside 1..32"],
+    [{ UPTOP_TRUSTED_PROXIES: "fd00::/129" }, "UPTOP_TRUSTED_PROXIES", '"fd00::/129" has a prefix outside 1..128'],
+    // proxy-addr refuses /0; "every address" would be "trust proxy" true, which is not offered.
+    [{ UPTOP_TRUSTED_PROXIES: "0.0.0.0/0" }, "UPTOP_TRUSTED_PROXIES", "outside 1..32"],
+    [{ UPTOP_TRUSTED_PROXIES: "::/0" }, "UPTOP_TRUSTED_PROXIES", "outside 1..128"],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/255.0.0.0" }, "UPTOP_TRUSTED_PROXIES", "not an IP address or CIDR"],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/" }, "UPTOP_TRUSTED_PROXIES", '"10.0.0.0/"'],
+    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/8/8" }, "UPTOP_TRUSTED_PROXIES", '"10.0.0.0/8/8"'],
+    [{ UPTOP_HTTP_HOST: "999.1.1.1" }, "UPTOP_HTTP_HOST", "not an IP address or host name"],
+    [{ UPTOP_HTTP_HOST: "http://0.0.0.0" }, "UPTOP_HTTP_HOST", "not an IP address or host name"],
+    [{ UPTOP_HTTP_HOST: "bad_host" }, "UPTOP_HTTP_HOST", "not an IP address or host name"],
+    [{ UPTOP_HTTP_HOST: "[10.0.0.1]" }, "UPTOP_HTTP_HOST", "not an IP address or host name"],
+    [{ UPTOP_CORS_ORIGIN: "https://a.example,https://b.example" }, "UPTOP_CORS_ORIGIN", "takes one origin"],
+    [{ UPTOP_CORS_ORIGIN: "https://a.example/status" }, "UPTOP_CORS_ORIGIN", "no path"],
+    [{ UPTOP_CORS_ORIGIN: "status.example.com" }, "UPTOP_CORS_ORIGIN", "not an origin URL"],
+    [{ UPTOP_CORS_ORIGIN: "ftp://a.example" }, "UPTOP_CORS_ORIGIN", "http:// or https://"],
+    [{ UPTOP_TLS_CERT: missing, UPTOP_TLS_KEY: key }, "UPTOP_TLS_CERT", "ENOENT"],
+    [{ UPTOP_TLS_CERT: cert, UPTOP_TLS_KEY: missing }, "UPTOP_TLS_KEY", "ENOENT"],
+    [{ UPTOP_TLS_CERT: tls, UPTOP_TLS_KEY: key }, "UPTOP_TLS_CERT", "EISDIR"],
+    [{ UPTOP_TLS_CERT: junk, UPTOP_TLS_KEY: key }, "UPTOP_TLS_CERT", "not a PEM certificate"],
+    [{ UPTOP_TLS_CERT: cert, UPTOP_TLS_KEY: junk }, "UPTOP_TLS_KEY", "not a PEM private key"],
+    [{ UPTOP_TLS_CERT: cert, UPTOP_TLS_KEY: otherKey }, "UPTOP_TLS_KEY", "not the key of the certificate"],
     [{ UPTOP_RETENTION_RAW: "1h" }, "UPTOP_RETENTION_RAW", "shorter than"],
     [{ UPTOP_LOG_LEVEL: "loud" }, "UPTOP_LOG_LEVEL", "not one of"],
     [{ UPTOP_STATUS_ENABLED: "2" }, "UPTOP_STATUS_ENABLED", "not a boolean"],
