@@ -10,8 +10,12 @@ export interface RunningLeader {
   stop(): Promise<void>;
 }
 
-/** Opens the database, applies migrations, serves the API and runs the engine. */
-export async function startLeader(config: Config, logger: Logger): Promise<RunningLeader> {
+/**
+ * Opens the database, applies migrations, serves the API and runs the engine. Once `signal` is
+ * aborted (the process is told to stop while starting), it stops waiting and does not activate;
+ * the caller stops what it returns.
+ */
+export async function startLeader(config: Config, logger: Logger, signal?: AbortSignal): Promise<RunningLeader> {
   const box = new SecretBox(config.security.encryptionKey);
   if (!box.enabled) logger.warn("UPTOP_ENCRYPTION_KEY is not set: channel secrets and monitor credentials are stored in clear");
   const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: config.db.poolMax });
@@ -60,14 +64,19 @@ export async function startLeader(config: Config, logger: Logger): Promise<Runni
   if (awaitingHandback) {
     const waitMs = config.cluster.failoverPollMs * 2 + 5000;
     logger.info("waiting for the follower's hand-back before checking", { waitMs });
-    const timedOut = await Promise.race([handback.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), waitMs).unref())]);
-    if (timedOut) logger.warn("no hand-back from the follower; starting on our own history", { waitedMs: waitMs });
+    const aborted = new Promise<"aborted">((r) => {
+      if (signal?.aborted) r("aborted");
+      signal?.addEventListener("abort", () => r("aborted"), { once: true });
+    });
+    const outcome = await Promise.race([
+      handback.then(() => "handback" as const),
+      new Promise<"timeout">((r) => setTimeout(() => r("timeout"), waitMs).unref()),
+      aborted,
+    ]);
+    if (outcome === "timeout") logger.warn("no hand-back from the follower; starting on our own history", { waitedMs: waitMs });
     awaitingHandback = false;
   }
-  await node.activate("leader start");
-  logger.info("leader listening", { host: config.http.host, port, nodeId: config.cluster.nodeId, epoch: epoch.get() });
-
-  return {
+  const running: RunningLeader = {
     port,
     store,
     node,
@@ -77,4 +86,8 @@ export async function startLeader(config: Config, logger: Logger): Promise<Runni
       await store.close();
     },
   };
+  if (signal?.aborted) return running;
+  await node.activate("leader start");
+  logger.info("leader listening", { host: config.http.host, port, nodeId: config.cluster.nodeId, epoch: epoch.get() });
+  return running;
 }

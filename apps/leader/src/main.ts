@@ -4,4 +4,4 @@ import { startLeader } from "./leader.js";
 
 const config = loadConfigOrExit(process.env, { expectedMode: "leader" });
 const logger = createLogger({ level: config.logLevel, defaultMeta: { node: config.cluster.nodeId, role: "leader" } });
-await runService(logger, () => startLeader(config, logger));
+await runService(logger, (signal) => startLeader(config, logger, signal));

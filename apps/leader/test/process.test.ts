@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openAndMigrate, touchNode } from "@uptop/store";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
 
@@ -86,5 +87,32 @@ describe("leader process", () => {
     const list = await (await fetch(`http://127.0.0.1:${port}/api/monitors`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(list.map((m: { name: string }) => m.name)).toEqual(["kept"]);
     expect((await second.kill("SIGTERM")).code).toBe(0);
+  }, 120_000);
+
+  it("exits 0 promptly on SIGTERM while waiting for a follower's hand-back", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "uptop-proc-"));
+    const dsn = join(dataDir, "db");
+    // A follower the leader has heard of, so it starts by waiting for the follower's hand-back.
+    const store = await openAndMigrate({ type: "pglite", dsn });
+    await touchNode(store.db, { id: "follower", name: "follower", region: "local", version: "1.0.0", role: "follower" }, new Date());
+    await store.close();
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const env = {
+      UPTOP_DATA_DIR: dataDir,
+      UPTOP_DB_DSN: dsn,
+      UPTOP_HTTP_PORT: port,
+      UPTOP_HTTP_HOST: "127.0.0.1",
+      UPTOP_CLUSTER_SECRET: "a-long-random-shared-secret-0123",
+      // A wait of 125 s: far longer than the 10 s a shutdown may take.
+      UPTOP_FAILOVER_POLL: "60s",
+    };
+    const leader = await run(env, (out) => out.includes("waiting for the follower's hand-back"), 60_000);
+    const signalled = Date.now();
+    const stopped = await leader.kill("SIGTERM");
+    expect(stopped.code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(stopped.stdout).toContain('"during":"start-up"');
+    expect(stopped.stdout).toContain('"message":"stopped"');
+    expect(stopped.stdout).not.toContain("engine active");
   }, 120_000);
 });
