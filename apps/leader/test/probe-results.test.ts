@@ -21,7 +21,17 @@ describe("POST /api/probe/results", () => {
     const res = await t.api("/api/monitors", { method: "POST", body: JSON.stringify({ name: "shop-tls", type: "tls", hostname: "shop.example.com", port: 443, interval: 60 }) });
     expect(res.status).toBe(201);
     monitorId = ((await res.json()) as { id: number }).id;
+    // Results for a monitor the engine has not loaded yet are stored but cast no vote: wait for it.
+    const deadline = Date.now() + 10_000;
+    while (!(await metricsText()).includes('monitor="shop-tls"')) {
+      if (Date.now() > deadline) throw new Error("the engine never loaded the monitor");
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
+
+  async function metricsText(): Promise<string> {
+    return (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  }
 
   afterAll(async () => {
     await t?.leader.stop();
@@ -39,8 +49,7 @@ describe("POST /api/probe/results", () => {
   });
 
   it("takes the certificate from a probe's result: its expiry shows in /metrics", async () => {
-    const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const line = (await res.text()).split("\n").find((l) => l.startsWith('uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"}'));
+    const line = (await metricsText()).split("\n").find((l) => l.startsWith('uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"}'));
     expect(line).toBe(`uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"} ${Date.parse(validTo) / 1000}`);
   });
 
