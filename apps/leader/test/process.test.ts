@@ -79,6 +79,8 @@ describe("leader process", () => {
     expect(created.status).toBe(201);
     const stopped = await first.kill("SIGTERM");
     expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain("UPTOP_CLUSTER_SECRET is not set");
+    expect(stopped.stdout).not.toContain("served over plain HTTP");
     // The token reaches the log stream never, stdout exactly once.
     expect(stopped.stdout.split(token).length - 1).toBe(1);
 
@@ -114,5 +116,7 @@ describe("leader process", () => {
     expect(stopped.stdout).toContain('"during":"start-up"');
     expect(stopped.stdout).toContain('"message":"stopped"');
     expect(stopped.stdout).not.toContain("engine active");
+    // SPEC §11: a cluster secret served without TLS is said at start.
+    expect(stopped.stdout).toContain("cluster routes are served over plain HTTP");
   }, 120_000);
 });
