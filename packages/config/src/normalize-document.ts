@@ -1,4 +1,4 @@
-import { normalizeMonitor, ValidationError, type FieldIssue, type MonitorDraft } from "@uptop/core";
+import { normalizeMonitor, unstorableIssues, ValidationError, type FieldIssue, type MonitorDraft } from "@uptop/core";
 import { validateChannelSettings } from "@uptop/notify";
 import { configDocumentSchema, type MaintenanceEntry, type MonitorEntry } from "./document-schema.js";
 import { documentIssues, prefixIssues, throwIssues } from "./issues.js";
@@ -79,6 +79,9 @@ function noDuplicates(kind: string, items: Array<{ name: string; path: string }>
  * the document (`monitors.0.monitors.1.interval`), so the CLI can point at line and column.
  */
 export function normalizeDocument(doc: unknown): NormalizedDocument {
+  // YAML's "\0" escape makes a NUL no database column stores: refuse it by field, as the API does.
+  const unstorable = unstorableIssues(doc ?? {});
+  if (unstorable.length) throwIssues(unstorable);
   const parsed = configDocumentSchema.safeParse(doc ?? {});
   if (!parsed.success) throwIssues(documentIssues(parsed.error));
   const d = parsed.data;

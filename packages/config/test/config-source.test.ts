@@ -86,6 +86,15 @@ describe("YAML error positions", () => {
     }
   });
 
+  it.each([
+    ["a channel setting", 'channels:\n  - name: hook\n    type: webhook\n    settings:\n      url: "https://h.example.com/\\0"\n', "channels.0.settings.url"],
+    ["a maintenance title", 'maintenance:\n  - title: "db\\0"\n    start: 2030-01-01T00:00:00Z\n', "maintenance.0.title"],
+  ])("refuses a NUL in %s, naming the field and its line", (_what, text, field) => {
+    const errors = locatedErrors(text);
+    expect(errors.map((e) => e.field)).toEqual([field]);
+    expect(errors[0]?.line).toBeGreaterThan(1);
+  });
+
   it("locates fields in the right file when several files are merged", () => {
     const loaded = loadConfigSources(
       [
