@@ -20,17 +20,9 @@ export function documentIssues(error: z.ZodError, prefix: Array<string | number>
 
 /** Re-roots issues reported relative to one entry (e.g. by normalizeMonitor) at that entry's path. */
 export function prefixIssues(issues: readonly FieldIssue[], prefix: string): FieldIssue[] {
-  return issues.flatMap((i) => {
-    const field = i.field ? `${prefix}.${i.field}` : prefix;
-    // core's zodIssues folds unknown keys into one message on the object; split them per key.
-    const unknown = /^unknown field\(s\): (.+)$/.exec(i.message);
-    if (unknown) return unknown[1]!.split(", ").map((key) => ({ field: `${field}.${key}`, message: "unknown field" }));
-    return [{ field, message: i.message }];
-  });
+  return issues.map((i) => ({ field: i.field ? `${prefix}.${i.field}` : prefix, message: i.message }));
 }
 
 export function throwIssues(issues: FieldIssue[], what = "invalid config"): never {
-  const first = issues[0];
-  const summary = first ? `${first.field || "document"}: ${first.message}` : what;
-  throw new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
+  throw ValidationError.fromIssues(issues, what, "document");
 }

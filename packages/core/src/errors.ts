@@ -64,10 +64,10 @@ export class ValidationError extends UptopError {
     this.issues = issues;
   }
 
-  /** `first.field: first.message (and N more)`, the summary every validator prints. */
-  static fromIssues(issues: FieldIssue[], fallback = "invalid input"): ValidationError {
+  /** `first.field: first.message (and N more)`, the summary every validator prints; `whole` names an issue without a field. */
+  static fromIssues(issues: FieldIssue[], fallback = "invalid input", whole = "body"): ValidationError {
     const first = issues[0];
-    const summary = first ? `${first.field || "body"}: ${first.message}` : fallback;
+    const summary = first ? `${first.field || whole}: ${first.message}` : fallback;
     return new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
   }
 }

@@ -255,10 +255,12 @@ describe("dispatchers on one Postgres database", () => {
     expect(log?.map((a) => [a.attempt, a.ok])).toEqual([[1, false], [2, true]]);
   }, 60_000);
 
-  it("a send stalled past its lease is not sent again by a second dispatcher, and its late answer is recorded once", async () => {
-    fake.hits = [];
-    const chat = await addChannel(store.db, box, "stall-chat", "slack", { webhookUrl: `${fake.url}/slack` }, ["webhookUrl"]);
-    const id = await enqueue(store.db, chat, "stall-chat");
+  /**
+   * Dispatcher a starts the one due send and stalls 1.5 s on it; once its 300 ms lease has run
+   * out, a second dispatcher b (its own connection) runs twice, then `afterSecond` looks at the
+   * row before a's late answer arrives.
+   */
+  async function stallPastLease(afterSecond: () => Promise<void>): Promise<void> {
     const second = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
     const a = dispatcher(store, { leaseMs: 300, timeoutMs: 5000 });
     const b = dispatcher(second, { leaseMs: 300, timeoutMs: 5000 });
@@ -269,13 +271,20 @@ describe("dispatchers on one Postgres database", () => {
       await new Promise((r) => setTimeout(r, 600)); // a's lease has run out
       await b.runOnce();
       await b.runOnce();
-      expect((await rowOf(store.db, id)).state).toBe("unknown");
+      await afterSecond();
       await slow;
     } finally {
       await a.stop();
       await b.stop();
       await second.close();
     }
+  }
+
+  it("a send stalled past its lease is not sent again by a second dispatcher, and its late answer is recorded once", async () => {
+    fake.hits = [];
+    const chat = await addChannel(store.db, box, "stall-chat", "slack", { webhookUrl: `${fake.url}/slack` }, ["webhookUrl"]);
+    const id = await enqueue(store.db, chat, "stall-chat");
+    await stallPastLease(async () => expect((await rowOf(store.db, id)).state).toBe("unknown"));
     expect(fake.hits).toHaveLength(1);
     // The sender that was only slow knows the answer after all: the row is sent, not unknown.
     const row = await rowOf(store.db, id);
@@ -288,23 +297,9 @@ describe("dispatchers on one Postgres database", () => {
   it("two dispatchers and a webhook send stalled past its lease: the second sends it again, and only one of them marks it", async () => {
     fake.hits = [];
     const id = await enqueue(store.db, hook, "stall-hook");
-    const second = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
-    const a = dispatcher(store, { leaseMs: 300, timeoutMs: 5000 });
-    const b = dispatcher(second, { leaseMs: 300, timeoutMs: 5000 });
-    try {
-      fake.delays = [1500];
-      const slow = a.runOnce();
-      await waitFor("a is sending", async () => fake.hits.length === 1);
-      await new Promise((r) => setTimeout(r, 600));
-      await b.runOnce(); // recovers the row: pending again
-      await b.runOnce(); // sends and marks it
-      expect((await rowOf(store.db, id)).state).toBe("sent");
-      await slow; // a's late answer must not mark the row a second time
-    } finally {
-      await a.stop();
-      await b.stop();
-      await second.close();
-    }
+    // b's first pass recovers the row (pending again), its second sends and marks it; a's late
+    // answer must not mark the row a second time.
+    await stallPastLease(async () => expect((await rowOf(store.db, id)).state).toBe("sent"));
     expect(fake.hits.map((h) => h.headers["x-uptop-delivery"])).toEqual([`stall-hook:c${hook}`, `stall-hook:c${hook}`]);
     const log = await listAttempts(store.db, id);
     expect(log?.map((l) => [l.attempt, l.ok])).toEqual([[1, false], [2, true]]);

@@ -26,20 +26,21 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
     .where("origin", "=", "local")
     .orderBy("state_changes.id")
     .execute();
-  const sent = await db
-    .selectFrom("notifications")
-    .innerJoin("channels", "channels.id", "notifications.channel_id")
-    .leftJoin("monitors", "monitors.id", "notifications.monitor_id")
-    .select(["dedupe_key", "channels.name as channel", "monitors.name as monitor", "event", "sent_at", "notifications.epoch"])
+  // Channels and monitors by name: ids may differ between the two databases.
+  const named = () =>
+    db
+      .selectFrom("notifications")
+      .innerJoin("channels", "channels.id", "notifications.channel_id")
+      .leftJoin("monitors", "monitors.id", "notifications.monitor_id")
+      .select(["dedupe_key", "channels.name as channel", "monitors.name as monitor", "event"]);
+  const sent = await named()
+    .select(["sent_at", "notifications.epoch"])
     .where("state", "=", "sent")
     .where("sent_at", ">=", since)
     .orderBy("notifications.id")
     .execute();
-  const unsent = await db
-    .selectFrom("notifications")
-    .innerJoin("channels", "channels.id", "notifications.channel_id")
-    .leftJoin("monitors", "monitors.id", "notifications.monitor_id")
-    .select(["dedupe_key", "channels.name as channel", "monitors.name as monitor", "event", "payload", "notifications.created_at"])
+  const unsent = await named()
+    .select(["payload", "notifications.created_at"])
     .where("state", "=", "pending")
     .where("notifications.created_at", ">=", since)
     .orderBy("notifications.id")
