@@ -144,9 +144,9 @@ esac
 stop leader "$leader_pid"
 
 # --- uptop-admin: the leader image's /usr/local/bin/uptop-admin wrapper runs the leader's own
-# dist/cli.js; run it from the deploy folder on the database the leader just left (PGlite: one
+# dist/admin/main.js; run it from the deploy folder on the database the leader just left (PGlite: one
 # process owns the folder, so after the leader stopped), as an operator would.
-printf '#!/bin/sh\nexec node %s/dist/cli.js "$@"\n' "$leader_dir" >"$work/bin/uptop-admin"
+printf '#!/bin/sh\nexec node %s/dist/admin/main.js "$@"\n' "$leader_dir" >"$work/bin/uptop-admin"
 chmod 0755 "$work/bin/uptop-admin"
 admin_key=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')
 admin_out=$(cd "$work" && env -i PATH="$work/bin:$PATH" HOME="$work" NODE_ENV=production UPTOP_LOG_LEVEL=warn \

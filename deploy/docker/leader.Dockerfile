@@ -20,7 +20,7 @@ RUN pnpm deploy --filter @uptop/leader --prod /out \
  && sh deploy/docker/prune-deploy.sh /out
 # The uptop CLI ships beside the server (`docker exec <leader> uptop apply -f ...`), in its own
 # folder with its own production dependencies: the server's package.json stays the server's.
-# uptop-admin (migrate-secrets, rotate-key) is the leader's own bin, dist/cli.js in /out.
+# uptop-admin (migrate-secrets, rotate-key) is the leader's own bin, dist/admin/main.js in /out.
 RUN pnpm deploy --filter @uptop/cli --prod /out-cli \
  && sh deploy/docker/prune-deploy.sh /out-cli
 
@@ -43,7 +43,7 @@ RUN apt-get update \
  && mkdir -p /data \
  && chown 10001:10001 /data \
  && printf '#!/bin/sh\nexec node /app/cli/dist/main.js "$@"\n' > /usr/local/bin/uptop \
- && printf '#!/bin/sh\nexec node /app/dist/cli.js "$@"\n' > /usr/local/bin/uptop-admin \
+ && printf '#!/bin/sh\nexec node /app/dist/admin/main.js "$@"\n' > /usr/local/bin/uptop-admin \
  && chmod 0755 /usr/local/bin/uptop /usr/local/bin/uptop-admin
 WORKDIR /app
 # Owned by root: the app cannot rewrite its own code even where the root filesystem is writable.

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { SourceInput } from "@uptop/config";
+import type { SourceInput } from "@uptop/config-as-code";
 import { CliExit, EXIT } from "./exit-codes.js";
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;

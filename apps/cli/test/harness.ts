@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createLogger, loadConfig, SecretBox } from "@uptop/core";
-import { EpochHolder, ServingNode } from "@uptop/node";
+import { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { openAndMigrate, type Store } from "@uptop/store";
 
 export const TOKEN = "cli-test-admin-token-0123456789";

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { runCli, serverArgs, startTestServer, type TestServer } from "./harness.js";
 
-const BACKUP = fileURLToPath(new URL("../../../packages/config/test/fixtures/kuma-backup.json", import.meta.url));
+const BACKUP = fileURLToPath(new URL("../../../packages/config-as-code/test/fixtures/kuma-backup.json", import.meta.url));
 
 let server: TestServer;
 beforeEach(async () => {

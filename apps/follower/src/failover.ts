@@ -1,7 +1,7 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
 import type { ClusterClient, HealthResponse } from "@uptop/cluster-protocol";
 import { applyMirror, collectHandback, getSetting, putSetting, releaseHandedBack, type Db, type HandbackContent } from "@uptop/store";
-import type { EpochHolder, ServingNode } from "@uptop/node";
+import type { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { secretFieldsOf, isChannelType } from "@uptop/notify";
 
 export type FailoverState = "standby" | "active" | "handing-back";

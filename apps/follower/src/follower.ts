@@ -1,7 +1,7 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
 import { ClusterClient } from "@uptop/cluster-protocol";
 import { openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken } from "@uptop/node";
+import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken } from "@uptop/serving-node";
 import { FailoverController } from "./failover.js";
 
 export interface RunningFollower {

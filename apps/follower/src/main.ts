@@ -1,5 +1,4 @@
-import { createLogger, loadConfigOrExit } from "@uptop/core";
-import { runService } from "@uptop/node";
+import { createLogger, loadConfigOrExit, runService } from "@uptop/core";
 import { startFollower } from "./follower.js";
 
 const config = loadConfigOrExit(process.env, { expectedMode: "follower" });

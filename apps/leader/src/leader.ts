@@ -1,6 +1,6 @@
 import { SecretBox, type Config, type Logger } from "@uptop/core";
 import { listNodes, openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, clusterRouter, ensureApiToken } from "@uptop/node";
+import { EpochHolder, ServingNode, checkEncryptionKey, clusterRouter, ensureApiToken } from "@uptop/serving-node";
 
 export interface RunningLeader {
   port: number;

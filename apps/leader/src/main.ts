@@ -1,5 +1,4 @@
-import { createLogger, loadConfigOrExit } from "@uptop/core";
-import { runService } from "@uptop/node";
+import { createLogger, loadConfigOrExit, runService } from "@uptop/core";
 import { startLeader } from "./leader.js";
 
 const config = loadConfigOrExit(process.env, { expectedMode: "leader" });

@@ -69,13 +69,13 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
   }, 60_000);
 
   it("migrate-secrets refuses to run without a key (exit 2)", async () => {
-    const r = await run("cli.js", ["migrate-secrets"], env(null));
+    const r = await run("admin/main.js", ["migrate-secrets"], env(null));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("UPTOP_ENCRYPTION_KEY");
   }, 60_000);
 
   it("migrate-secrets encrypts every plaintext secret, leaves none in clear, and is idempotent", async () => {
-    const r = await run("cli.js", ["migrate-secrets"], env(KEY_A));
+    const r = await run("admin/main.js", ["migrate-secrets"], env(KEY_A));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/encrypted 3 secret value\(s\) in 1 channel\(s\) and 1 monitor\(s\)/);
@@ -90,21 +90,21 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
       expect(web.auth).toEqual({ type: "basic", username: "u", password: PLANTED[1] });
       expect(web.headers.Authorization).toBe(PLANTED[2]);
     });
-    const again = await run("cli.js", ["migrate-secrets"], env(KEY_A));
+    const again = await run("admin/main.js", ["migrate-secrets"], env(KEY_A));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/encrypted 0 secret value/);
   }, 60_000);
 
   it("rotate-key refuses a bad new key (exit 2) and a wrong current key (exit 1), changing nothing", async () => {
-    expect((await run("cli.js", ["rotate-key", "--new-key", "abc"], env(KEY_A))).code).toBe(2);
-    const wrong = await run("cli.js", ["rotate-key", "--new-key", KEY_B], env(WRONG));
+    expect((await run("admin/main.js", ["rotate-key", "--new-key", "abc"], env(KEY_A))).code).toBe(2);
+    const wrong = await run("admin/main.js", ["rotate-key", "--new-key", KEY_B], env(WRONG));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/wrong key/);
     await withDb(dsn, async (db) => expect((await getChannel(db, boxOf(KEY_A), 1)).settings.routingKey).toBe(PLANTED[0]));
   }, 60_000);
 
   it("rotate-key re-encrypts everything under the new key: the old key no longer opens it", async () => {
-    const r = await run("cli.js", ["rotate-key", "--new-key", KEY_B], env(KEY_A));
+    const r = await run("admin/main.js", ["rotate-key", "--new-key", KEY_B], env(KEY_A));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/re-encrypted 5 secret value\(s\) in 2 channel\(s\) and 1 monitor\(s\)/);
     await withDb(dsn, async (db) => {

@@ -1,9 +1,9 @@
-export * from "./types.js";
-export * from "./errors.js";
-export { parseDuration, formatDuration } from "./duration.js";
-export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./config.js";
-export { createLogger, redact, type Logger, type LoggerOptions } from "./logger.js";
-export { SecretBox, safeEqual } from "./secret-box.js";
+export * from "./domain/types.js";
+export * from "./domain/errors.js";
+export { parseDuration, formatDuration } from "./domain/duration.js";
+export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
+export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";
+export { SecretBox, safeEqual } from "./runtime/secret-box.js";
 export {
   monitorInputSchema,
   normalizeMonitor,
@@ -14,7 +14,8 @@ export {
   zodIssues,
   type MonitorInput,
   type MonitorDraft,
-} from "./monitor-schema.js";
-export { VERSION } from "./version.js";
-export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./slots.js";
-export { SlotScheduler, type SchedulerItem, type SlotSchedulerOptions, type SlotSchedulerStats, type SkipReason } from "./slot-scheduler.js";
+} from "./domain/monitor-schema.js";
+export { VERSION } from "./runtime/version.js";
+export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./domain/slots.js";
+export { SlotScheduler, type SchedulerItem, type SlotSchedulerOptions, type SlotSchedulerStats, type SkipReason } from "./runtime/slot-scheduler.js";
+export { runService, type Service } from "./runtime/run-service.js";

@@ -1,5 +1,5 @@
-import { SlotScheduler, type SchedulerItem } from "../src/slot-scheduler.js";
-import { nextSlotStartMs, slotOf, slotOffsetMs } from "../src/slots.js";
+import { SlotScheduler, type SchedulerItem } from "../src/runtime/slot-scheduler.js";
+import { nextSlotStartMs, slotOf, slotOffsetMs } from "../src/domain/slots.js";
 
 // In ESM mode jest's object is on import.meta rather than a global.
 const jest = (import.meta as unknown as { jest: typeof import("@jest/globals").jest }).jest;

@@ -73,7 +73,7 @@ describe("uptop-admin in the leader image", () => {
 
   it.each<[string, (t: string) => string, RegExp]>([
     ["no wrapper", (t) => t.replace("> /usr/local/bin/uptop-admin", "> /tmp/uptop-admin"), /no \/usr\/local\/bin\/uptop-admin wrapper/],
-    ["a wrapper to another file", (t) => t.replace("exec node /app/dist/cli.js", "exec node /app/dist/admin.js"), /runs \/app\/dist\/cli\.js/],
+    ["a wrapper to another file", (t) => t.replace("exec node /app/dist/admin/main.js", "exec node /app/dist/admin.js"), /runs \/app\/dist\/admin\/main\.js/],
     ["a wrapper that is not executable", (t) => t.replace("chmod 0755 /usr/local/bin/uptop /usr/local/bin/uptop-admin", "chmod 0755 /usr/local/bin/uptop"), /uptop-admin is not made executable/],
   ])("catches %s", (_, edit, expected) => {
     const edited = edit(leader);

@@ -8,7 +8,7 @@ import {
   type LoadedConfig,
   type NormalizedDocument,
   type ResourceKind,
-} from "@uptop/config";
+} from "@uptop/config-as-code";
 import { ValidationError, type FieldIssue } from "@uptop/core";
 import { ApiError } from "../api-client.js";
 import { clientFor, type CliContext } from "../context.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import type { KumaSkipped } from "@uptop/config";
+import type { KumaSkipped } from "@uptop/config-as-code";
 import { ApiError } from "../api-client.js";
 import { clientFor, type CliContext } from "../context.js";
 import { CliExit, EXIT } from "../exit-codes.js";

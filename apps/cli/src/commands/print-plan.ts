@@ -1,4 +1,4 @@
-import type { PlanCounts, PlanLine } from "@uptop/config";
+import type { PlanCounts, PlanLine } from "@uptop/config-as-code";
 import type { CliContext } from "../context.js";
 
 export interface ApplyResponse {

@@ -13,7 +13,7 @@ import {
   type ConfigState,
   type CurrentState,
   type PlanAction,
-} from "@uptop/config";
+} from "@uptop/config-as-code";
 import { isChannelType, secretFieldsOf } from "@uptop/notify";
 import { applyConfigOpsIn, loadStoredConfig, type ConfigOp, type Db, type StoredConfig } from "@uptop/store";
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual, createHash } from "node:crypto";
-import { SecretKeyError } from "./errors.js";
+import { SecretKeyError } from "../domain/errors.js";
 
 const PREFIX = "enc:";
 const NONCE_BYTES = 12;

@@ -1,22 +1,11 @@
-#!/usr/bin/env node
-// uptop-admin: server-side maintenance of the leader's database. Run it with the same
-// environment as the leader (and, for PGlite, while the leader is stopped: one process owns
-// the folder).
-import { loadConfig, SecretBox, UptopError, type Config } from "@uptop/core";
+// The commands that (re-)encrypt the secrets stored in the database: channels' settings and
+// monitors' credentials.
+import { SecretBox, type Config } from "@uptop/core";
 import { isChannelType, secretFieldsOf } from "@uptop/notify";
 import { openAndMigrate, reencryptSecrets, verifySecretKey, type ReencryptReport } from "@uptop/store";
 
-const USAGE = `usage: uptop-admin <command>
-
-commands:
-  migrate-secrets              encrypt every plaintext secret (channels, monitor credentials)
-                               with UPTOP_ENCRYPTION_KEY; safe to run again
-  rotate-key --new-key HEX     re-encrypt every secret under a new 64-hex-character key, in one
-                               transaction; the current key is UPTOP_ENCRYPTION_KEY
-
-The database is the one UPTOP_DB_TYPE / UPTOP_DB_DSN name, as for the leader.`;
-
-class UsageError extends Error {}
+/** Bad usage or configuration: the command exits 2, as the servers do. */
+export class UsageError extends Error {}
 
 const channelSecrets = (type: string): readonly string[] => (isChannelType(type) ? secretFieldsOf(type) : []);
 
@@ -38,7 +27,7 @@ function summary(r: ReencryptReport): string {
   return `${r.values} secret value(s) in ${r.channels} channel(s) and ${r.monitors} monitor(s)`;
 }
 
-async function migrateSecrets(config: Config): Promise<string> {
+export async function migrateSecrets(config: Config): Promise<string> {
   const box = new SecretBox(config.security.encryptionKey);
   if (!box.enabled) throw new UsageError("UPTOP_ENCRYPTION_KEY is not set: it is the key secrets are encrypted with (64 hex characters)");
   return withDatabase(config, async (db) => {
@@ -49,7 +38,7 @@ async function migrateSecrets(config: Config): Promise<string> {
   });
 }
 
-async function rotateKey(config: Config, args: string[]): Promise<string> {
+export async function rotateKey(config: Config, args: string[]): Promise<string> {
   const at = args.indexOf("--new-key");
   const next = new SecretBox(parseKey(at >= 0 ? args[at + 1] : undefined));
   const current = new SecretBox(config.security.encryptionKey);
@@ -59,26 +48,3 @@ async function rotateKey(config: Config, args: string[]): Promise<string> {
     return `re-encrypted ${summary(r)} under the new key; set UPTOP_ENCRYPTION_KEY to it and restart every node that shares this database`;
   });
 }
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  try {
-    const config = loadConfig(process.env);
-    let out: string;
-    if (command === "migrate-secrets") out = await migrateSecrets(config);
-    else if (command === "rotate-key") out = await rotateKey(config, args);
-    else if (command === undefined || command === "help" || command === "--help") {
-      process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-    process.stdout.write(`${out}\n`);
-    return 0;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`uptop-admin: ${message}\n`);
-    // Bad usage or configuration: 2, like the servers; anything the database refused: 1.
-    return err instanceof UsageError || (err instanceof UptopError && err.code === "CONFIG") ? 2 : 1;
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));

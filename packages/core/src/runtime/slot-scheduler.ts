@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from "p-limit";
-import { nextSlotStartMs, slotIndex, slotOffsetMs, slotStartMs } from "./slots.js";
+import { nextSlotStartMs, slotIndex, slotOffsetMs, slotStartMs } from "../domain/slots.js";
 
 export interface SchedulerItem {
   id: number;

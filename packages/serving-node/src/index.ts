@@ -3,4 +3,3 @@ export { EpochHolder } from "./epoch.js";
 export { ensureApiToken } from "./api-token.js";
 export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
-export { runService } from "./run-service.js";

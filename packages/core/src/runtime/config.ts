@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { createSecureContext } from "node:tls";
-import { ConfigError } from "./errors.js";
-import { parseDuration } from "./duration.js";
-import { ROLES, STRATEGIES, type AggregationStrategy, type NodeRole } from "./types.js";
+import { ConfigError } from "../domain/errors.js";
+import { parseDuration } from "../domain/duration.js";
+import { ROLES, STRATEGIES, type AggregationStrategy, type NodeRole } from "../domain/types.js";
 
 export type DbType = "pglite" | "postgres";
 export type LogLevel = "error" | "warn" | "info" | "http" | "verbose" | "debug" | "silly";
