@@ -1,4 +1,5 @@
 import type { Status } from "@uptop/core";
+import type { Health, MachineState, StepResult } from "./state-machine.js";
 
 const SEVERITY: Partial<Record<Status, number>> = { UP: 0, PENDING: 1, LATE: 2, DOWN: 3 };
 
@@ -70,4 +71,35 @@ export function ancestors(id: number, monitors: ReadonlyArray<Node>): number[] {
     current = parentOf.get(current) ?? null;
   }
   return out;
+}
+
+const healthOf = (status: Status): Health => (status === "DOWN" ? "DOWN" : status === "UP" ? "UP" : "PENDING");
+
+/**
+ * A group's machine moves when its children's worst status changes, and only then: it has no
+ * rounds of its own. A paused child counts as PAUSED; the reason names the children failing.
+ */
+export function groupStep(before: MachineState, children: ReadonlyArray<{ name: string; status: Status }>, now: Date): StepResult {
+  const status = groupStatus(children);
+  if (status === before.status) return { state: before, transition: null };
+  const at = now.toISOString();
+  const health = healthOf(status);
+  const state: MachineState = {
+    status,
+    health,
+    since: at,
+    failures: health === "DOWN" ? before.failures + 1 : 0,
+    successes: health === "UP" ? before.successes + 1 : 0,
+    downSince: health === "DOWN" ? (before.downSince ?? at) : null,
+  };
+  const broken = brokenChildren(children);
+  const reason = broken.length
+    ? `${broken.length} of ${children.length} children failing: ${broken.map((c) => `${c.name} ${c.status}`).join(", ")}`
+    : `children: ${status}`;
+  return { state, transition: { from: before.status, to: status, healthFrom: before.health, healthTo: health, reason } };
+}
+
+/** The children a group's DOWN lists: those DOWN or LATE. */
+export function brokenChildren<C extends { status: Status }>(children: readonly C[]): C[] {
+  return children.filter((c) => c.status === "DOWN" || c.status === "LATE");
 }

@@ -20,7 +20,28 @@ export {
   type Transition,
   type StepResult,
 } from "./state-machine.js";
-export { groupStatus, descendants, ancestors } from "./group.js";
+export { groupStatus, groupStep, brokenChildren, descendants, ancestors } from "./group.js";
+export {
+  alertsForTransition,
+  alertsForDeletion,
+  reminderFor,
+  certWarning,
+  type AlertPlan,
+  type MonitorAlertEvent,
+  type Suppression,
+  type TransitionContext,
+  type CertSighting,
+} from "./alert-rules.js";
+export {
+  recipients,
+  incidentKey,
+  dedupeKey,
+  type Addressable,
+  type Audience,
+  type ChannelRef,
+  type Recipient,
+} from "./alert-recipients.js";
+export { pushDeadlineInput, type PushClock } from "./push-deadline.js";
 export {
   windowIntervals,
   isWindowActive,
