@@ -10,6 +10,11 @@ import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
 
+/** Runs `fn` in one transaction: everything it writes lands together, or nothing does. */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
 export interface DatabaseOptions {
   type: DbType;
   /** PGlite folder (or "memory://" for a throwaway one), or a postgres:// URL. */

@@ -1,4 +1,4 @@
-export { openDatabase, openAndMigrate, migrate, isUniqueViolation, isForeignKeyViolation, type Db, type Store, type DatabaseOptions } from "./database.js";
+export { openDatabase, openAndMigrate, inTransaction, migrate, isUniqueViolation, isForeignKeyViolation, type Db, type Store, type DatabaseOptions } from "./database.js";
 export type { Database } from "./schema.js";
 export * from "./monitors.repo.js";
 export * from "./cluster.repo.js";
@@ -12,5 +12,8 @@ export * from "./mirror.repo.js";
 export * from "./handback.repo.js";
 export * from "./channels.repo.js";
 export * from "./notifications.repo.js";
+export * from "./deliveries.repo.js";
+export * from "./outbox.repo.js";
+export * from "./state-changes.repo.js";
 export * from "./secrets-at-rest.repo.js";
 export * from "./config-apply.js";
