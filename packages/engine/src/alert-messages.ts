@@ -1,49 +1,89 @@
+import { incidentKey, type AlertPlan, type Suppression } from "@uptop/aggregation";
 import type { Monitor, Status, Vote } from "@uptop/core";
 import type { NotificationEvent, NotificationMessage } from "@uptop/notify";
-import type { PlannedAlert, Suppression } from "./outbox-plan.js";
 
-/** One incident = one monitor's stretch of DOWN, named by when it began. */
-export function incidentKey(monitorId: number, downSince: string): string {
-  return `m${monitorId}-${Date.parse(downSince)}`;
-}
-
-export interface AlertInput {
-  monitor: Monitor;
+/**
+ * An alert with its message, waiting to be addressed: who hears it is decided inside the
+ * transaction that writes it, so the decision sees the outbox as it really is (did this
+ * incident alert?), even if the database was away when the alert was planned.
+ */
+export interface PlannedAlert {
+  /** Null for alerts about the cluster rather than a monitor (a node offline): default channels only. */
+  monitorId: number | null;
   event: NotificationEvent;
-  status: Status;
-  previousStatus: Status | null;
-  reason: string;
-  votes: Vote[];
-  at: Date;
-  downSince: string;
-  suppressed?: Suppression;
-  children?: Array<{ name: string; status: Status }>;
-  cert?: { validTo: string; daysLeft: number };
+  message: NotificationMessage;
+  suppressed: Suppression;
+  onlyIfAlerted?: boolean;
+  coveredBy?: number[];
   discriminator?: string;
 }
 
-export function planAlert(a: AlertInput): PlannedAlert {
+export interface MessageContext {
+  votes: readonly Vote[];
+  at: Date;
+  /** A DOWN group lists its broken children in one message instead of one alert per child. */
+  children?: Array<{ name: string; status: Status }>;
+}
+
+/** Words a rule's plan as the message every provider formats. */
+export function planAlert(monitor: Monitor, plan: AlertPlan, c: MessageContext): PlannedAlert {
   const message: NotificationMessage = {
-    event: a.event,
-    monitor: { id: a.monitor.id, name: a.monitor.name, type: a.monitor.type, url: a.monitor.url },
-    status: a.status,
-    previousStatus: a.previousStatus,
-    reason: a.reason,
-    votes: a.votes,
-    at: a.at.toISOString(),
-    downSince: a.event === "cert" ? null : a.downSince,
-    outageDurationS: a.event === "up" ? Math.max(0, Math.round((a.at.getTime() - Date.parse(a.downSince)) / 1000)) : null,
+    event: plan.event,
+    monitor: { id: monitor.id, name: monitor.name, type: monitor.type, url: monitor.url },
+    status: plan.status,
+    previousStatus: plan.previousStatus,
+    reason: plan.reason,
+    votes: plan.withVotes ? [...c.votes] : [],
+    at: c.at.toISOString(),
+    downSince: plan.event === "cert" ? null : plan.downSince,
+    outageDurationS:
+      plan.event === "up" ? Math.max(0, Math.round((c.at.getTime() - Date.parse(plan.downSince)) / 1000)) : null,
     epoch: 0, // stamped with the writer's epoch when the outbox row is written
-    incidentKey: incidentKey(a.monitor.id, a.downSince),
-    ...(a.children ? { children: a.children } : {}),
-    ...(a.cert ? { cert: a.cert } : {}),
+    incidentKey: incidentKey(monitor.id, plan.downSince),
+    ...(c.children && plan.event === "down" ? { children: c.children } : {}),
+    ...(plan.cert ? { cert: plan.cert } : {}),
   };
   return {
-    monitorId: a.monitor.id,
-    event: a.event,
+    monitorId: monitor.id,
+    event: plan.event,
     message,
-    suppressed: a.suppressed ?? null,
-    ...(a.event === "up" ? { onlyIfAlerted: true } : {}),
-    ...(a.discriminator ? { discriminator: a.discriminator } : {}),
+    suppressed: plan.suppressed,
+    ...(plan.onlyIfAlerted ? { onlyIfAlerted: true } : {}),
+    ...(plan.coveredBy?.length ? { coveredBy: plan.coveredBy } : {}),
+    ...(plan.discriminator ? { discriminator: plan.discriminator } : {}),
+  };
+}
+
+/**
+ * A `node` event (a node went offline or came back) that concerns no monitor: it goes to the
+ * default channels. `incidentKey` names the offline episode, so its offline and online
+ * messages pair up and each is written at most once whoever plans it, however often.
+ */
+export function planNodeAlert(a: {
+  node: { id: string; name: string; region: string; status: string };
+  reason: string;
+  at: Date;
+  incidentKey: string;
+  discriminator: string;
+}): PlannedAlert {
+  return {
+    monitorId: null,
+    event: "node",
+    suppressed: null,
+    discriminator: a.discriminator,
+    message: {
+      event: "node",
+      monitor: null,
+      status: null,
+      previousStatus: null,
+      reason: a.reason,
+      votes: [],
+      at: a.at.toISOString(),
+      downSince: null,
+      outageDurationS: null,
+      epoch: 0,
+      incidentKey: a.incidentKey,
+      node: a.node,
+    },
   };
 }

@@ -1,7 +1,10 @@
-export { Engine, type EngineOptions, type IncomingResult } from "./engine.js";
+export { Engine } from "./engine.js";
+export type { EngineOptions } from "./engine-options.js";
+export type { MonitorSnapshot } from "./monitor-runtime.js";
+export type { IncomingResult } from "./rounds.js";
 export { EngineMetrics, type MetricsSource } from "./metrics.js";
 export { WriteQueue, type WriteQueueOptions, type WriteQueueStats, type StateChangeWrite } from "./write-queue.js";
-export { dedupeKey, channelsFor, enqueueAlert, type PlannedAlert, type Suppression } from "./outbox-plan.js";
-export { incidentKey, planAlert } from "./alerts.js";
+export { enqueueAlert } from "./outbox-writer.js";
+export { planAlert, planNodeAlert, type PlannedAlert } from "./alert-messages.js";
 export { HistoryJobs, type HistoryJobsOptions, type HistoryRunReport } from "./history-jobs.js";
 export { Dispatcher, retryDelayMs, type DispatcherOptions } from "./dispatcher.js";

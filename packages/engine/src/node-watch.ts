@@ -1,7 +1,8 @@
 import type { Logger, Monitor, NodeInfo, NodeStatus } from "@uptop/core";
-import { NODE_STALE_MS, type Db } from "@uptop/store";
-import { incidentKey } from "./alerts.js";
-import { enqueueAlert, planNodeAlert, type PlannedAlert } from "./outbox-plan.js";
+import { incidentKey } from "@uptop/aggregation";
+import { inTransaction, NODE_STALE_MS, type Db } from "@uptop/store";
+import { planNodeAlert, type PlannedAlert } from "./alert-messages.js";
+import { enqueueAlert } from "./outbox-writer.js";
 
 interface Seen {
   status: NodeStatus;
@@ -103,11 +104,9 @@ export class NodeWatch {
   flush(now: Date): Promise<void> {
     if (this.flushing || this.pending.length === 0) return this.flushing ?? Promise.resolve();
     const batch = this.pending.slice();
-    const run = this.o.db
-      .transaction()
-      .execute(async (tx) => {
-        for (const a of batch) await enqueueAlert(tx, a, this.o.epoch(), now);
-      })
+    const run = inTransaction(this.o.db, async (tx) => {
+      for (const a of batch) await enqueueAlert(tx, a, this.o.epoch(), now);
+    })
       .then(() => {
         this.pending.splice(0, batch.length);
       })

@@ -1,6 +1,16 @@
 import type { Logger, Vote } from "@uptop/core";
-import { insertResults, saveMonitorStates, type Db, type MonitorStateRecord, type ResultRow } from "@uptop/store";
-import { enqueueAlert, type PlannedAlert } from "./outbox-plan.js";
+import {
+  existingMonitorIds,
+  inTransaction,
+  insertResults,
+  insertStateChanges,
+  saveMonitorStates,
+  type Db,
+  type MonitorStateRecord,
+  type ResultRow,
+} from "@uptop/store";
+import type { PlannedAlert } from "./alert-messages.js";
+import { enqueueAlert } from "./outbox-writer.js";
 
 /** A transition to record (or none, for alerts that change no status: reminders, certificates). */
 export interface StateChangeWrite {
@@ -151,30 +161,18 @@ export class WriteQueue {
       const states = [...this.states.values()];
       const epoch = this.o.epoch();
       const now = new Date(this.now());
-      await this.o.db.transaction().execute(async (tx) => {
+      await inTransaction(this.o.db, async (tx) => {
         // Monitors deleted since the verdict took their history with them: skip their rows
         // rather than fail the whole transaction on a foreign key.
-        const ids = [...new Set([...changes.map((c) => c.monitorId), ...states.map((s) => s.monitorId)])];
-        const existing = new Set<number>();
-        // In slices: one parameter per id, and a statement takes at most 65 535.
-        for (let i = 0; i < ids.length; i += 10_000) {
-          const rows = await tx.selectFrom("monitors").select("id").where("id", "in", ids.slice(i, i + 10_000)).execute();
-          for (const r of rows) existing.add(r.id);
-        }
+        const existing = await existingMonitorIds(tx, [
+          ...new Set([...changes.map((c) => c.monitorId), ...states.map((s) => s.monitorId)]),
+        ]);
         const kept = changes.filter((c) => existing.has(c.monitorId));
-        const rows = kept.flatMap((c) =>
-          c.change
-            ? [{ monitor_id: c.monitorId, from_status: c.change.from, to_status: c.change.to, reason: c.change.reason, votes: JSON.stringify(c.change.votes), at: c.change.at, epoch, node_id: this.o.nodeId, origin: "local" }]
-            : [],
+        const nodeId = this.o.nodeId;
+        await insertStateChanges(
+          tx,
+          kept.flatMap((c) => (c.change ? [{ monitorId: c.monitorId, ...c.change, epoch, nodeId }] : [])),
         );
-        // Multi-row inserts: 10 000 monitors turning UP at start-up are 20 statements, not 10 000.
-        for (let i = 0; i < rows.length; i += 500) {
-          await tx
-            .insertInto("state_changes")
-            .values(rows.slice(i, i + 500))
-            .onConflict((oc) => oc.columns(["monitor_id", "at", "to_status"]).doNothing())
-            .execute();
-        }
         for (const c of kept) for (const alert of c.alerts) await enqueueAlert(tx, alert, epoch, now);
         const keptStates = states.filter((s) => existing.has(s.monitorId));
         if (keptStates.length) await saveMonitorStates(tx, keptStates);

@@ -3,8 +3,10 @@ import type { MonitorDraft } from "@uptop/core";
 import type { Engine, IncomingResult } from "../src/index.js";
 import { addMonitor, addWebhookChannel, draft, startEngine, statusOf, waitFor } from "./harness.js";
 
-// Who hears what, driven through the engine with votes handed in and a clock the test moves:
-// maintenance, pauses, deletions, groups, certificates, reminders and node events.
+// The wiring of the alert rules: the rules themselves are a table in @uptop/aggregation
+// (alert-rules.test.ts). These drive the engine with votes handed in and a clock the test moves,
+// and prove that reloads, the ticker, the outbox writer and the database carry the rules' plans:
+// maintenance windows, pauses, deletions, group channels, certificates, reminders, node events.
 
 const DAY_MS = 86_400_000;
 let clock = Date.now();
@@ -130,23 +132,6 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     expect(incidentOf(rows[1]!)).toBe(incidentOf(rows[0]!));
   }, 60_000);
 
-  it("does not re-alert a monitor DOWN before a window and still DOWN after it, and resolves it when it recovers", async () => {
-    await addWebhookChannel(store.db, "through-hook", false);
-    const id = await addMonitor(store.db, monitor("down-through", { channels: ["through-hook"] }));
-    engine = await engineOn(store);
-    vote(engine, id, false);
-    await settled(engine, store, id, "DOWN");
-    const win = await openWindow(engine, store, id);
-    vote(engine, id, false);
-    await closeWindow(engine, store, win, id, "DOWN");
-    vote(engine, id, false);
-    vote(engine, id, true);
-    await settled(engine, store, id, "UP");
-    const rows = await rowsOf(store, { monitorId: id });
-    expect(rows.map((r) => r.event)).toEqual(["down", "up"]);
-    expect(incidentOf(rows[1]!)).toBe(incidentOf(rows[0]!));
-  }, 60_000);
-
   it("closes an alerted incident when the monitor is paused, once, and a resume that fails again is a new incident", async () => {
     await addWebhookChannel(store.db, "pause-hook", false);
     const id = await addMonitor(store.db, monitor("paused-while-down", { channels: ["pause-hook"] }));
@@ -188,17 +173,6 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     expect(incidentOf(ups[0]!)).toBe(incidentOf(down!));
   }, 60_000);
 
-  it("sends a child's DOWN to its own channels when its DOWN group has no channel to tell it", async () => {
-    const hook = await addWebhookChannel(store.db, "kid-hook", false);
-    const group = await addMonitor(store.db, draft({ name: "quiet-group", type: "group" }));
-    const kid = await addMonitor(store.db, monitor("kid", { parent: "quiet-group", channels: ["kid-hook"] }));
-    engine = await engineOn(store);
-    vote(engine, kid, false);
-    await settled(engine, store, group, "DOWN");
-    expect(await rowsOf(store, { monitorId: group })).toEqual([]);
-    expect((await rowsOf(store, { monitorId: kid })).map((r) => [r.event, r.channel_id])).toEqual([["down", hook]]);
-  }, 60_000);
-
   it("spares a child's DOWN only on the channels its group's alert reaches", async () => {
     const shared = await addWebhookChannel(store.db, "group-hook", false);
     const own = await addWebhookChannel(store.db, "kid2-hook", false);
@@ -236,24 +210,6 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     await engine.flush();
     rows = await rowsOf(store, { monitorId: id });
     expect(rows).toHaveLength(1);
-  }, 60_000);
-
-  it("holds a certificate warning during maintenance and sends it after the window", async () => {
-    await addWebhookChannel(store.db, "cert-maint-hook", false);
-    const id = await addMonitor(store.db, monitor("cert-in-window", { url: "https://127.0.0.1:9/", certExpiryDays: 14, channels: ["cert-maint-hook"] }));
-    const validTo = new Date(clock + 5 * DAY_MS).toISOString();
-    const cert = { validTo, daysLeft: 5, expiringSoon: true };
-    engine = await engineOn(store);
-    vote(engine, id, true);
-    await settled(engine, store, id, "UP");
-    const win = await openWindow(engine, store, id);
-    vote(engine, id, true, cert);
-    await engine.flush();
-    expect(await rowsOf(store, { monitorId: id })).toEqual([]);
-    await closeWindow(engine, store, win, id, "UP");
-    vote(engine, id, true, cert);
-    await engine.flush();
-    expect((await rowsOf(store, { monitorId: id })).map((r) => r.event)).toEqual(["cert"]);
   }, 60_000);
 
   it("reminds each channel on its own interval while DOWN, and stops after UP", async () => {

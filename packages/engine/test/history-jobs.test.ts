@@ -1,5 +1,4 @@
 import { PassThrough } from "node:stream";
-import { sql } from "kysely";
 import { createLogger } from "@uptop/core";
 import { insertResults, listPartitions, listRollups, openAndMigrate, upsertRollups, type Db, type Store } from "@uptop/store";
 import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
@@ -9,8 +8,8 @@ const DAY = 86_400_000;
 const logger = createLogger({ level: "error", stream: new PassThrough() });
 
 async function addMonitor(db: Db, name: string, createdAt: string): Promise<number> {
-  const r = await sql<{ id: number }>`insert into monitors (name, type, created_at) values (${name}, 'http', ${createdAt}) returning id`.execute(db);
-  return r.rows[0]!.id;
+  const r = await db.insertInto("monitors").values({ name, type: "http", created_at: createdAt }).returning("id").executeTakeFirstOrThrow();
+  return r.id;
 }
 
 async function change(db: Db, monitorId: number, from: string, to: string, at: string): Promise<void> {

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { openAndMigrate, type Store } from "@uptop/store";
 import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
 import { WriteQueue } from "../src/index.js";
@@ -20,7 +19,7 @@ afterAll(async () => {
 describe("write queue at scale", () => {
   it("writes the states of 10 000 monitors in one flush (more rows than one statement's parameter limit allows)", async () => {
     // 10 000 states pile up when every monitor's first verdict lands at once, or through an outage.
-    await sql`insert into monitors (name, type) select 'wq-' || g, 'push' from generate_series(1, 10000) g`.execute(store.db);
+    await store.db.insertInto("monitors").values(Array.from({ length: 10_000 }, (_, i) => ({ name: `wq-${i + 1}`, type: "push" }))).execute();
     const ids = (await store.db.selectFrom("monitors").select("id").execute()).map((r) => r.id);
     const queue = new WriteQueue({ db: store.db, logger: quietLogger(), nodeId: "leader", epoch: () => 1 });
     const since = new Date().toISOString();
