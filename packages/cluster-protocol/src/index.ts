@@ -8,7 +8,6 @@ export { apiErrorSchema, type ApiErrorBody } from "./schemas/error.js";
 export {
   monitorSchema,
   assignedMonitorSchema,
-  checkErrorSchema,
   statusSchema,
   voteSchema,
   type AssignedMonitor,
@@ -29,6 +28,7 @@ export {
 export {
   MAX_RESULTS_PER_BATCH,
   resultItemSchema,
+  checkReportFromWire,
   resultsRequestSchema,
   resultsResponseSchema,
   type ResultItem,

@@ -5,6 +5,7 @@ import {
   healthResponseSchema,
   registerRequestSchema,
   resultsRequestSchema,
+  checkReportFromWire,
   MAX_RESULTS_PER_BATCH,
   type ResultItem,
 } from "../src/index.js";
@@ -85,6 +86,20 @@ describe("wire schemas", () => {
     const results = Array.from({ length: MAX_RESULTS_PER_BATCH + 1 }, () => item);
     expect(resultsRequestSchema.safeParse({ nodeId: "p", results }).success).toBe(false);
     expect(resultsRequestSchema.safeParse({ nodeId: "p", results: results.slice(1) }).success).toBe(true);
+  });
+
+  it("reads a wire result as the report the engine takes: slot on the ms grid, cert out of details", () => {
+    expect(checkReportFromWire(item)).toEqual({
+      monitorId: 7,
+      slotMs: Date.UTC(2030, 0, 1, 0, 0, 30),
+      checkedAt: item.checkedAt,
+      ok: false,
+      latencyMs: 120,
+      statusCode: 503,
+      error: { code: "HTTP_STATUS", message: "status 503" },
+      cert: { validTo: "2030-01-21T00:00:00.000Z", daysLeft: 20, expiringSoon: false },
+    });
+    expect(checkReportFromWire({ ...item, details: undefined }).cert).toBeNull();
   });
 
   it.each([

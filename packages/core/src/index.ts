@@ -1,5 +1,13 @@
 export * from "./domain/types.js";
 export * from "./domain/errors.js";
+export {
+  checkErrorSchema,
+  certSummarySchema,
+  checkReportSchema,
+  type CheckError,
+  type CertSummary,
+  type CheckReport,
+} from "./domain/check-report.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";

@@ -1,4 +1,4 @@
-import { DNS_RECORD_TYPES, ERROR_CODES, MONITOR_TYPES, STATUSES, STRATEGIES, type Monitor, type Vote } from "@uptop/core";
+import { checkErrorSchema, DNS_RECORD_TYPES, MONITOR_TYPES, STATUSES, STRATEGIES, type Monitor, type Vote } from "@uptop/core";
 import { z } from "zod";
 
 const httpAuth = z.discriminatedUnion("type", [
@@ -64,10 +64,6 @@ export const monitorSchema = z.looseObject({
 export type AssignedMonitor = z.infer<typeof monitorSchema>;
 export const assignedMonitorSchema = monitorSchema;
 
-export const checkErrorSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string().max(2000),
-});
 
 export const statusSchema = z.enum(STATUSES);
 

@@ -1,5 +1,7 @@
 /** Domain types shared by every package. Wire and API shapes are derived from these. */
 
+import type { CheckError } from "./check-report.js";
+
 export const MONITOR_TYPES = ["http", "tcp", "dns", "ping", "tls", "push", "group"] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 
@@ -27,11 +29,6 @@ export const ERROR_CODES = [
   "PROTOCOL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export interface CheckError {
-  code: ErrorCode;
-  message: string;
-}
 
 /** One vote: what one node saw for one monitor in one slot. */
 export interface Vote {
