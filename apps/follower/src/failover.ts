@@ -189,7 +189,6 @@ export class FailoverController {
         ...content,
         notifications: content.notifications.map((n) => ({ ...n, event: n.event as "down" })),
         pending: content.pending.map((n) => ({ ...n, event: n.event as "down" })),
-        states: content.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })),
       });
       // The leader delivers what we had not: sending it from here too would say it twice.
       await releaseHandedBack(this.o.db, content.pending.map((n) => n.dedupeKey));
@@ -225,7 +224,7 @@ export class FailoverController {
       await applyMirror(
         this.o.db,
         this.o.box,
-        { monitors: cfg.monitors as never, channels: cfg.channels, maintenance: cfg.maintenance as never, states: cfg.states as never, delivered: cfg.delivered },
+        { monitors: cfg.monitors, channels: cfg.channels, maintenance: cfg.maintenance as never, states: cfg.states, delivered: cfg.delivered },
         (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
       );
       await this.o.epoch.observe(cfg.epoch, "leader");

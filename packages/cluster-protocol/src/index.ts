@@ -5,13 +5,7 @@ export { clusterAuth, protocolVersionCheck, clusterGuard } from "./middleware.js
 export { ClusterClient, type ClusterClientOptions, type AssignmentsResult } from "./client.js";
 export { backoffDelayMs } from "./backoff.js";
 export { apiErrorSchema, type ApiErrorBody } from "./schemas/error.js";
-export {
-  monitorSchema,
-  assignedMonitorSchema,
-  statusSchema,
-  voteSchema,
-  type AssignedMonitor,
-} from "./schemas/monitor.js";
+export { assignedMonitorSchema, type AssignedMonitor } from "./schemas/monitor.js";
 export {
   nodeIdSchema,
   registerRequestSchema,
@@ -40,8 +34,6 @@ export {
   sealedBodySchema,
   mirroredChannelSchema,
   configMirrorSchema,
-  mirroredStateSchema,
-  type MirroredState,
   type SealedBody,
   type MirroredChannel,
   type ConfigMirror,

@@ -8,6 +8,16 @@ export {
   type CertSummary,
   type CheckReport,
 } from "./domain/check-report.js";
+export { monitorSchema, type Monitor, type HttpAuth, type JsonAssertion } from "./domain/monitor.js";
+export {
+  statusSchema,
+  voteSchema,
+  lastCheckSchema,
+  monitorStateSchema,
+  type Vote,
+  type LastCheck,
+  type MonitorState,
+} from "./domain/monitor-state.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";

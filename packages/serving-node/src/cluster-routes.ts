@@ -50,7 +50,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
     // term: that would fence our own alerts still waiting in the outbox.
     const followerLed = await deps.epoch.observe(h.epoch, h.nodeId);
     const epoch = followerLed ? await deps.epoch.bump(h.epoch) : deps.epoch.get();
-    const merged = await mergeHandback(db, { ...h, states: h.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })) }, h.nodeId, epoch);
+    const merged = await mergeHandback(db, h, h.nodeId, epoch);
     await deps.onHandback(h.nodeId, epoch);
     logger.info("handback merged", { follower: h.nodeId, followerEpoch: h.epoch, followerLed, epoch, from: h.from, to: h.to, ...merged });
     res.json({ ...merged, epoch });

@@ -1,6 +1,6 @@
-import type { Status, Vote } from "@uptop/core";
+import type { MonitorState, Status, Vote } from "@uptop/core";
 import type { Db } from "./database.js";
-import { getMonitorStates, saveMonitorStates, type MonitorStateRecord } from "./state.repo.js";
+import { getMonitorStates, saveMonitorStates } from "./state.repo.js";
 
 export interface HandbackContent {
   stateChanges: Array<{ monitorId: number; monitorName: string; from: Status; to: Status; reason: string; votes: Vote[]; at: string; epoch: number }>;
@@ -8,7 +8,7 @@ export interface HandbackContent {
   /** Alerts planned but not delivered when the follower stopped: the leader sends them. */
   pending: Array<{ dedupeKey: string; channelName: string; monitorName: string | null; event: string; payload: Record<string, unknown>; createdAt: string }>;
   rollups: Array<{ monitorName: string; day: string; upS: number; downS: number; maintenanceS: number; checks: number; failures: number }>;
-  states: MonitorStateRecord[];
+  states: MonitorState[];
 }
 
 /** pg returns a `date` as 'YYYY-MM-DD' (our parser), PGlite as a Date at UTC midnight. */

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
-import type { Monitor, SecretBox } from "@uptop/core";
+import type { Monitor, MonitorState, SecretBox } from "@uptop/core";
 import type { Db } from "./database.js";
 import { decryptChannelSettings, encryptChannelSettings } from "./channels.repo.js";
 import { monitorRow } from "./monitors.repo.js";
-import { saveMonitorStates, type MonitorStateRecord } from "./state.repo.js";
+import { saveMonitorStates } from "./state.repo.js";
 
 export interface MirrorChannel {
   id: number;
@@ -40,7 +40,7 @@ export interface MirrorContent {
   monitors: Monitor[];
   channels: MirrorChannel[];
   maintenance: MirrorMaintenance[];
-  states: MonitorStateRecord[];
+  states: MonitorState[];
   delivered: MirrorDelivered[];
 }
 

@@ -1,5 +1,6 @@
+import { monitorStateSchema } from "@uptop/core";
 import { z } from "zod";
-import { monitorSchema, statusSchema, voteSchema } from "./monitor.js";
+import { assignedMonitorSchema } from "./monitor.js";
 
 /** A sealed body (see `sealPayload`): what travels for the config mirror and the handback. */
 export const sealedBodySchema = z.object({ sealed: z.string().min(1) });
@@ -21,30 +22,14 @@ export type MirroredChannel = z.infer<typeof mirroredChannelSchema>;
 export const configMirrorSchema = z.object({
   epoch: z.number().int().min(0),
   exportedAt: z.iso.datetime({ offset: true }),
-  monitors: z.array(monitorSchema),
+  monitors: z.array(assignedMonitorSchema),
   channels: z.array(mirroredChannelSchema),
   maintenance: z.array(z.unknown()),
   /** Current verdicts, so a promoted follower resumes them instead of starting from PENDING. */
-  states: z.array(z.lazy(() => mirroredStateSchema)).default([]),
+  states: z.array(monitorStateSchema).default([]),
   /** Notifications already delivered (recent), so a promoted follower never repeats them. */
   delivered: z
     .array(z.object({ dedupeKey: z.string(), channelId: z.number().int(), monitorId: z.number().int().nullable(), event: z.string(), sentAt: z.string(), epoch: z.number().int() }))
     .default([]),
 });
 export type ConfigMirror = z.infer<typeof configMirrorSchema>;
-
-/** One monitor's persisted verdict, as both nodes store it. */
-export const mirroredStateSchema = z.object({
-  monitorId: z.number().int(),
-  status: statusSchema,
-  health: z.enum(["PENDING", "UP", "DOWN"]),
-  since: z.string(),
-  failures: z.number().int().min(0),
-  successes: z.number().int().min(0),
-  lastCheck: z.looseObject({ at: z.string(), ok: z.boolean() }).nullable(),
-  votes: z.array(voteSchema),
-  lastPushAt: z.string().nullable(),
-  downSince: z.string().nullable(),
-  noData: z.boolean(),
-});
-export type MirroredState = z.infer<typeof mirroredStateSchema>;

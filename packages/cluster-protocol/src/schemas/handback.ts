@@ -1,6 +1,5 @@
+import { monitorStateSchema, statusSchema, voteSchema } from "@uptop/core";
 import { z } from "zod";
-import { statusSchema, voteSchema } from "./monitor.js";
-import { mirroredStateSchema } from "./config-mirror.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -49,7 +48,7 @@ export const handbackSchema = z.object({
     )
     .default([]),
   /** The follower's final verdicts: the leader resumes from them. */
-  states: z.array(mirroredStateSchema).default([]),
+  states: z.array(monitorStateSchema).default([]),
   rollups: z.array(
     z.object({
       monitorName: z.string(),

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
 import { unstorableIssues, ValidationError, type FieldIssue } from "./errors.js";
-import { DNS_RECORD_TYPES, MONITOR_TYPES, STRATEGIES, type Monitor } from "./types.js";
+import type { Monitor } from "./monitor.js";
+import { DNS_RECORD_TYPES, MONITOR_TYPES, STRATEGIES } from "./types.js";
 
 /** Seconds as a number, or a duration string such as "30s" / "5m". */
 const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -215,7 +216,7 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
     acceptedCodes: m.acceptedCodes ?? "200-299",
     keyword: m.keyword ?? null,
     keywordAbsent: m.keywordAbsent ?? null,
-    jsonAssertion: (m.jsonAssertion as Monitor["jsonAssertion"]) ?? null,
+    jsonAssertion: m.jsonAssertion ?? null,
     followRedirects: m.followRedirects ?? true,
     maxRedirects: m.maxRedirects ?? 10,
     ignoreTls: m.ignoreTls ?? false,
