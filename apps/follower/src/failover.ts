@@ -224,7 +224,7 @@ export class FailoverController {
       await applyMirror(
         this.o.db,
         this.o.box,
-        { monitors: cfg.monitors, channels: cfg.channels, maintenance: cfg.maintenance as never, states: cfg.states, delivered: cfg.delivered },
+        { monitors: cfg.monitors, channels: cfg.channels, maintenance: cfg.maintenance, states: cfg.states, delivered: cfg.delivered },
         (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
       );
       await this.o.epoch.observe(cfg.epoch, "leader");

@@ -1,4 +1,4 @@
-import type { MonitorDraft } from "@uptop/core";
+import type { MonitorDraft, Recurrence, WindowType } from "@uptop/core";
 
 export type ResourceKind = "channel" | "monitor" | "maintenance";
 
@@ -13,23 +13,16 @@ export interface ChannelSpec {
   reminderInterval: number | null;
 }
 
-export interface MaintenanceRecurrence {
-  frequency: "daily" | "weekly";
-  daysOfWeek?: number[];
-  startTime: string;
-  durationMinutes: number;
-}
-
 /** Field names match the store's maintenance input, so a spec is passed to it as is. */
 export interface MaintenanceSpec {
   title: string;
   description: string | null;
-  type: "maintenance" | "incident";
+  type: WindowType;
   /** Monitor or group names; null = every monitor. */
   monitors: string[] | null;
   startAt: string;
   endAt: string | null;
-  recurrence: MaintenanceRecurrence | null;
+  recurrence: Recurrence | null;
 }
 
 /** What a document asks for, validated and with defaults applied. */

@@ -18,6 +18,15 @@ export {
   type LastCheck,
   type MonitorState,
 } from "./domain/monitor-state.js";
+export {
+  WINDOW_TYPES,
+  recurrenceSchema,
+  recurrenceInputSchema,
+  maintenanceWindowSchema,
+  type WindowType,
+  type Recurrence,
+  type MaintenanceWindowRecord,
+} from "./domain/maintenance-window.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";

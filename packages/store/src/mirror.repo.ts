@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import type { Monitor, MonitorState, SecretBox } from "@uptop/core";
+import type { MaintenanceWindowRecord, Monitor, MonitorState, SecretBox } from "@uptop/core";
 import type { Db } from "./database.js";
 import { decryptChannelSettings, encryptChannelSettings } from "./channels.repo.js";
+import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
 
@@ -13,18 +14,6 @@ export interface MirrorChannel {
   isDefault: boolean;
   enabled: boolean;
   reminderInterval: number | null;
-}
-
-export interface MirrorMaintenance {
-  id: number;
-  title: string;
-  description: string | null;
-  type: string;
-  monitorIds: number[] | null;
-  startAt: string;
-  endAt: string | null;
-  recurrence: Record<string, unknown> | null;
-  createdBy: string | null;
 }
 
 export interface MirrorDelivered {
@@ -39,7 +28,7 @@ export interface MirrorDelivered {
 export interface MirrorContent {
   monitors: Monitor[];
   channels: MirrorChannel[];
-  maintenance: MirrorMaintenance[];
+  maintenance: MaintenanceWindowRecord[];
   states: MonitorState[];
   delivered: MirrorDelivered[];
 }
@@ -66,17 +55,7 @@ export async function readMirrorExtras(db: Db, box: SecretBox, deliveredSince: D
       enabled: c.enabled,
       reminderInterval: c.reminder_interval_s,
     })),
-    maintenance: windows.map((w) => ({
-      id: w.id,
-      title: w.title,
-      description: w.description,
-      type: w.type,
-      monitorIds: w.monitor_ids,
-      startAt: w.start_at.toISOString(),
-      endAt: w.end_at?.toISOString() ?? null,
-      recurrence: w.recurrence,
-      createdBy: w.created_by,
-    })),
+    maintenance: windows.map(maintenanceWindowRecord),
     delivered: delivered.map((d) => ({
       dedupeKey: d.dedupe_key,
       channelId: d.channel_id,

@@ -1,4 +1,4 @@
-import { monitorStateSchema } from "@uptop/core";
+import { maintenanceWindowSchema, monitorStateSchema } from "@uptop/core";
 import { z } from "zod";
 import { assignedMonitorSchema } from "./monitor.js";
 
@@ -24,7 +24,7 @@ export const configMirrorSchema = z.object({
   exportedAt: z.iso.datetime({ offset: true }),
   monitors: z.array(assignedMonitorSchema),
   channels: z.array(mirroredChannelSchema),
-  maintenance: z.array(z.unknown()),
+  maintenance: z.array(maintenanceWindowSchema),
   /** Current verdicts, so a promoted follower resumes them instead of starting from PENDING. */
   states: z.array(monitorStateSchema).default([]),
   /** Notifications already delivered (recent), so a promoted follower never repeats them. */
