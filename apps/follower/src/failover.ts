@@ -187,8 +187,6 @@ export class FailoverController {
         from: from.toISOString(),
         to: to.toISOString(),
         ...content,
-        notifications: content.notifications.map((n) => ({ ...n, event: n.event as "down" })),
-        pending: content.pending.map((n) => ({ ...n, event: n.event as "down" })),
       });
       // The leader delivers what we had not: sending it from here too would say it twice.
       await releaseHandedBack(this.o.db, content.pending.map((n) => n.dedupeKey));

@@ -1,4 +1,4 @@
-import { monitorStateSchema, statusSchema, voteSchema } from "@uptop/core";
+import { monitorStateSchema, NOTIFICATION_EVENTS, statusSchema, voteSchema } from "@uptop/core";
 import { z } from "zod";
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -29,7 +29,7 @@ export const handbackSchema = z.object({
       dedupeKey: z.string(),
       channelName: z.string(),
       monitorName: z.string().nullable(),
-      event: z.enum(["down", "up", "reminder", "cert", "test", "node"]),
+      event: z.enum(NOTIFICATION_EVENTS),
       sentAt: isoTime,
       epoch: z.number().int().min(0),
     }),
@@ -41,7 +41,7 @@ export const handbackSchema = z.object({
         dedupeKey: z.string(),
         channelName: z.string(),
         monitorName: z.string().nullable(),
-        event: z.enum(["down", "up", "reminder", "cert", "test", "node"]),
+        event: z.enum(NOTIFICATION_EVENTS),
         payload: z.record(z.string(), z.unknown()),
         createdAt: isoTime,
       }),

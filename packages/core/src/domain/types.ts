@@ -28,6 +28,10 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** What a notification tells: a monitor going down or up, a reminder, a certificate, a node, a test. */
+export const NOTIFICATION_EVENTS = ["down", "up", "reminder", "cert", "node", "test"] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
 export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA"] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
