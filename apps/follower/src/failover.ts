@@ -1,5 +1,5 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
-import type { ClusterClient, HealthResponse } from "@uptop/cluster-protocol";
+import { channelFromMirror, type ClusterClient, type HealthResponse } from "@uptop/cluster-protocol";
 import { applyMirror, collectHandback, getSetting, putSetting, releaseHandedBack, type Db, type HandbackContent } from "@uptop/store";
 import type { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { secretFieldsOf, isChannelType } from "@uptop/notify";
@@ -222,7 +222,13 @@ export class FailoverController {
       await applyMirror(
         this.o.db,
         this.o.box,
-        { monitors: cfg.monitors, channels: cfg.channels, maintenance: cfg.maintenance, states: cfg.states, delivered: cfg.delivered },
+        {
+          monitors: cfg.monitors,
+          channels: cfg.channels.map(channelFromMirror),
+          maintenance: cfg.maintenance,
+          states: cfg.states,
+          delivered: cfg.delivered,
+        },
         (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
       );
       await this.o.epoch.observe(cfg.epoch, "leader");

@@ -33,6 +33,8 @@ export { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
 export {
   sealedBodySchema,
   mirroredChannelSchema,
+  channelToMirror,
+  channelFromMirror,
   configMirrorSchema,
   type SealedBody,
   type MirroredChannel,

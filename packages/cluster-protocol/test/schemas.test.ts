@@ -6,6 +6,9 @@ import {
   registerRequestSchema,
   resultsRequestSchema,
   checkReportFromWire,
+  channelFromMirror,
+  channelToMirror,
+  mirroredChannelSchema,
   MAX_RESULTS_PER_BATCH,
   type ResultItem,
 } from "../src/index.js";
@@ -82,6 +85,14 @@ describe("wire schemas", () => {
   ] as const)("%s survives a JSON round trip unchanged", (_name, schema, value) => {
     const wire = JSON.parse(JSON.stringify(value));
     expect(schema.parse(wire)).toEqual(JSON.parse(JSON.stringify(value)));
+  });
+
+  it("mirrors a channel's reminder period as reminderInterval and stores it back with its unit", () => {
+    const channel = { id: 1, name: "ops", type: "slack", settings: {}, isDefault: false, enabled: true };
+    const stored = { ...channel, reminderIntervalS: 3600 };
+    const wire = channelToMirror(stored);
+    expect(wire).toEqual({ ...channel, reminderInterval: 3600 });
+    expect(channelFromMirror(mirroredChannelSchema.parse(JSON.parse(JSON.stringify(wire))))).toEqual(stored);
   });
 
   it("keeps fields a newer leader adds to an assigned monitor", () => {

@@ -1,17 +1,9 @@
-import type { MonitorDraft, Recurrence, WindowType } from "@uptop/core";
+import type { ChannelConfig, MonitorDraft, Recurrence, WindowType } from "@uptop/core";
 
 export type ResourceKind = "channel" | "monitor" | "maintenance";
 
-export interface ChannelSpec {
-  name: string;
-  type: string;
-  /** Provider settings with defaults filled in, secrets in clear. */
-  settings: Record<string, unknown>;
-  isDefault: boolean;
-  enabled: boolean;
-  /** Seconds between reminders while DOWN; null = no reminders. */
-  reminderInterval: number | null;
-}
+/** A channel as a document asks for it: provider settings with defaults filled in, secrets in clear. */
+export type ChannelSpec = ChannelConfig;
 
 /** Field names match the store's maintenance input, so a spec is passed to it as is. */
 export interface MaintenanceSpec {

@@ -27,6 +27,7 @@ export {
   type Recurrence,
   type MaintenanceWindowRecord,
 } from "./domain/maintenance-window.js";
+export { channelConfigSchema, type ChannelConfig } from "./domain/channel.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";

@@ -1,6 +1,15 @@
 import { Router } from "express";
 import { SecretBox, type Logger } from "@uptop/core";
-import { clusterGuard, handbackSchema, openPayload, sealPayload, sealedBodySchema, configMirrorSchema, type ConfigMirror } from "@uptop/cluster-protocol";
+import {
+  channelToMirror,
+  clusterGuard,
+  configMirrorSchema,
+  handbackSchema,
+  openPayload,
+  sealedBodySchema,
+  sealPayload,
+  type ConfigMirror,
+} from "@uptop/cluster-protocol";
 import { getMonitorStates, listMonitors, mergeHandback, readMirrorExtras, type Db } from "@uptop/store";
 import { ValidationError } from "@uptop/core";
 import type { EpochHolder } from "./epoch.js";
@@ -32,7 +41,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
       epoch: deps.epoch.get(),
       exportedAt: new Date().toISOString(),
       monitors,
-      channels: extras.channels,
+      channels: extras.channels.map(channelToMirror),
       maintenance: extras.maintenance,
       states,
       delivered: extras.delivered,

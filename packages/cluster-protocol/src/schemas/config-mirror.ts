@@ -1,4 +1,4 @@
-import { maintenanceWindowSchema, monitorStateSchema } from "@uptop/core";
+import { channelConfigSchema, maintenanceWindowSchema, monitorStateSchema, type ChannelConfig } from "@uptop/core";
 import { z } from "zod";
 import { assignedMonitorSchema } from "./monitor.js";
 
@@ -6,17 +6,25 @@ import { assignedMonitorSchema } from "./monitor.js";
 export const sealedBodySchema = z.object({ sealed: z.string().min(1) });
 export type SealedBody = z.infer<typeof sealedBodySchema>;
 
-export const mirroredChannelSchema = z.looseObject({
-  id: z.number().int(),
-  name: z.string(),
-  type: z.string(),
-  settings: z.record(z.string(), z.unknown()),
-  isDefault: z.boolean(),
-  enabled: z.boolean(),
-  /** Seconds between reminders while DOWN; null = none. */
-  reminderInterval: z.number().nullable(),
-});
+/**
+ * A channel as the mirror carries it: core's ChannelConfig with its id, the reminder period under
+ * its protocol-1 name, `reminderInterval` (seconds). Loose, like the monitors.
+ */
+export const mirroredChannelSchema = channelConfigSchema
+  .omit({ reminderIntervalS: true })
+  .extend({ id: z.number().int(), reminderInterval: z.number().nullable() })
+  .loose();
 export type MirroredChannel = z.infer<typeof mirroredChannelSchema>;
+
+/** A stored channel as the mirror carries it. */
+export function channelToMirror({ reminderIntervalS, ...channel }: ChannelConfig & { id: number }): MirroredChannel {
+  return { ...channel, reminderInterval: reminderIntervalS };
+}
+
+/** A mirrored channel as the store keeps it. */
+export function channelFromMirror({ reminderInterval, ...channel }: MirroredChannel): ChannelConfig & { id: number } {
+  return { ...channel, reminderIntervalS: reminderInterval };
+}
 
 /** Plaintext of `GET /api/cluster/config` → `{ sealed }`: everything a follower needs to lead. */
 export const configMirrorSchema = z.object({
