@@ -142,7 +142,7 @@ export class FailoverController {
     this.leaderEpoch = Math.max(this.leaderEpoch, health!.epoch);
     if (this.stateValue === "active") {
       await this.standDown(`leader ${this.leaderUrl} answers again (epoch ${health!.epoch})`);
-    } else if (wasDown || (health as { awaitingHandback?: boolean }).awaitingHandback) {
+    } else if (wasDown || health!.awaitingHandback) {
       // The leader restarted: tell it at once that nothing happened here, so it starts alerting
       // without waiting out its hand-back timeout.
       await this.handBack(null);
