@@ -62,8 +62,8 @@ async function main() {
   const types = args.types.split(",");
   const options = { allowPrivateTargets: true };
   const specs = {
-    http: { type: "http", url: `http://127.0.0.1:${ports.http}/`, timeout: 10 },
-    tcp: { type: "tcp", hostname: "127.0.0.1", port: ports.tcp, timeout: 10 },
+    http: { type: "http", url: `http://127.0.0.1:${ports.http}/`, timeoutS: 10 },
+    tcp: { type: "tcp", hostname: "127.0.0.1", port: ports.tcp, timeoutS: 10 },
   };
   console.log(`node ${process.version}, ${durationS} s per step, pinned: ${args.pinned ? "core 0" : "no"}`);
   console.log("type  rate    checks/s  CPU-ms/check  failures  RSS MB  p50 ms  p99 ms");

@@ -1,5 +1,5 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
-import type { ClusterClient, HealthResponse } from "@uptop/cluster-protocol";
+import { channelFromMirror, type ClusterClient, type HealthResponse } from "@uptop/cluster-protocol";
 import { applyMirror, collectHandback, getSetting, putSetting, releaseHandedBack, type Db, type HandbackContent } from "@uptop/store";
 import type { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { secretFieldsOf, isChannelType } from "@uptop/notify";
@@ -142,7 +142,7 @@ export class FailoverController {
     this.leaderEpoch = Math.max(this.leaderEpoch, health!.epoch);
     if (this.stateValue === "active") {
       await this.standDown(`leader ${this.leaderUrl} answers again (epoch ${health!.epoch})`);
-    } else if (wasDown || (health as { awaitingHandback?: boolean }).awaitingHandback) {
+    } else if (wasDown || health!.awaitingHandback) {
       // The leader restarted: tell it at once that nothing happened here, so it starts alerting
       // without waiting out its hand-back timeout.
       await this.handBack(null);
@@ -187,9 +187,6 @@ export class FailoverController {
         from: from.toISOString(),
         to: to.toISOString(),
         ...content,
-        notifications: content.notifications.map((n) => ({ ...n, event: n.event as "down" })),
-        pending: content.pending.map((n) => ({ ...n, event: n.event as "down" })),
-        states: content.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })),
       });
       // The leader delivers what we had not: sending it from here too would say it twice.
       await releaseHandedBack(this.o.db, content.pending.map((n) => n.dedupeKey));
@@ -225,7 +222,13 @@ export class FailoverController {
       await applyMirror(
         this.o.db,
         this.o.box,
-        { monitors: cfg.monitors as never, channels: cfg.channels, maintenance: cfg.maintenance as never, states: cfg.states as never, delivered: cfg.delivered },
+        {
+          monitors: cfg.monitors,
+          channels: cfg.channels.map(channelFromMirror),
+          maintenance: cfg.maintenance,
+          states: cfg.states,
+          delivered: cfg.delivered,
+        },
         (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
       );
       await this.o.epoch.observe(cfg.epoch, "leader");

@@ -322,7 +322,9 @@ describe("monitors the API stores and the checks' spec validation", () => {
     [{ type: "tcp", hostname: "-oProxyCommand=x", port: 22 }, "hostname"],
     [{ type: "tls", hostname: "-x" }, "hostname"],
   ])("%j is refused by the checks and by the API alike, at %j", async (body, field) => {
-    const { interval: _interval, ...spec } = body as Record<string, unknown>;
+    // A spec names the monitor's timeout with its unit.
+    const { interval: _interval, timeout, ...rest } = body as Record<string, unknown>;
+    const spec = timeout === undefined ? rest : { ...rest, timeoutS: timeout };
     let refused: unknown;
     try {
       validateSpec(spec as unknown as CheckSpec);
@@ -330,7 +332,8 @@ describe("monitors the API stores and the checks' spec validation", () => {
       refused = err;
     }
     expect(refused).toBeInstanceOf(InvalidCheckSpecError);
-    expect((refused as InvalidCheckSpecError).issues.map((i) => i.field)).toContain(field);
+    const specField = field === "timeout" ? "timeoutS" : field;
+    expect((refused as InvalidCheckSpecError).issues.map((i) => i.field)).toContain(specField);
 
     const res = await t.api("/api/monitors", json({ name: `refused-${field}`, ...body }));
     expect(res.status).toBe(400);

@@ -34,9 +34,9 @@ async function waitFor<T>(what: string, fn: () => T | undefined | false | Promis
   }
 }
 
-function monitor(id: number, url: string, interval: number): Monitor {
+function monitor(id: number, url: string, intervalS: number): Monitor {
   return {
-    id, name: `m${id}`, type: "http", description: null, url, hostname: null, port: null, interval, timeout: 1,
+    id, name: `m${id}`, type: "http", description: null, url, hostname: null, port: null, interval: intervalS, timeout: 1,
     retries: 0, retryInterval: null, recoveryThreshold: 1, method: "GET", headers: {}, body: null, auth: null,
     acceptedCodes: "200-299", keyword: null, keywordAbsent: null, jsonAssertion: null, followRedirects: true,
     maxRedirects: 10, ignoreTls: false, certExpiryDays: 14, recordType: null, resolver: null, expected: [],

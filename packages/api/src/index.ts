@@ -14,7 +14,7 @@ export { monitorSla, type MonitorSla } from "./sla-report.js";
 export { statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
 export { buildStatusPage, type StatusPageData, type StatusPageItem, type StatusPageWindow, type OverallStatus } from "./status-page-data.js";
 export { renderStatusPage, escapeHtml } from "./status-page-html.js";
-export { probeRouter, assignedTo, type ProbeRoutesDeps, type ProbeIngest, type ProbeResultInput } from "./routes/probe.js";
+export { probeRouter, assignedTo, type ProbeRoutesDeps, type ProbeIngest } from "./routes/probe.js";
 export { nodesRouter, type NodeRoutesDeps, type NodeView } from "./routes/nodes.js";
 export { channelsRouter, channelView, parseChannelInput, channelInputSchema, type ChannelRoutesDeps, type ChannelView } from "./routes/channels.js";
 export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";

@@ -1,5 +1,5 @@
-import type { Monitor } from "@uptop/core";
-import { SECRET_HEADER, type MonitorStateRecord } from "@uptop/store";
+import type { Monitor, MonitorState } from "@uptop/core";
+import { SECRET_HEADER } from "@uptop/store";
 
 export const MASK = "********";
 
@@ -34,11 +34,11 @@ export interface MonitorView extends Monitor {
   status: string;
   statusSince: string | null;
   noData: boolean;
-  lastCheck: MonitorStateRecord["lastCheck"];
-  votes: MonitorStateRecord["votes"];
+  lastCheck: MonitorState["lastCheck"];
+  votes: MonitorState["votes"];
 }
 
-export function monitorView(m: Monitor, state: MonitorStateRecord | undefined): MonitorView {
+export function monitorView(m: Monitor, state: MonitorState | undefined): MonitorView {
   const masked = maskMonitorSecrets(m);
   return {
     ...masked,

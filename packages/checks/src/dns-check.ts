@@ -11,7 +11,7 @@ import { ipLiteral, vetTarget } from "./ssrf.js";
 import type { CheckOptions, DnsCheckResult, DnsCheckSpec, DnsDetails, ResolvedAddress } from "./types.js";
 
 export async function runDnsCheck(spec: DnsCheckSpec, options: CheckOptions): Promise<DnsCheckResult> {
-  const deadline = new Deadline((spec.timeout ?? 10) * 1000, options.signal);
+  const deadline = new Deadline((spec.timeoutS ?? 10) * 1000, options.signal);
   const recordType: DnsRecordType = spec.recordType ?? "A";
   const details: DnsDetails = { resolver: null, rcode: null, answers: [] };
   let latencyMs: number | null = null;

@@ -6,7 +6,7 @@ import type { CheckSpec, HttpMethod } from "./types.js";
  * evaluates itself. The engine and the probes both map monitors here, so they run the same check.
  */
 export function checkSpecFromMonitor(m: Monitor): CheckSpec | null {
-  const timeout = m.timeout;
+  const timeoutS = m.timeout;
   switch (m.type) {
     case "http":
       return {
@@ -24,10 +24,10 @@ export function checkSpecFromMonitor(m: Monitor): CheckSpec | null {
         maxRedirects: m.maxRedirects,
         ignoreTls: m.ignoreTls,
         certExpiryDays: m.certExpiryDays,
-        timeout,
+        timeoutS,
       };
     case "tcp":
-      return { type: "tcp", hostname: m.hostname ?? "", port: m.port ?? 0, timeout };
+      return { type: "tcp", hostname: m.hostname ?? "", port: m.port ?? 0, timeoutS };
     case "dns":
       return {
         type: "dns",
@@ -36,12 +36,12 @@ export function checkSpecFromMonitor(m: Monitor): CheckSpec | null {
         resolver: m.resolver,
         expected: m.expected,
         expectedMode: m.expectedMode,
-        timeout,
+        timeoutS,
       };
     case "ping":
-      return { type: "ping", hostname: m.hostname ?? "", pingCount: m.pingCount, timeout };
+      return { type: "ping", hostname: m.hostname ?? "", pingCount: m.pingCount, timeoutS };
     case "tls":
-      return { type: "tls", hostname: m.hostname ?? "", port: m.port ?? 443, ignoreTls: m.ignoreTls, certExpiryDays: m.certExpiryDays, timeout };
+      return { type: "tls", hostname: m.hostname ?? "", port: m.port ?? 443, ignoreTls: m.ignoreTls, certExpiryDays: m.certExpiryDays, timeoutS };
     case "push":
     case "group":
       return null;

@@ -60,7 +60,7 @@ export type Vet = (host: string, options: VetOptions) => Promise<VetResult>;
 
 export async function runHttpCheck(spec: HttpCheckSpec, options: CheckOptions, vet: Vet = vetTarget): Promise<HttpCheckResult> {
   const started = performance.now();
-  const deadline = new Deadline((spec.timeout ?? 10) * 1000, options.signal);
+  const deadline = new Deadline((spec.timeoutS ?? 10) * 1000, options.signal);
   const timings: HttpTimings = { dns: null, connect: null, tls: null, firstByte: null };
   const details: HttpDetails = {
     statusCode: null,

@@ -8,7 +8,7 @@ import type { CheckOptions, PingCheckResult, PingCheckSpec, PingDetails } from "
 const OUTPUT_CAP = 64 * 1024;
 
 export async function runPingCheck(spec: PingCheckSpec, options: CheckOptions): Promise<PingCheckResult> {
-  const timeoutS = spec.timeout ?? 10;
+  const timeoutS = spec.timeoutS ?? 10;
   // Grace past ping's own deadline (-w) so ping prints its summary before we give up on it.
   const deadline = new Deadline(timeoutS * 1000 + 1000, options.signal);
   const count = spec.pingCount ?? 3;

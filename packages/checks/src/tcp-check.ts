@@ -6,7 +6,7 @@ import { vetTarget } from "./ssrf.js";
 import type { CheckOptions, TcpCheckResult, TcpCheckSpec } from "./types.js";
 
 export async function runTcpCheck(spec: TcpCheckSpec, options: CheckOptions): Promise<TcpCheckResult> {
-  const deadline = new Deadline((spec.timeout ?? 10) * 1000, options.signal);
+  const deadline = new Deadline((spec.timeoutS ?? 10) * 1000, options.signal);
   let latencyMs: number | null = null;
   let address: string | null = null;
   const finish = (error: CheckError | null): TcpCheckResult => ({

@@ -7,7 +7,7 @@ import { ipLiteral, vetTarget } from "./ssrf.js";
 import type { CheckOptions, TlsCheckResult, TlsCheckSpec, TlsDetails } from "./types.js";
 
 export async function runTlsCheck(spec: TlsCheckSpec, options: CheckOptions): Promise<TlsCheckResult> {
-  const deadline = new Deadline((spec.timeout ?? 10) * 1000, options.signal);
+  const deadline = new Deadline((spec.timeoutS ?? 10) * 1000, options.signal);
   const port = spec.port ?? 443;
   const details: TlsDetails = { address: null, port, protocol: null, authorized: false, cert: null, chain: [] };
   let latencyMs: number | null = null;

@@ -2,10 +2,10 @@ import type { CheckError, DnsRecordType, HttpAuth, JsonAssertion } from "@uptop/
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
-/** Fields shared by every check type. `timeout` is in seconds, as on a stored monitor. */
+/** Fields shared by every check type. */
 interface CheckSpecBase {
   /** Seconds for the whole check, redirects and body included. Default 10. */
-  timeout?: number;
+  timeoutS?: number;
 }
 
 export interface HttpCheckSpec extends CheckSpecBase {

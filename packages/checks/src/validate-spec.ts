@@ -33,10 +33,11 @@ export function validateSpec(spec: CheckSpec): void {
     const v = s[field];
     if (v !== undefined && v !== null && !test(v)) bad(field, message);
   };
-  const shared = (field: Parameters<typeof schemaProblem>[0]) => {
-    const v = s[field];
+  // A spec field named with its unit is checked by the monitor field it comes from.
+  const shared = (field: Parameters<typeof schemaProblem>[0], specField: string = field) => {
+    const v = s[specField];
     const problem = v === undefined || v === null ? undefined : schemaProblem(field, v);
-    if (problem) bad(field, problem);
+    if (problem) bad(specField, problem);
   };
   const hostname = () => {
     if (typeof s.hostname !== "string" || s.hostname === "") bad("hostname", "must be a host name or IP address");
@@ -44,8 +45,8 @@ export function validateSpec(spec: CheckSpec): void {
   };
   const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
   const isDays = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
-  if (s.timeout !== undefined && typeof s.timeout !== "number") bad("timeout", "must be a number of seconds");
-  else shared("timeout");
+  if (s.timeoutS !== undefined && typeof s.timeoutS !== "number") bad("timeoutS", "must be a number of seconds");
+  else shared("timeout", "timeoutS");
 
   switch (s.type) {
     case "http": {

@@ -89,7 +89,7 @@ describe("dns check", () => {
   });
 
   it("times out when the resolver never answers", async () => {
-    const r = await runCheck({ type: "dns", hostname: "slow.test", resolver, timeout: 0.5 }, local);
+    const r = await runCheck({ type: "dns", hostname: "slow.test", resolver, timeoutS: 0.5 }, local);
     expect(r.error?.code).toBe("TIMEOUT");
   });
 });

@@ -233,13 +233,13 @@ describe("http check", () => {
   });
 
   it("times out on a server that never answers", async () => {
-    const r = await runCheck({ type: "http", url: `${base}/hang`, timeout: 0.5 }, local);
+    const r = await runCheck({ type: "http", url: `${base}/hang`, timeoutS: 0.5 }, local);
     expect(r.error?.code).toBe("TIMEOUT");
     expect(r.latencyMs).toBeNull();
   });
 
   it("times out on a body that never ends, the deadline covering the body", async () => {
-    const r = await runCheck({ type: "http", url: `${base}/slow-body`, timeout: 0.5 }, local);
+    const r = await runCheck({ type: "http", url: `${base}/slow-body`, timeoutS: 0.5 }, local);
     expect(r.error?.code).toBe("TIMEOUT");
     expect(r.details.statusCode).toBe(200);
   });
@@ -247,7 +247,7 @@ describe("http check", () => {
   it("times out on a socket that accepts and stays silent", async () => {
     const silent = await startSilent();
     try {
-      const r = await runCheck({ type: "http", url: `http://127.0.0.1:${silent.port}/`, timeout: 0.5 }, local);
+      const r = await runCheck({ type: "http", url: `http://127.0.0.1:${silent.port}/`, timeoutS: 0.5 }, local);
       expect(r.error?.code).toBe("TIMEOUT");
     } finally {
       await silent.close();
@@ -257,7 +257,7 @@ describe("http check", () => {
   it("ends early with TIMEOUT when the caller aborts", async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
-    const r = await runCheck({ type: "http", url: `${base}/hang`, timeout: 30 }, { ...local, signal: ac.signal });
+    const r = await runCheck({ type: "http", url: `${base}/hang`, timeoutS: 30 }, { ...local, signal: ac.signal });
     expect(r.error).toEqual({ code: "TIMEOUT", message: "check aborted" });
   });
 

@@ -30,7 +30,7 @@ describe("parsePingOutput", () => {
 
 describe("ping check", () => {
   it("pings 127.0.0.1: latency is the average RTT, loss reported", async () => {
-    const r = await runCheck({ type: "ping", hostname: "127.0.0.1", pingCount: 2, timeout: 5 }, { allowPrivateTargets: true });
+    const r = await runCheck({ type: "ping", hostname: "127.0.0.1", pingCount: 2, timeoutS: 5 }, { allowPrivateTargets: true });
     expect(r.error).toBeNull();
     expect(r.details).toMatchObject({ address: "127.0.0.1", sent: 2, received: 2, lossPercent: 0 });
     expect(r.latencyMs).toBe(r.details.avgRttMs);

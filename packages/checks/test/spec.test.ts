@@ -14,7 +14,7 @@ describe("malformed specs throw InvalidCheckSpecError", () => {
     ["bad method", { type: "http", url: "http://x/", method: "TRACE" }],
     ["bad accepted codes", { type: "http", url: "http://x/", acceptedCodes: "2xx" }],
     ["header with newline", { type: "http", url: "http://x/", headers: { a: "b\r\nc: d" } }],
-    ["negative timeout", { type: "http", url: "http://x/", timeout: -1 }],
+    ["negative timeout", { type: "http", url: "http://x/", timeoutS: -1 }],
     ["tcp without port", { type: "tcp", hostname: "x" }],
     ["tcp port out of range", { type: "tcp", hostname: "x", port: 70000 }],
     ["hostname as option", { type: "ping", hostname: "-f" }],
@@ -40,8 +40,8 @@ describe("checkSpecFromMonitor", () => {
   } satisfies Omit<Monitor, "type">;
 
   it.each([
-    [{ type: "http", url: "https://x/" }, { type: "http", url: "https://x/", timeout: 7, maxRedirects: 10 }],
-    [{ type: "tcp", hostname: "h", port: 22 }, { type: "tcp", hostname: "h", port: 22, timeout: 7 }],
+    [{ type: "http", url: "https://x/" }, { type: "http", url: "https://x/", timeoutS: 7, maxRedirects: 10 }],
+    [{ type: "tcp", hostname: "h", port: 22 }, { type: "tcp", hostname: "h", port: 22, timeoutS: 7 }],
     [{ type: "dns", hostname: "h", recordType: "MX" }, { type: "dns", hostname: "h", recordType: "MX", expectedMode: "any" }],
     [{ type: "ping", hostname: "h" }, { type: "ping", hostname: "h", pingCount: 3 }],
     [{ type: "tls", hostname: "h", port: 8443 }, { type: "tls", hostname: "h", port: 8443, certExpiryDays: 14 }],

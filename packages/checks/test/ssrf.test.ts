@@ -231,7 +231,7 @@ describe("SSRF bypass attempts", () => {
         // connect time would fail the check.
         return calls === 1 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.255.255.1", family: 4 }];
       };
-      const r = await runCheck({ type: "http", url: `http://flip.test:${web.port}/`, timeout: 3 }, { allowPrivateTargets: true, lookup: flipping });
+      const r = await runCheck({ type: "http", url: `http://flip.test:${web.port}/`, timeoutS: 3 }, { allowPrivateTargets: true, lookup: flipping });
       expect(r.error).toBeNull();
       expect(r.ok).toBe(true);
       expect(calls).toBe(1);

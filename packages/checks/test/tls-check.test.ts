@@ -60,7 +60,7 @@ describe("tls check", () => {
     await new Promise<void>((r) => plain.listen(0, "127.0.0.1", () => r()));
     const port = (plain.address() as import("node:net").AddressInfo).port;
     try {
-      const r = await runCheck({ type: "tls", hostname: "127.0.0.1", port, timeout: 2 }, local);
+      const r = await runCheck({ type: "tls", hostname: "127.0.0.1", port, timeoutS: 2 }, local);
       expect(r.ok).toBe(false);
       expect(["TLS", "CONNECT", "TIMEOUT"]).toContain(r.error?.code);
     } finally {

@@ -120,12 +120,12 @@ export class ClusterClient {
    */
   async health(url?: string): Promise<HealthResponse> {
     const base = (url ?? this.currentPeer).replace(/\/+$/, "");
-    const timeout = this.options.healthTimeoutMs ?? 2000;
+    const timeoutMs = this.options.healthTimeoutMs ?? 2000;
     let res: AxiosResponse<unknown>;
     try {
       res = await axios.get(`${base}/api/health`, {
-        timeout,
-        signal: AbortSignal.timeout(timeout),
+        timeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
         validateStatus: () => true,
         maxRedirects: 0,
         proxy: false,
@@ -152,7 +152,7 @@ export class ClusterClient {
   }
 
   private async call<T>(call: Call<T>): Promise<Answer<T>> {
-    const timeout = this.options.timeoutMs ?? 10_000;
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
     const attempts: Array<{ url: string; reason: string }> = [];
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const url = this.currentPeer;
@@ -166,9 +166,9 @@ export class ClusterClient {
           data: call.data,
           params: call.params,
           headers: call.headers,
-          timeout,
+          timeout: timeoutMs,
           // axios's timeout does not cover a connect that hangs; the signal does.
-          signal: AbortSignal.timeout(timeout),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
         res = undefined;

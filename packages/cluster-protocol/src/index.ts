@@ -5,14 +5,7 @@ export { clusterAuth, protocolVersionCheck, clusterGuard } from "./middleware.js
 export { ClusterClient, type ClusterClientOptions, type AssignmentsResult } from "./client.js";
 export { backoffDelayMs } from "./backoff.js";
 export { apiErrorSchema, type ApiErrorBody } from "./schemas/error.js";
-export {
-  monitorSchema,
-  assignedMonitorSchema,
-  checkErrorSchema,
-  statusSchema,
-  voteSchema,
-  type AssignedMonitor,
-} from "./schemas/monitor.js";
+export { assignedMonitorSchema, type AssignedMonitor } from "./schemas/monitor.js";
 export {
   nodeIdSchema,
   registerRequestSchema,
@@ -29,6 +22,7 @@ export {
 export {
   MAX_RESULTS_PER_BATCH,
   resultItemSchema,
+  checkReportFromWire,
   resultsRequestSchema,
   resultsResponseSchema,
   type ResultItem,
@@ -39,9 +33,9 @@ export { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
 export {
   sealedBodySchema,
   mirroredChannelSchema,
+  channelToMirror,
+  channelFromMirror,
   configMirrorSchema,
-  mirroredStateSchema,
-  type MirroredState,
   type SealedBody,
   type MirroredChannel,
   type ConfigMirror,

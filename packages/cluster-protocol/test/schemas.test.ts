@@ -5,6 +5,10 @@ import {
   healthResponseSchema,
   registerRequestSchema,
   resultsRequestSchema,
+  checkReportFromWire,
+  channelFromMirror,
+  channelToMirror,
+  mirroredChannelSchema,
   MAX_RESULTS_PER_BATCH,
   type ResultItem,
 } from "../src/index.js";
@@ -35,7 +39,19 @@ describe("wire schemas", () => {
         exportedAt: "2030-01-01T00:00:00.000Z",
         monitors: [monitor()],
         channels: [{ id: 1, name: "ops-slack", type: "slack", settings: { webhookUrl: "https://hooks.example.com/x" }, isDefault: true, enabled: true, reminderInterval: null }],
-        maintenance: [{ id: 1, title: "db upgrade" }],
+        maintenance: [
+          {
+            id: 1,
+            title: "db upgrade",
+            description: null,
+            type: "maintenance",
+            monitorIds: [7],
+            startAt: "2030-01-01T02:00:00.000Z",
+            endAt: null,
+            recurrence: { frequency: "weekly", daysOfWeek: [0], startTime: "02:00", durationMinutes: 90 },
+            createdBy: null,
+          },
+        ],
         states: [],
         delivered: [],
       },
@@ -71,6 +87,14 @@ describe("wire schemas", () => {
     expect(schema.parse(wire)).toEqual(JSON.parse(JSON.stringify(value)));
   });
 
+  it("mirrors a channel's reminder period as reminderInterval and stores it back with its unit", () => {
+    const channel = { id: 1, name: "ops", type: "slack", settings: {}, isDefault: false, enabled: true };
+    const stored = { ...channel, reminderIntervalS: 3600 };
+    const wire = channelToMirror(stored);
+    expect(wire).toEqual({ ...channel, reminderInterval: 3600 });
+    expect(channelFromMirror(mirroredChannelSchema.parse(JSON.parse(JSON.stringify(wire))))).toEqual(stored);
+  });
+
   it("keeps fields a newer leader adds to an assigned monitor", () => {
     const body = assignmentsResponseSchema.parse({ etag: "x", epoch: 1, monitors: [{ ...monitor(), futureField: 1 }] });
     expect(body.monitors[0]?.["futureField"]).toBe(1);
@@ -85,6 +109,20 @@ describe("wire schemas", () => {
     const results = Array.from({ length: MAX_RESULTS_PER_BATCH + 1 }, () => item);
     expect(resultsRequestSchema.safeParse({ nodeId: "p", results }).success).toBe(false);
     expect(resultsRequestSchema.safeParse({ nodeId: "p", results: results.slice(1) }).success).toBe(true);
+  });
+
+  it("reads a wire result as the report the engine takes: slot on the ms grid, cert out of details", () => {
+    expect(checkReportFromWire(item)).toEqual({
+      monitorId: 7,
+      slotMs: Date.UTC(2030, 0, 1, 0, 0, 30),
+      checkedAt: item.checkedAt,
+      ok: false,
+      latencyMs: 120,
+      statusCode: 503,
+      error: { code: "HTTP_STATUS", message: "status 503" },
+      cert: { validTo: "2030-01-21T00:00:00.000Z", daysLeft: 20, expiringSoon: false },
+    });
+    expect(checkReportFromWire({ ...item, details: undefined }).cert).toBeNull();
   });
 
   it.each([

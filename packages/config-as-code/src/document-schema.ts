@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { monitorInputSchema, parseDuration } from "@uptop/core";
+import { monitorInputSchema, parseDuration, recurrenceInputSchema, WINDOW_TYPES } from "@uptop/core";
 
 /** Seconds as a number, or a duration string such as "30m" (same rule as the monitor fields). */
 const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -45,18 +45,11 @@ const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 tim
 export const maintenanceEntrySchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000).nullish(),
-  type: z.enum(["maintenance", "incident"]).optional(),
+  type: z.enum(WINDOW_TYPES).optional(),
   monitors: z.array(z.string().min(1)).nullish(),
   start: isoTime,
   end: isoTime.nullish(),
-  recurrence: z
-    .strictObject({
-      frequency: z.enum(["daily", "weekly"]),
-      daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
-      startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC), like 02:30"),
-      durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
-    })
-    .nullish(),
+  recurrence: recurrenceInputSchema.nullish(),
 });
 
 /** The whole file: every section optional, unknown top-level keys are errors. */

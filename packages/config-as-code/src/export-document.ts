@@ -113,7 +113,7 @@ function channelEntry(c: ChannelSpec, o: ExportOptions, vars: SecretVariables): 
     ...(Object.keys(settings).length ? { settings } : {}),
     ...(c.isDefault ? { default: true } : {}),
     ...(c.enabled ? {} : { enabled: false }),
-    ...(c.reminderInterval !== null ? { reminderInterval: c.reminderInterval } : {}),
+    ...(c.reminderIntervalS !== null ? { reminderInterval: c.reminderIntervalS } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ export {
   type MonitorEntry,
   type MaintenanceEntry,
 } from "./document-schema.js";
-export type { ChannelSpec, MaintenanceSpec, MaintenanceRecurrence, ConfigState, CurrentState, ResourceKind } from "./state.js";
+export type { ChannelSpec, MaintenanceSpec, ConfigState, CurrentState, ResourceKind } from "./state.js";
 export { normalizeDocument, originKey, type NormalizedDocument } from "./normalize-document.js";
 export { loadConfigSources, formatLocatedIssue, ConfigFileError, type LoadedConfig, type LocatedIssue, type SourceInput } from "./config-source.js";
 export { planConfig, type PlanAction, type PlanChange, type PlanOptions } from "./plan.js";

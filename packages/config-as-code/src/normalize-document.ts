@@ -98,7 +98,7 @@ export function normalizeDocument(doc: unknown): NormalizedDocument {
         settings: validateChannelSettings(c.type, c.settings ?? {}),
         isDefault: c.default ?? false,
         enabled: c.enabled ?? true,
-        reminderInterval: c.reminderInterval || null,
+        reminderIntervalS: c.reminderInterval || null,
       });
       origins.set(originKey("channel", c.name), path);
     });

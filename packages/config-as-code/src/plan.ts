@@ -75,6 +75,13 @@ function monitorChanges(cur: MonitorDraft, want: MonitorDraft): PlanChange[] {
   return changes;
 }
 
+/** Spec fields a plan compares, each with the name a document gives it. */
+const CHANNEL_FIELDS = [
+  ["isDefault", "default"],
+  ["enabled", "enabled"],
+  ["reminderIntervalS", "reminderInterval"],
+] as const;
+
 function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
   const changes: PlanChange[] = [];
   if (cur.type !== want.type) changes.push({ field: "type", from: cur.type, to: want.type, secret: false });
@@ -85,8 +92,9 @@ function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
     const b = want.settings[k] ?? null;
     if (!same(a, b)) changes.push({ field: `settings.${k}`, from: a, to: b, secret: secrets.has(k) });
   }
-  for (const field of ["isDefault", "enabled", "reminderInterval"] as const) {
-    if (!same(cur[field], want[field])) changes.push({ field: field === "isDefault" ? "default" : field, from: cur[field], to: want[field], secret: false });
+  for (const [field, shown] of CHANNEL_FIELDS) {
+    const [from, to] = [cur[field], want[field]];
+    if (!same(from, to)) changes.push({ field: shown, from, to, secret: false });
   }
   return changes;
 }

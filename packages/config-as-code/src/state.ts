@@ -1,35 +1,20 @@
-import type { MonitorDraft } from "@uptop/core";
+import type { ChannelConfig, MonitorDraft, Recurrence, WindowType } from "@uptop/core";
 
 export type ResourceKind = "channel" | "monitor" | "maintenance";
 
-export interface ChannelSpec {
-  name: string;
-  type: string;
-  /** Provider settings with defaults filled in, secrets in clear. */
-  settings: Record<string, unknown>;
-  isDefault: boolean;
-  enabled: boolean;
-  /** Seconds between reminders while DOWN; null = no reminders. */
-  reminderInterval: number | null;
-}
-
-export interface MaintenanceRecurrence {
-  frequency: "daily" | "weekly";
-  daysOfWeek?: number[];
-  startTime: string;
-  durationMinutes: number;
-}
+/** A channel as a document asks for it: provider settings with defaults filled in, secrets in clear. */
+export type ChannelSpec = ChannelConfig;
 
 /** Field names match the store's maintenance input, so a spec is passed to it as is. */
 export interface MaintenanceSpec {
   title: string;
   description: string | null;
-  type: "maintenance" | "incident";
+  type: WindowType;
   /** Monitor or group names; null = every monitor. */
   monitors: string[] | null;
   startAt: string;
   endAt: string | null;
-  recurrence: MaintenanceRecurrence | null;
+  recurrence: Recurrence | null;
 }
 
 /** What a document asks for, validated and with defaults applied. */

@@ -55,6 +55,11 @@ describe("planConfig", () => {
     ["an interval", (d: any) => (d.monitors[0].monitors[0].interval = 30), ["~ update monitor checkout-api interval: 60 -> 30"]],
     ["a url", (d: any) => (d.monitors[0].monitors[0].url = "https://shop.example.com/v2"), ['~ update monitor checkout-api url: "https://shop.example.com/health" -> "https://shop.example.com/v2"']],
     ["a channel secret", (d: any) => (d.channels[0].settings.secret = "s2"), ["~ update channel ops-hook settings.secret: (secret changed)"]],
+    [
+      "a channel's reminder",
+      (d: any) => (d.channels[0].reminderInterval = "1h"),
+      ["~ update channel ops-hook reminderInterval: (none) -> 3600"],
+    ],
     ["paused", (d: any) => (d.monitors[1].paused = true), ["~ update monitor heartbeat paused: false -> true"]],
     ["a window's end", (d: any) => (d.maintenance[0].end = "2026-05-01T04:00:00Z"), ['~ update maintenance db upgrade endAt: "2026-05-01T03:00:00.000Z" -> "2026-05-01T04:00:00.000Z"']],
     ["moving a monitor out of its group", (d: any) => d.monitors.push(d.monitors[0].monitors.pop()), ['~ update monitor checkout-api parent: "shop" -> (none)']],

@@ -1,5 +1,33 @@
 export * from "./domain/types.js";
 export * from "./domain/errors.js";
+export {
+  checkErrorSchema,
+  certSummarySchema,
+  checkReportSchema,
+  type CheckError,
+  type CertSummary,
+  type CheckReport,
+} from "./domain/check-report.js";
+export { monitorSchema, type Monitor, type HttpAuth, type JsonAssertion } from "./domain/monitor.js";
+export {
+  statusSchema,
+  voteSchema,
+  lastCheckSchema,
+  monitorStateSchema,
+  type Vote,
+  type LastCheck,
+  type MonitorState,
+} from "./domain/monitor-state.js";
+export {
+  WINDOW_TYPES,
+  recurrenceSchema,
+  recurrenceInputSchema,
+  maintenanceWindowSchema,
+  type WindowType,
+  type Recurrence,
+  type MaintenanceWindowRecord,
+} from "./domain/maintenance-window.js";
+export { channelConfigSchema, type ChannelConfig } from "./domain/channel.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";

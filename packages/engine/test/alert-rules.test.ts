@@ -1,6 +1,6 @@
 import { deleteMonitor, openAndMigrate, setMonitorPaused, touchNode, type Store } from "@uptop/store";
-import type { MonitorDraft } from "@uptop/core";
-import type { Engine, IncomingResult } from "../src/index.js";
+import type { CheckReport, MonitorDraft } from "@uptop/core";
+import type { Engine } from "../src/index.js";
 import { addMonitor, addWebhookChannel, draft, startEngine, statusOf, waitFor } from "./harness.js";
 
 // The wiring of the alert rules: the rules themselves are a table in @uptop/aggregation
@@ -43,7 +43,7 @@ async function engineOn(store: Store): Promise<Engine> {
 }
 
 /** One round's vote, one second after the last: the engine decides it at once (no other voter). */
-function vote(e: Engine, monitorId: number, ok: boolean, cert?: IncomingResult["cert"]): void {
+function vote(e: Engine, monitorId: number, ok: boolean, cert: CheckReport["cert"] = null): void {
   clock += 1000;
   e.ingest("leader", "local", [
     {
@@ -54,7 +54,7 @@ function vote(e: Engine, monitorId: number, ok: boolean, cert?: IncomingResult["
       latencyMs: 5,
       statusCode: ok ? 200 : 500,
       error: ok ? null : { code: "HTTP_STATUS", message: "HTTP 500" },
-      ...(cert ? { cert } : {}),
+      cert,
     },
   ]);
 }

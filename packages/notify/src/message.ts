@@ -1,7 +1,7 @@
-import type { MonitorType, Status, Vote } from "@uptop/core";
+import { NOTIFICATION_EVENTS, type MonitorType, type NotificationEvent, type Status, type Vote } from "@uptop/core";
 
-export const NOTIFICATION_EVENTS = ["down", "up", "reminder", "cert", "node", "test"] as const;
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+// The events are core's, so the store and the cluster wire name them too; the face keeps them.
+export { NOTIFICATION_EVENTS, type NotificationEvent };
 
 /** The monitor as a notification names it: enough to identify it, nothing secret. */
 export interface NotificationMonitor {

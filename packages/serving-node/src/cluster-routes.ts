@@ -1,6 +1,15 @@
 import { Router } from "express";
 import { SecretBox, type Logger } from "@uptop/core";
-import { clusterGuard, handbackSchema, openPayload, sealPayload, sealedBodySchema, configMirrorSchema, type ConfigMirror } from "@uptop/cluster-protocol";
+import {
+  channelToMirror,
+  clusterGuard,
+  configMirrorSchema,
+  handbackSchema,
+  openPayload,
+  sealedBodySchema,
+  sealPayload,
+  type ConfigMirror,
+} from "@uptop/cluster-protocol";
 import { getMonitorStates, listMonitors, mergeHandback, readMirrorExtras, type Db } from "@uptop/store";
 import { ValidationError } from "@uptop/core";
 import type { EpochHolder } from "./epoch.js";
@@ -32,7 +41,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
       epoch: deps.epoch.get(),
       exportedAt: new Date().toISOString(),
       monitors,
-      channels: extras.channels,
+      channels: extras.channels.map(channelToMirror),
       maintenance: extras.maintenance,
       states,
       delivered: extras.delivered,
@@ -50,7 +59,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
     // term: that would fence our own alerts still waiting in the outbox.
     const followerLed = await deps.epoch.observe(h.epoch, h.nodeId);
     const epoch = followerLed ? await deps.epoch.bump(h.epoch) : deps.epoch.get();
-    const merged = await mergeHandback(db, { ...h, states: h.states.map((s) => ({ ...s, lastCheck: s.lastCheck as never })) }, h.nodeId, epoch);
+    const merged = await mergeHandback(db, h, h.nodeId, epoch);
     await deps.onHandback(h.nodeId, epoch);
     logger.info("handback merged", { follower: h.nodeId, followerEpoch: h.epoch, followerLed, epoch, from: h.from, to: h.to, ...merged });
     res.json({ ...merged, epoch });

@@ -1,5 +1,5 @@
 import type { Selectable, Transaction } from "kysely";
-import { ConflictError, NotFoundError, SecretBox } from "@uptop/core";
+import { ConflictError, NotFoundError, SecretBox, type ChannelConfig } from "@uptop/core";
 import { isUniqueViolation, type Db } from "./database.js";
 import type { ChannelsTable, Database } from "./schema.js";
 
@@ -7,27 +7,15 @@ type Exec = Db | Transaction<Database>;
 type Row = Selectable<ChannelsTable>;
 
 /** A notification channel with its settings decrypted: only the API's view redacts them. */
-export interface Channel {
+export interface Channel extends ChannelConfig {
   id: number;
-  name: string;
-  type: string;
-  settings: Record<string, unknown>;
-  isDefault: boolean;
-  enabled: boolean;
-  reminderIntervalS: number | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export interface ChannelDraft {
-  name: string;
-  type: string;
-  /** Validated settings, secrets in clear; `secretFields` names the ones to encrypt. */
-  settings: Record<string, unknown>;
+/** Validated settings, secrets in clear; `secretFields` names the ones to encrypt. */
+export interface ChannelDraft extends ChannelConfig {
   secretFields: readonly string[];
-  isDefault: boolean;
-  enabled: boolean;
-  reminderIntervalS: number | null;
 }
 
 /**

@@ -1,14 +1,28 @@
-import type { Status, Vote } from "@uptop/core";
+import type { MonitorState, NotificationEvent, Status, Vote } from "@uptop/core";
 import type { Db } from "./database.js";
-import { getMonitorStates, saveMonitorStates, type MonitorStateRecord } from "./state.repo.js";
+import { getMonitorStates, saveMonitorStates } from "./state.repo.js";
 
 export interface HandbackContent {
   stateChanges: Array<{ monitorId: number; monitorName: string; from: Status; to: Status; reason: string; votes: Vote[]; at: string; epoch: number }>;
-  notifications: Array<{ dedupeKey: string; channelName: string; monitorName: string | null; event: string; sentAt: string; epoch: number }>;
+  notifications: Array<{
+    dedupeKey: string;
+    channelName: string;
+    monitorName: string | null;
+    event: NotificationEvent;
+    sentAt: string;
+    epoch: number;
+  }>;
   /** Alerts planned but not delivered when the follower stopped: the leader sends them. */
-  pending: Array<{ dedupeKey: string; channelName: string; monitorName: string | null; event: string; payload: Record<string, unknown>; createdAt: string }>;
+  pending: Array<{
+    dedupeKey: string;
+    channelName: string;
+    monitorName: string | null;
+    event: NotificationEvent;
+    payload: Record<string, unknown>;
+    createdAt: string;
+  }>;
   rollups: Array<{ monitorName: string; day: string; upS: number; downS: number; maintenanceS: number; checks: number; failures: number }>;
-  states: MonitorStateRecord[];
+  states: MonitorState[];
 }
 
 /** pg returns a `date` as 'YYYY-MM-DD' (our parser), PGlite as a Date at UTC midnight. */
@@ -55,8 +69,22 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
   const states = [...(await getMonitorStates(db)).values()];
   return {
     stateChanges: changes.map((c) => ({ monitorId: c.monitor_id, monitorName: c.name, from: c.from_status as Status, to: c.to_status as Status, reason: c.reason, votes: c.votes as Vote[], at: c.at.toISOString(), epoch: c.epoch })),
-    notifications: sent.map((n) => ({ dedupeKey: n.dedupe_key, channelName: n.channel, monitorName: n.monitor, event: n.event, sentAt: (n.sent_at ?? new Date()).toISOString(), epoch: n.epoch })),
-    pending: unsent.map((n) => ({ dedupeKey: n.dedupe_key, channelName: n.channel, monitorName: n.monitor, event: n.event, payload: n.payload, createdAt: n.created_at.toISOString() })),
+    notifications: sent.map((n) => ({
+      dedupeKey: n.dedupe_key,
+      channelName: n.channel,
+      monitorName: n.monitor,
+      event: n.event as NotificationEvent,
+      sentAt: (n.sent_at ?? new Date()).toISOString(),
+      epoch: n.epoch,
+    })),
+    pending: unsent.map((n) => ({
+      dedupeKey: n.dedupe_key,
+      channelName: n.channel,
+      monitorName: n.monitor,
+      event: n.event as NotificationEvent,
+      payload: n.payload,
+      createdAt: n.created_at.toISOString(),
+    })),
     rollups: rollups.map((r) => ({ monitorName: r.name, day: dayString(r.day), upS: r.up_s, downS: r.down_s, maintenanceS: r.maintenance_s, checks: r.checks, failures: r.failures })),
     states,
   };

@@ -1,32 +1,19 @@
 import type { Selectable } from "kysely";
-import { NotFoundError, ValidationError, type FieldIssue } from "@uptop/core";
+import {
+  NotFoundError,
+  ValidationError,
+  type FieldIssue,
+  type MaintenanceWindowRecord,
+  type Recurrence,
+  type WindowType,
+} from "@uptop/core";
 import type { Db } from "./database.js";
 import type { MaintenanceWindowsTable } from "./schema.js";
 
-export type WindowType = "maintenance" | "incident";
-
-/** Same shape as `Recurrence` in @uptop/aggregation (the store does not depend on it). */
-export interface WindowRecurrence {
-  frequency: "daily" | "weekly";
-  daysOfWeek?: number[];
-  startTime: string;
-  durationMinutes: number;
-}
-
 /** A window as stored, with the monitors it names resolved to names for people. */
-export interface MaintenanceWindow {
-  id: number;
-  title: string;
-  description: string | null;
-  type: WindowType;
-  /** null = every monitor. */
-  monitorIds: number[] | null;
+export interface MaintenanceWindow extends MaintenanceWindowRecord {
   /** Names of `monitorIds` that still exist, in the order given. */
   monitors: string[] | null;
-  startAt: string;
-  endAt: string | null;
-  recurrence: WindowRecurrence | null;
-  createdBy: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -39,19 +26,15 @@ export interface MaintenanceWindowInput {
   monitors: string[] | null;
   startAt: string;
   endAt: string | null;
-  recurrence: WindowRecurrence | null;
+  recurrence: Recurrence | null;
   createdBy?: string | null;
 }
 
 /** What the engine and SLA code need: exactly `WindowSpec` of @uptop/aggregation. */
-export interface MaintenanceWindowSpec {
-  id: number;
-  type: WindowType;
-  monitorIds: number[] | null;
-  startAt: string;
-  endAt: string | null;
-  recurrence: WindowRecurrence | null;
-}
+export type MaintenanceWindowSpec = Pick<
+  MaintenanceWindowRecord,
+  "id" | "type" | "monitorIds" | "startAt" | "endAt" | "recurrence"
+>;
 
 type Row = Selectable<MaintenanceWindowsTable>;
 
@@ -62,8 +45,13 @@ function toSpec(r: Row): MaintenanceWindowSpec {
     monitorIds: r.monitor_ids,
     startAt: r.start_at.toISOString(),
     endAt: r.end_at?.toISOString() ?? null,
-    recurrence: (r.recurrence as WindowRecurrence | null) ?? null,
+    recurrence: (r.recurrence as Recurrence | null) ?? null,
   };
+}
+
+/** A window row as core's record: what the config mirror carries. */
+export function maintenanceWindowRecord(r: Row): MaintenanceWindowRecord {
+  return { ...toSpec(r), title: r.title, description: r.description, createdBy: r.created_by };
 }
 
 async function namesById(db: Db, rows: readonly Row[]): Promise<Map<number, string>> {
@@ -74,13 +62,9 @@ async function namesById(db: Db, rows: readonly Row[]): Promise<Map<number, stri
 }
 
 function fromRow(r: Row, names: Map<number, string>): MaintenanceWindow {
-  const spec = toSpec(r);
   return {
-    ...spec,
-    title: r.title,
-    description: r.description,
+    ...maintenanceWindowRecord(r),
     monitors: r.monitor_ids === null ? null : r.monitor_ids.flatMap((id) => names.get(id) ?? []),
-    createdBy: r.created_by,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };

@@ -1,31 +1,12 @@
 import { sql } from "kysely";
-import type { Monitor, SecretBox } from "@uptop/core";
+import type { ChannelConfig, MaintenanceWindowRecord, Monitor, MonitorState, SecretBox } from "@uptop/core";
 import type { Db } from "./database.js";
 import { decryptChannelSettings, encryptChannelSettings } from "./channels.repo.js";
+import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
-import { saveMonitorStates, type MonitorStateRecord } from "./state.repo.js";
+import { saveMonitorStates } from "./state.repo.js";
 
-export interface MirrorChannel {
-  id: number;
-  name: string;
-  type: string;
-  settings: Record<string, unknown>;
-  isDefault: boolean;
-  enabled: boolean;
-  reminderInterval: number | null;
-}
-
-export interface MirrorMaintenance {
-  id: number;
-  title: string;
-  description: string | null;
-  type: string;
-  monitorIds: number[] | null;
-  startAt: string;
-  endAt: string | null;
-  recurrence: Record<string, unknown> | null;
-  createdBy: string | null;
-}
+export type MirrorChannel = ChannelConfig & { id: number };
 
 export interface MirrorDelivered {
   dedupeKey: string;
@@ -39,8 +20,8 @@ export interface MirrorDelivered {
 export interface MirrorContent {
   monitors: Monitor[];
   channels: MirrorChannel[];
-  maintenance: MirrorMaintenance[];
-  states: MonitorStateRecord[];
+  maintenance: MaintenanceWindowRecord[];
+  states: MonitorState[];
   delivered: MirrorDelivered[];
 }
 
@@ -64,19 +45,9 @@ export async function readMirrorExtras(db: Db, box: SecretBox, deliveredSince: D
       settings: decryptChannelSettings(c.settings ?? {}, box),
       isDefault: c.is_default,
       enabled: c.enabled,
-      reminderInterval: c.reminder_interval_s,
+      reminderIntervalS: c.reminder_interval_s,
     })),
-    maintenance: windows.map((w) => ({
-      id: w.id,
-      title: w.title,
-      description: w.description,
-      type: w.type,
-      monitorIds: w.monitor_ids,
-      startAt: w.start_at.toISOString(),
-      endAt: w.end_at?.toISOString() ?? null,
-      recurrence: w.recurrence,
-      createdBy: w.created_by,
-    })),
+    maintenance: windows.map(maintenanceWindowRecord),
     delivered: delivered.map((d) => ({
       dedupeKey: d.dedupe_key,
       channelId: d.channel_id,
@@ -119,7 +90,7 @@ export async function applyMirror(db: Db, box: SecretBox, m: MirrorContent, secr
     }
     for (const c of m.channels) {
       const settings = encryptChannelSettings(c.settings, secretFields(c.type), box);
-      const row = { name: c.name, type: c.type, settings: JSON.stringify(settings), is_default: c.isDefault, enabled: c.enabled, reminder_interval_s: c.reminderInterval, updated_at: new Date() };
+      const row = { name: c.name, type: c.type, settings: JSON.stringify(settings), is_default: c.isDefault, enabled: c.enabled, reminder_interval_s: c.reminderIntervalS, updated_at: new Date() };
       await tx.insertInto("channels").values({ id: c.id, ...row }).onConflict((oc) => oc.column("id").doUpdateSet(row)).execute();
     }
     const channelByName = new Map(m.channels.map((c) => [c.name, c.id]));

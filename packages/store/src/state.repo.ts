@@ -1,27 +1,9 @@
-import type { Status, Vote } from "@uptop/core";
+import type { LastCheck, MonitorState, Status, Vote } from "@uptop/core";
 import type { Db } from "./database.js";
 
-export interface LastCheck {
-  at: string;
-  ok: boolean;
-  latencyMs: number | null;
-  error: { code: string; message: string } | null;
-  node?: string;
-}
-
-export interface MonitorStateRecord {
-  monitorId: number;
-  status: Status;
-  health: "PENDING" | "UP" | "DOWN";
-  since: string;
-  failures: number;
-  successes: number;
-  lastCheck: LastCheck | null;
-  votes: Vote[];
-  lastPushAt: string | null;
-  downSince: string | null;
-  noData: boolean;
-}
+// The engine still imports the state types from the store by these names; they are core's.
+export type { LastCheck };
+export type MonitorStateRecord = MonitorState;
 
 type StateRow = {
   monitor_id: number;
@@ -36,8 +18,8 @@ type StateRow = {
   no_data: boolean;
 };
 
-function fromRow(r: StateRow): MonitorStateRecord {
-  const extra = (r.last_result ?? {}) as { health?: MonitorStateRecord["health"]; lastCheck?: LastCheck };
+function fromRow(r: StateRow): MonitorState {
+  const extra = (r.last_result ?? {}) as { health?: MonitorState["health"]; lastCheck?: LastCheck };
   return {
     monitorId: r.monitor_id,
     status: r.status as Status,
@@ -53,7 +35,7 @@ function fromRow(r: StateRow): MonitorStateRecord {
   };
 }
 
-export async function getMonitorStates(db: Db, ids?: readonly number[]): Promise<Map<number, MonitorStateRecord>> {
+export async function getMonitorStates(db: Db, ids?: readonly number[]): Promise<Map<number, MonitorState>> {
   if (ids && ids.length === 0) return new Map();
   let q = db.selectFrom("monitor_state").selectAll();
   if (ids) q = q.where("monitor_id", "in", ids as number[]);
@@ -65,11 +47,11 @@ export async function getMonitorStates(db: Db, ids?: readonly number[]): Promise
 /** Postgres takes at most 65 535 parameters per statement; at 11 per row, 1000 rows stay well under. */
 const STATES_PER_INSERT = 1000;
 
-export async function saveMonitorStates(db: Db, states: readonly MonitorStateRecord[]): Promise<void> {
+export async function saveMonitorStates(db: Db, states: readonly MonitorState[]): Promise<void> {
   for (let i = 0; i < states.length; i += STATES_PER_INSERT) await saveStateChunk(db, states.slice(i, i + STATES_PER_INSERT));
 }
 
-async function saveStateChunk(db: Db, states: readonly MonitorStateRecord[]): Promise<void> {
+async function saveStateChunk(db: Db, states: readonly MonitorState[]): Promise<void> {
   if (states.length === 0) return;
   const now = new Date();
   await db

@@ -33,7 +33,7 @@ function toCurrent(s: StoredConfig): CurrentState {
       settings: c.settings,
       isDefault: c.isDefault,
       enabled: c.enabled,
-      reminderInterval: c.reminderIntervalS,
+      reminderIntervalS: c.reminderIntervalS,
     })),
     monitors: s.monitors,
     maintenance: s.maintenance.map((w) => ({
@@ -62,7 +62,7 @@ function toOp(a: PlanAction): ConfigOp {
         secretFields: isChannelType(s.type) ? secretFieldsOf(s.type) : [],
         isDefault: s.isDefault,
         enabled: s.enabled,
-        reminderIntervalS: s.reminderInterval,
+        reminderIntervalS: s.reminderIntervalS,
       };
       return a.op === "create" ? { kind: "channel", op: "create", name, draft } : { kind: "channel", op: "update", name, id: a.id!, draft };
     }

@@ -1,7 +1,15 @@
 import { Router } from "express";
 import { z } from "zod";
 import { isWindowActive, type WindowSpec } from "@uptop/aggregation";
-import { ConflictError, ValidationError, zodIssues, type FieldIssue } from "@uptop/core";
+import {
+  ConflictError,
+  recurrenceInputSchema,
+  ValidationError,
+  WINDOW_TYPES,
+  zodIssues,
+  type FieldIssue,
+  type WindowType,
+} from "@uptop/core";
 import {
   createMaintenanceWindow,
   deleteMaintenanceWindow,
@@ -24,21 +32,14 @@ export interface MaintenanceRoutesDeps {
 
 const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z" });
 
-const recurrenceSchema = z.strictObject({
-  frequency: z.enum(["daily", "weekly"]),
-  daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
-  startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC), like 02:30"),
-  durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
-});
-
 export const maintenanceInputSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000).nullish(),
-  type: z.enum(["maintenance", "incident"]).default("maintenance"),
+  type: z.enum(WINDOW_TYPES).default("maintenance"),
   monitors: z.array(z.string().min(1)).nullish(),
   start: isoTime,
   end: isoTime.nullish(),
-  recurrence: recurrenceSchema.nullish(),
+  recurrence: recurrenceInputSchema.nullish(),
 });
 
 export type MaintenanceInput = z.input<typeof maintenanceInputSchema>;
@@ -47,7 +48,7 @@ export interface MaintenanceView {
   id: number;
   title: string;
   description: string | null;
-  type: "maintenance" | "incident";
+  type: WindowType;
   monitors: string[] | null;
   start: string;
   end: string | null;

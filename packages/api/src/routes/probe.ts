@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import {
+  checkReportFromWire,
   clusterGuard,
   NODE_HEADER,
   registerRequestSchema,
@@ -9,27 +10,15 @@ import {
   type RegisterResponse,
   type ResultsResponse,
 } from "@uptop/cluster-protocol";
-import { ValidationError, VERSION, type CheckError, type Monitor, type SecretBox } from "@uptop/core";
+import { ValidationError, VERSION, type CheckReport, type Monitor, type SecretBox } from "@uptop/core";
 import { getNode, listMonitors, monitorsVersion, seeNode, touchNode, type Db } from "@uptop/store";
 import type { z } from "zod";
 import { errorBody } from "../errors.js";
 
-/** One probe result as the engine takes it (`slot` already on the millisecond grid). */
-export interface ProbeResultInput {
-  monitorId: number;
-  slotMs: number;
-  checkedAt: string;
-  ok: boolean;
-  latencyMs: number | null;
-  statusCode: number | null;
-  error: CheckError | null;
-  cert: { validTo: string; daysLeft: number; expiringSoon: boolean } | null;
-}
-
 /** What the probe routes need from a running engine, and nothing more. */
 export interface ProbeIngest {
   /** Stores the batch before it is acknowledged; `stored` is the rows inserted, null when queued. */
-  ingestDurably(nodeId: string, region: string, results: readonly ProbeResultInput[]): Promise<{ stored: number | null }>;
+  ingestDurably(nodeId: string, region: string, results: readonly CheckReport[]): Promise<{ stored: number | null }>;
 }
 
 export interface ProbeRoutesDeps {
@@ -119,20 +108,7 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
     }
     const node = await seeNode(db, body.nodeId, now());
     if (!node) return unknownNode(res, body.nodeId);
-    const { stored } = await engine.ingestDurably(
-      body.nodeId,
-      node.region,
-      body.results.map((x) => ({
-        monitorId: x.monitorId,
-        slotMs: Date.parse(x.slot),
-        checkedAt: x.checkedAt,
-        ok: x.ok,
-        latencyMs: x.latencyMs,
-        statusCode: x.statusCode,
-        error: x.error,
-        cert: x.details?.cert ?? null,
-      })),
-    );
+    const { stored } = await engine.ingestDurably(body.nodeId, node.region, body.results.map(checkReportFromWire));
     // Replays (the probe resending a batch it never saw acknowledged) are the rows not inserted.
     const answer: ResultsResponse = { accepted: body.results.length, duplicates: stored === null ? 0 : body.results.length - stored, epoch: deps.epoch() };
     res.json(answer);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { monitorSchema } from "./monitor.js";
+import { assignedMonitorSchema } from "./monitor.js";
 
 /**
  * `GET /api/probe/assignments?region=<region>` with the node id in `X-Uptop-Node`, and
@@ -11,6 +11,6 @@ export type AssignmentsQuery = z.infer<typeof assignmentsQuerySchema>;
 export const assignmentsResponseSchema = z.looseObject({
   etag: z.string(),
   epoch: z.number().int().min(0),
-  monitors: z.array(monitorSchema),
+  monitors: z.array(assignedMonitorSchema),
 });
 export type AssignmentsResponse = z.infer<typeof assignmentsResponseSchema>;

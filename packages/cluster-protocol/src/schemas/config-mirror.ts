@@ -1,50 +1,43 @@
+import { channelConfigSchema, maintenanceWindowSchema, monitorStateSchema, type ChannelConfig } from "@uptop/core";
 import { z } from "zod";
-import { monitorSchema, statusSchema, voteSchema } from "./monitor.js";
+import { assignedMonitorSchema } from "./monitor.js";
 
 /** A sealed body (see `sealPayload`): what travels for the config mirror and the handback. */
 export const sealedBodySchema = z.object({ sealed: z.string().min(1) });
 export type SealedBody = z.infer<typeof sealedBodySchema>;
 
-export const mirroredChannelSchema = z.looseObject({
-  id: z.number().int(),
-  name: z.string(),
-  type: z.string(),
-  settings: z.record(z.string(), z.unknown()),
-  isDefault: z.boolean(),
-  enabled: z.boolean(),
-  /** Seconds between reminders while DOWN; null = none. */
-  reminderInterval: z.number().nullable(),
-});
+/**
+ * A channel as the mirror carries it: core's ChannelConfig with its id, the reminder period under
+ * its protocol-1 name, `reminderInterval` (seconds). Loose, like the monitors.
+ */
+export const mirroredChannelSchema = channelConfigSchema
+  .omit({ reminderIntervalS: true })
+  .extend({ id: z.number().int(), reminderInterval: z.number().nullable() })
+  .loose();
 export type MirroredChannel = z.infer<typeof mirroredChannelSchema>;
+
+/** A stored channel as the mirror carries it. */
+export function channelToMirror({ reminderIntervalS, ...channel }: ChannelConfig & { id: number }): MirroredChannel {
+  return { ...channel, reminderInterval: reminderIntervalS };
+}
+
+/** A mirrored channel as the store keeps it. */
+export function channelFromMirror({ reminderInterval, ...channel }: MirroredChannel): ChannelConfig & { id: number } {
+  return { ...channel, reminderIntervalS: reminderInterval };
+}
 
 /** Plaintext of `GET /api/cluster/config` → `{ sealed }`: everything a follower needs to lead. */
 export const configMirrorSchema = z.object({
   epoch: z.number().int().min(0),
   exportedAt: z.iso.datetime({ offset: true }),
-  monitors: z.array(monitorSchema),
+  monitors: z.array(assignedMonitorSchema),
   channels: z.array(mirroredChannelSchema),
-  maintenance: z.array(z.unknown()),
+  maintenance: z.array(maintenanceWindowSchema),
   /** Current verdicts, so a promoted follower resumes them instead of starting from PENDING. */
-  states: z.array(z.lazy(() => mirroredStateSchema)).default([]),
+  states: z.array(monitorStateSchema).default([]),
   /** Notifications already delivered (recent), so a promoted follower never repeats them. */
   delivered: z
     .array(z.object({ dedupeKey: z.string(), channelId: z.number().int(), monitorId: z.number().int().nullable(), event: z.string(), sentAt: z.string(), epoch: z.number().int() }))
     .default([]),
 });
 export type ConfigMirror = z.infer<typeof configMirrorSchema>;
-
-/** One monitor's persisted verdict, as both nodes store it. */
-export const mirroredStateSchema = z.object({
-  monitorId: z.number().int(),
-  status: statusSchema,
-  health: z.enum(["PENDING", "UP", "DOWN"]),
-  since: z.string(),
-  failures: z.number().int().min(0),
-  successes: z.number().int().min(0),
-  lastCheck: z.looseObject({ at: z.string(), ok: z.boolean() }).nullable(),
-  votes: z.array(voteSchema),
-  lastPushAt: z.string().nullable(),
-  downSince: z.string().nullable(),
-  noData: z.boolean(),
-});
-export type MirroredState = z.infer<typeof mirroredStateSchema>;

@@ -1,6 +1,5 @@
+import { monitorStateSchema, NOTIFICATION_EVENTS, statusSchema, voteSchema } from "@uptop/core";
 import { z } from "zod";
-import { statusSchema, voteSchema } from "./monitor.js";
-import { mirroredStateSchema } from "./config-mirror.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -30,7 +29,7 @@ export const handbackSchema = z.object({
       dedupeKey: z.string(),
       channelName: z.string(),
       monitorName: z.string().nullable(),
-      event: z.enum(["down", "up", "reminder", "cert", "test", "node"]),
+      event: z.enum(NOTIFICATION_EVENTS),
       sentAt: isoTime,
       epoch: z.number().int().min(0),
     }),
@@ -42,14 +41,14 @@ export const handbackSchema = z.object({
         dedupeKey: z.string(),
         channelName: z.string(),
         monitorName: z.string().nullable(),
-        event: z.enum(["down", "up", "reminder", "cert", "test", "node"]),
+        event: z.enum(NOTIFICATION_EVENTS),
         payload: z.record(z.string(), z.unknown()),
         createdAt: isoTime,
       }),
     )
     .default([]),
   /** The follower's final verdicts: the leader resumes from them. */
-  states: z.array(mirroredStateSchema).default([]),
+  states: z.array(monitorStateSchema).default([]),
   rollups: z.array(
     z.object({
       monitorName: z.string(),

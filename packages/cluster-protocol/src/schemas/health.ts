@@ -9,5 +9,7 @@ export const healthResponseSchema = z.looseObject({
   nodeId: z.string(),
   epoch: z.number().int().min(0),
   version: z.string(),
+  /** A restarted leader that knows a follower: it waits for the follower's hand-back. */
+  awaitingHandback: z.boolean().optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -1,5 +1,5 @@
+import { certSummarySchema, checkReportSchema, type CheckReport } from "@uptop/core";
 import { z } from "zod";
-import { checkErrorSchema } from "./monitor.js";
 import { nodeIdSchema } from "./register.js";
 
 export const MAX_RESULTS_PER_BATCH = 1000;
@@ -7,25 +7,33 @@ const MAX_DETAILS_CHARS = 4096;
 
 const isoTime = z.iso.datetime({ offset: true });
 
-/** The certificate a check saw, as much as the leader needs to warn before it expires. */
-export const resultCertSchema = z.object({ validTo: isoTime, daysLeft: z.number(), expiringSoon: z.boolean() });
-
-/** One executed check. `slot` is the grid slot start, the key votes from different nodes share. */
-export const resultItemSchema = z.object({
-  monitorId: z.number().int(),
+/**
+ * One executed check on the wire: core's CheckReport with its slot as an ISO time, and the
+ * certificate inside `details`, beside the other small details a probe sends for display.
+ */
+export const resultItemSchema = checkReportSchema.omit({ slotMs: true, cert: true }).extend({
   slot: isoTime,
-  checkedAt: isoTime,
-  ok: z.boolean(),
-  latencyMs: z.number().min(0).nullable(),
-  statusCode: z.number().int().nullable(),
-  error: checkErrorSchema.nullable(),
   /** Small type details for display; `cert` is read by the leader (expiry warnings and metrics). */
   details: z
-    .looseObject({ cert: resultCertSchema.nullable().optional() })
+    .looseObject({ cert: certSummarySchema.nullable().optional() })
     .refine((d) => JSON.stringify(d).length <= MAX_DETAILS_CHARS, `must serialise to at most ${MAX_DETAILS_CHARS} characters`)
     .optional(),
 });
 export type ResultItem = z.infer<typeof resultItemSchema>;
+
+/** The report a wire result carries, as the engine takes it. */
+export function checkReportFromWire(item: ResultItem): CheckReport {
+  return {
+    monitorId: item.monitorId,
+    slotMs: Date.parse(item.slot),
+    checkedAt: item.checkedAt,
+    ok: item.ok,
+    latencyMs: item.latencyMs,
+    statusCode: item.statusCode,
+    error: item.error,
+    cert: item.details?.cert ?? null,
+  };
+}
 
 /** `POST /api/probe/results` */
 export const resultsRequestSchema = z.object({

@@ -72,17 +72,17 @@ export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
   const common: Record<string, unknown> = { name: k.name.trim() };
   if (k.description) common.description = k.description;
   if (k.active === false || k.active === 0) common.paused = true;
-  const interval = k.interval && k.interval > 0 ? k.interval : 60;
-  common.interval = interval;
+  const intervalS = k.interval && k.interval > 0 ? k.interval : 60;
+  common.interval = intervalS;
   if (typeof k.maxretries === "number" && k.maxretries > 0) common.retries = Math.min(k.maxretries, 100);
-  if (k.retryInterval && k.retryInterval > 0 && k.retryInterval !== interval) common.retryInterval = k.retryInterval;
+  if (k.retryInterval && k.retryInterval > 0 && k.retryInterval !== intervalS) common.retryInterval = k.retryInterval;
   // Kuma allows a timeout up to the interval; ours must be below it.
-  if (typeof k.timeout === "number" && k.timeout > 0) common.timeout = k.timeout < interval ? k.timeout : Math.max(1, Math.floor(interval * 0.8));
+  if (typeof k.timeout === "number" && k.timeout > 0) common.timeout = k.timeout < intervalS ? k.timeout : Math.max(1, Math.floor(intervalS * 0.8));
 
   const notes: string[] = [];
   if (k.resendInterval && k.resendInterval > 0) {
     notes.push(
-      `Kuma re-sent DOWN notifications every ${k.resendInterval} checks (about ${k.resendInterval * interval} s); uptop sets reminders per channel, so set reminderInterval on its channels`,
+      `Kuma re-sent DOWN notifications every ${k.resendInterval} checks (about ${k.resendInterval * intervalS} s); uptop sets reminders per channel, so set reminderInterval on its channels`,
     );
   }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
 import { unstorableIssues, ValidationError, type FieldIssue } from "./errors.js";
-import { DNS_RECORD_TYPES, MONITOR_TYPES, STRATEGIES, type Monitor } from "./types.js";
+import type { Monitor } from "./monitor.js";
+import { DNS_RECORD_TYPES, MONITOR_TYPES, STRATEGIES } from "./types.js";
 
 /** Seconds as a number, or a duration string such as "30s" / "5m". */
 const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -147,10 +148,10 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
     if (m[field] === undefined || m[field] === null || m[field] === "") issues.push({ field, message: why });
   };
 
-  const interval = m.interval ?? 60;
-  if (interval < 5 || interval > 86_400) issues.push({ field: "interval", message: "must be between 5 s and 1 day" });
-  const timeout = m.timeout ?? Math.min(10, Math.max(1, Math.floor(interval * 0.8)));
-  if (timeout >= interval) issues.push({ field: "timeout", message: `must be less than the interval (${interval} s)` });
+  const intervalS = m.interval ?? 60;
+  if (intervalS < 5 || intervalS > 86_400) issues.push({ field: "interval", message: "must be between 5 s and 1 day" });
+  const timeoutS = m.timeout ?? Math.min(10, Math.max(1, Math.floor(intervalS * 0.8)));
+  if (timeoutS >= intervalS) issues.push({ field: "timeout", message: `must be less than the interval (${intervalS} s)` });
   if (m.retryInterval != null && (m.retryInterval < 5 || m.retryInterval > 86_400)) {
     issues.push({ field: "retryInterval", message: "must be between 5 s and 1 day" });
   }
@@ -203,8 +204,8 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
     url: m.type === "http" ? url : null,
     hostname,
     port: m.port ?? (m.type === "tls" ? 443 : null),
-    interval,
-    timeout,
+    interval: intervalS,
+    timeout: timeoutS,
     retries: m.retries ?? 0,
     retryInterval: m.retryInterval ?? null,
     recoveryThreshold: m.recoveryThreshold ?? 1,
@@ -215,7 +216,7 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
     acceptedCodes: m.acceptedCodes ?? "200-299",
     keyword: m.keyword ?? null,
     keywordAbsent: m.keywordAbsent ?? null,
-    jsonAssertion: (m.jsonAssertion as Monitor["jsonAssertion"]) ?? null,
+    jsonAssertion: m.jsonAssertion ?? null,
     followRedirects: m.followRedirects ?? true,
     maxRedirects: m.maxRedirects ?? 10,
     ignoreTls: m.ignoreTls ?? false,
@@ -226,7 +227,7 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
     expectedMode: m.expectedMode ?? "any",
     pingCount: m.pingCount ?? 3,
     token: m.type === "push" ? (m.token ?? null) : null,
-    grace: m.type === "push" ? (m.grace ?? Math.max(interval / 2, 60)) : null,
+    grace: m.type === "push" ? (m.grace ?? Math.max(intervalS / 2, 60)) : null,
     parent: m.parent ?? null,
     regions,
     aggregation: m.aggregation ?? null,

@@ -28,79 +28,12 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface CheckError {
-  code: ErrorCode;
-  message: string;
-}
-
-/** One vote: what one node saw for one monitor in one slot. */
-export interface Vote {
-  node: string;
-  region: string;
-  ok: boolean;
-  latencyMs: number | null;
-  error: CheckError | null;
-  /** ISO time the check finished. */
-  at: string;
-}
+/** What a notification tells: a monitor going down or up, a reminder, a certificate, a node, a test. */
+export const NOTIFICATION_EVENTS = ["down", "up", "reminder", "cert", "node", "test"] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA"] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
-
-export type HttpAuth =
-  | { type: "basic"; username: string; password: string }
-  | { type: "bearer"; token: string };
-
-export interface JsonAssertion {
-  /** Dotted path with optional [index] parts: `data.items[0].status`. */
-  path: string;
-  equals?: unknown;
-  contains?: string;
-  exists?: boolean;
-}
-
-/** A monitor as the API and YAML show it (camelCase, durations in seconds). */
-export interface Monitor {
-  id: number;
-  name: string;
-  type: MonitorType;
-  description: string | null;
-  url: string | null;
-  hostname: string | null;
-  port: number | null;
-  interval: number;
-  timeout: number;
-  retries: number;
-  retryInterval: number | null;
-  recoveryThreshold: number;
-  method: string;
-  headers: Record<string, string>;
-  body: string | null;
-  auth: HttpAuth | null;
-  acceptedCodes: string;
-  keyword: string | null;
-  keywordAbsent: string | null;
-  jsonAssertion: JsonAssertion | null;
-  followRedirects: boolean;
-  maxRedirects: number;
-  ignoreTls: boolean;
-  certExpiryDays: number;
-  recordType: DnsRecordType | null;
-  resolver: string | null;
-  expected: string[];
-  expectedMode: "any" | "all";
-  pingCount: number;
-  token: string | null;
-  grace: number | null;
-  parentId: number | null;
-  parent: string | null;
-  regions: string[];
-  aggregation: AggregationStrategy | null;
-  paused: boolean;
-  channels: string[];
-  createdAt: string;
-  updatedAt: string;
-}
 
 export const NODE_STATUSES = ["online", "stale", "offline"] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
