@@ -1,6 +1,6 @@
 import type { WindowSpec } from "@uptop/aggregation";
 import { runCheck as defaultRunCheck } from "@uptop/checks";
-import type { NodeInfo } from "@uptop/core";
+import type { CheckReport, NodeInfo } from "@uptop/core";
 import {
   getMonitorStates,
   inTransaction,
@@ -18,7 +18,7 @@ import { adoptSaved, carriedVotes, newRuntime, type MonitorRuntime, type Monitor
 import { NodeWatch } from "./node-watch.js";
 import { enqueueAlert } from "./outbox-writer.js";
 import { PushDeadlines } from "./push-deadlines.js";
-import { resultRows, Rounds, type ClusterView, type IncomingResult } from "./rounds.js";
+import { resultRows, Rounds, type ClusterView } from "./rounds.js";
 import { LocalSchedule } from "./schedule.js";
 import { closingAlertsOfDeleted, Transitions } from "./transitions.js";
 import { WriteQueue } from "./write-queue.js";
@@ -179,7 +179,7 @@ export class Engine {
   }
 
   /** Takes results from one node: every result is stored, and each is that node's vote. */
-  ingest(nodeId: string, region: string, results: readonly IncomingResult[]): void {
+  ingest(nodeId: string, region: string, results: readonly CheckReport[]): void {
     const rows = resultRows(nodeId, results);
     this.rounds.applyVotes(nodeId, region, results);
     if (rows.length) this.queue.addResults(rows);
@@ -191,7 +191,7 @@ export class Engine {
    * the unique key and counted. With the database away the rows wait in the write queue (and
    * the verdicts go on), as for our own checks; `stored` is then null.
    */
-  async ingestDurably(nodeId: string, region: string, results: readonly IncomingResult[]): Promise<{ stored: number | null }> {
+  async ingestDurably(nodeId: string, region: string, results: readonly CheckReport[]): Promise<{ stored: number | null }> {
     const rows = resultRows(nodeId, results);
     let stored: number | null = null;
     try {

@@ -1,7 +1,6 @@
 export { Engine } from "./engine.js";
 export type { EngineOptions } from "./engine-options.js";
 export type { MonitorSnapshot } from "./monitor-runtime.js";
-export type { IncomingResult } from "./rounds.js";
 export { EngineMetrics, type MetricsSource } from "./metrics.js";
 export { WriteQueue, type WriteQueueOptions, type WriteQueueStats, type StateChangeWrite } from "./write-queue.js";
 export { enqueueAlert } from "./outbox-writer.js";

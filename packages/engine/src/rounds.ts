@@ -1,24 +1,12 @@
 import { aggregate, describeVerdict, freshnessMs } from "@uptop/aggregation";
-import type { AggregationStrategy, CheckError, Logger, Monitor, NodeInfo } from "@uptop/core";
+import type { AggregationStrategy, CheckReport, Logger, Monitor, NodeInfo } from "@uptop/core";
 import type { ResultRow } from "@uptop/store";
 import type { EngineMetrics } from "./metrics.js";
 import { CHECKABLE, type MonitorRuntime } from "./monitor-runtime.js";
 import type { NodeWatch } from "./node-watch.js";
 import type { Transitions } from "./transitions.js";
 
-/** One check result from any node (the leader itself, a promoted follower, a probe). */
-export interface IncomingResult {
-  monitorId: number;
-  slotMs: number;
-  checkedAt: string;
-  ok: boolean;
-  latencyMs: number | null;
-  statusCode: number | null;
-  error: CheckError | null;
-  cert?: { validTo: string; daysLeft: number; expiringSoon: boolean } | null;
-}
-
-export function resultRows(nodeId: string, results: readonly IncomingResult[]): ResultRow[] {
+export function resultRows(nodeId: string, results: readonly CheckReport[]): ResultRow[] {
   return results.map((r) => ({
     monitorId: r.monitorId,
     nodeId,
@@ -61,7 +49,7 @@ export interface RoundsOptions {
 export class Rounds {
   constructor(private readonly o: RoundsOptions) {}
 
-  applyVotes(nodeId: string, region: string, results: readonly IncomingResult[]): void {
+  applyVotes(nodeId: string, region: string, results: readonly CheckReport[]): void {
     for (const r of results) {
       const rt = this.o.runtimes.get(r.monitorId);
       this.o.metrics.checksTotal.inc({ type: rt?.monitor.type ?? "unknown", node: nodeId, result: r.ok ? "up" : "down" });

@@ -1,8 +1,7 @@
 import { checkSpecFromMonitor, type CheckOptions, type CheckResult, type CheckSpec } from "@uptop/checks";
-import { SlotScheduler, slotOffsetMs, type Logger, type Monitor } from "@uptop/core";
+import { SlotScheduler, slotOffsetMs, type CheckReport, type Logger, type Monitor } from "@uptop/core";
 import type { EngineMetrics } from "./metrics.js";
 import { CHECKABLE, type MonitorRuntime } from "./monitor-runtime.js";
-import type { IncomingResult } from "./rounds.js";
 
 export interface ScheduleOptions {
   runtimes: ReadonlyMap<number, MonitorRuntime>;
@@ -16,7 +15,7 @@ export interface ScheduleOptions {
   metrics: EngineMetrics;
   now: () => number;
   /** Where this node's own results go: the same path as every other node's. */
-  report: (results: readonly IncomingResult[]) => void;
+  report: (results: readonly CheckReport[]) => void;
   running: () => boolean;
 }
 
