@@ -37,7 +37,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || !(MAX_WAIT_MS >= 0) || !Number.isInte
   process.exit(2);
 }
 
-const { createTempDatabase } = await import(new URL("../packages/store/dist/testing.js", import.meta.url).href);
+const { createTempDatabase } = await import(new URL("../tools/test-kit/dist/index.js", import.meta.url).href);
 const main = (app) => fileURLToPath(new URL(`../apps/${app}/dist/main.js`, import.meta.url));
 
 // SPEC §15: the follower's first check ≤ 16 s after the leader dies; it stands down ≤ 6 s after

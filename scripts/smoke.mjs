@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTempDatabase } from "@uptop/store/testing";
+import { createTempDatabase } from "@uptop/test-kit";
 import { freePort, startReceiver, startTarget } from "./smoke/loopback.mjs";
 import { Fatal, sleep, until } from "./smoke/poll.mjs";
 import { Proc, run } from "./smoke/processes.mjs";
