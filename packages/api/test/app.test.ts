@@ -26,8 +26,15 @@ describe("health", () => {
   it("answers without auth in the documented shape with security headers", async () => {
     const res = await t.api("/api/health", { token: null });
     expect(res.status).toBe(200);
-    const body = { status: "ok", role: "leader", state: "active", nodeId: "leader", epoch: 1, version: "1.0.0", writeBacklog: 0 };
-    expect(await res.json()).toMatchObject(body);
+    expect(await res.json()).toMatchObject({
+      status: "ok",
+      role: "leader",
+      state: "active",
+      nodeId: "leader",
+      epoch: 1,
+      version: "1.0.0",
+      writeBacklog: 0,
+    });
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");

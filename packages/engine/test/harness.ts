@@ -51,7 +51,11 @@ export function startEngine(db: Db, over: Partial<EngineOptions> = {}): Engine {
 }
 
 /** Polls every 50 ms: the engine's rounds come that often, and a state may last one round. */
-export function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   return until(what, fn, timeoutMs, 50);
 }
 
