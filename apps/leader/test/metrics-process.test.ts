@@ -19,7 +19,10 @@ function selfSigned(dir: string): { key: string; cert: string; notAfter: number 
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), notAfter: Date.parse(end) };
 }
 
-/** The /metrics of a real leader process: every series SPEC §9 names, with labels that fit. */
+/**
+ * The /metrics of a real leader process: per monitor, check, node, notification, the scheduler,
+ * the write queue and the cluster role, plus Node's own, each series with labels that fit.
+ */
 describe("/metrics of a leader process", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-metrics-proc-"));
   const target = new HttpTarget();

@@ -87,7 +87,7 @@ describe("leader process", () => {
     expect(leader.stdout).toContain('"during":"start-up"');
     expect(leader.stdout).toContain('"message":"stopped"');
     expect(leader.stdout).not.toContain("engine active");
-    // SPEC §11: a cluster secret served without TLS is said at start.
+    // Cluster routes on plain HTTP carry the cluster secret in clear: the leader says so at start.
     expect(leader.stdout).toContain("cluster routes are served over plain HTTP");
   }, 120_000);
 });
