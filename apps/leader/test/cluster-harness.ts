@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { ADMIN_TOKEN, apiClient, LoopbackServer, spawnNode, type ApiInit, type Proc } from "@uptop/test-kit";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const LEADER_MAIN = join(HERE, "..", "dist", "main.js");
-export const PROBE_MAIN = join(HERE, "..", "..", "probe", "dist", "main.js");
+const LEADER_MAIN = join(HERE, "..", "dist", "main.js");
+const PROBE_MAIN = join(HERE, "..", "..", "probe", "dist", "main.js");
 export const SECRET = "cluster-test-secret-0123456789";
 
 export interface LeaderEnv {

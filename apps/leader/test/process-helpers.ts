@@ -50,13 +50,6 @@ export async function resultsOf(port: number, id: number): Promise<ResultView[]>
   return (await json<ResultView[]>(port, `/api/monitors/${id}/results?limit=1000`)).reverse();
 }
 
-export function waitStatus(port: number, id: number, status: string, timeoutMs = 30_000): Promise<MonitorState> {
-  return until(`monitor ${id} to be ${status}`, async () => {
-    const m = await monitorOf(port, id);
-    return m.status === status ? m : null;
-  }, timeoutMs, 250);
-}
-
 /** Waits until the recorded transitions of a monitor include `from → to`; returns that change. */
 export function waitChange(port: number, id: number, from: string, to: string, timeoutMs = 30_000): Promise<StateChangeView> {
   return until(`monitor ${id} to record ${from} → ${to}`, async () => (await changesOf(port, id)).find((c) => c.from === from && c.to === to), timeoutMs, 250);
