@@ -37,11 +37,11 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || !(MAX_WAIT_MS >= 0) || !Number.isInte
   process.exit(2);
 }
 
-const { createTempDatabase } = await import(new URL("../packages/store/dist/testing.js", import.meta.url).href);
+const { createTempDatabase } = await import(new URL("../tools/test-kit/dist/index.js", import.meta.url).href);
 const main = (app) => fileURLToPath(new URL(`../apps/${app}/dist/main.js`, import.meta.url));
 
-// SPEC §15: the follower's first check ≤ 16 s after the leader dies; it stands down ≤ 6 s after
-// the leader returns.
+// The targets: the follower's first check ≤ 16 s after the leader dies; it stands down ≤ 6 s
+// after the leader returns.
 const TAKEOVER_TARGET_MS = 16_000;
 const STANDDOWN_TARGET_MS = 6_000;
 // The figures are read by polling /api/health this often; they carry up to this much error.
@@ -148,7 +148,7 @@ async function bench() {
     const killedAt = Date.now();
     await procs.get("leader").kill("SIGKILL");
     const takeover = await msUntil("the follower active", killedAt, async () => (alive("follower"), (await health(ports.follower))?.state === "active"));
-    // SPEC §15 counts to the follower's first check; a check at a slot before the kill is the
+    // Take-over counts to the follower's first check; a check at a slot before the kill is the
     // leader's, mirrored.
     const firstCheck = await msUntil("the follower's first check", killedAt, async () => {
       alive("follower");

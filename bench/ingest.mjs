@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { createTempDatabase } = await import(join(root, "packages/store/dist/testing.js"));
+const { createTempDatabase } = await import(join(root, "tools/test-kit/dist/index.js"));
 const { values: args } = parseArgs({
   options: {
     probes: { type: "string", default: "5" },

@@ -40,7 +40,7 @@ const { Engine, EngineMetrics } = await dist("packages/engine");
 const { openAndMigrate, createMonitorIn } = await dist("packages/store");
 const { SecretBox, createLogger, slotOffsetMs } = await dist("packages/core");
 const { runCheck } = await dist("packages/checks");
-const { createTempDatabase } = await import(new URL("../packages/store/dist/testing.js", import.meta.url).href);
+const { createTempDatabase } = await import(new URL("../tools/test-kit/dist/index.js", import.meta.url).href);
 
 const MONITORS = Number(args.monitors);
 const INTERVAL_MS = Number(args.interval) * 1000;

@@ -1,4 +1,4 @@
-// pnpm smoke: the whole uptop story on loopback with real processes (SPEC §14). A leader and a
+// pnpm smoke: the whole uptop story on loopback with real processes. A leader and a
 // follower, each on its own temporary Postgres database, two probes in two regions, a target the
 // script switches between healthy and failing, and a webhook receiver standing for the outside
 // world. Exits 0 only when every step passed; on a failure prints the last lines of every log.
@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTempDatabase } from "@uptop/store/testing";
+import { createTempDatabase } from "@uptop/test-kit";
 import { freePort, startReceiver, startTarget } from "./smoke/loopback.mjs";
 import { Fatal, sleep, until } from "./smoke/poll.mjs";
 import { Proc, run } from "./smoke/processes.mjs";
@@ -24,7 +24,7 @@ const MAIN = {
 };
 const MONITOR = "smoke-shop";
 const REGIONS = ["eu-west", "us-east"];
-// The seed's failover promise: 3 missed polls 5 s apart, plus one second of slack.
+// A follower takes over within 3 missed polls 5 s apart, plus one second of slack.
 const FAILOVER_LIMIT_MS = 16_000;
 // How long "no second notification" is watched: longer than one check interval (5 s).
 const QUIET_MS = 8_000;

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ADMIN_TOKEN } from "@uptop/test-kit";
 import { runCli, serverArgs, startTestServer, tempDir, type TestServer } from "./harness.js";
 
 
@@ -191,7 +192,7 @@ describe("uptop apply", () => {
 
   it("reads the server and token from UPTOP_SERVER and UPTOP_API_TOKEN", async () => {
     const file = write("m.yaml", "monitors:\n  - name: from-env\n    type: push\n");
-    const r = await runCli(["apply", "-f", file], { UPTOP_SERVER: server.url, UPTOP_API_TOKEN: "cli-test-admin-token-0123456789" });
+    const r = await runCli(["apply", "-f", file], { UPTOP_SERVER: server.url, UPTOP_API_TOKEN: ADMIN_TOKEN });
     expect(r.code).toBe(0);
     expect(await monitorNames()).toEqual(["from-env"]);
   });

@@ -1,20 +1,18 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { createLogger, loadConfig, SecretBox } from "@uptop/core";
+import { loadConfig, SecretBox } from "@uptop/core";
 import { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { openAndMigrate, type Store } from "@uptop/store";
+import { ADMIN_TOKEN, apiClient, quietLogger, runNode, type ApiClient, type Env, type NodeRun } from "@uptop/test-kit";
 
-export const TOKEN = "cli-test-admin-token-0123456789";
 const KEY = "a".repeat(64);
 
 export interface TestServer {
   url: string;
   store: Store;
-  api(path: string, init?: RequestInit): Promise<Response>;
+  api: ApiClient;
   stop(): Promise<void>;
 }
 
@@ -28,26 +26,21 @@ export async function startTestServer(): Promise<TestServer> {
     UPTOP_DATA_DIR: mkdtempSync(join(tmpdir(), "uptop-cli-")),
     UPTOP_HTTP_HOST: "127.0.0.1",
     UPTOP_HTTP_PORT: "0",
-    UPTOP_API_TOKEN: TOKEN,
+    UPTOP_API_TOKEN: ADMIN_TOKEN,
     UPTOP_ENCRYPTION_KEY: KEY,
     UPTOP_LOG_LEVEL: "error",
   });
-  const logger = createLogger({ level: "error", stream: new PassThrough() });
   const store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
-  const node = new ServingNode({ config, logger, store, box: new SecretBox(config.security.encryptionKey), apiToken: TOKEN, role: "leader", epoch });
-  const port = await node.listen();
-  const url = `http://127.0.0.1:${port}`;
+  const box = new SecretBox(config.security.encryptionKey);
+  const logger = quietLogger();
+  const node = new ServingNode({ config, logger, store, box, apiToken: ADMIN_TOKEN, role: "leader", epoch });
+  const url = `http://127.0.0.1:${await node.listen()}`;
   return {
     url,
     store,
-    api(path, init = {}) {
-      const headers = new Headers(init.headers);
-      headers.set("authorization", `Bearer ${TOKEN}`);
-      if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-      return fetch(url + path, { ...init, headers });
-    },
+    api: apiClient(url),
     async stop() {
       await node.stop();
       await store.close();
@@ -55,29 +48,20 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
-export interface CliResult {
+export interface CliResult extends NodeRun {
   code: number;
-  stdout: string;
-  stderr: string;
 }
 
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 /** Runs the built CLI as a real process, with only the environment given (plus PATH). */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+export async function runCli(args: string[], env: Env = {}, cwd?: string): Promise<CliResult> {
+  const r = await runNode(MAIN, args, { env, cwd });
+  return { ...r, code: r.code ?? -1 };
 }
 
 export function serverArgs(s: TestServer): string[] {
-  return ["--server", s.url, "--token", TOKEN];
+  return ["--server", s.url, "--token", ADMIN_TOKEN];
 }
 
 export function tempDir(): string {

@@ -1,6 +1,17 @@
 import pg from "pg";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
-import { FOLLOWER_MAIN, LEADER_MAIN, Proxy, Receiver, TOKEN, Target, api, freePort, health, sleep, startProcess, until, type Proc } from "./harness.js";
+import {
+  ADMIN_TOKEN,
+  createTempDatabase,
+  freePort,
+  HttpTarget,
+  sleep,
+  TcpProxy,
+  until,
+  WebhookReceiver,
+  type Proc,
+  type TempDatabase,
+} from "@uptop/test-kit";
+import { FOLLOWER_MAIN, LEADER_MAIN, api, health, startProcess } from "./harness.js";
 
 /**
  * Real processes, killed for real: a leader and a follower on their own Postgres databases, a
@@ -11,12 +22,12 @@ const LONG = 180_000;
 
 let dbs: TempDatabase[] = [];
 let procs: Proc[] = [];
-let target: Target;
-let receiver: Receiver;
+let target: HttpTarget;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  target = await new Target().start();
-  receiver = await new Receiver().start();
+  target = await new HttpTarget().start();
+  receiver = await new WebhookReceiver().start();
 });
 
 afterEach(async () => {
@@ -27,14 +38,14 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await target.close();
-  await receiver.close();
+  await target.stop();
+  await receiver.stop();
 });
 
 interface Cluster {
   leaderPort: number;
   followerPort: number;
-  proxy: Proxy;
+  proxy: TcpProxy;
   leaderDsn: string;
   startLeader(): Promise<Proc>;
   startFollower(): Proc;
@@ -45,8 +56,7 @@ async function cluster(pollEnv: Record<string, string> = {}): Promise<Cluster> {
   dbs.push(a, b);
   const leaderPort = await freePort();
   const followerPort = await freePort();
-  const proxy = new Proxy(await freePort(), leaderPort);
-  await proxy.open();
+  const proxy = await new TcpProxy("127.0.0.1", leaderPort).open();
   return {
     leaderPort,
     followerPort,
@@ -80,7 +90,7 @@ async function addWebhook(dsn: string): Promise<void> {
   try {
     await c.query(
       `insert into channels (name, type, settings, is_default, enabled) values ('hook', 'webhook', $1, true, true)`,
-      [JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/hook` })],
+      [JSON.stringify({ url: receiver.url })],
     );
   } finally {
     await c.end();
@@ -88,7 +98,8 @@ async function addWebhook(dsn: string): Promise<void> {
 }
 
 async function addMonitor(port: number, name: string): Promise<number> {
-  const res = await api<{ id: number }>(port, "/api/monitors", { method: "POST", body: JSON.stringify({ name, type: "http", url: `http://127.0.0.1:${target.port}/`, interval: 5, timeout: 2 }) });
+  const monitor = { name, type: "http", url: target.url, interval: 5, timeout: 2 };
+  const res = await api<{ id: number }>(port, "/api/monitors", { method: "POST", body: JSON.stringify(monitor) });
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -96,7 +107,7 @@ async function addMonitor(port: number, name: string): Promise<number> {
 const stateOf = async (port: number) => (await health(port))?.state;
 /** The `uptop_cluster_role` sample of a node's /metrics, e.g. `{role="follower",state="standby"} 1`. */
 async function roleSample(port: number): Promise<string | undefined> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   return (await res.text()).split("\n").find((l) => l.startsWith("uptop_cluster_role{"))?.slice("uptop_cluster_role".length);
 }
 const statusOf = async (port: number, id: number) => (await api<{ status: string }>(port, `/api/monitors/${id}`)).body.status;
@@ -104,7 +115,7 @@ const mirrored = async (port: number, name: string) => ((await api<Array<{ name:
 
 describe("failover", () => {
   it("takes over within 16 s of a kill -9, alerts a DOWN once, hands back without a gap or a repeat", async () => {
-    target.up = true;
+    target.mode = "up";
     const c = await cluster();
     let leader = await c.startLeader();
     await addWebhook(c.leaderDsn);
@@ -115,7 +126,7 @@ describe("failover", () => {
 
     await leader.kill("SIGKILL");
     const killedAt = Date.now();
-    target.up = false;
+    target.mode = "down";
     await until("follower active", async () => (await stateOf(c.followerPort)) === "active", 30_000, 100);
     const takeoverMs = Date.now() - killedAt;
     console.log(`failover: follower active ${takeoverMs} ms after the leader was killed`);
@@ -148,7 +159,7 @@ describe("failover", () => {
     await sleep(12_000);
     expect(receiver.events("shop", "down")).toHaveLength(1);
 
-    target.up = true;
+    target.mode = "up";
     await until("one UP delivered by the leader", async () => receiver.events("shop", "up").length === 1, 40_000).catch((err: unknown) => {
       console.log(leader.out.split("\n").filter((l) => /status changed|hand|verdict|notif|dispatch|deliver|error/i.test(l)).join("\n"));
       throw err;
@@ -214,7 +225,7 @@ describe("failover", () => {
   }, LONG);
 
   it("after a partition heals, exactly one node sends", async () => {
-    target.up = true;
+    target.mode = "up";
     const c = await cluster({ UPTOP_FAILOVER_POLL: "1s" });
     await c.startLeader();
     await addWebhook(c.leaderDsn);
@@ -231,12 +242,12 @@ describe("failover", () => {
     await until("leader took a newer epoch", async () => ((await health(c.leaderPort))?.epoch ?? 0) > followerEpoch, 20_000);
 
     const before = receiver.events("split", "down").length;
-    target.up = false;
+    target.mode = "down";
     await until("the DOWN delivered", async () => receiver.events("split", "down").length > before, 40_000);
     await sleep(6_000);
     const downs = receiver.events("split", "down").slice(before);
     expect(downs).toHaveLength(1);
     expect(downs[0]!.epoch).toBeGreaterThan(followerEpoch);
-    target.up = true;
+    target.mode = "up";
   }, LONG);
 });

@@ -1,16 +1,13 @@
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
 import { openDatabase, type Store } from "@uptop/store";
+import { createTempDatabase, freePort, until, type Proc, type TempDatabase } from "@uptop/test-kit";
 import {
   createMonitor,
-  freePort,
   json,
   RegionTarget,
   SECRET,
   startLeaderProcess,
   startProbeProcess,
-  until,
   type MonitorView,
-  type Proc,
 } from "./cluster-harness.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(150_000);

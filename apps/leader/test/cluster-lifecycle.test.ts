@@ -1,19 +1,15 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
 import { openDatabase, type Store } from "@uptop/store";
+import { createTempDatabase, freePort, sleep, until, type Proc, type TempDatabase } from "@uptop/test-kit";
 import {
   createMonitor,
-  freePort,
   json,
   RegionTarget,
-  sleep,
   startLeaderProcess,
   startProbeProcess,
-  until,
   type MonitorView,
-  type Proc,
 } from "./cluster-harness.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(180_000);

@@ -3,8 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nextSlotStartMs, slotOffsetMs } from "@uptop/core";
 import { openDatabase } from "@uptop/store";
-import { createMonitor, freePort, startLeaderProcess, until, type MonitorView, type Proc } from "./cluster-harness.js";
-import { changesOf, del, engineStatus, monitorOf, patch, post, resultsOf, scrape, SwitchTarget, waitChange } from "./process-helpers.js";
+import { freePort, HttpTarget, until, type Proc } from "@uptop/test-kit";
+import { createMonitor, startLeaderProcess, type MonitorView } from "./cluster-harness.js";
+import {
+  changesOf,
+  del,
+  engineStatus,
+  monitorOf,
+  patch,
+  post,
+  resultsOf,
+  scrape,
+  waitChange,
+} from "./process-helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);
 
@@ -14,7 +25,7 @@ import { changesOf, del, engineStatus, monitorOf, patch, post, resultsOf, scrape
  * the one process (each monitor has its own path) so the file takes one interval budget, not five.
  */
 describe("the engine in a real leader process", () => {
-  const target = new SwitchTarget();
+  const target = new HttpTarget();
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-engine-proc-"));
   const dsn = join(dataDir, "db");
   let leader: Proc | undefined;
@@ -41,11 +52,11 @@ describe("the engine in a real leader process", () => {
     target.slowMs = 3000;
     port = await freePort();
     leader = await start();
-    m.retries = await createMonitor(port, { name: "retries", url: target.url("/r"), interval: 20, timeout: 2, retries: 2, retryInterval: 5 });
-    m.recovery = await createMonitor(port, { name: "recovery", url: target.url("/t"), interval: 5, timeout: 2, recoveryThreshold: 2 });
-    m.slow = await createMonitor(port, { name: "slow", url: target.url("/s"), interval: 5, timeout: 1 });
-    m.paused = await createMonitor(port, { name: "paused-later", url: target.url("/q"), interval: 5, timeout: 2 });
-    m.deleted = await createMonitor(port, { name: "deleted-later", url: target.url("/d"), interval: 5, timeout: 2 });
+    m.retries = await createMonitor(port, { name: "retries", url: target.urlOf("/r"), interval: 20, timeout: 2, retries: 2, retryInterval: 5 });
+    m.recovery = await createMonitor(port, { name: "recovery", url: target.urlOf("/t"), interval: 5, timeout: 2, recoveryThreshold: 2 });
+    m.slow = await createMonitor(port, { name: "slow", url: target.urlOf("/s"), interval: 5, timeout: 1 });
+    m.paused = await createMonitor(port, { name: "paused-later", url: target.urlOf("/q"), interval: 5, timeout: 2 });
+    m.deleted = await createMonitor(port, { name: "deleted-later", url: target.urlOf("/d"), interval: 5, timeout: 2 });
   });
 
   afterAll(async () => {
@@ -68,7 +79,7 @@ describe("the engine in a real leader process", () => {
   });
 
   it("sees monitors created, renamed, paused and deleted through the API within seconds", async () => {
-    const created = await createMonitor(port, { name: "created-now", url: target.url("/n"), interval: 60, timeout: 2 });
+    const created = await createMonitor(port, { name: "created-now", url: target.urlOf("/n"), interval: 60, timeout: 2 });
     await until("the engine to hold the new monitor", async () => (await engineStatus(port, "created-now")) !== null, 5_000, 100);
     await patch(port, `/api/monitors/${created.id}`, { name: "renamed-now" });
     await until("the engine to see the new name", async () => {
@@ -94,7 +105,7 @@ describe("the engine in a real leader process", () => {
     it("is created with its first grid slot well away", async () => {
       // Only a monitor whose first slot is far tells "checked at once" from "checked on the grid".
       for (let i = 0; i < 10; i++) {
-        mon = (await createMonitor(port, { name: `first-check-${i}`, url: target.url("/f"), interval: 60, timeout: 2 })) as typeof mon;
+        mon = (await createMonitor(port, { name: `first-check-${i}`, url: target.urlOf("/f"), interval: 60, timeout: 2 })) as typeof mon;
         const created = Date.parse(mon.createdAt);
         if (nextSlotStartMs(created, 60_000, slotOffsetMs(mon.id, 60_000)) - created >= 15_000) return;
         await del(port, `/api/monitors/${mon.id}`);

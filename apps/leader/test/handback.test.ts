@@ -1,44 +1,10 @@
-import { createServer, type Server } from "node:http";
 import { ClusterClient, type Handback } from "@uptop/cluster-protocol";
+import { sleep, until, WebhookReceiver } from "@uptop/test-kit";
 import { startTestLeader, type TestLeader } from "./helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(60_000);
 
 const SECRET = "handback-test-cluster-secret-0123456789";
-
-/** A webhook receiver on loopback that records each delivery id it is sent. */
-class Receiver {
-  deliveries: string[] = [];
-  private server: Server | null = null;
-  url = "";
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        this.deliveries.push(String(req.headers["x-uptop-delivery"] ?? ""));
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    const addr = this.server.address();
-    this.url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hook`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
-
-async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function handback(epoch: number, extra: Partial<Handback> = {}): Handback {
   const now = new Date().toISOString();
@@ -47,11 +13,13 @@ function handback(epoch: number, extra: Partial<Handback> = {}): Handback {
 
 describe("the leader merging a follower's hand-back", () => {
   let t: TestLeader;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
+  /** The delivery ids the receiver was sent, in arrival order. */
+  const deliveries = () => receiver.received.map((r) => String(r.headers["x-uptop-delivery"] ?? ""));
   let client: ClusterClient;
 
   beforeAll(async () => {
-    receiver = await new Receiver().start();
+    receiver = await new WebhookReceiver().start();
     t = await startTestLeader({ UPTOP_CLUSTER_SECRET: SECRET, UPTOP_NODE_ID: "leader-1" });
     client = new ClusterClient({ peerUrls: [t.url], secret: SECRET, nodeId: "follower-1", role: "follower", maxAttempts: 1 });
     const res = await t.api("/api/channels", { method: "POST", body: JSON.stringify({ name: "hook", type: "webhook", settings: { url: receiver.url } }) });
@@ -79,7 +47,7 @@ describe("the leader merging a follower's hand-back", () => {
     expect(answer.epoch).toBe(before);
     expect(await epochNow()).toBe(before);
     // Long enough for several dispatcher passes, which fence rows of an older term.
-    await new Promise((r) => setTimeout(r, 2500));
+    await sleep(2500);
     const row = await db.selectFrom("notifications").select(["state", "last_error"]).where("dedupe_key", "=", "ours-waiting").executeTakeFirstOrThrow();
     expect(row).toEqual({ state: "pending", last_error: null });
   });
@@ -105,12 +73,12 @@ describe("the leader merging a follower's hand-back", () => {
     const answer = await client.handback(body);
     expect(answer.epoch).toBe(followerEpoch + 1);
     expect(answer.pending).toBe(1);
-    await until("the follower's alert delivered", () => receiver.deliveries.includes("follower-unsent-down"));
+    await until("the follower's alert delivered", () => deliveries().includes("follower-unsent-down"), 15_000, 100);
 
     // The same hand-back again (its answer was lost): nothing new, no second delivery.
     const again = await client.handback(body);
     expect(again).toMatchObject({ pending: 0, epoch: followerEpoch + 1 });
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(receiver.deliveries.filter((d) => d === "follower-unsent-down")).toHaveLength(1);
+    await sleep(2500);
+    expect(deliveries().filter((d) => d === "follower-unsent-down")).toHaveLength(1);
   });
 });

@@ -4,8 +4,9 @@ import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STATUSES } from "@uptop/core";
-import { createMonitor, freePort, startLeaderProcess, until, type Proc } from "./cluster-harness.js";
-import { engineStatus, post, scrape, SwitchTarget, WebhookReceiver, type Sample } from "./process-helpers.js";
+import { freePort, HttpTarget, until, WebhookReceiver, type Proc } from "@uptop/test-kit";
+import { createMonitor, startLeaderProcess } from "./cluster-harness.js";
+import { engineStatus, post, scrape, type Sample } from "./process-helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);
 
@@ -18,10 +19,13 @@ function selfSigned(dir: string): { key: string; cert: string; notAfter: number 
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), notAfter: Date.parse(end) };
 }
 
-/** The /metrics of a real leader process: every series SPEC §9 names, with labels that fit. */
+/**
+ * The /metrics of a real leader process: per monitor, check, node, notification, the scheduler,
+ * the write queue and the cluster role, plus Node's own, each series with labels that fit.
+ */
 describe("/metrics of a leader process", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-metrics-proc-"));
-  const target = new SwitchTarget();
+  const target = new HttpTarget();
   const hook = new WebhookReceiver();
   let tlsServer: Server;
   let certNotAfter = 0;
@@ -41,7 +45,7 @@ describe("/metrics of a leader process", () => {
     leader = await startLeaderProcess({ dsn: join(dataDir, "db"), port, dataDir, extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" } });
 
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
-    await createMonitor(port, { name: "web", url: target.url("/web"), interval: 5, timeout: 2 });
+    await createMonitor(port, { name: "web", url: target.urlOf("/web"), interval: 5, timeout: 2 });
     await createMonitor(port, { name: "cert", type: "tls", url: undefined, hostname: "127.0.0.1", port: (tlsServer.address() as { port: number }).port, ignoreTls: true, interval: 5, timeout: 2 });
     await createMonitor(port, { name: "cron", type: "push", token: "metrics-push-token-0001", interval: 60, channels: ["hook"] });
     await until("the engine to hold cron", async () => (await engineStatus(port, "cron")) !== null, 10_000, 100);
@@ -112,7 +116,7 @@ describe("/metrics of a leader process", () => {
 
   it("has notifications by channel type and result", () => {
     expect(of("uptop_notifications_total").map((s) => [s.labels.channel_type, s.labels.result, s.value])).toEqual([["webhook", "sent", 1]]);
-    expect(hook.bodies.map((b) => b.event)).toEqual(["down"]);
+    expect(hook.bodies().map((b) => b.event)).toEqual(["down"]);
   });
 
   it("has the scheduler lag histogram, the write queue depth and the cluster role", () => {

@@ -2,8 +2,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Store } from "@uptop/store";
-import { createMonitor, freePort, json, startLeaderProcess, until, type Proc } from "./cluster-harness.js";
-import { engineStatus, planPrivatePostgres, post, PrivatePostgres, scrape, SwitchTarget, WebhookReceiver } from "./process-helpers.js";
+import {
+  freePort,
+  HttpTarget,
+  planPrivatePostgres,
+  PrivatePostgres,
+  until,
+  WebhookReceiver,
+  type Proc,
+} from "@uptop/test-kit";
+import { createMonitor, json, startLeaderProcess } from "./cluster-harness.js";
+import { engineStatus, post, scrape } from "./process-helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(120_000);
 
@@ -22,7 +31,7 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
   let pg: PrivatePostgres;
   let leader: Proc | undefined;
   let store: Store | undefined;
-  const target = new SwitchTarget();
+  const target = new HttpTarget();
   const hook = new WebhookReceiver();
   let port = 0;
 
@@ -51,7 +60,7 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
 
   it("records every transition made while the database was down, and sends their alerts", async () => {
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
-    const m = await createMonitor(port, { name: "through-outage", url: target.url("/svc"), interval: 5, timeout: 2, retries: 0, channels: ["hook"] });
+    const m = await createMonitor(port, { name: "through-outage", url: target.urlOf("/svc"), interval: 5, timeout: 2, retries: 0, channels: ["hook"] });
     await until("the monitor to be UP", async () => (await engineStatus(port, m.name)) === "UP", 30_000, 250);
     store = await openDatabase({ type: "postgres", dsn: pg.dsn, poolMax: 2 });
     const db = store.db;
@@ -119,10 +128,10 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
 
     // The alerts were queued with the transitions and delivered once the outbox could be read.
     await until("the down and up webhooks", async () => {
-      const events = hook.bodies.filter((b) => b.monitor?.id === m.id).map((b) => b.event);
+      const events = hook.bodies().filter((b) => b.monitor?.id === m.id).map((b) => b.event);
       return events.includes("down") && events.includes("up");
     }, 60_000);
-    const events = hook.bodies.filter((b) => b.monitor?.id === m.id).map((b) => b.event);
+    const events = hook.bodies().filter((b) => b.monitor?.id === m.id).map((b) => b.event);
     expect(events.filter((e) => e === "down")).toHaveLength(1);
     expect(events.filter((e) => e === "up")).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { ClusterClient } from "@uptop/cluster-protocol";
-import { TOKEN, startTestLeader, type TestLeader } from "./helpers.js";
+import { until } from "@uptop/test-kit";
+import { startTestLeader, type TestLeader } from "./helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(60_000);
 
@@ -22,15 +23,12 @@ describe("POST /api/probe/results", () => {
     expect(res.status).toBe(201);
     monitorId = ((await res.json()) as { id: number }).id;
     // Results for a monitor the engine has not loaded yet are stored but cast no vote: wait for it.
-    const deadline = Date.now() + 10_000;
-    while (!(await metricsText()).includes('monitor="shop-tls"')) {
-      if (Date.now() > deadline) throw new Error("the engine never loaded the monitor");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const loaded = async () => (await metricsText()).includes('monitor="shop-tls"');
+    await until("the engine to load the monitor", loaded, 10_000, 100);
   });
 
   async function metricsText(): Promise<string> {
-    return (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    return (await t.api("/metrics")).text();
   }
 
   afterAll(async () => {

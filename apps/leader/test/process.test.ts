@@ -1,49 +1,22 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openAndMigrate, touchNode } from "@uptop/store";
+import { runNode, spawnNode, type Env, type Proc } from "@uptop/test-kit";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(env: Record<string, string>, until?: (out: string) => boolean, timeoutMs = 30_000): Promise<Run & { kill(sig: NodeJS.Signals): Promise<Run> }> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (b: Buffer) => (stdout += b));
-  child.stderr.on("data", (b: Buffer) => (stderr += b));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`timed out; stdout: ${stdout} stderr: ${stderr}`));
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      resolve({
-        code: null,
-        get stdout() { return stdout; },
-        get stderr() { return stderr; },
-        async kill(sig) {
-          child.kill(sig);
-          const code = await exited;
-          return { code, stdout, stderr };
-        },
-      });
-    };
-    if (until) child.stdout.on("data", () => until(stdout) && finish());
-    exited.then((code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, kill: async () => ({ code, stdout, stderr }) });
-    });
-  });
+/** A leader process, once its output says `text`; killed if it never does. */
+async function startLeader(env: Env, text: string): Promise<Proc> {
+  const leader = spawnNode("leader", MAIN, env);
+  try {
+    await leader.waitFor(text, 60_000);
+  } catch (err) {
+    await leader.kill("SIGKILL");
+    throw err;
+  }
+  return leader;
 }
 
 describe("leader process", () => {
@@ -55,7 +28,7 @@ describe("leader process", () => {
     [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/99" }, "UPTOP_TRUSTED_PROXIES"],
     [{ UPTOP_TLS_CERT: "/nonexistent/uptop/cert.pem", UPTOP_TLS_KEY: "/nonexistent/uptop/key.pem" }, "UPTOP_TLS_CERT"],
   ])("exits 2 with one line for %j", async (env, variable) => {
-    const r = await run(env);
+    const r = await runNode(MAIN, [], { env, timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -67,7 +40,7 @@ describe("leader process", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "uptop-proc-"));
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
     const env = { UPTOP_DATA_DIR: dataDir, UPTOP_HTTP_PORT: port, UPTOP_HTTP_HOST: "127.0.0.1" };
-    const first = await run(env, (out) => out.includes("leader listening"), 60_000);
+    const first = await startLeader(env, "leader listening");
     const token = readFileSync(join(dataDir, "api-token"), "utf8").trim();
     expect(statSync(join(dataDir, "api-token")).mode & 0o777).toBe(0o600);
     expect(first.stdout).toContain(token);
@@ -77,18 +50,17 @@ describe("leader process", () => {
       body: JSON.stringify({ name: "kept", type: "tcp", hostname: "db.internal", port: 5432 }),
     });
     expect(created.status).toBe(201);
-    const stopped = await first.kill("SIGTERM");
-    expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toContain("UPTOP_CLUSTER_SECRET is not set");
-    expect(stopped.stdout).not.toContain("served over plain HTTP");
+    expect(await first.kill("SIGTERM")).toBe(0);
+    expect(first.stdout).toContain("UPTOP_CLUSTER_SECRET is not set");
+    expect(first.stdout).not.toContain("served over plain HTTP");
     // The token reaches the log stream never, stdout exactly once.
-    expect(stopped.stdout.split(token).length - 1).toBe(1);
+    expect(first.stdout.split(token).length - 1).toBe(1);
 
-    const second = await run(env, (out) => out.includes("leader listening"), 60_000);
+    const second = await startLeader(env, "leader listening");
     expect(second.stdout).not.toContain(token);
     const list = await (await fetch(`http://127.0.0.1:${port}/api/monitors`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(list.map((m: { name: string }) => m.name)).toEqual(["kept"]);
-    expect((await second.kill("SIGTERM")).code).toBe(0);
+    expect(await second.kill("SIGTERM")).toBe(0);
   }, 120_000);
 
   it("exits 0 promptly on SIGTERM while waiting for a follower's hand-back", async () => {
@@ -108,15 +80,14 @@ describe("leader process", () => {
       // A wait of 125 s: far longer than the 10 s a shutdown may take.
       UPTOP_FAILOVER_POLL: "60s",
     };
-    const leader = await run(env, (out) => out.includes("waiting for the follower's hand-back"), 60_000);
+    const leader = await startLeader(env, "waiting for the follower's hand-back");
     const signalled = Date.now();
-    const stopped = await leader.kill("SIGTERM");
-    expect(stopped.code).toBe(0);
+    expect(await leader.kill("SIGTERM")).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(stopped.stdout).toContain('"during":"start-up"');
-    expect(stopped.stdout).toContain('"message":"stopped"');
-    expect(stopped.stdout).not.toContain("engine active");
-    // SPEC §11: a cluster secret served without TLS is said at start.
-    expect(stopped.stdout).toContain("cluster routes are served over plain HTTP");
+    expect(leader.stdout).toContain('"during":"start-up"');
+    expect(leader.stdout).toContain('"message":"stopped"');
+    expect(leader.stdout).not.toContain("engine active");
+    // Cluster routes on plain HTTP carry the cluster secret in clear: the leader says so at start.
+    expect(leader.stdout).toContain("cluster routes are served over plain HTTP");
   }, 120_000);
 });

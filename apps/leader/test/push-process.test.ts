@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMonitor, freePort, sleep, startLeaderProcess, until, type MonitorView, type Proc } from "./cluster-harness.js";
+import { freePort, sleep, until, type Proc } from "@uptop/test-kit";
+import { createMonitor, startLeaderProcess, type MonitorView } from "./cluster-harness.js";
 import { changesOf, engineStatus, monitorOf, waitChange, type StateChangeView } from "./process-helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PassThrough } from "node:stream";
-import { createLogger, loadConfig, normalizeMonitor, SecretBox } from "@uptop/core";
+import { loadConfig, normalizeMonitor, SecretBox } from "@uptop/core";
 import { createChannel, createMonitor, getChannel, getMonitor, listChannels, openAndMigrate, type Db } from "@uptop/store";
+import { ADMIN_TOKEN, quietLogger, runNode, type Env, type NodeRun } from "@uptop/test-kit";
 import { startLeader } from "../src/leader.js";
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
@@ -14,15 +13,8 @@ const KEY_B = "b2".repeat(32);
 const WRONG = "c3".repeat(32);
 const PLANTED = ["routing-key-planted-777", "basic-password-planted-888", "header-token-planted-999", "encrypted-from-start-555"];
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(DIST, script), ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (b: Buffer) => (stdout += b));
-  child.stderr.on("data", (b: Buffer) => (stderr += b));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  return new Promise((resolve) => child.on("exit", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
-}
+const run = (script: string, args: string[], env: Env): Promise<NodeRun> =>
+  runNode(join(DIST, script), args, { env, timeoutMs: 60_000 });
 
 async function withDb<T>(dsn: string, fn: (db: Db) => Promise<T>): Promise<T> {
   const store = await openAndMigrate({ type: "pglite", dsn });
@@ -119,18 +111,27 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
   }, 60_000);
 
   it("the leader refuses to start with a wrong key: exit 1 and a message naming the variable", async () => {
-    const r = await run("main.js", [], { ...env(KEY_A), UPTOP_HTTP_HOST: "127.0.0.1", UPTOP_HTTP_PORT: "0", UPTOP_API_TOKEN: "test-admin-token-0123456789", UPTOP_LOG_LEVEL: "info" });
+    const serving = { UPTOP_HTTP_HOST: "127.0.0.1", UPTOP_HTTP_PORT: "0", UPTOP_API_TOKEN: ADMIN_TOKEN };
+    const r = await run("main.js", [], { ...env(KEY_A), ...serving, UPTOP_LOG_LEVEL: "info" });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/UPTOP_ENCRYPTION_KEY cannot decrypt the stored secrets/);
   }, 60_000);
 
   it("the leader refuses to start without a key when secrets are encrypted, and starts with the right one", async () => {
-    const logger = createLogger({ level: "error", stream: new PassThrough() });
-    const base = { UPTOP_DB_DSN: dsn, UPTOP_DATA_DIR: dir, UPTOP_HTTP_HOST: "127.0.0.1", UPTOP_HTTP_PORT: "0", UPTOP_API_TOKEN: "test-admin-token-0123456789", UPTOP_LOG_LEVEL: "error" };
+    const logger = quietLogger();
+    const base = {
+      UPTOP_DB_DSN: dsn,
+      UPTOP_DATA_DIR: dir,
+      UPTOP_HTTP_HOST: "127.0.0.1",
+      UPTOP_HTTP_PORT: "0",
+      UPTOP_API_TOKEN: ADMIN_TOKEN,
+      UPTOP_LOG_LEVEL: "error",
+    };
     await expect(startLeader(loadConfig(base), logger)).rejects.toThrow(/UPTOP_ENCRYPTION_KEY cannot decrypt.*not set/);
     const leader = await startLeader(loadConfig({ ...base, UPTOP_ENCRYPTION_KEY: KEY_B }), logger);
     try {
-      const res = await fetch(`http://127.0.0.1:${leader.port}/api/channels`, { headers: { authorization: "Bearer test-admin-token-0123456789" } });
+      const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      const res = await fetch(`http://127.0.0.1:${leader.port}/api/channels`, { headers });
       const text = await res.text();
       expect(res.status).toBe(200);
       expect(text).toContain('"routingKey":"********"');

@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import http, { type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { slotOf, type Monitor } from "@uptop/core";
-import { FakeLeader } from "./fake-leader.js";
+import { freePort, HttpTarget, spawnNode, until, type Proc } from "@uptop/test-kit";
+import { FakeLeader } from "@uptop/test-kit/fake-leader";
 
 jestTimeout(120_000);
 
@@ -15,23 +13,9 @@ function jestTimeout(ms: number): void {
 const SECRET = "a-long-random-shared-secret-0123";
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls every 100 ms: the probe syncs and sends every second. */
+function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
+  return until(what, fn, 30_000, 100);
 }
 
 function monitor(id: number, url: string, intervalS: number): Monitor {
@@ -51,55 +35,47 @@ async function health(port: number): Promise<Record<string, unknown>> {
 }
 
 describe("probe process against a fake leader", () => {
-  let target: Server;
+  const target = new HttpTarget();
   let targetUrl: string;
   let leader: FakeLeader;
   let leaderPort: number;
   let healthPort: number;
-  let probe: ChildProcess;
-  let output = "";
+  let probe: Proc;
 
   beforeAll(async () => {
-    target = http.createServer((_req, res) => res.end("ok"));
-    await new Promise<void>((r) => target.listen(0, "127.0.0.1", () => r()));
-    targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/health`;
+    await target.start();
+    targetUrl = target.urlOf("/health");
     leader = new FakeLeader(SECRET);
     leader.monitors = [monitor(101, targetUrl, 1), monitor(202, targetUrl, 2)];
     leaderPort = await freePort();
     healthPort = await freePort();
     // The leader is not up yet: the probe must keep trying to register.
-    probe = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env["PATH"],
-        UPTOP_CLUSTER_MODE: "probe",
-        UPTOP_PEER_URL: `http://127.0.0.1:${leaderPort}`,
-        UPTOP_NODE_ID: "probe-test-1",
-        UPTOP_NODE_REGION: "eu-west",
-        UPTOP_CLUSTER_SECRET: SECRET,
-        UPTOP_PROBE_SYNC_INTERVAL: "1s",
-        UPTOP_PROBE_CONCURRENCY: "4",
-        UPTOP_HTTP_PORT: String(healthPort),
-        UPTOP_HTTP_HOST: "127.0.0.1",
-        UPTOP_ALLOW_PRIVATE_TARGETS: "true",
-        UPTOP_LOG_LEVEL: "info",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    probe = spawnNode("probe", MAIN, {
+      UPTOP_CLUSTER_MODE: "probe",
+      UPTOP_PEER_URL: `http://127.0.0.1:${leaderPort}`,
+      UPTOP_NODE_ID: "probe-test-1",
+      UPTOP_NODE_REGION: "eu-west",
+      UPTOP_CLUSTER_SECRET: SECRET,
+      UPTOP_PROBE_SYNC_INTERVAL: "1s",
+      UPTOP_PROBE_CONCURRENCY: "4",
+      UPTOP_HTTP_PORT: String(healthPort),
+      UPTOP_HTTP_HOST: "127.0.0.1",
+      UPTOP_ALLOW_PRIVATE_TARGETS: "true",
+      UPTOP_LOG_LEVEL: "info",
     });
-    probe.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    probe.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   });
 
   afterAll(async () => {
-    if (probe.exitCode === null) probe.kill("SIGKILL");
+    await probe.kill("SIGKILL");
     await leader.close();
-    await new Promise<void>((r) => target.close(() => r()));
+    await target.stop();
   });
 
   it("serves its health port and retries registration while the leader is down", async () => {
     const h = await waitFor("health port", () => health(healthPort).catch(() => undefined));
     expect(h).toMatchObject({ role: "probe", state: "active", status: "degraded", nodeId: "probe-test-1" });
-    await waitFor("two failed registrations", () => (output.match(/registration failed/g) ?? []).length >= 2);
-    expect(output).toMatch(/peer URL is not https/);
+    await waitFor("two failed registrations", () => (probe.out.match(/registration failed/g) ?? []).length >= 2);
+    expect(probe.out).toMatch(/peer URL is not https/);
   });
 
   it("registers once the leader is up", async () => {
@@ -151,7 +127,7 @@ describe("probe process against a fake leader", () => {
     const before = leader.registrations.length;
     leader.known.clear();
     await waitFor("a second registration", () => leader.registrations.length > before);
-    expect(output).toMatch(/registering again/);
+    expect(probe.out).toMatch(/registering again/);
   });
 
   it("exposes metrics", async () => {
@@ -162,9 +138,7 @@ describe("probe process against a fake leader", () => {
   });
 
   it("exits 0 on SIGTERM", async () => {
-    const exited = new Promise<number | null>((resolve) => probe.once("exit", (code) => resolve(code)));
-    probe.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(output).toMatch(/"message":"stopped"/);
+    expect(await probe.kill("SIGTERM")).toBe(0);
+    expect(probe.out).toMatch(/"message":"stopped"/);
   });
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { SecretBox } from "@uptop/core";
 import type { Db } from "@uptop/store";
+import { BACKENDS, WebhookReceiver } from "@uptop/test-kit";
 import { channelsRouter, monitorsRouter, notificationsRouter } from "../src/index.js";
-import { BACKENDS, openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
-import { startReceiver } from "./fake-receiver.js";
+import { openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 const ROUTING_KEY = "R0UTINGKEY-planted-6f1d2c";
 const HOOK_SECRET = "hmac-secret-planted-9a8b7c";
@@ -20,13 +20,13 @@ async function dumpAll(db: Db): Promise<string> {
 describe.each(BACKENDS)("channels API on %s", (backend) => {
   let tdb: TestDb;
   let server: TestServer;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   const box = new SecretBox(randomBytes(32));
 
   beforeAll(async () => {
     tdb = await openTestDb(backend, "uptop_channels");
     const db = tdb.store.db;
-    receiver = await startReceiver();
+    receiver = await new WebhookReceiver().start();
     server = await startTestServer({
       admin: [
         channelsRouter({ db, box, epoch: () => 4, nodeId: "leader" }),
@@ -38,7 +38,7 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
 
   afterAll(async () => {
     await server.close();
-    await receiver.close();
+    await receiver.stop();
     await tdb.close();
   });
 
@@ -76,14 +76,14 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     const hook = await json(
       await server.api(
         "/api/channels",
-        post({ name: "ops-hook", type: "webhook", settings: { url: `${receiver.url}/hook`, secret: HOOK_SECRET, headers: { Authorization: HEADER_TOKEN } }, default: true, reminderInterval: "60m" }),
+        post({ name: "ops-hook", type: "webhook", settings: { url: `${receiver.origin}/hook`, secret: HOOK_SECRET, headers: { Authorization: HEADER_TOKEN } }, default: true, reminderInterval: "60m" }),
       ),
     );
     expect(hook.status).toBe(201);
     expect(hook.body).toMatchObject({ name: "ops-hook", type: "webhook", default: true, enabled: true, reminderInterval: 3600 });
-    expect(hook.body.settings).toMatchObject({ url: `${receiver.url}/hook`, secret: MASK, headers: MASK });
+    expect(hook.body.settings).toMatchObject({ url: `${receiver.origin}/hook`, secret: MASK, headers: MASK });
     hookId = hook.body.id;
-    const pd = await json(await server.api("/api/channels", post({ name: "pager", type: "pagerduty", settings: { routingKey: ROUTING_KEY, eventsUrl: `${receiver.url}/pd` } })));
+    const pd = await json(await server.api("/api/channels", post({ name: "pager", type: "pagerduty", settings: { routingKey: ROUTING_KEY, eventsUrl: `${receiver.origin}/pd` } })));
     expect(pd.status).toBe(201);
     expect(pd.body.settings.routingKey).toBe(MASK);
     expect(pd.body.reminderInterval).toBeNull();
@@ -119,13 +119,13 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     expect(got.headers["x-uptop-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(JSON.parse(got.body)).toMatchObject({ event: "test", epoch: 4 });
 
-    const patched = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ settings: { routingKey: MASK, eventsUrl: `${receiver.url}/pd2` }, enabled: false }) }));
+    const patched = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ settings: { routingKey: MASK, eventsUrl: `${receiver.origin}/pd2` }, enabled: false }) }));
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ enabled: false, settings: { routingKey: MASK, eventsUrl: `${receiver.url}/pd2` } });
+    expect(patched.body).toMatchObject({ enabled: false, settings: { routingKey: MASK, eventsUrl: `${receiver.origin}/pd2` } });
     await server.api(`/api/channels/${pdId}/test`, post({}));
     expect(JSON.parse(receiver.received.at(-1)!.body)).toMatchObject({ routing_key: ROUTING_KEY });
 
-    const replaced = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ settings: { routingKey: "a-new-routing-key-1234", eventsUrl: `${receiver.url}/pd3` } }) }));
+    const replaced = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ settings: { routingKey: "a-new-routing-key-1234", eventsUrl: `${receiver.origin}/pd3` } }) }));
     expect(replaced.status).toBe(200);
     await server.api(`/api/channels/${pdId}/test`, post({}));
     expect(JSON.parse(receiver.received.at(-1)!.body)).toMatchObject({ routing_key: "a-new-routing-key-1234" });

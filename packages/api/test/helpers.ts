@@ -1,14 +1,17 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { PassThrough } from "node:stream";
-import { createLogger, loadConfig } from "@uptop/core";
+import http from "node:http";
+import { loadConfig } from "@uptop/core";
 import { openAndMigrate, type Db, type Store } from "@uptop/store";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
+import {
+  ADMIN_TOKEN,
+  apiClient,
+  closeServer,
+  createTempDatabase,
+  listenOnLoopback,
+  quietLogger,
+  type ApiClient,
+  type Backend,
+} from "@uptop/test-kit";
 import { createApp, type AppRouters } from "../src/index.js";
-
-export const TOKEN = "test-admin-token-0123456789";
-export const BACKENDS = ["pglite", "postgres"] as const;
-export type Backend = (typeof BACKENDS)[number];
 
 export interface TestDb {
   store: Store;
@@ -17,72 +20,77 @@ export interface TestDb {
 
 /** A fresh, migrated database of one backend for one test file. */
 export async function openTestDb(backend: Backend, prefix: string): Promise<TestDb> {
-  let temp: TempDatabase | undefined;
-  let store: Store;
-  if (backend === "postgres") {
-    temp = await createTempDatabase(prefix);
-    store = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
-  } else {
-    store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
-  }
+  const temp = await createTempDatabase(prefix, backend);
+  const store = await openAndMigrate(temp);
   return {
     store,
     async close() {
       await store.close();
-      await temp?.drop();
+      await temp.drop();
     },
   };
 }
 
 export interface TestServer {
   url: string;
-  api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+  api: ApiClient;
   close(): Promise<void>;
 }
 
 /** The real app shell with the given routers on a loopback port. */
 export async function startTestServer(routers: AppRouters): Promise<TestServer> {
-  const config = loadConfig({ UPTOP_DB_DSN: "memory://", UPTOP_API_TOKEN: TOKEN, UPTOP_LOG_LEVEL: "error" });
-  const logger = createLogger({ level: "error", stream: new PassThrough() });
-  const app = createApp({ config, logger, apiToken: TOKEN, routers });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    api(path, init = {}) {
-      const { token = TOKEN, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (token !== null) headers.set("authorization", `Bearer ${token}`);
-      if (rest.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-      return fetch(url + path, { ...rest, headers });
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const config = loadConfig({ UPTOP_DB_DSN: "memory://", UPTOP_API_TOKEN: ADMIN_TOKEN, UPTOP_LOG_LEVEL: "error" });
+  const app = createApp({ config, logger: quietLogger(), apiToken: ADMIN_TOKEN, routers });
+  const server = http.createServer(app);
+  const url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
+  return { url, api: apiClient(url), close: () => closeServer(server) };
 }
 
-export async function addMonitor(
-  db: Db,
-  name: string,
-  opts: { type?: string; createdAt?: string; parentId?: number | null; url?: string | null; hostname?: string | null; paused?: boolean } = {},
-): Promise<number> {
+type MonitorFields = {
+  type?: string;
+  createdAt?: string;
+  parentId?: number | null;
+  url?: string | null;
+  hostname?: string | null;
+  paused?: boolean;
+};
+
+export async function addMonitor(db: Db, name: string, opts: MonitorFields = {}): Promise<number> {
   // Only the columns these tests care about; the database fills in the defaults. The cast is
   // because Kysely's insert type asks for every column without a declared default.
-  const values = { name, type: opts.type ?? "http", created_at: opts.createdAt ?? "2020-01-01T00:00:00Z", parent_id: opts.parentId ?? null, url: opts.url ?? null, hostname: opts.hostname ?? null, paused: opts.paused ?? false };
+  const values = {
+    name,
+    type: opts.type ?? "http",
+    created_at: opts.createdAt ?? "2020-01-01T00:00:00Z",
+    parent_id: opts.parentId ?? null,
+    url: opts.url ?? null,
+    hostname: opts.hostname ?? null,
+    paused: opts.paused ?? false,
+  };
   const row = await db.insertInto("monitors").values(values as never).returning("id").executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function addChange(db: Db, monitorId: number, from: string, to: string, at: string, votes: unknown[] = []): Promise<void> {
-  await db
-    .insertInto("state_changes")
-    .values({ monitor_id: monitorId, from_status: from, to_status: to, reason: `${from} to ${to}`, votes: JSON.stringify(votes), at, epoch: 1, node_id: "leader", origin: "local" })
-    .execute();
+export async function addChange(
+  db: Db,
+  monitorId: number,
+  from: string,
+  to: string,
+  at: string,
+  votes: unknown[] = [],
+): Promise<void> {
+  const row = {
+    monitor_id: monitorId,
+    from_status: from,
+    to_status: to,
+    reason: `${from} to ${to}`,
+    votes: JSON.stringify(votes),
+    at,
+    epoch: 1,
+    node_id: "leader",
+    origin: "local",
+  };
+  await db.insertInto("state_changes").values(row).execute();
 }
 
 export const post = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });

@@ -1,6 +1,7 @@
 import { insertResults, upsertRollups } from "@uptop/store";
+import { BACKENDS } from "@uptop/test-kit";
 import { historyRouter } from "../src/index.js";
-import { addChange, addMonitor, BACKENDS, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
+import { addChange, addMonitor, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 const H = 3600;
 

@@ -1,6 +1,7 @@
 import { listWindowSpecs } from "@uptop/store";
+import { BACKENDS } from "@uptop/test-kit";
 import { maintenanceRouter } from "../src/index.js";
-import { addMonitor, BACKENDS, openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
+import { addMonitor, openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 describe.each(BACKENDS)("maintenance API on %s", (backend) => {
   let tdb: TestDb;

@@ -1,10 +1,10 @@
-import { PassThrough } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { Router } from "express";
-import { createLogger, loadConfig, SecretBox } from "@uptop/core";
+import { loadConfig, SecretBox } from "@uptop/core";
 import type { Db } from "@uptop/store";
+import { BACKENDS, quietLogger } from "@uptop/test-kit";
 import { channelsRouter, configRouter, createApp, maintenanceRouter, monitorsRouter, pushRouter } from "../src/index.js";
-import { BACKENDS, openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
+import { openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 const PUSH_TOKEN = "push-token-0123456789abcdef";
 const MIB = 1024 * 1024;
@@ -216,7 +216,7 @@ describe("trusted proxies", () => {
     "compiles %s, which the config accepts",
     (proxies) => {
       const config = loadConfig({ UPTOP_TRUSTED_PROXIES: proxies });
-      const logger = createLogger({ level: "error", stream: new PassThrough() });
+      const logger = quietLogger();
       expect(() => createApp({ config, logger, apiToken: "test-admin-token-0123456789", routers: {} })).not.toThrow();
     },
   );

@@ -1,6 +1,7 @@
 import { insertResults, saveMonitorStates, upsertRollups } from "@uptop/store";
+import { BACKENDS } from "@uptop/test-kit";
 import { statusPageRouter } from "../src/index.js";
-import { addChange, addMonitor, BACKENDS, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
+import { addChange, addMonitor, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 // Everything here is planted in the data and must never reach the public page.
 const SECRETS = ["secret-host.internal.example", "hunter2", "db-secret.internal", "planted-error-text", "p4ssw0rd", "planted-reason", "10.9.8.7"];

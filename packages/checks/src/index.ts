@@ -2,6 +2,7 @@ export { runCheck } from "./run-check.js";
 export { checkSpecFromMonitor } from "./from-monitor.js";
 export { isBlockedAddress } from "./ssrf.js";
 export { InvalidCheckSpecError } from "./errors.js";
+export { validateSpec } from "./validate-spec.js";
 export { BODY_CAP_BYTES } from "./body-reader.js";
 export type {
   CheckSpec,

@@ -1,8 +1,16 @@
 import { openAndMigrate, type Store } from "@uptop/store";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
+import { createTempDatabase, HttpTarget as Target, TcpProxy, type TempDatabase } from "@uptop/test-kit";
 import { EngineMetrics, type Engine } from "../src/index.js";
-import { addMonitor, addWebhookChannel, changesOf, draft, notificationsOf, startEngine, statusOf, Target, waitFor } from "./harness.js";
-import { TcpProxy } from "./tcp-proxy.js";
+import {
+  addMonitor,
+  addWebhookChannel,
+  changesOf,
+  draft,
+  notificationsOf,
+  startEngine,
+  statusOf,
+  waitFor,
+} from "./harness.js";
 
 // The engine reaches a real Postgres through a proxy the test cuts: the shared server itself
 // keeps running for the other test files.

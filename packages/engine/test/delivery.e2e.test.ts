@@ -1,6 +1,7 @@
 import { openAndMigrate, type Store } from "@uptop/store";
 import { Dispatcher, type Engine } from "../src/index.js";
-import { addMonitor, draft, quietLogger, startEngine, statusOf, Target, waitFor } from "./harness.js";
+import { HttpTarget as Target, quietLogger } from "@uptop/test-kit";
+import { addMonitor, draft, startEngine, statusOf, waitFor } from "./harness.js";
 import { addChannel, FakeProvider, keyedBox } from "./outbox-fakes.js";
 
 // The acceptance: DOWN then UP delivers exactly one down and one up to each channel,

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listAttempts, listNotifications, openAndMigrate, type Store } from "@uptop/store";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
+import { createTempDatabase, quietLogger, type TempDatabase } from "@uptop/test-kit";
 import { Dispatcher, EngineMetrics, retryDelayMs, type DispatcherOptions } from "../src/index.js";
-import { quietLogger, waitFor } from "./harness.js";
+import { waitFor } from "./harness.js";
 import { addChannel, enqueue, FakeProvider, keyedBox, rowOf } from "./outbox-fakes.js";
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "dispatch-child.mjs");

@@ -1,5 +1,16 @@
 import { openAndMigrate, type Store } from "@uptop/store";
-import { addMonitor, addWebhookChannel, changesOf, draft, healthOf, notificationsOf, startEngine, statusOf, Target, waitFor } from "./harness.js";
+import { HttpTarget as Target } from "@uptop/test-kit";
+import {
+  addMonitor,
+  addWebhookChannel,
+  changesOf,
+  draft,
+  healthOf,
+  notificationsOf,
+  startEngine,
+  statusOf,
+  waitFor,
+} from "./harness.js";
 import type { Engine } from "../src/index.js";
 
 let store: Store;

@@ -1,36 +1,9 @@
-import http from "node:http";
-import net from "node:net";
-import { PassThrough } from "node:stream";
-import { createLogger, SecretBox, type MonitorDraft } from "@uptop/core";
+import { SecretBox, type MonitorDraft } from "@uptop/core";
 import { createMonitor, type Db } from "@uptop/store";
+import { quietLogger, until } from "@uptop/test-kit";
 import { Engine, EngineMetrics, type EngineOptions } from "../src/index.js";
 
 export const box = new SecretBox(null);
-export const quietLogger = () => createLogger({ level: "error", stream: new PassThrough() });
-
-/** A loopback HTTP target whose answer the test switches: healthy, failing (500) or slow. */
-export class Target {
-  mode: "up" | "down" | "slow" = "up";
-  hits = 0;
-  private server = http.createServer((req, res) => {
-    this.hits++;
-    if (this.mode === "up") res.end("ok");
-    else if (this.mode === "down") {
-      res.statusCode = 500;
-      res.end("broken");
-    } else setTimeout(() => res.end("late"), 5000).unref();
-  });
-  url = "";
-  async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}/`;
-    return this;
-  }
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
 
 /** A complete monitor for tests: below the API's 5 s minimum so rounds come quickly. */
 export function draft(over: Partial<MonitorDraft> & Pick<MonitorDraft, "name" | "type">): MonitorDraft {
@@ -77,14 +50,13 @@ export function startEngine(db: Db, over: Partial<EngineOptions> = {}): Engine {
   return engine;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls every 50 ms: the engine's rounds come that often, and a state may last one round. */
+export function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  return until(what, fn, timeoutMs, 50);
 }
 
 export async function statusOf(db: Db, id: number): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { createLogger } from "@uptop/core";
 import { insertResults, listPartitions, listRollups, openAndMigrate, upsertRollups, type Db, type Store } from "@uptop/store";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
+import { createTempDatabase, type TempDatabase } from "@uptop/test-kit";
 import { HistoryJobs } from "../src/index.js";
 
 const DAY = 86_400_000;

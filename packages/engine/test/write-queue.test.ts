@@ -1,7 +1,6 @@
 import { openAndMigrate, type Store } from "@uptop/store";
-import { createTempDatabase, type TempDatabase } from "@uptop/store/testing";
+import { createTempDatabase, quietLogger, type TempDatabase } from "@uptop/test-kit";
 import { WriteQueue } from "../src/index.js";
-import { quietLogger } from "./harness.js";
 
 let temp: TempDatabase;
 let store: Store;

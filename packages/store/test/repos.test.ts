@@ -19,21 +19,17 @@ import {
   updateMonitor,
   type Store,
 } from "../src/index.js";
-import { createTempDatabase, type TempDatabase } from "../src/testing.js";
+import { BACKENDS, createTempDatabase, type TempDatabase } from "@uptop/test-kit";
 
 // The same migrations and queries must behave the same on the embedded and the real server.
-describe.each(["pglite", "postgres"] as const)("store on %s", (backend) => {
+describe.each(BACKENDS)("store on %s", (backend) => {
   let store: Store;
   let temp: TempDatabase | undefined;
   const box = new SecretBox(randomBytes(32));
 
   beforeAll(async () => {
-    if (backend === "postgres") {
-      temp = await createTempDatabase("uptop_store");
-      store = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
-    } else {
-      store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
-    }
+    temp = await createTempDatabase("uptop_store", backend);
+    store = await openAndMigrate(temp);
   }, 60_000);
 
   afterAll(async () => {

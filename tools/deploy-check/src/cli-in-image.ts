@@ -14,7 +14,7 @@ const makesExecutable = (runs: string, path: string) =>
   new RegExp(`chmod (\\+x|[0-7]*7[0-7]{2}) (\\S+ )*${escape(path)}(?![\\w-])`).test(runs);
 
 /**
- * The leader image carries the `uptop` CLI (SPEC §12: `docker exec <leader> uptop apply`): the
+ * The leader image carries the `uptop` CLI, so `docker exec <leader> uptop apply` works: the
  * builder builds and `pnpm deploy --prod`s @uptop/cli, the final stage copies that output to
  * /app/cli and installs an executable `uptop` on the PATH that runs it. One line per
  * violation, empty when the file holds.

@@ -1,6 +1,5 @@
+import { createServer, type Server } from "node:http";
 import express from "express";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   clusterGuard,
   registerRequestSchema,
@@ -9,14 +8,15 @@ import {
   type AssignedMonitor,
   type ResultItem,
 } from "@uptop/cluster-protocol";
+import { closeServer, listenOnLoopback } from "./loopback-server.js";
 
 /**
  * A stand-in for the leader's cluster routes, built from the same schemas and guard the real
- * leader uses, with switches to make it unavailable.
+ * leader uses, with switches to make it unavailable: what a probe is tested against.
  */
 export class FakeLeader {
   readonly registrations: string[] = [];
-  /** Nodes registered since the last `forget()`; others get 404 like a restarted leader gives. */
+  /** Nodes registered since `known` was last cleared; others get 404, as from a restarted leader. */
   readonly known = new Set<string>();
   readonly assignmentStatuses: number[] = [];
   readonly results: ResultItem[] = [];
@@ -40,7 +40,8 @@ export class FakeLeader {
     });
     app.get("/api/probe/assignments", (req, res) => {
       if (!req.get(NODE_HEADER) || typeof req.query["region"] !== "string") {
-        res.status(400).json({ error: { code: "VALIDATION", message: "node header and region are required" } });
+        const message = "node header and region are required";
+        res.status(400).json({ error: { code: "VALIDATION", message } });
         return;
       }
       if (!this.known.has(req.get(NODE_HEADER) as string)) {
@@ -66,17 +67,14 @@ export class FakeLeader {
       this.batchSizes.push(body.results.length);
       res.json({ accepted: body.results.length, duplicates: 0, epoch: 1 });
     });
-    return new Promise((resolve) => {
-      const server = app.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-      this.server = server;
-    });
+    const server = createServer(app);
+    this.server = server;
+    return listenOnLoopback(server, port);
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeServer(server);
   }
 }

@@ -1,9 +1,11 @@
 import net from "node:net";
+import { listenOnLoopback } from "./loopback-server.js";
 
 /**
- * A loopback TCP proxy in front of Postgres that a test cuts and restores: cutting destroys
- * every connection and stops listening (the database is "away" for this client only, the
- * shared server keeps running for the other test files); restoring listens on the same port.
+ * A loopback TCP proxy a test cuts and restores, to take a peer away from one client only: the
+ * shared Postgres server away from one engine, or the leader away from a follower (a network
+ * partition), while everything else still reaches it. Cutting destroys every connection and
+ * stops listening; restoring listens on the same port, so clients configured with it reconnect.
  */
 export class TcpProxy {
   private sockets = new Set<net.Socket>();
@@ -26,11 +28,7 @@ export class TcpProxy {
       upstream.on("error", drop).on("close", drop);
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
+    this.port = await listenOnLoopback(server, this.port);
     this.server = server;
     return this;
   }

@@ -1,0 +1,10 @@
+export { BACKENDS, createTempDatabase, type Backend, type TempDatabase } from "./temp-database.js";
+export { planPrivatePostgres, PrivatePostgres, type PostgresPlan } from "./private-postgres.js";
+export { closeServer, freePort, listenOnLoopback, LoopbackServer } from "./loopback-server.js";
+export { HttpTarget, type TargetMode } from "./http-target.js";
+export { WebhookReceiver, type ReceivedRequest, type WebhookBody } from "./webhook-receiver.js";
+export { TcpProxy } from "./tcp-proxy.js";
+export { sleep, StopWaiting, until } from "./poll-until.js";
+export { Proc, runNode, spawnNode, type Env, type NodeRun } from "./node-process.js";
+export { ADMIN_TOKEN, apiClient, type ApiClient, type ApiInit } from "./api-client.js";
+export { quietLogger } from "./quiet-logger.js";

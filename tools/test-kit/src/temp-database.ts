@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/** The two backends every store test runs on: the embedded PGlite and a real Postgres server. */
+export const BACKENDS = ["pglite", "postgres"] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** The server tests use: CI sets UPTOP_TEST_DATABASE_URL; locally the default server answers. */
+export function testServerUrl(): string {
+  // Test-only entry point; the apps never read the environment outside loadConfig.
+  return process.env.UPTOP_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
+/** An empty database for one test file; `{ type, dsn }` is what `openAndMigrate` takes. */
+export interface TempDatabase {
+  readonly type: Backend;
+  readonly dsn: string;
+  /** The database's name on the server; "memory" for PGlite. */
+  readonly name: string;
+  /** Drops the Postgres database, connections and all; nothing to do for PGlite. */
+  drop(): Promise<void>;
+}
+
+async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh, empty database for one test file, so files run in parallel without seeing each
+ * other's rows: a new Postgres database named `<prefix>_<time>_<random>` on the test server, or
+ * an in-memory PGlite.
+ */
+export async function createTempDatabase(prefix = "uptop_test", backend: Backend = "postgres"): Promise<TempDatabase> {
+  if (backend === "pglite") return { type: "pglite", dsn: "memory://", name: "memory", drop: async () => {} };
+  const base = testServerUrl();
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  await onServer(base, (c) => c.query(`create database "${name}"`));
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    type: "postgres",
+    dsn: url.toString(),
+    name,
+    drop: () => onServer(base, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+  };
+}
