@@ -12,7 +12,7 @@ export interface RunningFollower {
   stop(): Promise<void>;
 }
 
-/** Start-up warnings of SPEC §11: the cluster is only as safe as its secret and transport. */
+/** Start-up warnings: the cluster is only as safe as its secret and transport. */
 function warnAboutSecurity(config: Config, logger: Logger): void {
   if (!config.cluster.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: the leader will refuse this follower and cluster routes answer 401");
   for (const url of config.cluster.peerUrls) {

@@ -26,7 +26,7 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
   await epoch.load();
 
   if (!config.cluster.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: cluster routes answer 401, so no follower or probe can join");
-  // SPEC §11: the secret header of every probe and follower call crosses the network in clear
+  // The secret header of every probe and follower call crosses the network in clear
   // unless this node serves HTTPS (or sits behind a proxy that does).
   else if (!config.http.tlsCert) logger.warn("cluster routes are served over plain HTTP: the cluster secret travels in clear unless a TLS proxy fronts this node (set UPTOP_TLS_CERT and UPTOP_TLS_KEY)");
 

@@ -61,7 +61,7 @@ function isDown(strategy: AggregationStrategy, down: number, total: number): boo
   switch (strategy) {
     case "any-down":
       return down >= 1;
-    // A tie is UP: the seed says DOWN only when *most* probes report down.
+    // A tie is UP: DOWN needs more than half the votes.
     case "majority-down":
       return down * 2 > total;
     case "all-down":

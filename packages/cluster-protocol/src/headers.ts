@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSION = 1;
 
 export const PROTOCOL_HEADER = "X-Uptop-Protocol";
-/** The seed's header name; `SECRET_HEADER_ALT` is accepted too. */
+/** The header probes and followers send the cluster secret in; `SECRET_HEADER_ALT` is accepted too. */
 export const SECRET_HEADER = "X-Upkeep-Secret";
 export const SECRET_HEADER_ALT = "X-Uptop-Secret";
 /** Which node is asking, on calls without a body (assignments). */

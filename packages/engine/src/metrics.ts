@@ -10,8 +10,8 @@ export interface MetricsSource {
 }
 
 /**
- * One registry per process (passed around, not a module singleton), holding the series of
- * SPEC §9. Gauges about monitors and nodes are computed when scraped, so they are never stale.
+ * One registry per process (passed around, not a module singleton), holding every uptop series.
+ * Gauges about monitors and nodes are computed when scraped, so they are never stale.
  */
 export class EngineMetrics {
   readonly registry = new Registry();

@@ -6,7 +6,7 @@ export interface Service {
 
 /**
  * The life of a serving process: start, then on SIGTERM/SIGINT stop taking work, flush, close and
- * exit 0 — or exit 1 if that takes longer than the 10 s SPEC §1 promises, whatever hangs.
+ * exit 0 — or exit 1 if that takes longer than the 10 s a stop may take, whatever hangs.
  *
  * The signal handlers are installed before `start` runs, so a signal during start-up (while the
  * leader waits for a follower's hand-back, say) stops the process the same way: `start`'s signal
