@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTempDatabase } from "@uptop/test-kit";
 import { freePort, startReceiver, startTarget } from "./smoke/loopback.mjs";
-import { Fatal, sleep, until } from "./smoke/poll.mjs";
+import { StopWaiting as Fatal, sleep, until } from "@uptop/test-kit";
 import { Proc, run } from "./smoke/processes.mjs";
 import { Report } from "./smoke/report.mjs";
 
