@@ -35,7 +35,7 @@ if (args.target) {
   });
   web.listen(0, "127.0.0.1", () =>
     tcp.listen(0, "127.0.0.1", () => {
-      process.stdout.write(JSON.stringify({ http: web.address().port, tcp: tcp.address().port }) + "\n");
+      process.stdout.write(`${JSON.stringify({ http: web.address().port, tcp: tcp.address().port })}\n`);
     }),
   );
   process.stdin.on("end", () => process.exit(0));

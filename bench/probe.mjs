@@ -99,7 +99,10 @@ const leader = http.createServer((req, res) => {
       for (const r of parsed.data.results) {
         const slot = Date.parse(r.slot);
         let seen = slotsSeen.get(r.monitorId);
-        if (!seen) slotsSeen.set(r.monitorId, (seen = new Set()));
+        if (!seen) {
+          seen = new Set();
+          slotsSeen.set(r.monitorId, seen);
+        }
         seen.add(slot);
         // checkedAt is when the check ended: its start is checkedAt − latency.
         received.push([slot, Date.parse(r.checkedAt) - (r.latencyMs ?? 0) - slot, r.ok]);

@@ -125,7 +125,7 @@ async function story() {
       UPTOP_API_TOKEN: TOKEN,
       UPTOP_ENCRYPTION_KEY: KEY,
     });
-    REGIONS.forEach((region, i) =>
+    for (const [i, region] of REGIONS.entries()) {
       start(`probe-${region}`, MAIN.probe, {
         UPTOP_CLUSTER_MODE: "probe",
         UPTOP_PEER_URL: `${leaderUrl},${followerUrl}`,
@@ -133,8 +133,8 @@ async function story() {
         UPTOP_NODE_REGION: region,
         UPTOP_HTTP_PORT: String(ports.probes[i]),
         UPTOP_PROBE_SYNC_INTERVAL: "2s",
-      }),
-    );
+      });
+    }
     const names = [...procs.keys()];
     await until("the follower on standby", async () => (alive(...names), (await stateOf(ports.follower)) === "standby"), 60_000);
     await until("both probes healthy", async () => (alive(...names), (await Promise.all(ports.probes.map(health))).every(Boolean)), 60_000);

@@ -9,6 +9,6 @@ const server = http.createServer((_req, res) => {
   res.end(body);
 });
 server.keepAliveTimeout = 0;
-server.listen(0, "127.0.0.1", () => process.stdout.write(JSON.stringify({ port: server.address().port }) + "\n"));
+server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();

@@ -90,7 +90,7 @@ describe("uptop apply", () => {
   it("prints one line per changed field and prunes only when asked", async () => {
     const file = write("monitors.yaml", CONFIG);
     expect((await runCli(["apply", "-f", file, ...serverArgs(server)], env)).code).toBe(0);
-    const edited = write("edited.yaml", CONFIG.replace("interval: 60", "interval: 30").replace(/  - name: nightly-backup\n    type: push\n    interval: 1d\n/, ""));
+    const edited = write("edited.yaml", CONFIG.replace("interval: 60", "interval: 30").replace(/ {2}- name: nightly-backup\n {4}type: push\n {4}interval: 1d\n/, ""));
     const update = await runCli(["apply", "-f", edited, ...serverArgs(server)], env);
     expect(update.stdout.split("\n")[0]).toBe("~ update monitor checkout-api interval: 60 -> 30");
     expect(await monitorNames()).toContain("nightly-backup");

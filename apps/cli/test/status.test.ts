@@ -34,7 +34,8 @@ afterAll(async () => {
 
 const status = (args: string[] = [], env: Record<string, string> = {}) => runCli(["status", "--server", url, "--token", "t", ...args], env);
 const lines = (stdout: string) => stdout.replace(/\n$/, "").split("\n");
-const plain = (s: string) => s.replace(/\u001b\[\d+m/g, "");
+const ESC = String.fromCharCode(27);
+const plain = (s: string) => s.replaceAll(new RegExp(`${ESC}\\[\\d+m`, "g"), "");
 const listedNames = (stdout: string) => lines(plain(stdout)).flatMap((l) => /^ {2}[A-Z]+\s+(\S+)\s+http/.exec(l)?.[1] ?? []);
 
 describe("uptop status on a large server", () => {

@@ -106,11 +106,11 @@ describe("probe process against a fake leader", () => {
   it("buffers while the leader answers 503 and replays everything, in order, when it is back", async () => {
     leader.resultsStatus = 503;
     const before = leader.results.length;
-    await waitFor("buffered results", async () => ((await health(healthPort))["buffer"] as { size: number }).size >= 5);
-    expect((await health(healthPort))["status"]).toBe("degraded");
+    await waitFor("buffered results", async () => ((await health(healthPort)).buffer as { size: number }).size >= 5);
+    expect((await health(healthPort)).status).toBe("degraded");
     expect(leader.results.length).toBe(before);
     leader.resultsStatus = 200;
-    await waitFor("buffer drained", async () => ((await health(healthPort))["buffer"] as { size: number }).size === 0 && leader.results.length > before + 5);
+    await waitFor("buffer drained", async () => ((await health(healthPort)).buffer as { size: number }).size === 0 && leader.results.length > before + 5);
 
     for (const [id, intervalMs] of [[101, 1000], [202, 2000]] as const) {
       const slots = leader.results.filter((r) => r.monitorId === id).map((r) => Date.parse(r.slot));
@@ -120,7 +120,7 @@ describe("probe process against a fake leader", () => {
       for (let i = 1; i < unique.length; i++) expect((unique[i] as number) - (unique[i - 1] as number)).toBe(intervalMs);
     }
     const h = await health(healthPort);
-    expect(h["buffer"]).toMatchObject({ size: 0, dropped: 0 });
+    expect(h.buffer).toMatchObject({ size: 0, dropped: 0 });
   });
 
   it("registers again when the leader no longer knows it", async () => {

@@ -24,7 +24,7 @@ export function describeChain(leaf: PeerCertificate, warnDays: number, now: Date
   const out: CertInfo[] = [];
   const seen = new Set<string>();
   let cert: PeerCertificate | undefined = leaf;
-  while (cert && cert.valid_to && !seen.has(cert.fingerprint256)) {
+  while (cert?.valid_to && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
     const info = describeCert(cert, warnDays, now);
     if (info) out.push(info);

@@ -114,7 +114,7 @@ export async function runHttpCheck(spec: HttpCheckSpec, options: CheckOptions, v
       }
       details.statusCode = response.status;
 
-      const location = response.headers["location"];
+      const location = response.headers.location;
       if (!followRedirects || !REDIRECT_STATUSES.has(response.status) || typeof location !== "string") break;
       response.data.destroy();
       if (details.redirects >= maxRedirects) return finish({ code: "PROTOCOL", message: `more than ${maxRedirects} redirects` });
@@ -177,8 +177,8 @@ function requestHeaders(spec: HttpCheckSpec, options: CheckOptions): Record<stri
   const headers: Record<string, string> = { "user-agent": options.userAgent ?? DEFAULT_USER_AGENT };
   for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = v;
   const auth = spec.auth;
-  if (auth?.type === "basic") headers["authorization"] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
-  else if (auth?.type === "bearer") headers["authorization"] = `Bearer ${auth.token}`;
+  if (auth?.type === "basic") headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
+  else if (auth?.type === "bearer") headers.authorization = `Bearer ${auth.token}`;
   return headers;
 }
 

@@ -36,7 +36,7 @@ function select(value: unknown, keys: Array<string | number>): unknown {
       if (!Array.isArray(cur)) return undefined;
       cur = cur[key];
     } else {
-      if (!Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+      if (!Object.hasOwn(cur, key)) return undefined;
       cur = (cur as Record<string, unknown>)[key];
     }
   }

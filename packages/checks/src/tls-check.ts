@@ -84,7 +84,7 @@ function handshake(host: string, port: number, servername: string | undefined, s
         authorizationError: authError ? String((authError as Error & { code?: string }).code ?? authError) : null,
       };
       socket.destroy();
-      if (!cert || !cert.valid_to) reject(Object.assign(new Error("peer sent no certificate"), { code: "ERR_TLS_NO_CERT" }));
+      if (!cert?.valid_to) reject(Object.assign(new Error("peer sent no certificate"), { code: "ERR_TLS_NO_CERT" }));
       else resolve(result);
     });
     socket.once("error", (err) => {

@@ -181,7 +181,7 @@ export class ClusterClient {
           if (!parsed.success) {
             throw new ClusterResponseError(`${url}${call.path}`, `answer does not match the protocol: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`);
           }
-          const etag = res.headers["etag"];
+          const etag = res.headers.etag;
           return { status: res.status, url, body: parsed.data, etag: typeof etag === "string" ? etag : undefined };
         }
         if (res.status < 500) throw requestError(res, `${url}${call.path}`);

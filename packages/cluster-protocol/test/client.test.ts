@@ -50,7 +50,7 @@ async function peer(unavailable = 0, secret: string | null = SECRET): Promise<Pe
     res.json({ epoch: 1, leaderId: "leader", version: "1.0.0", echo: body.nodeId });
   });
   app.get("/api/probe/assignments", (req, res) => {
-    if (req.get(NODE_HEADER) !== "probe-eu-1" || req.query["region"] !== "eu-west") {
+    if (req.get(NODE_HEADER) !== "probe-eu-1" || req.query.region !== "eu-west") {
       res.status(400).json({ error: { code: "VALIDATION", message: "bad node or region" } });
       return;
     }

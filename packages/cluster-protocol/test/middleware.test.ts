@@ -31,8 +31,8 @@ describe("cluster middleware", () => {
   it.each([
     ["X-Upkeep-Secret", { "X-Upkeep-Secret": SECRET, "X-Uptop-Protocol": v }, 200],
     ["X-Uptop-Secret", { "X-Uptop-Secret": SECRET, "X-Uptop-Protocol": v }, 200],
-    ["a wrong secret", { "X-Upkeep-Secret": SECRET + "x", "X-Uptop-Protocol": v }, 401],
-    ["a wrong secret of the same length", { "X-Upkeep-Secret": "b" + SECRET.slice(1), "X-Uptop-Protocol": v }, 401],
+    ["a wrong secret", { "X-Upkeep-Secret": `${SECRET}x`, "X-Uptop-Protocol": v }, 401],
+    ["a wrong secret of the same length", { "X-Upkeep-Secret": `b${SECRET.slice(1)}`, "X-Uptop-Protocol": v }, 401],
     ["no secret", { "X-Uptop-Protocol": v }, 401],
   ])("answers a call with %s", async (_name, headers, status) => {
     const res = await get(server.url, headers);

@@ -97,7 +97,7 @@ describe("wire schemas", () => {
 
   it("keeps fields a newer leader adds to an assigned monitor", () => {
     const body = assignmentsResponseSchema.parse({ etag: "x", epoch: 1, monitors: [{ ...monitor(), futureField: 1 }] });
-    expect(body.monitors[0]?.["futureField"]).toBe(1);
+    expect(body.monitors[0]?.futureField).toBe(1);
   });
 
   it("refuses a monitor missing a field the checks need", () => {

@@ -13,7 +13,7 @@ import {
   type MonitorStateRecord,
 } from "@uptop/store";
 import { GroupTree } from "./groups.js";
-import type { EngineMetrics, MetricsSource } from "./metrics.js";
+import type { MetricsSource } from "./metrics.js";
 import { adoptSaved, carriedVotes, newRuntime, type MonitorRuntime, type MonitorSnapshot } from "./monitor-runtime.js";
 import { NodeWatch } from "./node-watch.js";
 import { enqueueAlert } from "./outbox-writer.js";
@@ -51,7 +51,8 @@ export class Engine {
   private monitorsVersion = "";
 
   constructor(private readonly o: EngineOptions) {
-    const now = (this.now = o.now ?? Date.now);
+    this.now = o.now ?? Date.now;
+    const now = this.now;
     const { db, logger, metrics, node } = o;
     this.nodeWatch = new NodeWatch({ db, logger, selfId: node.id, epoch: o.epoch });
     this.queue = new WriteQueue({

@@ -86,7 +86,7 @@ describe("HTTP delivery", () => {
     const other = await startFakeApi();
     try {
       // Same port family, different origin: "localhost" is not "127.0.0.1".
-      api.answer({ status: 307, location: other.url.replace("127.0.0.1", "localhost") + "/steal" });
+      api.answer({ status: 307, location: `${other.url.replace("127.0.0.1", "localhost")}/steal` });
       const err = await failure(sendNotification("webhook", downMessage, settingsFor("webhook", api.url), { timeoutMs: 5000 }));
       expect(err.retryable).toBe(false);
       expect(err.message).toContain("redirected to another host");

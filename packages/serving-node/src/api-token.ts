@@ -18,7 +18,7 @@ export function ensureApiToken(configured: string | null, dataDir: string, logge
   }
   mkdirSync(dataDir, { recursive: true });
   const token = randomBytes(24).toString("base64url");
-  writeFileSync(path, token + "\n", { mode: 0o600 });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   // Printed on its own (not through the redacting logger) exactly once: this is how the operator
   // learns it. Later starts read it from the file and do not print it again.

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { SecretBox, type Logger } from "@uptop/core";
+import type { SecretBox, Logger } from "@uptop/core";
 import {
   channelToMirror,
   clusterGuard,

@@ -6,12 +6,12 @@ export const CLI_BIN = "/usr/local/bin/uptop";
 /** The leader's own maintenance command (migrate-secrets, rotate-key), on the PATH beside it. */
 export const ADMIN_BIN = "/usr/local/bin/uptop-admin";
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** `> FILE` in a RUN, where FILE is exactly `path` (so uptop does not match uptop-admin). */
-const writes = (runs: string, path: string) => new RegExp(`> ${escape(path)}(?![\\w-])`).test(runs);
+const writes = (runs: string, path: string) => new RegExp(`> ${escapeRegExp(path)}(?![\\w-])`).test(runs);
 /** A chmod that makes `path` executable, alone or in a list of files. */
 const makesExecutable = (runs: string, path: string) =>
-  new RegExp(`chmod (\\+x|[0-7]*7[0-7]{2}) (\\S+ )*${escape(path)}(?![\\w-])`).test(runs);
+  new RegExp(`chmod (\\+x|[0-7]*7[0-7]{2}) (\\S+ )*${escapeRegExp(path)}(?![\\w-])`).test(runs);
 
 /**
  * The leader image carries the `uptop` CLI, so `docker exec <leader> uptop apply` works: the
@@ -32,7 +32,7 @@ export function checkCarriesCli(stages: readonly Stage[]): string[] {
   const out = builderRuns.map((r) => /\bpnpm deploy --filter @uptop\/cli --prod (\S+)/.exec(r)?.[1]).find(Boolean);
   if (!out) problems.push("the builder does not run pnpm deploy --filter @uptop/cli --prod");
   else {
-    const copy = final.instructions.find((i) => i.keyword === "COPY" && i.flags["from"] && i.args.split(" ")[0]!.replace(/\/$/, "") === out.replace(/\/$/, ""));
+    const copy = final.instructions.find((i) => i.keyword === "COPY" && i.flags.from && i.args.split(" ")[0]!.replace(/\/$/, "") === out.replace(/\/$/, ""));
     if (!copy) problems.push(`the final stage does not copy the CLI deploy output ${out}`);
     else if (copy.args.split(" ").at(-1)!.replace(/\/$/, "") !== CLI_DIR) problems.push(`the CLI is copied to ${copy.args.split(" ").at(-1)}, not ${CLI_DIR}`);
   }
@@ -53,7 +53,7 @@ export function checkCarriesAdmin(stages: readonly Stage[], adminBin: string): s
   if (!final || stages.length < 2) return ["needs a builder and a runtime stage"];
   const target = `/app/${adminBin.replace(/^\.\//, "")}`;
   const finalRuns = final.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
-  if (!writes(finalRuns, ADMIN_BIN) || !new RegExp(`exec node ${escape(target)}\\b`).test(finalRuns)) return [`no ${ADMIN_BIN} wrapper that runs ${target}`];
+  if (!writes(finalRuns, ADMIN_BIN) || !new RegExp(`exec node ${escapeRegExp(target)}\\b`).test(finalRuns)) return [`no ${ADMIN_BIN} wrapper that runs ${target}`];
   if (!makesExecutable(finalRuns, ADMIN_BIN)) return [`${ADMIN_BIN} is not made executable`];
   return [];
 }

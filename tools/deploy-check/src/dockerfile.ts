@@ -81,7 +81,7 @@ export function checkDockerfile(stages: readonly Stage[], app: string): string[]
   if (!out) problems.push(`the builder does not run pnpm deploy --filter @uptop/${app} --prod`);
 
   const copies = finalOf("COPY");
-  if (copies.some((c) => !c.flags["from"])) problems.push("the final stage copies from the build context, not only from the builder");
+  if (copies.some((c) => !c.flags.from)) problems.push("the final stage copies from the build context, not only from the builder");
   if (out && !copies.some((c) => c.args.startsWith(out))) problems.push(`the final stage does not copy the deploy output ${out}`);
 
   const user = finalOf("USER").at(-1)?.args.split(":")[0];

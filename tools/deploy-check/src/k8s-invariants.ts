@@ -71,7 +71,7 @@ function workloads(ms: readonly Manifest[]): Manifest[] {
 }
 
 function spec(m: Manifest): WorkloadSpec {
-  return (m.object["spec"] ?? {}) as WorkloadSpec;
+  return (m.object.spec ?? {}) as WorkloadSpec;
 }
 
 function labelsMatch(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
@@ -135,15 +135,15 @@ function appOf(image: string | undefined): string | null {
  * image sets (`imageNodeOptions`, by app).
  */
 function checkHeapFits(where: string, c: Container, imageNodeOptions: Readonly<Record<string, string>>): string[] {
-  const limit = memoryMiB(c.resources?.limits?.["memory"]);
+  const limit = memoryMiB(c.resources?.limits?.memory);
   if (limit === null) return [];
   const own = c.env?.find((e) => e.name === "NODE_OPTIONS");
   const nodeOptions = own ? own.value : imageNodeOptions[appOf(c.image) ?? ""];
   const cap = heapCapMiB(nodeOptions);
-  if (cap === null) return [`${where}: no heap cap (NODE_OPTIONS=--max-old-space-size=N) under its ${c.resources?.limits?.["memory"]} memory limit`];
+  if (cap === null) return [`${where}: no heap cap (NODE_OPTIONS=--max-old-space-size=N) under its ${c.resources?.limits?.memory} memory limit`];
   const max = Math.floor(limit * HEAP_SHARE_OF_LIMIT);
   if (cap > max) {
-    return [`${where}: heap cap ${cap} MiB${own ? "" : " (from the image)"} leaves no headroom under its ${c.resources?.limits?.["memory"]} memory limit (at most ${max} MiB)`];
+    return [`${where}: heap cap ${cap} MiB${own ? "" : " (from the image)"} leaves no headroom under its ${c.resources?.limits?.memory} memory limit (at most ${max} MiB)`];
   }
   return [];
 }
@@ -162,8 +162,8 @@ function indexObjects(ms: readonly Manifest[]): Index {
     const id = `${ns(o)}/${o.metadata.name}`;
     const keysOf = (...maps: unknown[]) =>
       new Set(maps.flatMap((x) => (x && typeof x === "object" ? Object.keys(x) : [])));
-    if (o.kind === "Secret") secrets.set(id, keysOf(o["data"], o["stringData"]));
-    if (o.kind === "ConfigMap") configMaps.set(id, keysOf(o["data"]));
+    if (o.kind === "Secret") secrets.set(id, keysOf(o.data, o.stringData));
+    if (o.kind === "ConfigMap") configMaps.set(id, keysOf(o.data));
     if (o.kind === "PersistentVolumeClaim") pvcs.add(id);
   }
   return { secrets, configMaps, pvcs };
@@ -266,7 +266,7 @@ export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<st
   }
 
   for (const m of ms.filter((x) => x.object.kind === "Service")) {
-    const selector = (m.object["spec"] as { selector?: Record<string, string> } | undefined)?.selector;
+    const selector = (m.object.spec as { selector?: Record<string, string> } | undefined)?.selector;
     if (!selector || Object.keys(selector).length === 0) {
       problems.push(`${describe(m)}: no selector`);
       continue;

@@ -55,7 +55,7 @@ describe.each(FILES)("%s", (file) => {
   });
 
   it("mounts deploy/config read-only at /config in the leader, for the uptop CLI", () => {
-    const leader = parseCompose(read(file)).services["leader"];
+    const leader = parseCompose(read(file)).services.leader;
     expect(leader?.volumes).toContain("./config:/config:ro");
   });
 });
@@ -101,7 +101,7 @@ describe("the compose checker", () => {
     ["an optional required secret", (t) => t.replace(/\$\{UPTOP_ENCRYPTION_KEY:\?[^}]+\}/, "${UPTOP_ENCRYPTION_KEY:-}"), /must be required/],
     ["an optional API token", (t) => t.replace(/\$\{UPTOP_API_TOKEN:\?[^}]+\}/, "${UPTOP_API_TOKEN:-}"), /UPTOP_API_TOKEN:-\} must be required/],
     ["no restart policy", (t) => t.replace("    restart: unless-stopped\n    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/run", "    read_only: true\n    tmpfs:\n      - /tmp\n      - /var/run"), /service postgres: no restart policy/],
-    ["no ICMP permission", (t) => t.replace(/  sysctls:\n    net\.ipv4\.ping_group_range: "0 2147483647"\n/, ""), /service leader: ICMP checks need/],
+    ["no ICMP permission", (t) => t.replace(/ {2}sysctls:\n {4}net\.ipv4\.ping_group_range: "0 2147483647"\n/, ""), /service leader: ICMP checks need/],
     ["an unknown variable", (t) => t.replace("UPTOP_LOG_LEVEL:", "UPTOP_LOGLEVEL:"), /UPTOP_LOGLEVEL is not a variable/],
     ["a writable root", (t) => t.replace("  read_only: true\n  tmpfs:", "  read_only: false\n  tmpfs:"), /service leader: root filesystem is not read_only/],
   ])("catches %s", (_, edit, expected) => {

@@ -23,7 +23,7 @@ const knownEnv = parseEnvExample(readFileSync(join(root, ".env.example"), "utf8"
 const imageNodeOptions = Object.fromEntries(
   ["leader", "follower", "probe"].flatMap((app) => {
     const env = finalStageEnv(parseDockerfile(readFileSync(join(root, "deploy", "docker", `${app}.Dockerfile`), "utf8")));
-    return env["NODE_OPTIONS"] ? [[app, env["NODE_OPTIONS"]]] : [];
+    return env.NODE_OPTIONS ? [[app, env.NODE_OPTIONS]] : [];
   }),
 );
 
@@ -77,8 +77,8 @@ describe("kubernetes manifests", () => {
 
   it("read the images' own heap cap from the Dockerfiles", () => {
     // If this changes, the fallback the heap check applies changes with it.
-    expect(heapCapMiB(imageNodeOptions["leader"])).toBe(1024);
-    expect(heapCapMiB(imageNodeOptions["follower"])).toBe(1024);
+    expect(heapCapMiB(imageNodeOptions.leader)).toBe(1024);
+    expect(heapCapMiB(imageNodeOptions.follower)).toBe(1024);
   });
 
   it("give every probe its own node id and region", () => {

@@ -39,7 +39,7 @@ export class FakeLeader {
       res.json({ epoch: 1, leaderId: "fake-leader", version: "1.0.0" });
     });
     app.get("/api/probe/assignments", (req, res) => {
-      if (!req.get(NODE_HEADER) || typeof req.query["region"] !== "string") {
+      if (!req.get(NODE_HEADER) || typeof req.query.region !== "string") {
         const message = "node header and region are required";
         res.status(400).json({ error: { code: "VALIDATION", message } });
         return;

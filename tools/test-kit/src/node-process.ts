@@ -22,9 +22,20 @@ export class Proc {
   private closed = false;
 
   constructor(readonly name: string, readonly child: ChildProcess) {
-    child.stdout?.on("data", (b: Buffer) => ((this.stdout += b), (this.out += b)));
-    child.stderr?.on("data", (b: Buffer) => ((this.stderr += b), (this.out += b)));
-    this.exited = new Promise((r) => child.on("close", (code) => ((this.closed = true), r(code))));
+    child.stdout?.on("data", (b: Buffer) => {
+      this.stdout += b;
+      this.out += b;
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      this.stderr += b;
+      this.out += b;
+    });
+    this.exited = new Promise((r) =>
+      child.on("close", (code) => {
+        this.closed = true;
+        r(code);
+      }),
+    );
   }
 
   get pid(): number {
@@ -77,7 +88,13 @@ export function runNode(
   child.stderr?.on("data", (b: Buffer) => (stderr += b));
   const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
-    child.on("error", (err) => (clearTimeout(timer), reject(err)));
-    child.on("close", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

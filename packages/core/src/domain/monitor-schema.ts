@@ -15,6 +15,7 @@ const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return s;
 });
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name must not carry control characters.
 const NAME = /^[^\u0000-\u001f]{1,200}$/;
 const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

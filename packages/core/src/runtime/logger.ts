@@ -8,7 +8,7 @@ const REDACTED = "[redacted]";
 
 /** Credentials embedded in URLs (`https://user:pass@host`) are masked wherever they appear. */
 function scrubString(s: string): string {
-  return s.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]+)@/gi, "$1$2:" + REDACTED + "@");
+  return s.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]+)@/gi, `$1$2:${REDACTED}@`);
 }
 
 export function redact(value: unknown, depth = 0): unknown {
