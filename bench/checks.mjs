@@ -42,7 +42,11 @@ if (args.target) {
   process.stdin.resume();
 } else if (!args.pinned && hasTaskset()) {
   // Re-run pinned to core 0 so "per core" means one core.
-  const r = spawnSync("taskset", ["-c", "0", process.execPath, ...process.execArgv, self, ...process.argv.slice(2), "--pinned"], { stdio: "inherit" });
+  const r = spawnSync(
+    "taskset",
+    ["-c", "0", process.execPath, ...process.execArgv, self, ...process.argv.slice(2), "--pinned"],
+    { stdio: "inherit" },
+  );
   process.exit(r.status ?? 1);
 } else {
   await main();
@@ -54,7 +58,9 @@ function hasTaskset() {
 
 async function main() {
   const { runCheck } = await import("../packages/checks/dist/index.js");
-  const targetCmd = hasTaskset() ? ["taskset", ["-c", "1", process.execPath, self, "--target"]] : [process.execPath, [self, "--target"]];
+  const targetCmd = hasTaskset()
+    ? ["taskset", ["-c", "1", process.execPath, self, "--target"]]
+    : [process.execPath, [self, "--target"]];
   const target = spawn(targetCmd[0], targetCmd[1], { stdio: ["pipe", "pipe", "inherit"] });
   const ports = await new Promise((resolve) => target.stdout.once("data", (d) => resolve(JSON.parse(String(d)))));
   const durationS = Number(args.duration);
@@ -71,7 +77,14 @@ async function main() {
     // Warm up the JIT so the first step is not charged for it.
     await step(runCheck, specs[type], options, 200, 2, 16);
     for (const rate of rates) {
-      const r = await step(runCheck, specs[type], options, rate === "max" ? Infinity : Number(rate), durationS, Number(args.concurrency));
+      const r = await step(
+        runCheck,
+        specs[type],
+        options,
+        rate === "max" ? Infinity : Number(rate),
+        durationS,
+        Number(args.concurrency),
+      );
       console.log(
         `${type.padEnd(5)} ${rate.padEnd(6)} ${r.perSec.toFixed(0).padStart(9)}  ${r.cpuMs.toFixed(3).padStart(12)}  ${String(r.failures).padStart(8)}  ${r.rssMb.toFixed(0).padStart(6)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}`,
       );

@@ -119,27 +119,59 @@ const sec = (ms) => fmt(ms / 1000, 2);
 async function bench() {
   const ports = { leader: await freePort(), follower: await freePort() };
   const leaderUrl = `http://127.0.0.1:${ports.leader}`;
-  const [leaderDb, followerDb] = [await createTempDatabase("uptop_bench_fo_leader"), await createTempDatabase("uptop_bench_fo_follower")];
+  const [leaderDb, followerDb] = [
+    await createTempDatabase("uptop_bench_fo_leader"),
+    await createTempDatabase("uptop_bench_fo_follower"),
+  ];
   dbs.push(leaderDb, followerDb);
   target = await startTarget();
 
-  const startLeader = () => start("leader", { UPTOP_CLUSTER_MODE: "leader", UPTOP_DB_DSN: leaderDb.dsn, UPTOP_HTTP_PORT: String(ports.leader) });
+  const startLeader = () =>
+    start("leader", {
+      UPTOP_CLUSTER_MODE: "leader",
+      UPTOP_DB_DSN: leaderDb.dsn,
+      UPTOP_HTTP_PORT: String(ports.leader),
+    });
   startLeader();
   await until("the leader's /api/health", async () => (alive("leader"), health(ports.leader)), PHASE_TIMEOUT_MS);
   // Created before the follower starts, so its first mirror already holds work for the engine.
   const monitor = await api(ports.leader, "/api/monitors", {
     method: "POST",
-    body: JSON.stringify({ name: "bench-failover", type: "http", url: target.url, interval: INTERVAL_S, timeout: 2, retries: 0 }),
+    body: JSON.stringify({
+      name: "bench-failover",
+      type: "http",
+      url: target.url,
+      interval: INTERVAL_S,
+      timeout: 2,
+      retries: 0,
+    }),
   });
-  start("follower", { UPTOP_CLUSTER_MODE: "follower", UPTOP_PEER_URL: leaderUrl, UPTOP_DB_DSN: followerDb.dsn, UPTOP_HTTP_PORT: String(ports.follower) });
-  await until("the follower on standby with the monitor mirrored", async () => {
-    alive("leader", "follower");
-    if ((await health(ports.follower))?.state !== "standby") return false;
-    return (await api(ports.follower, "/api/monitors")).some((m) => m.id === monitor.id);
-  }, PHASE_TIMEOUT_MS);
-  await until("the leader active", async () => (alive("leader"), (await health(ports.leader))?.state === "active"), PHASE_TIMEOUT_MS);
-  console.log(`leader :${ports.leader}, follower :${ports.follower}, monitor #${monitor.id} every ${INTERVAL_S} s on ${target.url}; poll 5 s, threshold 3 (defaults); ${RUNS} runs`);
-  console.log("run  wait-before-kill  take-over  first-check  wait-before-restart  leader-serving  stand-down  leader-active   (s)");
+  start("follower", {
+    UPTOP_CLUSTER_MODE: "follower",
+    UPTOP_PEER_URL: leaderUrl,
+    UPTOP_DB_DSN: followerDb.dsn,
+    UPTOP_HTTP_PORT: String(ports.follower),
+  });
+  await until(
+    "the follower on standby with the monitor mirrored",
+    async () => {
+      alive("leader", "follower");
+      if ((await health(ports.follower))?.state !== "standby") return false;
+      return (await api(ports.follower, "/api/monitors")).some((m) => m.id === monitor.id);
+    },
+    PHASE_TIMEOUT_MS,
+  );
+  await until(
+    "the leader active",
+    async () => (alive("leader"), (await health(ports.leader))?.state === "active"),
+    PHASE_TIMEOUT_MS,
+  );
+  console.log(
+    `leader :${ports.leader}, follower :${ports.follower}, monitor #${monitor.id} every ${INTERVAL_S} s on ${target.url}; poll 5 s, threshold 3 (defaults); ${RUNS} runs`,
+  );
+  console.log(
+    "run  wait-before-kill  take-over  first-check  wait-before-restart  leader-serving  stand-down  leader-active   (s)",
+  );
 
   const runs = [];
   for (let i = 1; i <= RUNS; i++) {
@@ -147,7 +179,11 @@ async function bench() {
     await sleep(wait);
     const killedAt = Date.now();
     await procs.get("leader").kill("SIGKILL");
-    const takeover = await msUntil("the follower active", killedAt, async () => (alive("follower"), (await health(ports.follower))?.state === "active"));
+    const takeover = await msUntil(
+      "the follower active",
+      killedAt,
+      async () => (alive("follower"), (await health(ports.follower))?.state === "active"),
+    );
     // Take-over counts to the follower's first check; a check at a slot before the kill is the
     // leader's, mirrored.
     const firstCheck = await msUntil("the follower's first check", killedAt, async () => {
@@ -162,15 +198,36 @@ async function bench() {
     await sleep(restartWait);
     const startedAt = Date.now();
     startLeader();
-    const serving = await msUntil("the leader's first healthy answer", startedAt, async () => (alive("leader"), (await health(ports.leader))?.role === "leader"));
+    const serving = await msUntil(
+      "the leader's first healthy answer",
+      startedAt,
+      async () => (alive("leader"), (await health(ports.leader))?.role === "leader"),
+    );
     const answeredAt = startedAt + serving;
     const [standDown, leaderActive] = await Promise.all([
-      msUntil("the follower on standby", answeredAt, async () => (alive("follower"), (await health(ports.follower))?.state === "standby")),
-      msUntil("the leader active", answeredAt, async () => (alive("leader"), (await health(ports.leader))?.state === "active")),
+      msUntil(
+        "the follower on standby",
+        answeredAt,
+        async () => (alive("follower"), (await health(ports.follower))?.state === "standby"),
+      ),
+      msUntil(
+        "the leader active",
+        answeredAt,
+        async () => (alive("leader"), (await health(ports.leader))?.state === "active"),
+      ),
     ]);
     runs.push({ takeover, firstCheck, standDown, leaderActive });
     console.log(
-      [String(i).padStart(3), sec(wait).padStart(16), sec(takeover).padStart(10), sec(firstCheck).padStart(12), sec(restartWait).padStart(20), sec(serving).padStart(15), sec(standDown).padStart(11), sec(leaderActive).padStart(14)].join(" "),
+      [
+        String(i).padStart(3),
+        sec(wait).padStart(16),
+        sec(takeover).padStart(10),
+        sec(firstCheck).padStart(12),
+        sec(restartWait).padStart(20),
+        sec(serving).padStart(15),
+        sec(standDown).padStart(11),
+        sec(leaderActive).padStart(14),
+      ].join(" "),
     );
   }
 
@@ -179,13 +236,17 @@ async function bench() {
     const xs = runs.map((r) => r[key]);
     const worst = Math.max(...xs);
     const verdict = targetMs === null ? "" : `≤ ${targetMs / 1000} ${worst <= targetMs ? "met" : "MISSED"}`;
-    console.log(`${label.padEnd(20)} ${sec(Math.min(...xs)).padStart(6)} ${sec(median(xs)).padStart(7)} ${sec(worst).padStart(7)}   ${verdict}`);
+    console.log(
+      `${label.padEnd(20)} ${sec(Math.min(...xs)).padStart(6)} ${sec(median(xs)).padStart(7)} ${sec(worst).padStart(7)}   ${verdict}`,
+    );
   };
   row("take-over (active)", "takeover", TAKEOVER_TARGET_MS);
   row("first check", "firstCheck", TAKEOVER_TARGET_MS);
   row("stand-down", "standDown", STANDDOWN_TARGET_MS);
   row("leader active again", "leaderActive", null);
-  console.log(`take-over and first check count from kill -9; stand-down and leader active from the restarted leader's first healthy answer; ±${POLL_MS} ms polling`);
+  console.log(
+    `take-over and first check count from kill -9; stand-down and leader active from the restarted leader's first healthy answer; ±${POLL_MS} ms polling`,
+  );
 }
 
 let cleaning = null;

@@ -8,7 +8,10 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "40" } } });
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: "string", default: "40" } },
+});
 if (positionals.length !== 1) {
   console.error("usage: node bench/heap-summary.mjs <file.heapsnapshot> [--top 40]");
   process.exit(2);
@@ -59,7 +62,9 @@ function readStrings() {
 }
 
 const metaEnd = buf.indexOf('"nodes":');
-const meta = JSON.parse(`{${buf.subarray(buf.indexOf('"snapshot":'), buf.lastIndexOf("}", metaEnd) + 1).toString("utf8")}}`).snapshot;
+const meta = JSON.parse(
+  `{${buf.subarray(buf.indexOf('"snapshot":'), buf.lastIndexOf("}", metaEnd) + 1).toString("utf8")}}`,
+).snapshot;
 const nf = meta.meta.node_fields;
 const ef = meta.meta.edge_fields;
 const nodeTypes = meta.meta.node_types[0];
@@ -84,7 +89,12 @@ for (let n = 0; n < nodes.length; n += N) {
   const size = nodes[n + SIZE];
   const edgeCount = nodes[n + EDGES];
   total += size;
-  const name = type === "object" || type === "closure" || type === "native" ? strings[nodes[n + NAME]] : type === "hidden" ? strings[nodes[n + NAME]].slice(0, 40) : "";
+  const name =
+    type === "object" || type === "closure" || type === "native"
+      ? strings[nodes[n + NAME]]
+      : type === "hidden"
+        ? strings[nodes[n + NAME]].slice(0, 40)
+        : "";
   const key = `${type} ${name}`;
   const c = byCtor.get(key) ?? { count: 0, size: 0 };
   c.count++;

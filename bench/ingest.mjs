@@ -94,14 +94,25 @@ for (let i = 0; i < Number(args.monitors); i++) {
   const res = await fetch(`${base}/api/monitors`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: `bench-${i}`, type: "tcp", hostname: "db.internal", port: 5432, interval: 5, regions: ["bench"] }),
+    body: JSON.stringify({
+      name: `bench-${i}`,
+      type: "tcp",
+      hostname: "db.internal",
+      port: 5432,
+      interval: 5,
+      regions: ["bench"],
+    }),
   });
   ids.push((await res.json()).id);
 }
 const probes = [];
 for (let p = 0; p < PROBES; p++) {
   const nodeId = `bench-probe-${p}`;
-  await fetch(`${base}/api/probe/register`, { method: "POST", headers: cluster, body: JSON.stringify({ nodeId, name: nodeId, region: "bench", version: "1.0.0", role: "probe" }) });
+  await fetch(`${base}/api/probe/register`, {
+    method: "POST",
+    headers: cluster,
+    body: JSON.stringify({ nodeId, name: nodeId, region: "bench", version: "1.0.0", role: "probe" }),
+  });
   probes.push({ nodeId, slot: Date.UTC(2026, 0, 1) });
 }
 
@@ -111,7 +122,15 @@ function batchFor(probe) {
     const monitorId = ids[i % ids.length];
     if (i % ids.length === 0) probe.slot += 5000;
     const at = new Date(probe.slot).toISOString();
-    results.push({ monitorId, slot: at, checkedAt: at, ok: i % 7 !== 0, latencyMs: 12.5, statusCode: null, error: i % 7 === 0 ? { code: "TIMEOUT", message: "no answer" } : null });
+    results.push({
+      monitorId,
+      slot: at,
+      checkedAt: at,
+      ok: i % 7 !== 0,
+      latencyMs: 12.5,
+      statusCode: null,
+      error: i % 7 === 0 ? { code: "TIMEOUT", message: "no answer" } : null,
+    });
   }
   return JSON.stringify({ nodeId: probe.nodeId, results });
 }
@@ -144,7 +163,14 @@ for (const rate of args.rates.split(",").map(Number)) {
   const cpu = postgresCpuS() - cpu0;
   latencies.sort((a, b) => a - b);
   console.log(
-    [rate, Math.round(accepted / wall), pct(latencies, 50).toFixed(1), pct(latencies, 99).toFixed(1), latencies.at(-1).toFixed(1), ((cpu / wall) * 100).toFixed(0)]
+    [
+      rate,
+      Math.round(accepted / wall),
+      pct(latencies, 50).toFixed(1),
+      pct(latencies, 99).toFixed(1),
+      latencies.at(-1).toFixed(1),
+      ((cpu / wall) * 100).toFixed(0),
+    ]
       .map((v) => String(v).padStart(9))
       .join(" "),
   );

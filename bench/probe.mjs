@@ -48,12 +48,45 @@ const target = await startTarget();
 const monitors = [];
 for (let id = 1; id <= MONITORS; id++) {
   monitors.push({
-    id, name: `bench-${id}`, type: "http", description: null, url: target.url, hostname: null, port: null, interval: INTERVAL_MS / 1000,
-    timeout: 5, retries: 0, retryInterval: null, recoveryThreshold: 1, method: "GET", headers: {}, body: null, auth: null,
-    acceptedCodes: "200-299", keyword: null, keywordAbsent: null, jsonAssertion: null, followRedirects: true, maxRedirects: 10,
-    ignoreTls: false, certExpiryDays: 14, recordType: null, resolver: null, expected: [], expectedMode: "any", pingCount: 1, token: null,
-    grace: null, parentId: null, parent: null, regions: [], aggregation: null, paused: false, channels: [],
-    createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z",
+    id,
+    name: `bench-${id}`,
+    type: "http",
+    description: null,
+    url: target.url,
+    hostname: null,
+    port: null,
+    interval: INTERVAL_MS / 1000,
+    timeout: 5,
+    retries: 0,
+    retryInterval: null,
+    recoveryThreshold: 1,
+    method: "GET",
+    headers: {},
+    body: null,
+    auth: null,
+    acceptedCodes: "200-299",
+    keyword: null,
+    keywordAbsent: null,
+    jsonAssertion: null,
+    followRedirects: true,
+    maxRedirects: 10,
+    ignoreTls: false,
+    certExpiryDays: 14,
+    recordType: null,
+    resolver: null,
+    expected: [],
+    expectedMode: "any",
+    pingCount: 1,
+    token: null,
+    grace: null,
+    parentId: null,
+    parent: null,
+    regions: [],
+    aggregation: null,
+    paused: false,
+    channels: [],
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
   });
 }
 const ETAG = `"bench-${MONITORS}-${INTERVAL_MS}"`;
@@ -74,7 +107,8 @@ const leader = http.createServer((req, res) => {
   let raw = "";
   req.on("data", (c) => (raw += c));
   req.on("end", () => {
-    if (req.headers["x-upkeep-secret"] !== SECRET && req.headers["x-uptop-secret"] !== SECRET) return send(res, 401, { error: { code: "UNAUTHORIZED", message: "bad secret" } });
+    if (req.headers["x-upkeep-secret"] !== SECRET && req.headers["x-uptop-secret"] !== SECRET)
+      return send(res, 401, { error: { code: "UNAUTHORIZED", message: "bad secret" } });
     const path = req.url.split("?")[0];
     if (req.method === "POST" && path === "/api/probe/register") {
       proto.registerRequestSchema.parse(JSON.parse(raw));
@@ -118,7 +152,9 @@ await new Promise((r) => leader.listen(leaderPort, "127.0.0.1", r));
 const healthPort = await freePort();
 const probeMain = fileURLToPath(new URL("../apps/probe/dist/main.js", import.meta.url));
 const nodeArgs = [...(args["probe-cpu-prof"] ? ["--cpu-prof"] : []), probeMain];
-const [cmd, argv] = hasTaskset() ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+const [cmd, argv] = hasTaskset()
+  ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]]
+  : [process.execPath, nodeArgs];
 const probe = spawn(cmd, argv, {
   env: {
     PATH: process.env.PATH,
@@ -138,7 +174,9 @@ const probe = spawn(cmd, argv, {
 const exited = new Promise((r) => probe.on("exit", r));
 
 while (!assignedAt) await sleep(100);
-console.log(`probe pid ${probe.pid} holds ${MONITORS} monitors at ${INTERVAL_MS / 1000} s, concurrency ${args.concurrency}, pinned: ${hasTaskset() ? "core 0" : "no"}; node ${process.version}`);
+console.log(
+  `probe pid ${probe.pid} holds ${MONITORS} monitors at ${INTERVAL_MS / 1000} s, concurrency ${args.concurrency}, pinned: ${hasTaskset() ? "core 0" : "no"}; node ${process.version}`,
+);
 // Scheduling starts once the probe applied the assignments; measure from the next second on.
 await sleep(1000);
 const t0 = Date.now();
@@ -179,10 +217,15 @@ const failed = inWindow.filter(([, , ok]) => !ok).length;
 const wallS = (t1 - t0) / 1000;
 
 // The probe's own histogram: cumulative buckets, so a percentile is the first bucket past it.
-const buckets = [...metrics.matchAll(/^uptop_scheduler_lag_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]);
+const buckets = [...metrics.matchAll(/^uptop_scheduler_lag_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)].map(
+  (m) => [m[1], Number(m[2])],
+);
 const total = buckets.at(-1)?.[1] ?? 0;
 const bucketPct = (p) => buckets.find(([, n]) => n >= (p / 100) * total)?.[0] ?? "n/a";
-const skipped = [...metrics.matchAll(/^uptop_scheduler_skipped_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)].map((m) => `${m[1]} ${m[2]}`).join(", ") || "0";
+const skipped =
+  [...metrics.matchAll(/^uptop_scheduler_skipped_total\{[^}]*reason="([^"]+)"[^}]*\} (\d+)/gm)]
+    .map((m) => `${m[1]} ${m[2]}`)
+    .join(", ") || "0";
 
 console.log(`
 window            ${fmt(wallS)} s

@@ -9,9 +9,11 @@ import { fileURLToPath } from "node:url";
 const BENCHES = {
   checks: "checks per CPU-second of @uptop/checks (HTTP, TCP) on one core",
   ingest: "leader ingest of probe result batches into Postgres, POST latency",
-  scheduler: "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",
+  scheduler:
+    "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",
   probe: "one probe process with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS",
-  failover: "leader + follower on Postgres, default poll/threshold: kill -9 to follower active, leader back to follower standby",
+  failover:
+    "leader + follower on Postgres, default poll/threshold: kill -9 to follower active, leader back to follower standby",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));

@@ -56,25 +56,59 @@ const box = new SecretBox(null);
 let t = performance.now();
 const ids = [];
 const draft = (i) => ({
-  name: `bench-${i}`, type: "http", url: target.url, description: null, hostname: null, port: null, interval: INTERVAL_MS / 1000, timeout: 5,
-  retries: 0, retryInterval: null, recoveryThreshold: 1, method: "GET", headers: {}, body: null, auth: null, acceptedCodes: "200-299",
-  keyword: null, keywordAbsent: null, jsonAssertion: null, followRedirects: true, maxRedirects: 10, ignoreTls: false, certExpiryDays: 14,
-  recordType: null, resolver: null, expected: [], expectedMode: "any", pingCount: 1, token: null, grace: null, parent: null, regions: [],
-  aggregation: null, paused: false, channels: [],
+  name: `bench-${i}`,
+  type: "http",
+  url: target.url,
+  description: null,
+  hostname: null,
+  port: null,
+  interval: INTERVAL_MS / 1000,
+  timeout: 5,
+  retries: 0,
+  retryInterval: null,
+  recoveryThreshold: 1,
+  method: "GET",
+  headers: {},
+  body: null,
+  auth: null,
+  acceptedCodes: "200-299",
+  keyword: null,
+  keywordAbsent: null,
+  jsonAssertion: null,
+  followRedirects: true,
+  maxRedirects: 10,
+  ignoreTls: false,
+  certExpiryDays: 14,
+  recordType: null,
+  resolver: null,
+  expected: [],
+  expectedMode: "any",
+  pingCount: 1,
+  token: null,
+  grace: null,
+  parent: null,
+  regions: [],
+  aggregation: null,
+  paused: false,
+  channels: [],
 });
 for (let from = 0; from < MONITORS; from += 1000) {
   await store.db.transaction().execute(async (tx) => {
-    for (let i = from; i < Math.min(MONITORS, from + 1000); i++) ids.push((await createMonitorIn(tx, box, draft(i))).id);
+    for (let i = from; i < Math.min(MONITORS, from + 1000); i++)
+      ids.push((await createMonitorIn(tx, box, draft(i))).id);
   });
 }
-console.log(`${MONITORS} monitors at ${INTERVAL_MS / 1000} s on ${args.db} created in ${fmt((performance.now() - t) / 1000)} s; node ${process.version}, pinned: ${args.pinned ? "core 0" : "no"}, heap limit ${MB(getHeapStatistics().heap_size_limit)} MB`);
+console.log(
+  `${MONITORS} monitors at ${INTERVAL_MS / 1000} s on ${args.db} created in ${fmt((performance.now() - t) / 1000)} s; node ${process.version}, pinned: ${args.pinned ? "core 0" : "no"}, heap limit ${MB(getHeapStatistics().heap_size_limit)} MB`,
+);
 
 // Skipped slots and failed runs arrive as log lines; count them without parsing everything.
 const logCounts = { skippedLate: 0, skippedOverlap: 0, runFailed: 0, writeFailed: 0, firstWriteError: "" };
 const logSink = new Writable({
   write(chunk, _enc, done) {
     const line = String(chunk);
-    if (line.includes('"slot skipped"')) line.includes('"overlap"') ? logCounts.skippedOverlap++ : logCounts.skippedLate++;
+    if (line.includes('"slot skipped"'))
+      line.includes('"overlap"') ? logCounts.skippedOverlap++ : logCounts.skippedLate++;
     else if (line.includes('"check run failed"')) logCounts.runFailed++;
     else if (line.includes('"database write failed')) {
       logCounts.writeFailed++;
@@ -123,7 +157,11 @@ const inspector = args["alloc-prof"] ? new Session() : null;
 if (inspector) {
   const all = args["alloc-prof"] === "all";
   inspector.connect();
-  await inspector.post("HeapProfiler.startSampling", { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: all, includeObjectsCollectedByMinorGC: all });
+  await inspector.post("HeapProfiler.startSampling", {
+    samplingInterval: 64 * 1024,
+    includeObjectsCollectedByMajorGC: all,
+    includeObjectsCollectedByMinorGC: all,
+  });
 }
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -145,7 +183,9 @@ while (Date.now() - t0 < DURATION_MS) {
   if (s % 15 === 0) {
     // RSS = V8 heap reserved (used + headroom) + external/array buffers + code, stacks and malloc.
     const old = getHeapStatistics();
-    console.log(`  ${s} s: ${checksDone} checks, RSS ${MB(mem.rss)} MB (heap used ${MB(mem.heapUsed)} of ${MB(mem.heapTotal)}, external ${MB(mem.external)}, array buffers ${MB(mem.arrayBuffers)}, malloced ${MB(old.malloced_memory)}), write backlog ${engine.writeStats().results}`);
+    console.log(
+      `  ${s} s: ${checksDone} checks, RSS ${MB(mem.rss)} MB (heap used ${MB(mem.heapUsed)} of ${MB(mem.heapTotal)}, external ${MB(mem.external)}, array buffers ${MB(mem.arrayBuffers)}, malloced ${MB(old.malloced_memory)}), write backlog ${engine.writeStats().results}`,
+    );
   }
   if (SNAPSHOT_AT.delete(s)) {
     const file = writeHeapSnapshot(join(tmpdir(), `scheduler-${process.pid}-${s}s.heapsnapshot`));
@@ -169,7 +209,10 @@ for (const id of ids) {
 const inWindow = lags.filter(([due]) => due >= t0 && due < until);
 const started = inWindow.length;
 const lagMs = inWindow.map(([, l]) => l).sort((a, b) => a - b);
-const sizes = (xs) => (xs.length ? `${xs.length} batches, mean ${fmt(xs.reduce((a, b) => a + b, 0) / xs.length)}, max ${Math.max(...xs)}` : "none");
+const sizes = (xs) =>
+  xs.length
+    ? `${xs.length} batches, mean ${fmt(xs.reduce((a, b) => a + b, 0) / xs.length)}, max ${Math.max(...xs)}`
+    : "none";
 
 await engine.stop();
 const stats = engine.writeStats();

@@ -69,7 +69,10 @@ async function health(port) {
 }
 
 async function api(port, path) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+    signal: AbortSignal.timeout(5000),
+  });
   if (res.status !== 200) throw new Error(`GET ${path} on :${port}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -136,8 +139,16 @@ async function story() {
       });
     }
     const names = [...procs.keys()];
-    await until("the follower on standby", async () => (alive(...names), (await stateOf(ports.follower)) === "standby"), 60_000);
-    await until("both probes healthy", async () => (alive(...names), (await Promise.all(ports.probes.map(health))).every(Boolean)), 60_000);
+    await until(
+      "the follower on standby",
+      async () => (alive(...names), (await stateOf(ports.follower)) === "standby"),
+      60_000,
+    );
+    await until(
+      "both probes healthy",
+      async () => (alive(...names), (await Promise.all(ports.probes.map(health))).every(Boolean)),
+      60_000,
+    );
     await until("the leader's state active", async () => (await stateOf(ports.leader)) === "active", 60_000);
     return `leader :${ports.leader}, follower :${ports.follower}, probes :${ports.probes.join(", :")}`;
   });
@@ -164,7 +175,9 @@ async function story() {
         "",
       ].join("\n"),
     );
-    const { code, out } = await run(MAIN.cli, ["apply", "-f", file, "--server", leaderUrl, "--token", TOKEN], { PATH: process.env.PATH ?? "" });
+    const { code, out } = await run(MAIN.cli, ["apply", "-f", file, "--server", leaderUrl, "--token", TOKEN], {
+      PATH: process.env.PATH ?? "",
+    });
     if (code !== 0) throw new Error(`uptop apply exited ${code}:\n${out}`);
     const monitors = await api(ports.leader, "/api/monitors");
     monitorId = monitors.find((m) => m.name === MONITOR)?.id;
@@ -203,12 +216,23 @@ async function story() {
   await report.step("6. kill -9 the leader: the follower takes over", async () => {
     // The follower mirrors every 30 s; it must hold the monitor's DOWN before the leader dies,
     // or it would lead with a stale picture.
-    await until("the follower's mirror to show the monitor DOWN", async () => (await monitor(ports.follower)).status === "DOWN", 60_000, 500);
+    await until(
+      "the follower's mirror to show the monitor DOWN",
+      async () => (await monitor(ports.follower)).status === "DOWN",
+      60_000,
+      500,
+    );
     await procs.get("leader").kill("SIGKILL");
     const killedAt = Date.now();
-    await until("the follower active", async () => (alive("follower"), (await stateOf(ports.follower)) === "active"), 45_000, 100);
+    await until(
+      "the follower active",
+      async () => (alive("follower"), (await stateOf(ports.follower)) === "active"),
+      45_000,
+      100,
+    );
     const ms = Date.now() - killedAt;
-    if (ms > FAILOVER_LIMIT_MS) throw new Error(`the follower took ${(ms / 1000).toFixed(1)} s, more than ${FAILOVER_LIMIT_MS / 1000} s`);
+    if (ms > FAILOVER_LIMIT_MS)
+      throw new Error(`the follower took ${(ms / 1000).toFixed(1)} s, more than ${FAILOVER_LIMIT_MS / 1000} s`);
     return `follower active ${(ms / 1000).toFixed(1)} s after the kill (limit ${FAILOVER_LIMIT_MS / 1000} s)`;
   });
 
@@ -216,9 +240,19 @@ async function story() {
     const startedAt = Date.now();
     await startLeader();
     const answeredAt = Date.now();
-    await until("the follower back on standby", async () => (alive("follower"), (await stateOf(ports.follower)) === "standby"), 45_000, 100);
+    await until(
+      "the follower back on standby",
+      async () => (alive("follower"), (await stateOf(ports.follower)) === "standby"),
+      45_000,
+      100,
+    );
     const standDownMs = Date.now() - answeredAt;
-    await until("the leader active", async () => (alive("leader"), (await stateOf(ports.leader)) === "active"), 45_000, 100);
+    await until(
+      "the leader active",
+      async () => (alive("leader"), (await stateOf(ports.leader)) === "active"),
+      45_000,
+      100,
+    );
     const activeMs = Date.now() - answeredAt;
     return `leader serving ${((answeredAt - startedAt) / 1000).toFixed(1)} s after start; follower standby ${(standDownMs / 1000).toFixed(1)} s and leader active ${(activeMs / 1000).toFixed(1)} s after it answered`;
   });

@@ -12,7 +12,19 @@ export const hasTaskset = () => spawnSync("taskset", ["-V"], { stdio: "ignore" }
  */
 export function reexecPinned(scriptUrl, pinned, core = 0) {
   if (pinned || !hasTaskset()) return false;
-  const r = spawnSync("taskset", ["-c", String(core), process.execPath, ...process.execArgv, fileURLToPath(scriptUrl), ...process.argv.slice(2), "--pinned"], { stdio: "inherit" });
+  const r = spawnSync(
+    "taskset",
+    [
+      "-c",
+      String(core),
+      process.execPath,
+      ...process.execArgv,
+      fileURLToPath(scriptUrl),
+      ...process.argv.slice(2),
+      "--pinned",
+    ],
+    { stdio: "inherit" },
+  );
   process.exit(r.status ?? 1);
 }
 

@@ -33,7 +33,12 @@ export class Proc {
   async stop(timeoutMs) {
     if (!this.running) return (await this.exited).code;
     this.child.kill("SIGTERM");
-    const timer = new Promise((_, reject) => setTimeout(() => reject(new Error(`${this.name} still running ${timeoutMs / 1000} s after SIGTERM`)), timeoutMs).unref());
+    const timer = new Promise((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`${this.name} still running ${timeoutMs / 1000} s after SIGTERM`)),
+        timeoutMs,
+      ).unref(),
+    );
     const { code, signal } = await Promise.race([this.exited, timer]);
     return code ?? signal;
   }

@@ -34,7 +34,12 @@ export function createApiClient(server: string, token: string | undefined): ApiC
     if (body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
+      res = await fetch(base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
     } catch (err) {
       const c = (err as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause;
       const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;

@@ -15,5 +15,12 @@ export function paintFor(isTty: boolean, noColor: boolean, forceColor = false): 
     const plain = (s: string) => s;
     return { red: plain, green: plain, yellow: plain, blue: plain, grey: plain, bold: plain };
   }
-  return { red: code(31, 39), green: code(32, 39), yellow: code(33, 39), blue: code(34, 39), grey: code(90, 39), bold: code(1, 22) };
+  return {
+    red: code(31, 39),
+    green: code(32, 39),
+    yellow: code(33, 39),
+    blue: code(34, 39),
+    grey: code(90, 39),
+    bold: code(1, 22),
+  };
 }

@@ -8,7 +8,10 @@ export const EXIT = {
 
 /** Ends a command with an exit code after its message has been printed. */
 export class CliExit extends Error {
-  constructor(readonly code: number, message = "") {
+  constructor(
+    readonly code: number,
+    message = "",
+  ) {
     super(message);
   }
 }

@@ -18,7 +18,10 @@ export function buildProgram(ctx: CliContext): Command {
     .option("--server <url>", `the uptop server (env UPTOP_SERVER, default ${DEFAULT_SERVER})`)
     .option("--token <token>", "admin API token (env UPTOP_API_TOKEN)")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, "")), writeErr: (s) => ctx.io.err(s.replace(/\n$/, "")) })
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s.replace(/\n$/, "")),
+      writeErr: (s) => ctx.io.err(s.replace(/\n$/, "")),
+    })
     .configureHelp({ helpWidth: 100 })
     .exitOverride();
   applyCommand(program, ctx);
@@ -26,7 +29,8 @@ export function buildProgram(ctx: CliContext): Command {
   importKumaCommand(program, ctx);
   statusCommand(program, ctx);
   versionCommand(program, ctx);
-  for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput()).configureHelp({ helpWidth: 100 });
+  for (const c of program.commands)
+    c.exitOverride().configureOutput(program.configureOutput()).configureHelp({ helpWidth: 100 });
   return program;
 }
 

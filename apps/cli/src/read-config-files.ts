@@ -17,7 +17,9 @@ export function readConfigFiles(paths: readonly string[]): SourceInput[] {
     }
     if (!isDir) files.push(p);
     else {
-      const found = readdirSync(p).filter((f) => CONFIG_FILE.test(f)).sort();
+      const found = readdirSync(p)
+        .filter((f) => CONFIG_FILE.test(f))
+        .sort();
       if (found.length === 0) throw new CliExit(EXIT.usage, `${p}: no .yaml, .yml or .json files in this directory`);
       files.push(...found.map((f) => join(p, f)));
     }

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { ADMIN_TOKEN } from "@uptop/test-kit";
 import { runCli, serverArgs, startTestServer, tempDir, type TestServer } from "./harness.js";
 
-
 const CONFIG = `
 channels:
   - name: ops-hook
@@ -77,7 +76,12 @@ describe("uptop apply", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("applied: 6 to create");
     expect(await monitorNames()).toEqual(["checkout-api", "db", "nightly-backup", "shop"]);
-    const monitors = (await (await server.api("/api/monitors")).json()) as Array<{ name: string; parent: string | null; channels: string[]; token: string | null }>;
+    const monitors = (await (await server.api("/api/monitors")).json()) as Array<{
+      name: string;
+      parent: string | null;
+      channels: string[];
+      token: string | null;
+    }>;
     expect(monitors.find((m) => m.name === "db")?.parent).toBe("shop");
     expect(monitors.find((m) => m.name === "shop")?.channels).toEqual(["ops-hook"]);
     expect(monitors.find((m) => m.name === "nightly-backup")?.token).toMatch(/^[A-Za-z0-9_-]{16,}$/);
@@ -90,7 +94,13 @@ describe("uptop apply", () => {
   it("prints one line per changed field and prunes only when asked", async () => {
     const file = write("monitors.yaml", CONFIG);
     expect((await runCli(["apply", "-f", file, ...serverArgs(server)], env)).code).toBe(0);
-    const edited = write("edited.yaml", CONFIG.replace("interval: 60", "interval: 30").replace(/ {2}- name: nightly-backup\n {4}type: push\n {4}interval: 1d\n/, ""));
+    const edited = write(
+      "edited.yaml",
+      CONFIG.replace("interval: 60", "interval: 30").replace(
+        / {2}- name: nightly-backup\n {4}type: push\n {4}interval: 1d\n/,
+        "",
+      ),
+    );
     const update = await runCli(["apply", "-f", edited, ...serverArgs(server)], env);
     expect(update.stdout.split("\n")[0]).toBe("~ update monitor checkout-api interval: 60 -> 30");
     expect(await monitorNames()).toContain("nightly-backup");
@@ -110,6 +120,7 @@ describe("uptop apply", () => {
     expect(await monitorNames()).toEqual(["a", "b"]);
   });
 
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["an unknown field", "monitors:\n  - name: a\n    type: push\n    intervall: 30\n", {}, "bad.yaml:4:5: monitors.0.intervall: unknown field"],
     ["a bad value", "monitors:\n  - name: a\n    type: http\n    url: ftp://x\n", {}, "bad.yaml:4:5: monitors.0.url: must be http:// or https://"],
@@ -125,8 +136,20 @@ describe("uptop apply", () => {
   it("rolls everything back when the 5th of 10 steps fails in the database", async () => {
     // Valid on its own: only the database knows "plain", already on the server, is not a group.
     // "plain" is not in the file, so m4 is a top-level step and runs 5th, after four creates.
-    expect((await runCli(["apply", "-f", write("plain.yaml", "monitors:\n  - name: plain\n    type: push\n"), ...serverArgs(server)])).code).toBe(0);
-    const items = Array.from({ length: 10 }, (_, i) => `  - name: m${i}\n    type: push\n${i === 4 ? "    parent: plain\n" : ""}`);
+    expect(
+      (
+        await runCli([
+          "apply",
+          "-f",
+          write("plain.yaml", "monitors:\n  - name: plain\n    type: push\n"),
+          ...serverArgs(server),
+        ])
+      ).code,
+    ).toBe(0);
+    const items = Array.from(
+      { length: 10 },
+      (_, i) => `  - name: m${i}\n    type: push\n${i === 4 ? "    parent: plain\n" : ""}`,
+    );
     write("ten.yaml", `monitors:\n${items.join("")}`);
     const dry = await runCli(["apply", "-f", "ten.yaml", "--dry-run", "--json", ...serverArgs(server)], {}, dir);
     expect((JSON.parse(dry.stdout) as { lines: string[] }).lines[4]).toBe("+ create monitor m4");
@@ -142,7 +165,10 @@ describe("uptop apply", () => {
     const token = "kept-push-token-0123456789";
     const one = write("one.yaml", `monitors:\n  - name: backup\n    type: push\n    token: ${token}\n`);
     expect((await runCli(["apply", "-f", one, ...serverArgs(server)])).code).toBe(0);
-    const idOf = async (name: string) => ((await (await server.api("/api/monitors")).json()) as Array<{ id: number; name: string }>).find((m) => m.name === name)?.id;
+    const idOf = async (name: string) =>
+      ((await (await server.api("/api/monitors")).json()) as Array<{ id: number; name: string }>).find(
+        (m) => m.name === name,
+      )?.id;
     const id = await idOf("backup");
 
     const renamed = write("two.yaml", `monitors:\n  - name: nightly-backup\n    type: push\n    token: ${token}\n`);
@@ -167,7 +193,10 @@ describe("uptop apply", () => {
 
   it("rolls back a duplicate push token and exits 1 (conflict)", async () => {
     const token = "same-token-0123456789abcd";
-    const items = Array.from({ length: 10 }, (_, i) => `  - name: p${i}\n    type: push\n${i === 0 || i === 4 ? `    token: ${token}\n` : ""}`);
+    const items = Array.from(
+      { length: 10 },
+      (_, i) => `  - name: p${i}\n    type: push\n${i === 0 || i === 4 ? `    token: ${token}\n` : ""}`,
+    );
     const r = await runCli(["apply", "-f", write("dup.yaml", `monitors:\n${items.join("")}`), ...serverArgs(server)]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('create monitor "p4"');
@@ -175,7 +204,11 @@ describe("uptop apply", () => {
   });
 
   it("accepts YAML over the API directly", async () => {
-    const res = await server.api("/api/config/apply?dryRun=true", { method: "POST", body: "monitors:\n  - name: y\n    type: push\n", headers: { "content-type": "application/yaml" } });
+    const res = await server.api("/api/config/apply?dryRun=true", {
+      method: "POST",
+      body: "monitors:\n  - name: y\n    type: push\n",
+      headers: { "content-type": "application/yaml" },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { lines: string[] }).lines).toEqual(["+ create monitor y"]);
   });

@@ -3,11 +3,14 @@ import { join } from "node:path";
 import { runCli, serverArgs, startTestServer, tempDir } from "./harness.js";
 
 describe("help and exit codes", () => {
-  it.each([[[]], [["apply"]], [["export"]], [["import-kuma"]], [["status"]], [["version"]]])("uptop %s --help", async (args) => {
-    const r = await runCli([...args, "--help"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatchSnapshot();
-  });
+  it.each([[[]], [["apply"]], [["export"]], [["import-kuma"]], [["status"]], [["version"]]])(
+    "uptop %s --help",
+    async (args) => {
+      const r = await runCli([...args, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatchSnapshot();
+    },
+  );
 
   it.each([
     ["an unknown command", ["bogus"]],
@@ -40,7 +43,10 @@ describe("uptop status", () => {
       expect(r.stdout).toContain("2 monitors — 1 PENDING, 1 PAUSED");
       expect(r.stdout).toMatch(/PENDING\s+api/);
       expect(r.stdout).toMatch(/incident\s+now \(all monitors\)/);
-      const json = JSON.parse((await runCli(["status", "--json", ...serverArgs(server)])).stdout) as { monitors: unknown[]; active: unknown[] };
+      const json = JSON.parse((await runCli(["status", "--json", ...serverArgs(server)])).stdout) as {
+        monitors: unknown[];
+        active: unknown[];
+      };
       expect(json.monitors).toHaveLength(2);
       expect(json.active).toHaveLength(1);
       const withServer = await runCli(["version", ...serverArgs(server)]);

@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { runCli, serverArgs, startTestServer, type TestServer } from "./harness.js";
 
-const BACKUP = fileURLToPath(new URL("../../../packages/config-as-code/test/fixtures/kuma-backup.json", import.meta.url));
+const BACKUP = fileURLToPath(
+  new URL("../../../packages/config-as-code/test/fixtures/kuma-backup.json", import.meta.url),
+);
 
 let server: TestServer;
 beforeEach(async () => {
@@ -23,7 +25,9 @@ describe("uptop import-kuma", () => {
     expect(r.stdout).toContain("kuma: 10 monitors and 11 notifications mapped, 5 skipped");
     expect(r.stdout).toContain('skipped monitor "Docker web" (docker): monitor type "docker" is not supported');
     expect(r.stdout).toContain('skipped notification "Matrix" (matrix)');
-    expect(r.stdout).toContain('note: notification "Form hook": Kuma posted form data; uptop posts its JSON body (application/json)');
+    expect(r.stdout).toContain(
+      'note: notification "Form hook": Kuma posted form data; uptop posts its JSON body (application/json)',
+    );
 
     const monitors = (await (await server.api("/api/monitors")).json()) as Array<Record<string, unknown>>;
     const byName = (n: string) => monitors.find((m) => m.name === n)!;
@@ -35,14 +39,34 @@ describe("uptop import-kuma", () => {
     expect(byName("MX record").resolver).toBe("9.9.9.9:5353");
     expect(byName("Orders JSON").certExpiryDays).toBe(0);
     const channels = (await (await server.api("/api/channels")).json()) as Array<{ name: string; type: string }>;
-    expect(channels.map((c) => c.type).sort()).toEqual(["discord", "email", "gotify", "ntfy", "opsgenie", "pagerduty", "pushover", "slack", "telegram", "webhook", "webhook"]);
+    expect(channels.map((c) => c.type).sort()).toEqual([
+      "discord",
+      "email",
+      "gotify",
+      "ntfy",
+      "opsgenie",
+      "pagerduty",
+      "pushover",
+      "slack",
+      "telegram",
+      "webhook",
+      "webhook",
+    ]);
 
     const again = await runCli(["import-kuma", BACKUP, "--json", ...serverArgs(server)]);
-    expect(JSON.parse(again.stdout)).toMatchObject({ applied: false, lines: ["nothing to do"], imported: { monitors: 10, channels: 11 } });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      applied: false,
+      lines: ["nothing to do"],
+      imported: { monitors: 10, channels: 11 },
+    });
   });
 
   it("exits 2 on a file that is not a Kuma backup", async () => {
-    const r = await runCli(["import-kuma", fileURLToPath(new URL("./harness.ts", import.meta.url)), ...serverArgs(server)]);
+    const r = await runCli([
+      "import-kuma",
+      fileURLToPath(new URL("./harness.ts", import.meta.url)),
+      ...serverArgs(server),
+    ]);
     expect(r.code).toBe(2);
   });
 });

@@ -4,13 +4,34 @@ import { runCli } from "./harness.js";
 
 /** A server with 10 000 monitors: a few need a look, the rest are UP. */
 const NOT_UP: Array<[string, string]> = [
-  ["PAUSED", "old-batch"], ["DOWN", "db-primary"], ["LATE", "nightly-backup"], ["PENDING", "new-api"],
-  ["DOWN", "checkout"], ["PAUSED", "legacy"], ["MAINTENANCE", "search"], ["DOWN", "auth"], ["LATE", "cron-report"],
+  ["PAUSED", "old-batch"],
+  ["DOWN", "db-primary"],
+  ["LATE", "nightly-backup"],
+  ["PENDING", "new-api"],
+  ["DOWN", "checkout"],
+  ["PAUSED", "legacy"],
+  ["MAINTENANCE", "search"],
+  ["DOWN", "auth"],
+  ["LATE", "cron-report"],
 ];
 const monitors = [
-  ...NOT_UP.map(([status, name], i) => ({ id: i + 1, name, type: "http", parent: null, status, statusSince: null, lastCheck: { ok: status !== "DOWN", latencyMs: 120, error: status === "DOWN" ? { code: "TIMEOUT" } : null } })),
+  ...NOT_UP.map(([status, name], i) => ({
+    id: i + 1,
+    name,
+    type: "http",
+    parent: null,
+    status,
+    statusSince: null,
+    lastCheck: { ok: status !== "DOWN", latencyMs: 120, error: status === "DOWN" ? { code: "TIMEOUT" } : null },
+  })),
   ...Array.from({ length: 10_000 - NOT_UP.length }, (_, i) => ({
-    id: 100 + i, name: `svc-${String(i).padStart(5, "0")}`, type: "http", parent: null, status: "UP", statusSince: null, lastCheck: { ok: true, latencyMs: 42, error: null },
+    id: 100 + i,
+    name: `svc-${String(i).padStart(5, "0")}`,
+    type: "http",
+    parent: null,
+    status: "UP",
+    statusSince: null,
+    lastCheck: { ok: true, latencyMs: 42, error: null },
   })),
 ];
 const nodes = [{ id: "n1", name: "leader-1", region: "eu-west", role: "leader", status: "online", version: "1.0.0" }];
@@ -19,7 +40,11 @@ let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  const bodies: Record<string, unknown> = { "/api/monitors": monitors, "/api/nodes": { nodes }, "/api/maintenance": [] };
+  const bodies: Record<string, unknown> = {
+    "/api/monitors": monitors,
+    "/api/nodes": { nodes },
+    "/api/maintenance": [],
+  };
   server = createServer((req, res) => {
     const body = bodies[req.url ?? ""];
     res.writeHead(body === undefined ? 404 : 200, { "content-type": "application/json" });
@@ -32,11 +57,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const status = (args: string[] = [], env: Record<string, string> = {}) => runCli(["status", "--server", url, "--token", "t", ...args], env);
+const status = (args: string[] = [], env: Record<string, string> = {}) =>
+  runCli(["status", "--server", url, "--token", "t", ...args], env);
 const lines = (stdout: string) => stdout.replace(/\n$/, "").split("\n");
 const ESC = String.fromCharCode(27);
 const plain = (s: string) => s.replaceAll(new RegExp(`${ESC}\\[\\d+m`, "g"), "");
-const listedNames = (stdout: string) => lines(plain(stdout)).flatMap((l) => /^ {2}[A-Z]+\s+(\S+)\s+http/.exec(l)?.[1] ?? []);
+const listedNames = (stdout: string) =>
+  lines(plain(stdout)).flatMap((l) => /^ {2}[A-Z]+\s+(\S+)\s+http/.exec(l)?.[1] ?? []);
 
 describe("uptop status on a large server", () => {
   it("fits one 24-row screen when not a terminal: counts, every non-UP monitor worst first, the rest summarised", async () => {
@@ -45,9 +72,21 @@ describe("uptop status on a large server", () => {
     expect(r.stdout).not.toContain("\u001b[");
     const out = lines(r.stdout);
     expect(out.length).toBeLessThanOrEqual(23);
-    expect(out[0]).toBe(`uptop at ${url}: 10000 monitors — 3 DOWN, 2 LATE, 1 PENDING, 1 MAINTENANCE, 9991 UP, 2 PAUSED`);
+    expect(out[0]).toBe(
+      `uptop at ${url}: 10000 monitors — 3 DOWN, 2 LATE, 1 PENDING, 1 MAINTENANCE, 9991 UP, 2 PAUSED`,
+    );
     const names = listedNames(r.stdout);
-    expect(names.slice(0, 9)).toEqual(["auth", "checkout", "db-primary", "cron-report", "nightly-backup", "new-api", "search", "legacy", "old-batch"]);
+    expect(names.slice(0, 9)).toEqual([
+      "auth",
+      "checkout",
+      "db-primary",
+      "cron-report",
+      "nightly-backup",
+      "new-api",
+      "search",
+      "legacy",
+      "old-batch",
+    ]);
     const shownUp = names.length - 9;
     const more = out.find((l) => / more UP /.test(l));
     expect(more).toBe(`  ${9991 - shownUp} more UP (--all lists every monitor)`);

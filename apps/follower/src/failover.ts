@@ -1,6 +1,14 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
 import { channelFromMirror, type ClusterClient, type HealthResponse } from "@uptop/cluster-protocol";
-import { applyMirror, collectHandback, getSetting, putSetting, releaseHandedBack, type Db, type HandbackContent } from "@uptop/store";
+import {
+  applyMirror,
+  collectHandback,
+  getSetting,
+  putSetting,
+  releaseHandedBack,
+  type Db,
+  type HandbackContent,
+} from "@uptop/store";
 import type { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { secretFieldsOf, isChannelType } from "@uptop/notify";
 
@@ -108,7 +116,9 @@ export class FailoverController {
       this.busy = this.poll().catch((err: unknown) => {
         this.o.logger.error("failover poll failed", { error: err });
       });
-      void this.busy.then(() => this.schedulePoll(Math.max(0, this.o.config.cluster.failoverPollMs - (this.now() - started))));
+      void this.busy.then(() =>
+        this.schedulePoll(Math.max(0, this.o.config.cluster.failoverPollMs - (this.now() - started))),
+      );
     }, delayMs);
   }
 
@@ -122,13 +132,17 @@ export class FailoverController {
     const alive = health !== null && health.role === "leader" && health.status !== "unavailable";
     if (!alive) {
       this.failures++;
-      if (this.leaderReachable) this.o.logger.warn("leader unreachable", { leader: this.leaderUrl, consecutiveFailures: this.failures });
+      if (this.leaderReachable)
+        this.o.logger.warn("leader unreachable", { leader: this.leaderUrl, consecutiveFailures: this.failures });
       this.leaderReachable = false;
       if (this.stateValue === "standby" && this.failures >= this.o.config.cluster.failoverThreshold) {
         // Without a copy of the configuration there is nothing to take over with, and a follower
         // deployed before its leader must not start a cluster of its own.
         if (this.lastMirror === null) {
-          if (this.failures === this.o.config.cluster.failoverThreshold) this.o.logger.warn("leader unreachable but no configuration mirrored yet: not taking over", { leader: this.leaderUrl });
+          if (this.failures === this.o.config.cluster.failoverThreshold)
+            this.o.logger.warn("leader unreachable but no configuration mirrored yet: not taking over", {
+              leader: this.leaderUrl,
+            });
           return;
         }
         await this.promote();
@@ -179,7 +193,10 @@ export class FailoverController {
   private async handBack(since: number | null): Promise<void> {
     const from = new Date(since ?? this.now());
     const to = new Date(this.now());
-    const content: HandbackContent = since === null ? { stateChanges: [], notifications: [], pending: [], rollups: [], states: [] } : await collectHandback(this.o.db, from);
+    const content: HandbackContent =
+      since === null
+        ? { stateChanges: [], notifications: [], pending: [], rollups: [], states: [] }
+        : await collectHandback(this.o.db, from);
     try {
       const answer = await this.o.client.handback({
         nodeId: this.o.config.cluster.nodeId,
@@ -189,11 +206,22 @@ export class FailoverController {
         ...content,
       });
       // The leader delivers what we had not: sending it from here too would say it twice.
-      await releaseHandedBack(this.o.db, content.pending.map((n) => n.dedupeKey));
-      this.o.logger.info("hand-back delivered", { ...answer, stateChanges: content.stateChanges.length, notifications: content.notifications.length, pending: content.pending.length });
+      await releaseHandedBack(
+        this.o.db,
+        content.pending.map((n) => n.dedupeKey),
+      );
+      this.o.logger.info("hand-back delivered", {
+        ...answer,
+        stateChanges: content.stateChanges.length,
+        notifications: content.notifications.length,
+        pending: content.pending.length,
+      });
       if (typeof answer.epoch === "number") await this.o.epoch.observe(answer.epoch, "leader");
     } catch (err) {
-      this.o.logger.error("hand-back failed; the leader will see this history missing", { error: err instanceof Error ? err.message : String(err), pending: content.pending.length });
+      this.o.logger.error("hand-back failed; the leader will see this history missing", {
+        error: err instanceof Error ? err.message : String(err),
+        pending: content.pending.length,
+      });
     }
   }
 
@@ -208,7 +236,10 @@ export class FailoverController {
       if (!this.registered) this.o.logger.info("registered with the leader", { leader: this.leaderUrl });
       this.registered = true;
     } catch (err) {
-      if (this.registered) this.o.logger.warn("registration with the leader failed", { error: err instanceof Error ? err.message : String(err) });
+      if (this.registered)
+        this.o.logger.warn("registration with the leader failed", {
+          error: err instanceof Error ? err.message : String(err),
+        });
       this.registered = false;
     }
   }
@@ -235,9 +266,16 @@ export class FailoverController {
       this.leaderEpoch = Math.max(this.leaderEpoch, cfg.epoch);
       this.lastMirror = this.now();
       await putSetting(this.o.db, LAST_MIRROR_SETTING, new Date(this.lastMirror).toISOString());
-      this.o.logger.debug("configuration mirrored", { why, monitors: cfg.monitors.length, channels: cfg.channels.length });
+      this.o.logger.debug("configuration mirrored", {
+        why,
+        monitors: cfg.monitors.length,
+        channels: cfg.channels.length,
+      });
     } catch (err) {
-      this.o.logger.warn("configuration mirror failed", { why, error: err instanceof Error ? err.message : String(err) });
+      this.o.logger.warn("configuration mirror failed", {
+        why,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 }

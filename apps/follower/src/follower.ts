@@ -14,9 +14,13 @@ export interface RunningFollower {
 
 /** Start-up warnings: the cluster is only as safe as its secret and transport. */
 function warnAboutSecurity(config: Config, logger: Logger): void {
-  if (!config.cluster.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: the leader will refuse this follower and cluster routes answer 401");
+  if (!config.cluster.secret)
+    logger.warn("UPTOP_CLUSTER_SECRET is not set: the leader will refuse this follower and cluster routes answer 401");
   for (const url of config.cluster.peerUrls) {
-    if (!url.startsWith("https://")) logger.warn("peer URL is not https: the cluster secret travels in clear (the config mirror itself is sealed)", { peer: url });
+    if (!url.startsWith("https://"))
+      logger.warn("peer URL is not https: the cluster secret travels in clear (the config mirror itself is sealed)", {
+        peer: url,
+      });
   }
 }
 
@@ -57,7 +61,13 @@ export async function startFollower(config: Config, logger: Logger): Promise<Run
   failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch });
   const port = await node.listen();
   await failover.start();
-  logger.info("follower standing by", { port, leader: config.cluster.peerUrls[0], epoch: epoch.get(), pollMs: config.cluster.failoverPollMs, threshold: config.cluster.failoverThreshold });
+  logger.info("follower standing by", {
+    port,
+    leader: config.cluster.peerUrls[0],
+    epoch: epoch.get(),
+    pollMs: config.cluster.failoverPollMs,
+    threshold: config.cluster.failoverThreshold,
+  });
 
   return {
     port,

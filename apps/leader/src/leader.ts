@@ -17,7 +17,8 @@ export interface RunningLeader {
  */
 export async function startLeader(config: Config, logger: Logger, signal?: AbortSignal): Promise<RunningLeader> {
   const box = new SecretBox(config.security.encryptionKey);
-  if (!box.enabled) logger.warn("UPTOP_ENCRYPTION_KEY is not set: channel secrets and monitor credentials are stored in clear");
+  if (!box.enabled)
+    logger.warn("UPTOP_ENCRYPTION_KEY is not set: channel secrets and monitor credentials are stored in clear");
   const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: config.db.poolMax });
   logger.info("database ready", { type: config.db.type });
   await checkEncryptionKey(store, box, logger);
@@ -25,10 +26,14 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
 
-  if (!config.cluster.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: cluster routes answer 401, so no follower or probe can join");
+  if (!config.cluster.secret)
+    logger.warn("UPTOP_CLUSTER_SECRET is not set: cluster routes answer 401, so no follower or probe can join");
   // The secret header of every probe and follower call crosses the network in clear
   // unless this node serves HTTPS (or sits behind a proxy that does).
-  else if (!config.http.tlsCert) logger.warn("cluster routes are served over plain HTTP: the cluster secret travels in clear unless a TLS proxy fronts this node (set UPTOP_TLS_CERT and UPTOP_TLS_KEY)");
+  else if (!config.http.tlsCert)
+    logger.warn(
+      "cluster routes are served over plain HTTP: the cluster secret travels in clear unless a TLS proxy fronts this node (set UPTOP_TLS_CERT and UPTOP_TLS_KEY)",
+    );
 
   // A follower may have led while we were away. Until it hands back (or the wait runs out) we
   // serve health — so it sees us and stands down — but neither check nor alert: our verdicts
@@ -76,7 +81,8 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
       new Promise<"timeout">((r) => setTimeout(() => r("timeout"), waitMs).unref()),
       aborted,
     ]);
-    if (outcome === "timeout") logger.warn("no hand-back from the follower; starting on our own history", { waitedMs: waitMs });
+    if (outcome === "timeout")
+      logger.warn("no hand-back from the follower; starting on our own history", { waitedMs: waitMs });
     awaitingHandback = false;
   }
   const running: RunningLeader = {

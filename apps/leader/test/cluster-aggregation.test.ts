@@ -63,7 +63,10 @@ describe("leader on Postgres with three probe processes", () => {
     for (const [strategy, pattern] of EXPECTED) {
       const name = `${strategy}-${pattern}`;
       const p = PATTERNS[pattern];
-      monitors.set(name, await createMonitor(port, { name, url: target.url(pattern), aggregation: strategy, regions: p.regions }));
+      monitors.set(
+        name,
+        await createMonitor(port, { name, url: target.url(pattern), aggregation: strategy, regions: p.regions }),
+      );
     }
     for (const p of PROBES) {
       const proc = startProbeProcess({ ...p, leaderPort: port, port: await freePort() });
@@ -84,7 +87,17 @@ describe("leader on Postgres with three probe processes", () => {
   });
 
   it("lists every probe as an online node with its region and role", async () => {
-    const { nodes } = await json<{ nodes: Array<{ id: string; region: string; role: string; status: string; version: string; name: string; lastSeen: string }> }>(port, "/api/nodes");
+    const { nodes } = await json<{
+      nodes: Array<{
+        id: string;
+        region: string;
+        role: string;
+        status: string;
+        version: string;
+        name: string;
+        lastSeen: string;
+      }>;
+    }>(port, "/api/nodes");
     for (const p of PROBES) {
       const n = nodes.find((x) => x.id === p.id);
       expect(n).toMatchObject({ id: p.id, name: p.id, region: p.region, role: "probe", status: "online" });
@@ -92,28 +105,31 @@ describe("leader on Postgres with three probe processes", () => {
     }
   });
 
-  it.each(EXPECTED)("%s with the %s pattern decides %s, with every counted vote shown", async (strategy, pattern, expected) => {
-    const id = monitors.get(`${strategy}-${pattern}`)!.id;
-    const p = PATTERNS[pattern];
-    const voters = PROBES.filter((x) => p.regions.length === 0 || p.regions.includes(x.region));
-    const m = await until(
-      `monitor ${strategy}-${pattern} to be decided with ${voters.length} votes`,
-      async () => {
-        const v = await json<MonitorView>(port, `/api/monitors/${id}`);
-        const fresh = v.votes.length === voters.length && v.votes.every((x) => Date.parse(x.at) > settledAt + 5000);
-        return v.status !== "PENDING" && fresh ? v : null;
-      },
-      90_000,
-    );
-    expect(m.status).toBe(expected);
-    for (const x of voters) {
-      const vote = m.votes.find((v) => v.node === x.id);
-      const down = p.down.includes(x.id);
-      expect(vote).toMatchObject({ node: x.id, region: x.region, ok: !down });
-      if (down) expect(vote!.error).toMatchObject({ code: "HTTP_STATUS" });
-      else expect(vote!.error).toBeNull();
-    }
-  });
+  it.each(EXPECTED)(
+    "%s with the %s pattern decides %s, with every counted vote shown",
+    async (strategy, pattern, expected) => {
+      const id = monitors.get(`${strategy}-${pattern}`)!.id;
+      const p = PATTERNS[pattern];
+      const voters = PROBES.filter((x) => p.regions.length === 0 || p.regions.includes(x.region));
+      const m = await until(
+        `monitor ${strategy}-${pattern} to be decided with ${voters.length} votes`,
+        async () => {
+          const v = await json<MonitorView>(port, `/api/monitors/${id}`);
+          const fresh = v.votes.length === voters.length && v.votes.every((x) => Date.parse(x.at) > settledAt + 5000);
+          return v.status !== "PENDING" && fresh ? v : null;
+        },
+        90_000,
+      );
+      expect(m.status).toBe(expected);
+      for (const x of voters) {
+        const vote = m.votes.find((v) => v.node === x.id);
+        const down = p.down.includes(x.id);
+        expect(vote).toMatchObject({ node: x.id, region: x.region, ok: !down });
+        if (down) expect(vote!.error).toMatchObject({ code: "HTTP_STATUS" });
+        else expect(vote!.error).toBeNull();
+      }
+    },
+  );
 
   it("never assigns a region-restricted monitor to a probe of another region", async () => {
     const tie = monitors.get("any-down-tie")!.id;
@@ -142,18 +158,28 @@ describe("leader on Postgres with three probe processes", () => {
     const first = await fetch(`http://127.0.0.1:${port}/api/probe/assignments?region=eu-west`, { headers });
     const etag = first.headers.get("etag")!;
     expect(etag).toBeTruthy();
-    const again = await fetch(`http://127.0.0.1:${port}/api/probe/assignments?region=eu-west`, { headers: { ...headers, "If-None-Match": etag } });
+    const again = await fetch(`http://127.0.0.1:${port}/api/probe/assignments?region=eu-west`, {
+      headers: { ...headers, "If-None-Match": etag },
+    });
     expect(again.status).toBe(304);
   });
 
   it("answers an unknown node with 404 so it registers again", async () => {
     const headers = { "X-Upkeep-Secret": SECRET, "X-Uptop-Protocol": "1", "content-type": "application/json" };
-    const res = await fetch(`http://127.0.0.1:${port}/api/probe/results`, { method: "POST", headers, body: JSON.stringify({ nodeId: "nobody", results: [] }) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/probe/results`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ nodeId: "nobody", results: [] }),
+    });
     expect(res.status).toBe(404);
   });
 
   const ROUTES: Array<[string, string, unknown]> = [
-    ["POST", "/api/probe/register", { nodeId: "intruder", name: "intruder", region: "eu-west", version: "1.0.0", role: "probe" }],
+    [
+      "POST",
+      "/api/probe/register",
+      { nodeId: "intruder", name: "intruder", region: "eu-west", version: "1.0.0", role: "probe" },
+    ],
     ["GET", "/api/probe/assignments?region=eu-west", undefined],
     ["POST", "/api/probe/results", { nodeId: "probe-eu", results: [] }],
     ["GET", "/api/cluster/config", undefined],
@@ -164,12 +190,19 @@ describe("leader on Postgres with three probe processes", () => {
     ["wrong", { "X-Upkeep-Secret": "not-the-cluster-secret-000" }],
     ["wrong (alternate header)", { "X-Uptop-Secret": "not-the-cluster-secret-000" }],
   ];
-  const TABLE = ROUTES.flatMap(([method, path, body]) => SECRETS.map(([label, h]) => [method, path, label, h, body] as const));
+  const TABLE = ROUTES.flatMap(([method, path, body]) =>
+    SECRETS.map(([label, h]) => [method, path, label, h, body] as const),
+  );
 
   it.each(TABLE)("%s %s with a %s secret answers 401", async (method, path, _label, secretHeaders, body) => {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,
-      headers: { "X-Uptop-Protocol": "1", "X-Uptop-Node": "probe-eu", "content-type": "application/json", ...secretHeaders },
+      headers: {
+        "X-Uptop-Protocol": "1",
+        "X-Uptop-Node": "probe-eu",
+        "content-type": "application/json",
+        ...secretHeaders,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     expect(res.status).toBe(401);

@@ -34,14 +34,20 @@ describe("the engine in a real leader process", () => {
   let pausedAt = 0;
   let deletedAt = 0;
 
-  const start = () => startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" } });
+  const start = () =>
+    startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" } });
 
   /** monitor_state as stored, read with the process stopped (PGlite has one writer). */
   async function storedStates(): Promise<Map<number, { status: string; failures: number; successes: number }>> {
     const store = await openDatabase({ type: "pglite", dsn });
     try {
-      const rows = await store.db.selectFrom("monitor_state").select(["monitor_id", "status", "failures", "successes"]).execute();
-      return new Map(rows.map((r) => [r.monitor_id, { status: r.status, failures: r.failures, successes: r.successes }]));
+      const rows = await store.db
+        .selectFrom("monitor_state")
+        .select(["monitor_id", "status", "failures", "successes"])
+        .execute();
+      return new Map(
+        rows.map((r) => [r.monitor_id, { status: r.status, failures: r.failures, successes: r.successes }]),
+      );
     } finally {
       await store.close();
     }
@@ -52,8 +58,21 @@ describe("the engine in a real leader process", () => {
     target.slowMs = 3000;
     port = await freePort();
     leader = await start();
-    m.retries = await createMonitor(port, { name: "retries", url: target.urlOf("/r"), interval: 20, timeout: 2, retries: 2, retryInterval: 5 });
-    m.recovery = await createMonitor(port, { name: "recovery", url: target.urlOf("/t"), interval: 5, timeout: 2, recoveryThreshold: 2 });
+    m.retries = await createMonitor(port, {
+      name: "retries",
+      url: target.urlOf("/r"),
+      interval: 20,
+      timeout: 2,
+      retries: 2,
+      retryInterval: 5,
+    });
+    m.recovery = await createMonitor(port, {
+      name: "recovery",
+      url: target.urlOf("/t"),
+      interval: 5,
+      timeout: 2,
+      recoveryThreshold: 2,
+    });
     m.slow = await createMonitor(port, { name: "slow", url: target.urlOf("/s"), interval: 5, timeout: 1 });
     m.paused = await createMonitor(port, { name: "paused-later", url: target.urlOf("/q"), interval: 5, timeout: 2 });
     m.deleted = await createMonitor(port, { name: "deleted-later", url: target.urlOf("/d"), interval: 5, timeout: 2 });
@@ -79,13 +98,30 @@ describe("the engine in a real leader process", () => {
   });
 
   it("sees monitors created, renamed, paused and deleted through the API within seconds", async () => {
-    const created = await createMonitor(port, { name: "created-now", url: target.urlOf("/n"), interval: 60, timeout: 2 });
-    await until("the engine to hold the new monitor", async () => (await engineStatus(port, "created-now")) !== null, 5_000, 100);
+    const created = await createMonitor(port, {
+      name: "created-now",
+      url: target.urlOf("/n"),
+      interval: 60,
+      timeout: 2,
+    });
+    await until(
+      "the engine to hold the new monitor",
+      async () => (await engineStatus(port, "created-now")) !== null,
+      5_000,
+      100,
+    );
     await patch(port, `/api/monitors/${created.id}`, { name: "renamed-now" });
-    await until("the engine to see the new name", async () => {
-      const names = new Set((await scrape(port)).filter((s) => s.name === "uptop_monitor_status").map((s) => s.labels.monitor));
-      return names.has("renamed-now") && !names.has("created-now");
-    }, 5_000, 100);
+    await until(
+      "the engine to see the new name",
+      async () => {
+        const names = new Set(
+          (await scrape(port)).filter((s) => s.name === "uptop_monitor_status").map((s) => s.labels.monitor),
+        );
+        return names.has("renamed-now") && !names.has("created-now");
+      },
+      5_000,
+      100,
+    );
     await del(port, `/api/monitors/${created.id}`);
 
     pausedAt = Date.now();
@@ -95,7 +131,12 @@ describe("the engine in a real leader process", () => {
 
     deletedAt = Date.now();
     await del(port, `/api/monitors/${m.deleted.id}`);
-    await until("the engine to drop the deleted monitor", async () => (await engineStatus(port, "deleted-later")) === null, 5_000, 100);
+    await until(
+      "the engine to drop the deleted monitor",
+      async () => (await engineStatus(port, "deleted-later")) === null,
+      5_000,
+      100,
+    );
     expect(await engineStatus(port, "retries")).not.toBeNull();
   });
 
@@ -105,7 +146,12 @@ describe("the engine in a real leader process", () => {
     it("is created with its first grid slot well away", async () => {
       // Only a monitor whose first slot is far tells "checked at once" from "checked on the grid".
       for (let i = 0; i < 10; i++) {
-        mon = (await createMonitor(port, { name: `first-check-${i}`, url: target.urlOf("/f"), interval: 60, timeout: 2 })) as typeof mon;
+        mon = (await createMonitor(port, {
+          name: `first-check-${i}`,
+          url: target.urlOf("/f"),
+          interval: 60,
+          timeout: 2,
+        })) as typeof mon;
         const created = Date.parse(mon.createdAt);
         if (nextSlotStartMs(created, 60_000, slotOffsetMs(mon.id, 60_000)) - created >= 15_000) return;
         await del(port, `/api/monitors/${mon.id}`);
@@ -136,7 +182,9 @@ describe("the engine in a real leader process", () => {
     expect(changes.map((c) => `${c.from}→${c.to}`)).toEqual(["PENDING→UP", "UP→PENDING", "PENDING→DOWN"]);
     expect(changes[1]!.reason).toContain("retry 1 of 2");
     expect(down.reason).toContain("3 failed rounds");
-    const failed = (await resultsOf(port, m.retries.id)).filter((r) => !r.ok && Date.parse(r.checkedAt) <= Date.parse(down.at));
+    const failed = (await resultsOf(port, m.retries.id)).filter(
+      (r) => !r.ok && Date.parse(r.checkedAt) <= Date.parse(down.at),
+    );
     expect(failed).toHaveLength(3);
     // The retries are 5 s apart (the retry interval), not a whole 20 s interval.
     for (let i = 1; i < failed.length; i++) {
@@ -157,7 +205,12 @@ describe("the engine in a real leader process", () => {
   it("holds DOWN until recoveryThreshold successful rounds", async () => {
     const down = await waitChange(port, m.recovery.id, "UP", "DOWN");
     target.set("/t", "up");
-    await until("a successful round after DOWN", async () => (await resultsOf(port, m.recovery.id)).some((r) => r.ok && r.checkedAt > down.at), 30_000, 250);
+    await until(
+      "a successful round after DOWN",
+      async () => (await resultsOf(port, m.recovery.id)).some((r) => r.ok && r.checkedAt > down.at),
+      30_000,
+      250,
+    );
     expect((await monitorOf(port, m.recovery.id)).status).toBe("DOWN");
   });
 
@@ -177,9 +230,16 @@ describe("the engine in a real leader process", () => {
     // The successes before the restart count: only the rest of the threshold is still needed.
     const up = await waitChange(port, m.recovery.id, "DOWN", "UP", 45_000);
     expect(up.reason).toContain("recovered after 2 successful rounds");
-    const okAfter = (await resultsOf(port, m.recovery.id)).filter((r) => r.ok && Date.parse(r.checkedAt) > restartedAt && r.checkedAt <= up.at);
+    const okAfter = (await resultsOf(port, m.recovery.id)).filter(
+      (r) => r.ok && Date.parse(r.checkedAt) > restartedAt && r.checkedAt <= up.at,
+    );
     expect(okAfter).toHaveLength(1);
-    await until("a failed round of the slow monitor after the restart", async () => (await resultsOf(port, m.slow.id)).some((r) => !r.ok && Date.parse(r.checkedAt) > restartedAt), 30_000, 250);
+    await until(
+      "a failed round of the slow monitor after the restart",
+      async () => (await resultsOf(port, m.slow.id)).some((r) => !r.ok && Date.parse(r.checkedAt) > restartedAt),
+      30_000,
+      250,
+    );
 
     for (const id of [m.retries.id, m.slow.id, m.paused.id]) {
       expect((await changesOf(port, id)).filter((c) => Date.parse(c.at) >= restartedAt)).toEqual([]);
@@ -192,7 +252,10 @@ describe("the engine in a real leader process", () => {
     expect(after.get(m.paused.id)!.status).toBe("PAUSED");
     // Failures kept counting from where they were, not from zero.
     const slowFailsAfter = await storedResultsFailedSince(dsn, m.slow.id, restartedAt);
-    expect(after.get(m.slow.id)).toMatchObject({ status: "DOWN", failures: before.get(m.slow.id)!.failures + slowFailsAfter });
+    expect(after.get(m.slow.id)).toMatchObject({
+      status: "DOWN",
+      failures: before.get(m.slow.id)!.failures + slowFailsAfter,
+    });
 
     // Paused and deleted monitors were never checked again (a check already under way aside).
     expect(target.hitsOf("/q", pausedAt + 2_000)).toBe(0);
@@ -204,7 +267,12 @@ describe("the engine in a real leader process", () => {
 async function storedResultsFailedSince(dsn: string, monitorId: number, sinceMs: number): Promise<number> {
   const store = await openDatabase({ type: "pglite", dsn });
   try {
-    const rows = await store.db.selectFrom("check_results").select("ok").where("monitor_id", "=", monitorId).where("checked_at", ">", new Date(sinceMs)).execute();
+    const rows = await store.db
+      .selectFrom("check_results")
+      .select("ok")
+      .where("monitor_id", "=", monitorId)
+      .where("checked_at", ">", new Date(sinceMs))
+      .execute();
     return rows.filter((r) => !r.ok).length;
   } finally {
     await store.close();

@@ -8,7 +8,18 @@ const SECRET = "handback-test-cluster-secret-0123456789";
 
 function handback(epoch: number, extra: Partial<Handback> = {}): Handback {
   const now = new Date().toISOString();
-  return { nodeId: "follower-1", epoch, from: now, to: now, stateChanges: [], notifications: [], pending: [], states: [], rollups: [], ...extra };
+  return {
+    nodeId: "follower-1",
+    epoch,
+    from: now,
+    to: now,
+    stateChanges: [],
+    notifications: [],
+    pending: [],
+    states: [],
+    rollups: [],
+    ...extra,
+  };
 }
 
 describe("the leader merging a follower's hand-back", () => {
@@ -21,8 +32,17 @@ describe("the leader merging a follower's hand-back", () => {
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     t = await startTestLeader({ UPTOP_CLUSTER_SECRET: SECRET, UPTOP_NODE_ID: "leader-1" });
-    client = new ClusterClient({ peerUrls: [t.url], secret: SECRET, nodeId: "follower-1", role: "follower", maxAttempts: 1 });
-    const res = await t.api("/api/channels", { method: "POST", body: JSON.stringify({ name: "hook", type: "webhook", settings: { url: receiver.url } }) });
+    client = new ClusterClient({
+      peerUrls: [t.url],
+      secret: SECRET,
+      nodeId: "follower-1",
+      role: "follower",
+      maxAttempts: 1,
+    });
+    const res = await t.api("/api/channels", {
+      method: "POST",
+      body: JSON.stringify({ name: "hook", type: "webhook", settings: { url: receiver.url } }),
+    });
     expect(res.status).toBe(201);
   });
 
@@ -40,7 +60,17 @@ describe("the leader merging a follower's hand-back", () => {
     // An alert of ours waiting for a retry, as after a provider's 500.
     await db
       .insertInto("notifications")
-      .values({ channel_id: channel.id, monitor_id: null, event: "test", payload: JSON.stringify({ event: "test" }), dedupe_key: "ours-waiting", state: "pending", attempts: 1, next_attempt_at: new Date(Date.now() + 3_600_000), epoch: before })
+      .values({
+        channel_id: channel.id,
+        monitor_id: null,
+        event: "test",
+        payload: JSON.stringify({ event: "test" }),
+        dedupe_key: "ours-waiting",
+        state: "pending",
+        attempts: 1,
+        next_attempt_at: new Date(Date.now() + 3_600_000),
+        epoch: before,
+      })
       .execute();
 
     const answer = await client.handback(handback(before));
@@ -48,7 +78,11 @@ describe("the leader merging a follower's hand-back", () => {
     expect(await epochNow()).toBe(before);
     // Long enough for several dispatcher passes, which fence rows of an older term.
     await sleep(2500);
-    const row = await db.selectFrom("notifications").select(["state", "last_error"]).where("dedupe_key", "=", "ours-waiting").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("notifications")
+      .select(["state", "last_error"])
+      .where("dedupe_key", "=", "ours-waiting")
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ state: "pending", last_error: null });
   });
 
@@ -68,7 +102,16 @@ describe("the leader merging a follower's hand-back", () => {
       incidentKey: "checkout-incident",
     };
     const body = handback(followerEpoch, {
-      pending: [{ dedupeKey: "follower-unsent-down", channelName: "hook", monitorName: null, event: "down", payload: message, createdAt: new Date().toISOString() }],
+      pending: [
+        {
+          dedupeKey: "follower-unsent-down",
+          channelName: "hook",
+          monitorName: null,
+          event: "down",
+          payload: message,
+          createdAt: new Date().toISOString(),
+        },
+      ],
     });
     const answer = await client.handback(body);
     expect(answer.epoch).toBe(followerEpoch + 1);

@@ -14,8 +14,32 @@ import { engineStatus, post, scrape, type Sample } from "./process-helpers.js";
 function selfSigned(dir: string): { key: string; cert: string; notAfter: number } {
   const key = join(dir, "key.pem");
   const cert = join(dir, "cert.pem");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "30", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-  const end = execFileSync("openssl", ["x509", "-in", cert, "-noout", "-enddate"], { encoding: "utf8" }).trim().replace(/^notAfter=/, "");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "30",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
+  const end = execFileSync("openssl", ["x509", "-in", cert, "-noout", "-enddate"], { encoding: "utf8" })
+    .trim()
+    .replace(/^notAfter=/, "");
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), notAfter: Date.parse(end) };
 }
 
@@ -42,21 +66,54 @@ describe("/metrics of a leader process", () => {
     tlsServer = createServer({ key: pems.key, cert: pems.cert }, (_req, res) => res.end("ok"));
     await new Promise<void>((r) => tlsServer.listen(0, "127.0.0.1", r));
     port = await freePort();
-    leader = await startLeaderProcess({ dsn: join(dataDir, "db"), port, dataDir, extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" } });
+    leader = await startLeaderProcess({
+      dsn: join(dataDir, "db"),
+      port,
+      dataDir,
+      extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" },
+    });
 
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
     await createMonitor(port, { name: "web", url: target.urlOf("/web"), interval: 5, timeout: 2 });
-    await createMonitor(port, { name: "cert", type: "tls", url: undefined, hostname: "127.0.0.1", port: (tlsServer.address() as { port: number }).port, ignoreTls: true, interval: 5, timeout: 2 });
-    await createMonitor(port, { name: "cron", type: "push", token: "metrics-push-token-0001", interval: 60, channels: ["hook"] });
+    await createMonitor(port, {
+      name: "cert",
+      type: "tls",
+      url: undefined,
+      hostname: "127.0.0.1",
+      port: (tlsServer.address() as { port: number }).port,
+      ignoreTls: true,
+      interval: 5,
+      timeout: 2,
+    });
+    await createMonitor(port, {
+      name: "cron",
+      type: "push",
+      token: "metrics-push-token-0001",
+      interval: 60,
+      channels: ["hook"],
+    });
     await until("the engine to hold cron", async () => (await engineStatus(port, "cron")) !== null, 10_000, 100);
     // A push reporting a failure: DOWN at once, and one webhook delivery for the notification counter.
     const res = await fetch(`http://127.0.0.1:${port}/api/push/metrics-push-token-0001?status=down&msg=failed`);
     expect(res.status).toBe(200);
-    await until("web and cert UP, cron DOWN", async () => (await engineStatus(port, "web")) === "UP" && (await engineStatus(port, "cert")) === "UP" && (await engineStatus(port, "cron")) === "DOWN", 30_000, 250);
-    await until("the webhook delivery to be counted", async () => {
-      samples = await scrape(port);
-      return of("uptop_notifications_total").some((s) => s.value >= 1);
-    }, 30_000, 250);
+    await until(
+      "web and cert UP, cron DOWN",
+      async () =>
+        (await engineStatus(port, "web")) === "UP" &&
+        (await engineStatus(port, "cert")) === "UP" &&
+        (await engineStatus(port, "cron")) === "DOWN",
+      30_000,
+      250,
+    );
+    await until(
+      "the webhook delivery to be counted",
+      async () => {
+        samples = await scrape(port);
+        return of("uptop_notifications_total").some((s) => s.value >= 1);
+      },
+      30_000,
+      250,
+    );
   });
 
   afterAll(async () => {
@@ -71,12 +128,20 @@ describe("/metrics of a leader process", () => {
   });
 
   it("has one uptop_monitor_up and a one-hot uptop_monitor_status per monitor", () => {
-    expect(of("uptop_monitor_up").map((s) => [s.labels.monitor, s.labels.type, s.value]).sort()).toEqual([
+    expect(
+      of("uptop_monitor_up")
+        .map((s) => [s.labels.monitor, s.labels.type, s.value])
+        .sort(),
+    ).toEqual([
       ["cert", "tls", 1],
       ["cron", "push", 0],
       ["web", "http", 1],
     ]);
-    for (const [monitor, status] of [["web", "UP"], ["cert", "UP"], ["cron", "DOWN"]]) {
+    for (const [monitor, status] of [
+      ["web", "UP"],
+      ["cert", "UP"],
+      ["cron", "DOWN"],
+    ]) {
       const rows = of("uptop_monitor_status").filter((s) => s.labels.monitor === monitor);
       expect(rows.map((s) => s.labels.status).sort()).toEqual([...STATUSES].sort());
       expect(rows.filter((s) => s.value === 1).map((s) => s.labels.status)).toEqual([status]);
@@ -97,7 +162,9 @@ describe("/metrics of a leader process", () => {
     const count = of("uptop_check_duration_seconds_count");
     expect(count.map((s) => `${s.labels.type}@${s.labels.node}`).sort()).toEqual(["http@leader", "tls@leader"]);
     for (const c of count) expect(c.value).toBeGreaterThanOrEqual(1);
-    const inf = of("uptop_check_duration_seconds_bucket").filter((s) => s.labels.le === "+Inf" && s.labels.type === "http");
+    const inf = of("uptop_check_duration_seconds_bucket").filter(
+      (s) => s.labels.le === "+Inf" && s.labels.type === "http",
+    );
     expect(inf[0]!.value).toBe(count.find((c) => c.labels.type === "http")!.value);
     expect(of("uptop_check_duration_seconds_sum").length).toBe(2);
 
@@ -115,7 +182,9 @@ describe("/metrics of a leader process", () => {
   });
 
   it("has notifications by channel type and result", () => {
-    expect(of("uptop_notifications_total").map((s) => [s.labels.channel_type, s.labels.result, s.value])).toEqual([["webhook", "sent", 1]]);
+    expect(of("uptop_notifications_total").map((s) => [s.labels.channel_type, s.labels.result, s.value])).toEqual([
+      ["webhook", "sent", 1],
+    ]);
     expect(hook.bodies().map((b) => b.event)).toEqual(["down"]);
   });
 
@@ -131,7 +200,12 @@ describe("/metrics of a leader process", () => {
   });
 
   it("has Node's default process metrics", () => {
-    for (const name of ["process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"]) {
+    for (const name of [
+      "process_cpu_user_seconds_total",
+      "process_resident_memory_bytes",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_eventloop_lag_seconds",
+    ]) {
       expect(of(name).length).toBeGreaterThan(0);
     }
   });

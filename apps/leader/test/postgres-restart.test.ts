@@ -60,7 +60,14 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
 
   it("records every transition made while the database was down, and sends their alerts", async () => {
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
-    const m = await createMonitor(port, { name: "through-outage", url: target.urlOf("/svc"), interval: 5, timeout: 2, retries: 0, channels: ["hook"] });
+    const m = await createMonitor(port, {
+      name: "through-outage",
+      url: target.urlOf("/svc"),
+      interval: 5,
+      timeout: 2,
+      retries: 0,
+      channels: ["hook"],
+    });
     await until("the monitor to be UP", async () => (await engineStatus(port, m.name)) === "UP", 30_000, 250);
     store = await openDatabase({ type: "postgres", dsn: pg.dsn, poolMax: 2 });
     const db = store.db;
@@ -74,7 +81,12 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
     pg.stop("fast");
     const downAt = Date.now();
     target.set("/svc", "down");
-    await until("the engine to hold DOWN while the database is away", async () => (await engineStatus(port, m.name)) === "DOWN", 30_000, 250);
+    await until(
+      "the engine to hold DOWN while the database is away",
+      async () => (await engineStatus(port, m.name)) === "DOWN",
+      30_000,
+      250,
+    );
     const health = await until("/api/health to report the backlog", async () => {
       const h = await json<Health>(port, "/api/health");
       return h.status === "degraded" && (h.writeBacklog ?? 0) > 0 ? h : null;
@@ -87,7 +99,12 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
     expect(depth).toBeGreaterThan(0);
 
     target.set("/svc", "up");
-    await until("the engine to hold UP again while the database is away", async () => (await engineStatus(port, m.name)) === "UP", 30_000, 250);
+    await until(
+      "the engine to hold UP again while the database is away",
+      async () => (await engineStatus(port, m.name)) === "UP",
+      30_000,
+      250,
+    );
     // Ten seconds at least without a database: several failed writes, so the backoff has grown.
     await until("ten seconds of outage", async () => Date.now() - downAt >= 10_000, 15_000, 250);
     expect(leader!.child.exitCode).toBeNull();
@@ -98,7 +115,13 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
     const rows = await until(
       "UP → DOWN and DOWN → UP to be stored",
       async () => {
-        const r = await store!.db.selectFrom("state_changes").select(["from_status", "to_status", "reason", "at"]).where("monitor_id", "=", m.id).orderBy("at").orderBy("id").execute();
+        const r = await store!.db
+          .selectFrom("state_changes")
+          .select(["from_status", "to_status", "reason", "at"])
+          .where("monitor_id", "=", m.id)
+          .orderBy("at")
+          .orderBy("id")
+          .execute();
         return r.length >= 3 ? r : null;
       },
       60_000,
@@ -122,16 +145,34 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
     expect(during.some((r) => !r.ok)).toBe(true);
     expect(during.some((r) => r.ok)).toBe(true);
 
-    const state = await store.db.selectFrom("monitor_state").select(["status"]).where("monitor_id", "=", m.id).executeTakeFirstOrThrow();
+    const state = await store.db
+      .selectFrom("monitor_state")
+      .select(["status"])
+      .where("monitor_id", "=", m.id)
+      .executeTakeFirstOrThrow();
     expect(state.status).toBe("UP");
-    await until("/api/health to be ok again", async () => (await json<Health>(port, "/api/health")).status === "ok", 60_000);
+    await until(
+      "/api/health to be ok again",
+      async () => (await json<Health>(port, "/api/health")).status === "ok",
+      60_000,
+    );
 
     // The alerts were queued with the transitions and delivered once the outbox could be read.
-    await until("the down and up webhooks", async () => {
-      const events = hook.bodies().filter((b) => b.monitor?.id === m.id).map((b) => b.event);
-      return events.includes("down") && events.includes("up");
-    }, 60_000);
-    const events = hook.bodies().filter((b) => b.monitor?.id === m.id).map((b) => b.event);
+    await until(
+      "the down and up webhooks",
+      async () => {
+        const events = hook
+          .bodies()
+          .filter((b) => b.monitor?.id === m.id)
+          .map((b) => b.event);
+        return events.includes("down") && events.includes("up");
+      },
+      60_000,
+    );
+    const events = hook
+      .bodies()
+      .filter((b) => b.monitor?.id === m.id)
+      .map((b) => b.event);
     expect(events.filter((e) => e === "down")).toHaveLength(1);
     expect(events.filter((e) => e === "up")).toHaveLength(1);
   });

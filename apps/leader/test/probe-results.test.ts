@@ -17,9 +17,18 @@ describe("POST /api/probe/results", () => {
 
   beforeAll(async () => {
     t = await startTestLeader({ UPTOP_CLUSTER_SECRET: SECRET, UPTOP_LEADER_CHECKS: "false" });
-    probe = new ClusterClient({ peerUrls: [t.url], secret: SECRET, nodeId: "probe-eu", region: "eu-west", maxAttempts: 1 });
+    probe = new ClusterClient({
+      peerUrls: [t.url],
+      secret: SECRET,
+      nodeId: "probe-eu",
+      region: "eu-west",
+      maxAttempts: 1,
+    });
     await probe.register();
-    const res = await t.api("/api/monitors", { method: "POST", body: JSON.stringify({ name: "shop-tls", type: "tls", hostname: "shop.example.com", port: 443, interval: 60 }) });
+    const res = await t.api("/api/monitors", {
+      method: "POST",
+      body: JSON.stringify({ name: "shop-tls", type: "tls", hostname: "shop.example.com", port: 443, interval: 60 }),
+    });
     expect(res.status).toBe(201);
     monitorId = ((await res.json()) as { id: number }).id;
     // Results for a monitor the engine has not loaded yet are stored but cast no vote: wait for it.
@@ -36,23 +45,41 @@ describe("POST /api/probe/results", () => {
   });
 
   const batch = () => [
-    { monitorId, slot, checkedAt: new Date().toISOString(), ok: true, latencyMs: 12, statusCode: null, error: null, details: { cert: { validTo, daysLeft: 40, expiringSoon: false }, authorized: true } },
+    {
+      monitorId,
+      slot,
+      checkedAt: new Date().toISOString(),
+      ok: true,
+      latencyMs: 12,
+      statusCode: null,
+      error: null,
+      details: { cert: { validTo, daysLeft: 40, expiringSoon: false }, authorized: true },
+    },
   ];
 
   it("has the rows in the database when it answers, and counts a replayed batch as duplicates", async () => {
     expect(await probe.postResults(batch())).toMatchObject({ accepted: 1, duplicates: 0 });
-    const rows = await t.leader.store.db.selectFrom("check_results").select(["node_id", "ok"]).where("monitor_id", "=", monitorId).execute();
+    const rows = await t.leader.store.db
+      .selectFrom("check_results")
+      .select(["node_id", "ok"])
+      .where("monitor_id", "=", monitorId)
+      .execute();
     expect(rows).toEqual([{ node_id: "probe-eu", ok: true }]);
     expect(await probe.postResults(batch())).toMatchObject({ accepted: 1, duplicates: 1 });
   });
 
   it("takes the certificate from a probe's result: its expiry shows in /metrics", async () => {
-    const line = (await metricsText()).split("\n").find((l) => l.startsWith('uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"}'));
+    const line = (await metricsText())
+      .split("\n")
+      .find((l) => l.startsWith('uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"}'));
     expect(line).toBe(`uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"} ${Date.parse(validTo) / 1000}`);
   });
 
   it("refuses a certificate summary that is not one", async () => {
-    const bad = batch().map((r) => ({ ...r, details: { cert: { validTo: "soon", daysLeft: 40, expiringSoon: false } } }));
+    const bad = batch().map((r) => ({
+      ...r,
+      details: { cert: { validTo: "soon", daysLeft: 40, expiringSoon: false } },
+    }));
     await expect(probe.postResults(bad)).rejects.toThrow(/validTo/);
   });
 });

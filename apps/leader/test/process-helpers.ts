@@ -51,8 +51,19 @@ export async function resultsOf(port: number, id: number): Promise<ResultView[]>
 }
 
 /** Waits until the recorded transitions of a monitor include `from → to`; returns that change. */
-export function waitChange(port: number, id: number, from: string, to: string, timeoutMs = 30_000): Promise<StateChangeView> {
-  return until(`monitor ${id} to record ${from} → ${to}`, async () => (await changesOf(port, id)).find((c) => c.from === from && c.to === to), timeoutMs, 250);
+export function waitChange(
+  port: number,
+  id: number,
+  from: string,
+  to: string,
+  timeoutMs = 30_000,
+): Promise<StateChangeView> {
+  return until(
+    `monitor ${id} to record ${from} → ${to}`,
+    async () => (await changesOf(port, id)).find((c) => c.from === from && c.to === to),
+    timeoutMs,
+    250,
+  );
 }
 
 export interface Sample {
@@ -69,7 +80,8 @@ export function parseMetrics(text: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!m) continue;
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, "$1");
+    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1]!] = l[2]!.replace(/\\(.)/g, "$1");
     out.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return out;
@@ -83,6 +95,8 @@ export async function scrape(port: number): Promise<Sample[]> {
 
 /** The monitor's one-hot status as the engine holds it in memory (no database read). */
 export async function engineStatus(port: number, monitor: string): Promise<string | null> {
-  const hot = (await scrape(port)).find((s) => s.name === "uptop_monitor_status" && s.labels.monitor === monitor && s.value === 1);
+  const hot = (await scrape(port)).find(
+    (s) => s.name === "uptop_monitor_status" && s.labels.monitor === monitor && s.value === 1,
+  );
   return hot?.labels.status ?? null;
 }

@@ -58,7 +58,9 @@ describe("leader process", () => {
 
     const second = await startLeader(env, "leader listening");
     expect(second.stdout).not.toContain(token);
-    const list = await (await fetch(`http://127.0.0.1:${port}/api/monitors`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const list = await (
+      await fetch(`http://127.0.0.1:${port}/api/monitors`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
     expect(list.map((m: { name: string }) => m.name)).toEqual(["kept"]);
     expect(await second.kill("SIGTERM")).toBe(0);
   }, 120_000);
@@ -68,7 +70,11 @@ describe("leader process", () => {
     const dsn = join(dataDir, "db");
     // A follower the leader has heard of, so it starts by waiting for the follower's hand-back.
     const store = await openAndMigrate({ type: "pglite", dsn });
-    await touchNode(store.db, { id: "follower", name: "follower", region: "local", version: "1.0.0", role: "follower" }, new Date());
+    await touchNode(
+      store.db,
+      { id: "follower", name: "follower", region: "local", version: "1.0.0", role: "follower" },
+      new Date(),
+    );
     await store.close();
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
     const env = {

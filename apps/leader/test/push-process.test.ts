@@ -15,13 +15,19 @@ describe("push monitors over HTTP", () => {
   const dsn = join(dataDir, "db");
   let leader: Proc | undefined;
   let port = 0;
-  const token = { late: "push-late-token-000001", down: "push-down-token-000002", never: "push-never-token-00003", kept: "push-kept-token-000004" };
+  const token = {
+    late: "push-late-token-000001",
+    down: "push-down-token-000002",
+    never: "push-never-token-00003",
+    kept: "push-kept-token-000004",
+  };
   const m = {} as Record<keyof typeof token, Created>;
   let keeper: NodeJS.Timeout | undefined;
 
   const start = () => startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "pglite" } });
   const push = (path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${port}${path}`, init);
-  const newPush = (create: Record<string, unknown>) => createMonitor(port, { type: "push", ...create }) as Promise<Created>;
+  const newPush = (create: Record<string, unknown>) =>
+    createMonitor(port, { type: "push", ...create }) as Promise<Created>;
   const after = (changes: StateChangeView[], ms: number) => changes.filter((c) => Date.parse(c.at) >= ms);
 
   beforeAll(async () => {
@@ -32,7 +38,13 @@ describe("push monitors over HTTP", () => {
     m.never = await newPush({ name: "push-never", token: token.never, interval: 5, grace: 2 });
     m.kept = await newPush({ name: "push-kept", token: token.kept, interval: 10, grace: 2 });
     // A push is answered by the engine, which learns of a new monitor a moment after the API.
-    for (const mon of Object.values(m)) await until(`the engine to hold ${mon.name}`, async () => (await engineStatus(port, mon.name)) !== null, 10_000, 100);
+    for (const mon of Object.values(m))
+      await until(
+        `the engine to hold ${mon.name}`,
+        async () => (await engineStatus(port, mon.name)) !== null,
+        10_000,
+        100,
+      );
     // push-kept is fed like a healthy cron job until the restart test.
     const feed = () => void push(`/api/push/${token.kept}`).catch(() => {});
     feed();
@@ -52,11 +64,16 @@ describe("push monitors over HTTP", () => {
     expect((await push(`/api/push/${token.down}`, { method: "POST" })).status).toBe(200);
     await waitChange(port, m.down.id, "PENDING", "UP");
     expect((await push("/api/push/no-such-token-000000000")).status).toBe(404);
-    expect((await push("/api/push", { headers: { authorization: "Bearer no-such-token-000000000" } })).status).toBe(404);
+    expect((await push("/api/push", { headers: { authorization: "Bearer no-such-token-000000000" } })).status).toBe(
+      404,
+    );
   });
 
   it("takes ?status=down&msg= in the Bearer form as DOWN with the message", async () => {
-    const res = await push(`/api/push?status=down&msg=${encodeURIComponent("disk full on /var")}`, { method: "POST", headers: { authorization: `Bearer ${token.down}` } });
+    const res = await push(`/api/push?status=down&msg=${encodeURIComponent("disk full on /var")}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.down}` },
+    });
     expect(res.status).toBe(200);
     const down = await waitChange(port, m.down.id, "UP", "DOWN");
     expect(down.reason).toContain("push reported down: disk full on /var");
@@ -75,18 +92,33 @@ describe("push monitors over HTTP", () => {
     expect(down.reason).toContain("no push for ");
     expect((await push(`/api/push/${token.late}`, { method: "POST" })).status).toBe(200);
     await waitChange(port, m.late.id, "DOWN", "UP");
-    expect((await changesOf(port, m.late.id)).map((c) => `${c.from}→${c.to}`)).toEqual(["PENDING→UP", "UP→LATE", "LATE→DOWN", "DOWN→UP"]);
+    expect((await changesOf(port, m.late.id)).map((c) => `${c.from}→${c.to}`)).toEqual([
+      "PENDING→UP",
+      "UP→LATE",
+      "LATE→DOWN",
+      "DOWN→UP",
+    ]);
   });
 
   it("turns a monitor never pushed DOWN after interval + grace from its creation", async () => {
-    const down = await until("push-never to go DOWN", async () => (await changesOf(port, m.never.id)).find((c) => c.to === "DOWN"), 30_000, 250);
+    const down = await until(
+      "push-never to go DOWN",
+      async () => (await changesOf(port, m.never.id)).find((c) => c.to === "DOWN"),
+      30_000,
+      250,
+    );
     expect(down.reason).toContain("no push received since the monitor was created");
     expect(Date.parse(down.at) - Date.parse(m.never.createdAt)).toBeGreaterThanOrEqual(7_000);
   });
 
   it("keeps the last push across a restart: no false DOWN, and LATE never before interval after it", async () => {
     // Old enough that a deadline counted from its creation would have passed long ago.
-    await until("push-kept to be older than interval + grace", async () => Date.now() > Date.parse(m.kept.createdAt) + 13_000, 30_000, 250);
+    await until(
+      "push-kept to be older than interval + grace",
+      async () => Date.now() > Date.parse(m.kept.createdAt) + 13_000,
+      30_000,
+      250,
+    );
     clearInterval(keeper);
     keeper = undefined;
     const pushStart = Date.now();

@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, normalizeMonitor, SecretBox } from "@uptop/core";
-import { createChannel, createMonitor, getChannel, getMonitor, listChannels, openAndMigrate, type Db } from "@uptop/store";
+import {
+  createChannel,
+  createMonitor,
+  getChannel,
+  getMonitor,
+  listChannels,
+  openAndMigrate,
+  type Db,
+} from "@uptop/store";
 import { ADMIN_TOKEN, quietLogger, runNode, type Env, type NodeRun } from "@uptop/test-kit";
 import { startLeader } from "../src/leader.js";
 
@@ -11,7 +19,12 @@ const DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const KEY_A = "a1".repeat(32);
 const KEY_B = "b2".repeat(32);
 const WRONG = "c3".repeat(32);
-const PLANTED = ["routing-key-planted-777", "basic-password-planted-888", "header-token-planted-999", "encrypted-from-start-555"];
+const PLANTED = [
+  "routing-key-planted-777",
+  "basic-password-planted-888",
+  "header-token-planted-999",
+  "encrypted-from-start-555",
+];
 
 const run = (script: string, args: string[], env: Env): Promise<NodeRun> =>
   runNode(join(DIST, script), args, { env, timeoutMs: 60_000 });
@@ -28,7 +41,13 @@ async function withDb<T>(dsn: string, fn: (db: Db) => Promise<T>): Promise<T> {
 /** Every row of every table as text: what a dump of the database would show. */
 async function dump(db: Db): Promise<string> {
   let out = "";
-  for (const t of await db.introspection.getTables()) out += JSON.stringify(await db.selectFrom(t.name as never).selectAll().execute());
+  for (const t of await db.introspection.getTables())
+    out += JSON.stringify(
+      await db
+        .selectFrom(t.name as never)
+        .selectAll()
+        .execute(),
+    );
   return out;
 }
 
@@ -37,14 +56,38 @@ const boxOf = (hex: string | null) => new SecretBox(hex ? Buffer.from(hex, "hex"
 describe("secrets at rest: migrate-secrets, rotate-key and the start-up key check", () => {
   const dir = mkdtempSync(join(tmpdir(), "uptop-secrets-"));
   const dsn = join(dir, "db");
-  const env = (key: string | null): Record<string, string> => ({ UPTOP_DB_TYPE: "pglite", UPTOP_DB_DSN: dsn, UPTOP_DATA_DIR: dir, UPTOP_LOG_LEVEL: "error", ...(key ? { UPTOP_ENCRYPTION_KEY: key } : {}) });
+  const env = (key: string | null): Record<string, string> => ({
+    UPTOP_DB_TYPE: "pglite",
+    UPTOP_DB_DSN: dsn,
+    UPTOP_DATA_DIR: dir,
+    UPTOP_LOG_LEVEL: "error",
+    ...(key ? { UPTOP_ENCRYPTION_KEY: key } : {}),
+  });
 
   beforeAll(async () => {
     // A database from before encryption: every secret in clear.
     await withDb(dsn, async (db) => {
       const plain = boxOf(null);
-      await createChannel(db, plain, { name: "pager", type: "pagerduty", settings: { routingKey: PLANTED[0], eventsUrl: "http://127.0.0.1:9/e" }, secretFields: ["routingKey"], isDefault: false, enabled: true, reminderIntervalS: null });
-      await createMonitor(db, plain, normalizeMonitor({ name: "web", type: "http", url: "https://example.com/", auth: { type: "basic", username: "u", password: PLANTED[1] }, headers: { Authorization: PLANTED[2], Accept: "text/plain" } }));
+      await createChannel(db, plain, {
+        name: "pager",
+        type: "pagerduty",
+        settings: { routingKey: PLANTED[0], eventsUrl: "http://127.0.0.1:9/e" },
+        secretFields: ["routingKey"],
+        isDefault: false,
+        enabled: true,
+        reminderIntervalS: null,
+      });
+      await createMonitor(
+        db,
+        plain,
+        normalizeMonitor({
+          name: "web",
+          type: "http",
+          url: "https://example.com/",
+          auth: { type: "basic", username: "u", password: PLANTED[1] },
+          headers: { Authorization: PLANTED[2], Accept: "text/plain" },
+        }),
+      );
       expect(await dump(db)).toContain(PLANTED[0]);
     });
   }, 60_000);
@@ -52,10 +95,21 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
   it("reads a mix of plaintext and encrypted secrets with one key", async () => {
     await withDb(dsn, async (db) => {
       const a = boxOf(KEY_A);
-      await createChannel(db, a, { name: "hook", type: "webhook", settings: { url: "http://127.0.0.1:9/h", secret: PLANTED[3], headers: { "X-Token": "hdr-map-secret-444" } }, secretFields: ["secret", "headers"], isDefault: false, enabled: true, reminderIntervalS: null });
+      await createChannel(db, a, {
+        name: "hook",
+        type: "webhook",
+        settings: { url: "http://127.0.0.1:9/h", secret: PLANTED[3], headers: { "X-Token": "hdr-map-secret-444" } },
+        secretFields: ["secret", "headers"],
+        isDefault: false,
+        enabled: true,
+        reminderIntervalS: null,
+      });
       const all = await listChannels(db, a);
       expect(all.find((c) => c.name === "pager")!.settings.routingKey).toBe(PLANTED[0]);
-      expect(all.find((c) => c.name === "hook")!.settings).toMatchObject({ secret: PLANTED[3], headers: { "X-Token": "hdr-map-secret-444" } });
+      expect(all.find((c) => c.name === "hook")!.settings).toMatchObject({
+        secret: PLANTED[3],
+        headers: { "X-Token": "hdr-map-secret-444" },
+      });
       expect(await dump(db)).not.toContain(PLANTED[3]);
     });
   }, 60_000);
@@ -92,7 +146,9 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
     const wrong = await run("admin/main.js", ["rotate-key", "--new-key", KEY_B], env(WRONG));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/wrong key/);
-    await withDb(dsn, async (db) => expect((await getChannel(db, boxOf(KEY_A), 1)).settings.routingKey).toBe(PLANTED[0]));
+    await withDb(dsn, async (db) =>
+      expect((await getChannel(db, boxOf(KEY_A), 1)).settings.routingKey).toBe(PLANTED[0]),
+    );
   }, 60_000);
 
   it("rotate-key re-encrypts everything under the new key: the old key no longer opens it", async () => {
@@ -103,7 +159,10 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
       await expect(getChannel(db, boxOf(KEY_A), 1)).rejects.toThrow(/wrong key/);
       const b = boxOf(KEY_B);
       expect((await getChannel(db, b, 1)).settings.routingKey).toBe(PLANTED[0]);
-      expect((await getChannel(db, b, 2)).settings).toMatchObject({ secret: PLANTED[3], headers: { "X-Token": "hdr-map-secret-444" } });
+      expect((await getChannel(db, b, 2)).settings).toMatchObject({
+        secret: PLANTED[3],
+        headers: { "X-Token": "hdr-map-secret-444" },
+      });
       expect((await getMonitor(db, b, 1)).auth).toMatchObject({ password: PLANTED[1] });
       const text = await dump(db);
       for (const p of [...PLANTED, "hdr-map-secret-444"]) expect(text).not.toContain(p);

@@ -32,13 +32,22 @@ function smallDetails(r: CheckResult): Record<string, unknown> | undefined {
   const warning = r.warning ? { warning: r.warning.slice(0, 300) } : {};
   switch (r.type) {
     case "http":
-      return { ...warning, redirects: r.details.redirects, timings: r.details.timings, cert: certSummary(r.details.cert) };
+      return {
+        ...warning,
+        redirects: r.details.redirects,
+        timings: r.details.timings,
+        cert: certSummary(r.details.cert),
+      };
     case "tls":
       return { ...warning, cert: certSummary(r.details.cert), authorized: r.details.authorized };
     case "ping":
       return { ...warning, lossPercent: r.details.lossPercent, avgRttMs: r.details.avgRttMs };
     case "dns":
-      return { ...warning, rcode: r.details.rcode, answers: r.details.answers.slice(0, 10).map((a) => a.slice(0, 200)) };
+      return {
+        ...warning,
+        rcode: r.details.rcode,
+        answers: r.details.answers.slice(0, 10).map((a) => a.slice(0, 200)),
+      };
     case "tcp":
       return Object.keys(warning).length ? warning : undefined;
   }

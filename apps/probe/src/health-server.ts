@@ -30,7 +30,12 @@ export function createHealthApp(options: HealthServerOptions): Express {
       region: options.region,
       epoch: state.epoch,
       version: VERSION,
-      leader: { url: state.leaderUrl, reachable: state.leaderReachable, registered: state.registered, postFailing: state.postFailing },
+      leader: {
+        url: state.leaderUrl,
+        reachable: state.leaderReachable,
+        registered: state.registered,
+        postFailing: state.postFailing,
+      },
       lastSyncAt: state.lastSyncAt,
       lastPostAt: state.lastPostAt,
       monitors: state.monitors,

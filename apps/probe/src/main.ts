@@ -5,14 +5,22 @@ const config = loadConfigOrExit(process.env, { expectedMode: "probe" });
 const c = config.cluster;
 const logger = createLogger({ level: config.logLevel, defaultMeta: { node: c.nodeId, role: "probe" } });
 
-if (!c.secret) logger.warn("UPTOP_CLUSTER_SECRET is not set: the leader will refuse this probe (cluster routes fail closed)");
+if (!c.secret)
+  logger.warn("UPTOP_CLUSTER_SECRET is not set: the leader will refuse this probe (cluster routes fail closed)");
 for (const url of c.peerUrls) {
-  if (!url.startsWith("https://")) logger.warn("peer URL is not https: the cluster secret travels in clear text", { url });
+  if (!url.startsWith("https://"))
+    logger.warn("peer URL is not https: the cluster secret travels in clear text", { url });
 }
 
 const probe = new Probe({ config, logger });
 const port = await probe.start();
-logger.info("probe started", { port, peers: c.peerUrls, region: c.region, concurrency: c.probeConcurrency, syncIntervalMs: c.probeSyncIntervalMs });
+logger.info("probe started", {
+  port,
+  peers: c.peerUrls,
+  region: c.region,
+  concurrency: c.probeConcurrency,
+  syncIntervalMs: c.probeSyncIntervalMs,
+});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -16,7 +16,12 @@ export class ProbeMetrics {
     this.registry.setDefaultLabels({ node: nodeId, region });
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.checks = new Counter({ name: "uptop_checks_total", help: "Checks run, by result (up, down, error) and type", labelNames: ["result", "type"], registers });
+    this.checks = new Counter({
+      name: "uptop_checks_total",
+      help: "Checks run, by result (up, down, error) and type",
+      labelNames: ["result", "type"],
+      registers,
+    });
     this.checkDuration = new Histogram({
       name: "uptop_check_duration_seconds",
       help: "Wall time of each check",
@@ -24,16 +29,33 @@ export class ProbeMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.bufferDepth = new Gauge({ name: "uptop_probe_buffer_depth", help: "Results waiting to be posted to the leader", registers });
-    this.dropped = new Counter({ name: "uptop_probe_buffer_dropped_total", help: "Results dropped because the buffer was full", registers });
+    this.bufferDepth = new Gauge({
+      name: "uptop_probe_buffer_depth",
+      help: "Results waiting to be posted to the leader",
+      registers,
+    });
+    this.dropped = new Counter({
+      name: "uptop_probe_buffer_dropped_total",
+      help: "Results dropped because the buffer was full",
+      registers,
+    });
     this.schedulerLag = new Histogram({
       name: "uptop_scheduler_lag_seconds",
       help: "Delay between a slot's due time and its check starting",
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     });
-    this.lastSync = new Gauge({ name: "uptop_probe_last_sync_timestamp_seconds", help: "Time of the last successful assignment sync", registers });
+    this.lastSync = new Gauge({
+      name: "uptop_probe_last_sync_timestamp_seconds",
+      help: "Time of the last successful assignment sync",
+      registers,
+    });
     this.monitors = new Gauge({ name: "uptop_probe_monitors", help: "Monitors assigned to this probe", registers });
-    this.skipped = new Counter({ name: "uptop_scheduler_skipped_total", help: "Slots not run, by reason (overlap, late)", labelNames: ["reason"], registers });
+    this.skipped = new Counter({
+      name: "uptop_scheduler_skipped_total",
+      help: "Slots not run, by reason (overlap, late)",
+      labelNames: ["reason"],
+      registers,
+    });
   }
 }

@@ -13,5 +13,14 @@ export interface ProbeState {
 }
 
 export function initialState(): ProbeState {
-  return { registered: false, epoch: 0, leaderUrl: null, leaderReachable: false, lastSyncAt: null, lastPostAt: null, postFailing: false, monitors: 0 };
+  return {
+    registered: false,
+    epoch: 0,
+    leaderUrl: null,
+    leaderReachable: false,
+    lastSyncAt: null,
+    lastPostAt: null,
+    postFailing: false,
+    monitors: 0,
+  };
 }

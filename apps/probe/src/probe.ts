@@ -54,7 +54,14 @@ export class Probe {
       syncIntervalMs: c.probeSyncIntervalMs,
       apply: (monitors) => this.checks.apply(monitors),
     });
-    this.sender = new ResultSender({ client, buffer: this.buffer, state, metrics, logger, onUnknownNode: () => this.sync.reregister() });
+    this.sender = new ResultSender({
+      client,
+      buffer: this.buffer,
+      state,
+      metrics,
+      logger,
+      onUnknownNode: () => this.sync.reregister(),
+    });
     let droppedSeen = 0;
     this.checks = new ScheduledChecks({
       concurrency: c.probeConcurrency,
@@ -76,7 +83,14 @@ export class Probe {
       metrics,
       logger,
     });
-    const app = createHealthApp({ nodeId: c.nodeId, region: c.region, state, buffer: this.buffer, metrics, scheduler: () => this.checks.stats() });
+    const app = createHealthApp({
+      nodeId: c.nodeId,
+      region: c.region,
+      state,
+      buffer: this.buffer,
+      metrics,
+      scheduler: () => this.checks.stats(),
+    });
     this.listen = () =>
       new Promise((resolve, reject) => {
         const server = app.listen(config.http.port, config.http.host, () => resolve(server));

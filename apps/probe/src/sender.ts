@@ -76,14 +76,22 @@ export class ResultSender {
         if (err instanceof ClusterRequestError && (err.status === 401 || err.status === 404)) {
           logger.warn("leader does not know this node, registering again", { status: err.status });
           this.options.onUnknownNode();
-        } else if (err instanceof ClusterRequestError && (err.status === 400 || err.status === 413 || err.status === 422)) {
+        } else if (
+          err instanceof ClusterRequestError &&
+          (err.status === 400 || err.status === 413 || err.status === 422)
+        ) {
           // The leader will never take this batch; holding it would block everything behind it.
-          logger.error("leader refused a results batch, dropping it", { status: err.status, count: batch.items.length, error: err.message });
+          logger.error("leader refused a results batch, dropping it", {
+            status: err.status,
+            count: batch.items.length,
+            error: err.message,
+          });
           buffer.ack(batch.throughSeq);
           metrics.dropped.inc(batch.items.length);
           continue;
         } else {
-          if (!state.postFailing) logger.warn("cannot post results, buffering", { error: err instanceof Error ? err.message : String(err) });
+          if (!state.postFailing)
+            logger.warn("cannot post results, buffering", { error: err instanceof Error ? err.message : String(err) });
           state.postFailing = true;
         }
         break;

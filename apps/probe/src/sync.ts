@@ -69,12 +69,21 @@ export class AssignmentSync {
         state.leaderUrl = client.currentPeer;
         state.epoch = res.epoch;
         if (res.syncIntervalMs) this.syncIntervalMs = res.syncIntervalMs;
-        logger.info("registered with leader", { leader: res.leaderId, url: client.currentPeer, epoch: res.epoch, attempts: attempt + 1 });
+        logger.info("registered with leader", {
+          leader: res.leaderId,
+          url: client.currentPeer,
+          epoch: res.epoch,
+          attempts: attempt + 1,
+        });
         return;
       } catch (err) {
         state.leaderReachable = false;
         const wait = backoffDelayMs(attempt, 1000, this.options.maxBackoffMs ?? 30_000);
-        logger.warn("registration failed, retrying", { attempt: attempt + 1, retryInMs: wait, error: err instanceof Error ? err.message : String(err) });
+        logger.warn("registration failed, retrying", {
+          attempt: attempt + 1,
+          retryInMs: wait,
+          error: err instanceof Error ? err.message : String(err),
+        });
         await this.sleep(wait);
       }
     }
@@ -93,7 +102,8 @@ export class AssignmentSync {
       state.epoch = Math.max(state.epoch, res.body.epoch);
       const change = this.options.apply(res.body.monitors);
       state.monitors = res.body.monitors.length;
-      if (change.added || change.changed || change.removed) logger.info("assignments updated", { ...change, etag: res.etag });
+      if (change.added || change.changed || change.removed)
+        logger.info("assignments updated", { ...change, etag: res.etag });
     } catch (err) {
       if (err instanceof ClusterRequestError && (err.status === 401 || err.status === 404)) {
         logger.warn("leader does not know this node, registering again", { status: err.status });
@@ -102,7 +112,9 @@ export class AssignmentSync {
       }
       state.leaderReachable = false;
       // Keep checking the monitors we have: an outage of the leader must not blind the probe.
-      logger.warn("assignment sync failed, keeping current assignments", { error: err instanceof Error ? err.message : String(err) });
+      logger.warn("assignment sync failed, keeping current assignments", {
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 

@@ -22,13 +22,16 @@ describe("ResultBuffer", () => {
     [5, 6, 5, 1, 1],
     [5, 12, 5, 7, 7],
     [1, 4, 1, 3, 3],
-  ])("with limit %i after %i results holds %i, has dropped %i, oldest kept is #%i", (limit, pushed, size, dropped, first) => {
-    const b = new ResultBuffer(limit);
-    for (let i = 0; i < pushed; i++) b.push(result(i));
-    expect(b.size).toBe(size);
-    expect(b.dropped).toBe(dropped);
-    expect(seqOf(b.peek(1).items[0] as ResultItem)).toBe(first);
-  });
+  ])(
+    "with limit %i after %i results holds %i, has dropped %i, oldest kept is #%i",
+    (limit, pushed, size, dropped, first) => {
+      const b = new ResultBuffer(limit);
+      for (let i = 0; i < pushed; i++) b.push(result(i));
+      expect(b.size).toBe(size);
+      expect(b.dropped).toBe(dropped);
+      expect(seqOf(b.peek(1).items[0] as ResultItem)).toBe(first);
+    },
+  );
 
   it("replays in order, in batches, and keeps a batch that was not acknowledged", () => {
     const b = new ResultBuffer(1000);

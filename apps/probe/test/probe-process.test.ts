@@ -20,12 +20,45 @@ function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | 
 
 function monitor(id: number, url: string, intervalS: number): Monitor {
   return {
-    id, name: `m${id}`, type: "http", description: null, url, hostname: null, port: null, interval: intervalS, timeout: 1,
-    retries: 0, retryInterval: null, recoveryThreshold: 1, method: "GET", headers: {}, body: null, auth: null,
-    acceptedCodes: "200-299", keyword: null, keywordAbsent: null, jsonAssertion: null, followRedirects: true,
-    maxRedirects: 10, ignoreTls: false, certExpiryDays: 14, recordType: null, resolver: null, expected: [],
-    expectedMode: "any", pingCount: 3, token: null, grace: null, parentId: null, parent: null, regions: [],
-    aggregation: null, paused: false, channels: [], createdAt: "2030-01-01T00:00:00Z", updatedAt: "2030-01-01T00:00:00Z",
+    id,
+    name: `m${id}`,
+    type: "http",
+    description: null,
+    url,
+    hostname: null,
+    port: null,
+    interval: intervalS,
+    timeout: 1,
+    retries: 0,
+    retryInterval: null,
+    recoveryThreshold: 1,
+    method: "GET",
+    headers: {},
+    body: null,
+    auth: null,
+    acceptedCodes: "200-299",
+    keyword: null,
+    keywordAbsent: null,
+    jsonAssertion: null,
+    followRedirects: true,
+    maxRedirects: 10,
+    ignoreTls: false,
+    certExpiryDays: 14,
+    recordType: null,
+    resolver: null,
+    expected: [],
+    expectedMode: "any",
+    pingCount: 3,
+    token: null,
+    grace: null,
+    parentId: null,
+    parent: null,
+    regions: [],
+    aggregation: null,
+    paused: false,
+    channels: [],
+    createdAt: "2030-01-01T00:00:00Z",
+    updatedAt: "2030-01-01T00:00:00Z",
   };
 }
 
@@ -91,7 +124,10 @@ describe("probe process against a fake leader", () => {
   });
 
   it("posts results in batches, each on its monitor's slot grid", async () => {
-    await waitFor("results of both monitors", () => leader.results.some((r) => r.monitorId === 101) && leader.results.some((r) => r.monitorId === 202));
+    await waitFor(
+      "results of both monitors",
+      () => leader.results.some((r) => r.monitorId === 101) && leader.results.some((r) => r.monitorId === 202),
+    );
     for (const r of leader.results) {
       const slot = Date.parse(r.slot);
       const intervalMs = r.monitorId === 101 ? 1000 : 2000;
@@ -110,14 +146,22 @@ describe("probe process against a fake leader", () => {
     expect((await health(healthPort)).status).toBe("degraded");
     expect(leader.results.length).toBe(before);
     leader.resultsStatus = 200;
-    await waitFor("buffer drained", async () => ((await health(healthPort)).buffer as { size: number }).size === 0 && leader.results.length > before + 5);
+    await waitFor(
+      "buffer drained",
+      async () =>
+        ((await health(healthPort)).buffer as { size: number }).size === 0 && leader.results.length > before + 5,
+    );
 
-    for (const [id, intervalMs] of [[101, 1000], [202, 2000]] as const) {
+    for (const [id, intervalMs] of [
+      [101, 1000],
+      [202, 2000],
+    ] as const) {
       const slots = leader.results.filter((r) => r.monitorId === id).map((r) => Date.parse(r.slot));
       // Posted in order (a replay may repeat a batch, never reorder) and with no slot missing.
       expect(slots).toEqual([...slots].sort((a, b) => a - b));
       const unique = [...new Set(slots)];
-      for (let i = 1; i < unique.length; i++) expect((unique[i] as number) - (unique[i - 1] as number)).toBe(intervalMs);
+      for (let i = 1; i < unique.length; i++)
+        expect((unique[i] as number) - (unique[i - 1] as number)).toBe(intervalMs);
     }
     const h = await health(healthPort);
     expect(h.buffer).toMatchObject({ size: 0, dropped: 0 });

@@ -79,7 +79,10 @@ export function alertsForTransition(t: Transition, ctx: TransitionContext): Aler
   if (t.to === "PAUSED" || t.from === "PAUSED") {
     // A resume starts the monitor over, with a new incident if it is still broken. Planned again
     // at the resume for a monitor paused before this rule (a repeat is nothing).
-    const reason = t.to === "PAUSED" ? "paused while DOWN: incident closed" : "resumed: the incident open before the pause is closed";
+    const reason =
+      t.to === "PAUSED"
+        ? "paused while DOWN: incident closed"
+        : "resumed: the incident open before the pause is closed";
     plans.push(endOf(before, t, reason, false));
   } else if (t.healthTo !== "DOWN") {
     plans.push(endOf(before, t, t.reason, true));

@@ -79,7 +79,11 @@ const healthOf = (status: Status): Health => (status === "DOWN" ? "DOWN" : statu
  * A group's machine moves when its children's worst status changes, and only then: it has no
  * rounds of its own. A paused child counts as PAUSED; the reason names the children failing.
  */
-export function groupStep(before: MachineState, children: ReadonlyArray<{ name: string; status: Status }>, now: Date): StepResult {
+export function groupStep(
+  before: MachineState,
+  children: ReadonlyArray<{ name: string; status: Status }>,
+  now: Date,
+): StepResult {
   const status = groupStatus(children);
   if (status === before.status) return { state: before, transition: null };
   const at = now.toISOString();
@@ -96,7 +100,10 @@ export function groupStep(before: MachineState, children: ReadonlyArray<{ name: 
   const reason = broken.length
     ? `${broken.length} of ${children.length} children failing: ${broken.map((c) => `${c.name} ${c.status}`).join(", ")}`
     : `children: ${status}`;
-  return { state, transition: { from: before.status, to: status, healthFrom: before.health, healthTo: health, reason } };
+  return {
+    state,
+    transition: { from: before.status, to: status, healthFrom: before.health, healthTo: health, reason },
+  };
 }
 
 /** The children a group's DOWN lists: those DOWN or LATE. */

@@ -100,8 +100,7 @@ function finish(
 ): StepResult {
   const statusChanged = after.status !== before.status;
   const healthChanged = after.health !== before.health;
-  const downSince =
-    after.health === "DOWN" ? (before.health === "DOWN" ? before.downSince : now.toISOString()) : null;
+  const downSince = after.health === "DOWN" ? (before.health === "DOWN" ? before.downSince : now.toISOString()) : null;
   const state: MachineState = {
     ...after,
     since: statusChanged ? now.toISOString() : before.since,

@@ -60,7 +60,10 @@ function expected(strategy: AggregationStrategy, up: number, down: number): "up"
 const STRATEGIES: AggregationStrategy[] = ["any-down", "majority-down", "all-down"];
 const TABLE = STRATEGIES.flatMap((strategy) =>
   mixes(5).map((m) => {
-    const label = KINDS.filter((k) => m[k] > 0).map((k) => `${m[k]} ${k}`).join(", ") || "no votes";
+    const label =
+      KINDS.filter((k) => m[k] > 0)
+        .map((k) => `${m[k]} ${k}`)
+        .join(", ") || "no votes";
     return { strategy, m, label, want: expected(strategy, m.freshUp, m.freshDown) };
   }),
 );
@@ -118,7 +121,10 @@ describe("aggregate: edge cases", () => {
   it("counts only each node's latest vote, whatever the input order", () => {
     const older = vote("a", false, 20_000);
     const newer = vote("a", true, 5_000);
-    for (const votes of [[older, newer], [newer, older]]) {
+    for (const votes of [
+      [older, newer],
+      [newer, older],
+    ]) {
       const v = aggregate(votes, opts("any-down"));
       expect(v.outcome).toBe("up");
       expect(v.votes).toEqual([newer]);
@@ -179,10 +185,25 @@ describe("aggregate: edge cases", () => {
 
 describe("summary text", () => {
   const at = (ageMs: number) => new Date(NOW.getTime() - ageMs).toISOString();
-  const eu: Vote = { node: "probe-eu", region: "eu-west", ok: false, latencyMs: 10_012, error: { code: "TIMEOUT", message: "timed out after 10 s" }, at: at(1_000) };
-  const us: Vote = { node: "probe-us", region: "us-east", ok: false, latencyMs: 80, error: { code: "HTTP_STATUS", message: "status 503 not in 200-299" }, at: at(1_000) };
+  const eu: Vote = {
+    node: "probe-eu",
+    region: "eu-west",
+    ok: false,
+    latencyMs: 10_012,
+    error: { code: "TIMEOUT", message: "timed out after 10 s" },
+    at: at(1_000),
+  };
+  const us: Vote = {
+    node: "probe-us",
+    region: "us-east",
+    ok: false,
+    latencyMs: 80,
+    error: { code: "HTTP_STATUS", message: "status 503 not in 200-299" },
+    at: at(1_000),
+  };
   const ap: Vote = { node: "probe-ap", region: "ap-south", ok: true, latencyMs: 119.6, error: null, at: at(1_000) };
 
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["the spec's example", "any-down", [us, ap, eu], "DOWN: 2 of 3 probes — eu-west: TIMEOUT, us-east: HTTP_STATUS 503; ap-south: up 120 ms"],
     ["an UP verdict with a dissenting probe", "majority-down", [eu, ap], "UP: 1 of 2 probes down — eu-west: TIMEOUT; ap-south: up 120 ms"],

@@ -87,7 +87,11 @@ function run(tokens: string, o: Options = {}): string {
     if (plan.suppressed) return void out.push(`held:${plan.event}`);
     const incident = incidentKey(s.id, plan.downSince);
     const heard = channels.filter((c) => outbox.has(`down:${incident}::c${c.id}`));
-    const covered = new Set(refs((n) => (plan.coveredBy ?? []).some((id) => [...sims.values()].find((x) => x.id === id)?.name === n)).map((c) => c.id));
+    const covered = new Set(
+      refs((n) => (plan.coveredBy ?? []).some((id) => [...sims.values()].find((x) => x.id === id)?.name === n)).map(
+        (c) => c.id,
+      ),
+    );
     const to = recipients(
       { ...plan, incidentKey: incident, at: new Date(now).toISOString() },
       {
@@ -110,13 +114,23 @@ function run(tokens: string, o: Options = {}): string {
     s.machine = r.state;
     const t = r.transition;
     if (!t) return;
-    const alerting = ancestors(s).filter((a) => !a.paused && !a.maintenance).map((a) => a.id);
-    const ctx = { before, after: r.state, at: new Date(now), inMaintenance: s.maintenance, alertingAncestors: alerting };
+    const alerting = ancestors(s)
+      .filter((a) => !a.paused && !a.maintenance)
+      .map((a) => a.id);
+    const ctx = {
+      before,
+      after: r.state,
+      at: new Date(now),
+      inMaintenance: s.maintenance,
+      alertingAncestors: alerting,
+    };
     for (const plan of alertsForTransition(t, ctx)) tell(s, plan);
     if (t.from !== t.to) for (const a of ancestors(s)) updateGroup(a);
   };
   const apply = (s: Sim, input: MachineInput) => {
-    const cfg = o.push ? { retries: 0, recoveryThreshold: 1 } : { retries: o.retries ?? 0, recoveryThreshold: o.recovery ?? 1 };
+    const cfg = o.push
+      ? { retries: 0, recoveryThreshold: 1 }
+      : { retries: o.retries ?? 0, recoveryThreshold: o.recovery ?? 1 };
     record(s, step(s.machine, input, cfg, new Date(now)));
   };
   const updateGroup = (grp: Sim) => {
@@ -163,12 +177,25 @@ function run(tokens: string, o: Options = {}): string {
       }
     } else if (verb === "t") {
       const p = o.push!;
-      const clock = { intervalS: p.intervalS, graceS: p.graceS ?? null, createdAtMs: T0, lastPushAtMs: s.lastPushAt, servingSinceMs: servingSince };
+      const clock = {
+        intervalS: p.intervalS,
+        graceS: p.graceS ?? null,
+        createdAtMs: T0,
+        lastPushAtMs: s.lastPushAt,
+        servingSinceMs: servingSince,
+      };
       const input = s.paused ? null : pushDeadlineInput(s.machine, clock, now);
       if (input) apply(s, input);
     } else if (/^c\d+$/.test(verb)) {
       const validTo = new Date(T0 + Number(verb.slice(1)) * DAY).toISOString();
-      const sighting = { validTo, thresholdDays: 14, warned: s.certWarned, inMaintenance: s.maintenance, status: s.machine.status, now: new Date(now) };
+      const sighting = {
+        validTo,
+        thresholdDays: 14,
+        warned: s.certWarned,
+        inMaintenance: s.maintenance,
+        status: s.machine.status,
+        now: new Date(now),
+      };
       const plan = certWarning(sighting);
       if (plan) {
         s.certWarned = validTo;
@@ -187,6 +214,7 @@ const twoChannels = { a: { on: ["m"], remindS: 600 }, b: { on: ["m"], remindS: 1
 const groupChannels = { a: { on: ["m", "g"] }, b: { on: ["m"] } };
 
 describe("alert rules: what the outbox gains after each event", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, string, string, Options?]>([
     // incidents
     ["a failure alerts, a recovery resolves", "U D U", ". down up"],

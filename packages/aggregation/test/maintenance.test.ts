@@ -23,7 +23,11 @@ function win(partial: Partial<WindowSpec>): WindowSpec {
   };
 }
 
-const daily = (startTime: string, durationMinutes: number): Recurrence => ({ frequency: "daily", startTime, durationMinutes });
+const daily = (startTime: string, durationMinutes: number): Recurrence => ({
+  frequency: "daily",
+  startTime,
+  durationMinutes,
+});
 
 // 2024-05-05 is a Sunday.
 describe("windowIntervals", () => {
@@ -144,7 +148,11 @@ describe("windowIntervals", () => {
 });
 
 describe("isWindowActive", () => {
-  const w = win({ startAt: "2024-05-01T00:00:00.000Z", endAt: "2024-06-01T00:00:00.000Z", recurrence: daily("23:00", 120) });
+  const w = win({
+    startAt: "2024-05-01T00:00:00.000Z",
+    endAt: "2024-06-01T00:00:00.000Z",
+    recurrence: daily("23:00", 120),
+  });
   it.each([
     ["2024-05-02T23:30:00.000Z", true],
     ["2024-05-03T00:59:59.999Z", true],

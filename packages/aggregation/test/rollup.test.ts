@@ -29,7 +29,14 @@ describe("rollupDay", () => {
   });
 
   it("rolls up today only until now", () => {
-    const r = rollupDay({ day: new Date(DAY), until: new Date(DAY + 6 * H), statusAtStart: "UP", changes: [], excluded: [], results: [] });
+    const r = rollupDay({
+      day: new Date(DAY),
+      until: new Date(DAY + 6 * H),
+      statusAtStart: "UP",
+      changes: [],
+      excluded: [],
+      results: [],
+    });
     expect(r).toMatchObject({ upS: 6 * 3600, downS: 0, checks: 0, latencyP50Ms: null, latencyP95Ms: null });
   });
 

@@ -21,6 +21,7 @@ function sla(statusAtStart: Status | null, changes: Change[], excludedHours: Arr
 type Expect = Omit<SlaReport, "from" | "to">;
 
 describe("computeSla", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, Status | null, Change[], Array<[number, number]>, Expect]>([
     [
       "up all along",
@@ -108,7 +109,12 @@ describe("computeSla", () => {
   });
 
   it("longest outage and MTTR differ when outages differ in length", () => {
-    const r = sla("UP", [[1, "DOWN"], [2, "UP"], [4, "DOWN"], [7, "UP"]]);
+    const r = sla("UP", [
+      [1, "DOWN"],
+      [2, "UP"],
+      [4, "DOWN"],
+      [7, "UP"],
+    ]);
     expect(r).toMatchObject({ outages: 2, longestOutageS: 10800, mttrS: 7200, downtimeS: 14400 });
   });
 
@@ -117,6 +123,8 @@ describe("computeSla", () => {
   });
 
   it("rejects a window that ends before it starts", () => {
-    expect(() => computeSla({ from: h(2), to: h(1), statusAtStart: "UP", changes: [], excluded: [] })).toThrow(ValidationError);
+    expect(() => computeSla({ from: h(2), to: h(1), statusAtStart: "UP", changes: [], excluded: [] })).toThrow(
+      ValidationError,
+    );
   });
 });

@@ -52,6 +52,7 @@ function run(tokens: string, cfg: MachineConfig) {
 }
 
 describe("state machine: status after each input", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each([
     // retries: DOWN after retries + 1 failed rounds, PENDING while within retries
     ["new monitor is UP on its first success", 0, 1, "U", "UP"],
@@ -96,6 +97,7 @@ describe("state machine: status after each input", () => {
 });
 
 describe("state machine: transitions and reasons", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["3 failed rounds: TIMEOUT", 2, 1, "U D D D", { from: "PENDING", to: "DOWN", healthFrom: "PENDING", healthTo: "DOWN" }],
     ["1 failed round: TIMEOUT", 0, 1, "U D", { from: "UP", to: "DOWN", healthFrom: "UP", healthTo: "DOWN" }],
@@ -128,7 +130,12 @@ describe("state machine: transitions and reasons", () => {
 
   it("counts one transition per change over a whole outage", () => {
     const { transitions } = run("U D D D D U U", { retries: 1, recoveryThreshold: 2 });
-    expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual(["PENDING>UP", "UP>PENDING", "PENDING>DOWN", "DOWN>UP"]);
+    expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual([
+      "PENDING>UP",
+      "UP>PENDING",
+      "PENDING>DOWN",
+      "DOWN>UP",
+    ]);
   });
 });
 

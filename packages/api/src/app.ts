@@ -37,7 +37,10 @@ const dropUnparsedBody: RequestHandler = (req, res, next) => {
 
 /** A query or body the database layer could not store (a NUL, absurd nesting) stops here, with a 400. */
 const refuseUnstorable: RequestHandler = (req, _res, next) => {
-  const issues = [...unstorableIssues(req.query), ...unstorableIssues(req.body, typeof req.body === "string" ? "body" : "")];
+  const issues = [
+    ...unstorableIssues(req.query),
+    ...unstorableIssues(req.body, typeof req.body === "string" ? "body" : ""),
+  ];
   next(issues.length ? ValidationError.fromIssues(issues) : undefined);
 };
 
@@ -45,7 +48,13 @@ const refuseUnstorable: RequestHandler = (req, _res, next) => {
 const refuseUnparsedBody: RequestHandler = (req, res, next) => {
   if (!res.locals.unparsedBody) return next();
   const type = req.get("content-type") ?? "none";
-  next(new UptopError("UNSUPPORTED_MEDIA_TYPE", `Content-Type ${type} is not accepted: send JSON with Content-Type: application/json (or YAML as application/yaml where a route takes it)`, 415));
+  next(
+    new UptopError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type ${type} is not accepted: send JSON with Content-Type: application/json (or YAML as application/yaml where a route takes it)`,
+      415,
+    ),
+  );
 };
 
 function limiter(windowMs: number, limit: number): RequestHandler {
@@ -110,7 +119,9 @@ export function createApp(options: CreateAppOptions): Express {
   for (const r of routers.admin ?? []) admin.use(r);
   // Mounted at the root (not under "/api") so routers keep their full paths; anything under /api
   // or /metrics that no open or cluster router answered needs the admin token.
-  app.use((req, res, next) => (req.path.startsWith("/api/") || req.path === "/metrics" ? admin(req, res, next) : next()));
+  app.use((req, res, next) =>
+    req.path.startsWith("/api/") || req.path === "/metrics" ? admin(req, res, next) : next(),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -40,7 +40,8 @@ function clientError(err: unknown, req: Request): [number, string, string] | und
   const status = typeof e.status === "number" ? e.status : e.statusCode;
   if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
   const detail = typeof e.message === "string" ? e.message : "";
-  if (err instanceof URIError) return [status, "INVALID_PATH", `the request path has a malformed percent-escape (${detail})`];
+  if (err instanceof URIError)
+    return [status, "INVALID_PATH", `the request path has a malformed percent-escape (${detail})`];
   // http-errors marks the errors meant for the client with `expose`; anything else carrying a
   // status (an upstream's response, say) is a bug of ours and stays a 500.
   if (e.expose !== true) return undefined;
@@ -63,7 +64,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const type = (err as { type?: string })?.type;
-    const mapped = (typeof type === "string" && Object.hasOwn(PARSER_ERRORS, type) ? PARSER_ERRORS[type] : undefined) ?? clientError(err, req);
+    const mapped =
+      (typeof type === "string" && Object.hasOwn(PARSER_ERRORS, type) ? PARSER_ERRORS[type] : undefined) ??
+      clientError(err, req);
     if (mapped && mapped[0] < 500) {
       res.status(mapped[0]).json(errorBody(mapped[1], mapped[2]));
       return;

@@ -8,14 +8,35 @@ export { monitorView, maskMonitorSecrets, restoreMaskedSecrets, MASK, type Monit
 export { startServer, type RunningServer } from "./server.js";
 export { pushRouter, type PushRoutesDeps, type PushReport } from "./routes/push.js";
 export { metricsRouter } from "./routes/metrics.js";
-export { maintenanceRouter, maintenanceView, parseMaintenanceInput, maintenanceInputSchema, type MaintenanceRoutesDeps, type MaintenanceInput, type MaintenanceView } from "./routes/maintenance.js";
+export {
+  maintenanceRouter,
+  maintenanceView,
+  parseMaintenanceInput,
+  maintenanceInputSchema,
+  type MaintenanceRoutesDeps,
+  type MaintenanceInput,
+  type MaintenanceView,
+} from "./routes/maintenance.js";
 export { historyRouter, type HistoryRoutesDeps } from "./routes/history.js";
 export { monitorSla, type MonitorSla } from "./sla-report.js";
 export { statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
-export { buildStatusPage, type StatusPageData, type StatusPageItem, type StatusPageWindow, type OverallStatus } from "./status-page-data.js";
+export {
+  buildStatusPage,
+  type StatusPageData,
+  type StatusPageItem,
+  type StatusPageWindow,
+  type OverallStatus,
+} from "./status-page-data.js";
 export { renderStatusPage, escapeHtml } from "./status-page-html.js";
 export { probeRouter, assignedTo, type ProbeRoutesDeps, type ProbeIngest } from "./routes/probe.js";
 export { nodesRouter, type NodeRoutesDeps, type NodeView } from "./routes/nodes.js";
-export { channelsRouter, channelView, parseChannelInput, channelInputSchema, type ChannelRoutesDeps, type ChannelView } from "./routes/channels.js";
+export {
+  channelsRouter,
+  channelView,
+  parseChannelInput,
+  channelInputSchema,
+  type ChannelRoutesDeps,
+  type ChannelView,
+} from "./routes/channels.js";
 export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";
 export { configRouter, type ConfigRoutesDeps, type ApplyOutcome } from "./routes/config.js";

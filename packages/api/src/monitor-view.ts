@@ -17,14 +17,18 @@ export function restoreMaskedSecrets(body: Record<string, unknown>, current: Mon
   const out = { ...body };
   const auth = out.auth as Record<string, unknown> | null | undefined;
   if (auth && current.auth && auth.type === current.auth.type) {
-    if (current.auth.type === "basic" && auth.password === MASK) out.auth = { ...auth, password: current.auth.password };
+    if (current.auth.type === "basic" && auth.password === MASK)
+      out.auth = { ...auth, password: current.auth.password };
     if (current.auth.type === "bearer" && auth.token === MASK) out.auth = { ...auth, token: current.auth.token };
   }
   const headers = out.headers as Record<string, unknown> | undefined;
   // Only a map: the schema must still see an array (or anything else) as it was sent.
   if (headers && typeof headers === "object" && !Array.isArray(headers)) {
     out.headers = Object.fromEntries(
-      Object.entries(headers).map(([k, v]) => [k, v === MASK && current.headers[k] !== undefined ? current.headers[k] : v]),
+      Object.entries(headers).map(([k, v]) => [
+        k,
+        v === MASK && current.headers[k] !== undefined ? current.headers[k] : v,
+      ]),
     );
   }
   return out;

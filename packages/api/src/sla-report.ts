@@ -60,8 +60,20 @@ export async function monitorSla(db: Db, monitorId: number, from: Date, to: Date
   const early = fromRollups(rows, fromMs, timelineFrom);
 
   const timeline = (await loadTimelines(db, [outline], new Date(timelineFrom), to)).get(monitorId)!;
-  const excluded = maintenanceIntervals(windows as WindowSpec[], monitorId, ancestors(monitorId, outlines), timelineFrom, toMs);
-  const recent = computeSla({ from: new Date(timelineFrom), to, statusAtStart: timeline.statusAtStart, changes: timeline.changes, excluded });
+  const excluded = maintenanceIntervals(
+    windows as WindowSpec[],
+    monitorId,
+    ancestors(monitorId, outlines),
+    timelineFrom,
+    toMs,
+  );
+  const recent = computeSla({
+    from: new Date(timelineFrom),
+    to,
+    statusAtStart: timeline.statusAtStart,
+    changes: timeline.changes,
+    excluded,
+  });
 
   const monitoredS = recent.monitoredS + early.upS + early.downS;
   const downtimeS = recent.downtimeS + early.downS;

@@ -1,4 +1,12 @@
-import { ancestors, computeSla, groupStatus, isWindowActive, maintenanceIntervals, windowIntervals, type WindowSpec } from "@uptop/aggregation";
+import {
+  ancestors,
+  computeSla,
+  groupStatus,
+  isWindowActive,
+  maintenanceIntervals,
+  windowIntervals,
+  type WindowSpec,
+} from "@uptop/aggregation";
 import type { Status } from "@uptop/core";
 import {
   getMonitorStates,
@@ -122,7 +130,6 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
   ]);
   const names = new Map(outlines.map((m) => [m.id, m.name]));
 
-
   const childrenOf = new Map<number | null, MonitorOutline[]>();
   for (const m of outlines) {
     const parent = m.parentId !== null && names.has(m.parentId) ? m.parentId : null;
@@ -136,10 +143,11 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
     const state = states.get(m.id);
     const children = (childrenOf.get(m.id) ?? []).filter((c) => !seen.has(c.id)).map((c) => build(c, seen));
     const kind = m.type === "group" ? "group" : "monitor";
-    const status: Status = state?.status ?? (m.paused ? "PAUSED" : kind === "group" ? groupStatus(children) : "PENDING");
+    const status: Status =
+      state?.status ?? (m.paused ? "PAUSED" : kind === "group" ? groupStatus(children) : "PENDING");
 
-    const days = (rollups.get(m.id) ?? new Array<{ upS: number; downS: number } | null>(BAR_DAYS).fill(null)).map((d) =>
-      d ? { up: d.upS, down: d.downS } : null,
+    const days = (rollups.get(m.id) ?? new Array<{ upS: number; downS: number } | null>(BAR_DAYS).fill(null)).map(
+      (d) => (d ? { up: d.upS, down: d.downS } : null),
     );
     const timeline = timelines.get(m.id);
     if (timeline) {
@@ -206,7 +214,8 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
   if (down.length > 0) overall = down.length * 2 > counted.length ? "major_outage" : "partial_outage";
   // A declared incident is news to readers even while every check still passes.
   else if (incidentWindows.length > 0) overall = "partial_outage";
-  else if (counted.some((l) => l.status === "MAINTENANCE") || maintenance.some((w) => w.active)) overall = "maintenance";
+  else if (counted.some((l) => l.status === "MAINTENANCE") || maintenance.some((w) => w.active))
+    overall = "maintenance";
 
   return {
     title,
@@ -217,6 +226,8 @@ export async function buildStatusPage(db: Db, title: string, now: Date): Promise
     items,
     incidents: { windows: incidentWindows, down: down.map((l) => ({ monitor: l.name, since: l.since })) },
     maintenance,
-    regions: [...regionCounts].map(([region, monitorsDown]) => ({ region, monitorsDown })).sort((a, b) => a.region.localeCompare(b.region)),
+    regions: [...regionCounts]
+      .map(([region, monitorsDown]) => ({ region, monitorsDown }))
+      .sort((a, b) => a.region.localeCompare(b.region)),
   };
 }

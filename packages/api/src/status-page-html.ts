@@ -102,7 +102,9 @@ export function renderStatusPage(data: StatusPageData): string {
   const firstDayMs = Date.parse(`${data.firstDay}T00:00:00Z`);
   const incidents = [
     ...data.incidents.windows.map(windowHtml),
-    ...data.incidents.down.map((d) => `<li><strong>${escapeHtml(d.monitor)}</strong> is down${d.since ? ` since ${when(d.since)}` : ""}</li>`),
+    ...data.incidents.down.map(
+      (d) => `<li><strong>${escapeHtml(d.monitor)}</strong> is down${d.since ? ` since ${when(d.since)}` : ""}</li>`,
+    ),
   ];
   const sections = [
     incidents.length ? `<h2>Active incidents</h2><ul>${incidents.join("")}</ul>` : "",

@@ -13,7 +13,13 @@ const MASK = "********";
 /** Every row of every table as text: what a database dump would show. */
 async function dumpAll(db: Db): Promise<string> {
   let out = "";
-  for (const t of await db.introspection.getTables()) out += JSON.stringify(await db.selectFrom(t.name as never).selectAll().execute());
+  for (const t of await db.introspection.getTables())
+    out += JSON.stringify(
+      await db
+        .selectFrom(t.name as never)
+        .selectAll()
+        .execute(),
+    );
   return out;
 }
 
@@ -53,7 +59,10 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/", colour: "red" } }, "settings.colour"],
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, owner: "me" }, "owner"],
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, default: "yes" }, "default"],
-    [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, reminderInterval: "often" }, "reminderInterval"],
+    [
+      { name: "a", type: "webhook", settings: { url: "http://x.test/" }, reminderInterval: "often" },
+      "reminderInterval",
+    ],
     [{ name: "a", type: "webhook", settings: { url: "http://x.test/" }, reminderInterval: 10 }, "reminderInterval"],
     [{ name: "a", type: "webhook", settings: { url: "ftp://x.test/" } }, "settings.url"],
   ])("rejects %j with 400 naming %s", async (body, field) => {
@@ -76,14 +85,35 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     const hook = await json(
       await server.api(
         "/api/channels",
-        post({ name: "ops-hook", type: "webhook", settings: { url: `${receiver.origin}/hook`, secret: HOOK_SECRET, headers: { Authorization: HEADER_TOKEN } }, default: true, reminderInterval: "60m" }),
+        post({
+          name: "ops-hook",
+          type: "webhook",
+          settings: { url: `${receiver.origin}/hook`, secret: HOOK_SECRET, headers: { Authorization: HEADER_TOKEN } },
+          default: true,
+          reminderInterval: "60m",
+        }),
       ),
     );
     expect(hook.status).toBe(201);
-    expect(hook.body).toMatchObject({ name: "ops-hook", type: "webhook", default: true, enabled: true, reminderInterval: 3600 });
+    expect(hook.body).toMatchObject({
+      name: "ops-hook",
+      type: "webhook",
+      default: true,
+      enabled: true,
+      reminderInterval: 3600,
+    });
     expect(hook.body.settings).toMatchObject({ url: `${receiver.origin}/hook`, secret: MASK, headers: MASK });
     hookId = hook.body.id;
-    const pd = await json(await server.api("/api/channels", post({ name: "pager", type: "pagerduty", settings: { routingKey: ROUTING_KEY, eventsUrl: `${receiver.origin}/pd` } })));
+    const pd = await json(
+      await server.api(
+        "/api/channels",
+        post({
+          name: "pager",
+          type: "pagerduty",
+          settings: { routingKey: ROUTING_KEY, eventsUrl: `${receiver.origin}/pd` },
+        }),
+      ),
+    );
     expect(pd.status).toBe(201);
     expect(pd.body.settings.routingKey).toBe(MASK);
     expect(pd.body.reminderInterval).toBeNull();
@@ -91,7 +121,8 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
 
     for (const path of ["/api/channels", `/api/channels/${hookId}`, `/api/channels/${pdId}`]) {
       const text = await (await server.api(path)).text();
-      for (const secret of [ROUTING_KEY, HOOK_SECRET, HEADER_TOKEN, "header-token-planted"]) expect(text).not.toContain(secret);
+      for (const secret of [ROUTING_KEY, HOOK_SECRET, HEADER_TOKEN, "header-token-planted"])
+        expect(text).not.toContain(secret);
     }
     const dump = await dumpAll(tdb.store.db);
     expect(dump).toContain("ops-hook");
@@ -100,15 +131,31 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
   });
 
   it("answers 409 for a duplicate name on create and on rename", async () => {
-    const dup = await json(await server.api("/api/channels", post({ name: "ops-hook", type: "ntfy", settings: { topic: "x" } })));
+    const dup = await json(
+      await server.api("/api/channels", post({ name: "ops-hook", type: "ntfy", settings: { topic: "x" } })),
+    );
     expect(dup.status).toBe(409);
-    const rename = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ name: "ops-hook" }) }));
+    const rename = await json(
+      await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ name: "ops-hook" }) }),
+    );
     expect(rename.status).toBe(409);
   });
 
   it("keeps the stored secret when the mask is written back, and replaces it when a new value is sent", async () => {
     const current = await json(await server.api(`/api/channels/${hookId}`));
-    const put = await json(await server.api(`/api/channels/${hookId}`, { method: "PUT", body: JSON.stringify({ ...current.body, id: undefined, createdAt: undefined, updatedAt: undefined, name: "ops-hook", enabled: true }) }));
+    const put = await json(
+      await server.api(`/api/channels/${hookId}`, {
+        method: "PUT",
+        body: JSON.stringify({
+          ...current.body,
+          id: undefined,
+          createdAt: undefined,
+          updatedAt: undefined,
+          name: "ops-hook",
+          enabled: true,
+        }),
+      }),
+    );
     expect(put.status).toBe(200);
     // The test send proves the secret is intact: the receiver sees the real header and signature.
     const test = await json(await server.api(`/api/channels/${hookId}/test`, post({})));
@@ -119,20 +166,40 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     expect(got.headers["x-uptop-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(JSON.parse(got.body)).toMatchObject({ event: "test", epoch: 4 });
 
-    const patched = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ settings: { routingKey: MASK, eventsUrl: `${receiver.origin}/pd2` }, enabled: false }) }));
+    const patched = await json(
+      await server.api(`/api/channels/${pdId}`, {
+        method: "PATCH",
+        body: JSON.stringify({ settings: { routingKey: MASK, eventsUrl: `${receiver.origin}/pd2` }, enabled: false }),
+      }),
+    );
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ enabled: false, settings: { routingKey: MASK, eventsUrl: `${receiver.origin}/pd2` } });
+    expect(patched.body).toMatchObject({
+      enabled: false,
+      settings: { routingKey: MASK, eventsUrl: `${receiver.origin}/pd2` },
+    });
     await server.api(`/api/channels/${pdId}/test`, post({}));
     expect(JSON.parse(receiver.received.at(-1)!.body)).toMatchObject({ routing_key: ROUTING_KEY });
 
-    const replaced = await json(await server.api(`/api/channels/${pdId}`, { method: "PATCH", body: JSON.stringify({ settings: { routingKey: "a-new-routing-key-1234", eventsUrl: `${receiver.origin}/pd3` } }) }));
+    const replaced = await json(
+      await server.api(`/api/channels/${pdId}`, {
+        method: "PATCH",
+        body: JSON.stringify({
+          settings: { routingKey: "a-new-routing-key-1234", eventsUrl: `${receiver.origin}/pd3` },
+        }),
+      }),
+    );
     expect(replaced.status).toBe(200);
     await server.api(`/api/channels/${pdId}/test`, post({}));
     expect(JSON.parse(receiver.received.at(-1)!.body)).toMatchObject({ routing_key: "a-new-routing-key-1234" });
   });
 
   it("refuses the mask when the type changes: a masked secret cannot move to another provider", async () => {
-    const res = await json(await server.api(`/api/channels/${pdId}`, { method: "PUT", body: JSON.stringify({ name: "pager", type: "opsgenie", settings: { apiKey: MASK } }) }));
+    const res = await json(
+      await server.api(`/api/channels/${pdId}`, {
+        method: "PUT",
+        body: JSON.stringify({ name: "pager", type: "opsgenie", settings: { apiKey: MASK } }),
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0].field).toBe("settings.apiKey");
   });
@@ -148,7 +215,14 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     const list = await json(await server.api(`/api/notifications?channel=ops-hook&limit=10`));
     expect(list.status).toBe(200);
     expect(list.body.map((n: { state: string }) => n.state)).toEqual(["failed", "sent"]);
-    expect(list.body[0]).toMatchObject({ event: "test", channel: "ops-hook", channelType: "webhook", attempts: 1, epoch: 4, monitorId: null });
+    expect(list.body[0]).toMatchObject({
+      event: "test",
+      channel: "ops-hook",
+      channelType: "webhook",
+      attempts: 1,
+      epoch: 4,
+      monitorId: null,
+    });
     const byId = await json(await server.api(`/api/notifications?channel=${hookId}&state=sent`));
     expect(byId.body).toHaveLength(1);
     expect(byId.body[0].sentAt).not.toBeNull();
@@ -156,7 +230,8 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     expect(attempts.body).toEqual([expect.objectContaining({ attempt: 1, ok: false, retryable: false, status: 400 })]);
     const all = await server.api("/api/notifications");
     const text = await all.text();
-    for (const secret of [ROUTING_KEY, HOOK_SECRET, "header-token-planted", "a-new-routing-key"]) expect(text).not.toContain(secret);
+    for (const secret of [ROUTING_KEY, HOOK_SECRET, "header-token-planted", "a-new-routing-key"])
+      expect(text).not.toContain(secret);
   });
 
   it.each([
@@ -179,7 +254,12 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
   });
 
   it("detaches a deleted channel from its monitors", async () => {
-    const m = await json(await server.api("/api/monitors", post({ name: "web", type: "http", url: "https://example.com/", channels: ["ops-hook", "pager"] })));
+    const m = await json(
+      await server.api(
+        "/api/monitors",
+        post({ name: "web", type: "http", url: "https://example.com/", channels: ["ops-hook", "pager"] }),
+      ),
+    );
     expect(m.status).toBe(201);
     expect(m.body.channels).toEqual(["ops-hook", "pager"]);
     expect((await server.api(`/api/channels/${pdId}`, { method: "DELETE" })).status).toBe(204);

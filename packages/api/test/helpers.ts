@@ -67,7 +67,11 @@ export async function addMonitor(db: Db, name: string, opts: MonitorFields = {})
     hostname: opts.hostname ?? null,
     paused: opts.paused ?? false,
   };
-  const row = await db.insertInto("monitors").values(values as never).returning("id").executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto("monitors")
+    .values(values as never)
+    .returning("id")
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -20,7 +20,14 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
     ids.c = await addMonitor(db, "c", { createdAt: "2026-04-01T00:00:00Z" });
     ids.d = await addMonitor(db, "d", { createdAt: "2026-03-01T00:00:00Z" });
 
-    const vote = { node: "probe-eu", region: "eu-west", ok: false, latencyMs: 10_000, error: { code: "TIMEOUT", message: "timed out" }, at: "2026-04-29T22:00:00Z" };
+    const vote = {
+      node: "probe-eu",
+      region: "eu-west",
+      ok: false,
+      latencyMs: 10_000,
+      error: { code: "TIMEOUT", message: "timed out" },
+      at: "2026-04-29T22:00:00Z",
+    };
     await addChange(db, ids.a, "PENDING", "UP", "2026-04-01T00:01:00Z");
     await addChange(db, ids.a, "UP", "DOWN", "2026-04-29T22:00:00Z", [vote]); // begins before the window
     await addChange(db, ids.a, "DOWN", "UP", "2026-04-30T02:00:00Z");
@@ -28,17 +35,67 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
     await addChange(db, ids.a, "DOWN", "UP", "2026-04-30T12:00:00Z");
     await addChange(db, ids.a, "UP", "DOWN", "2026-04-30T22:00:00Z"); // still open at the end
     // The maintenance names the group, not the monitor: it must cover its children.
-    await db.insertInto("maintenance_windows").values({ title: "switch swap", type: "maintenance", monitor_ids: [ids.shop], start_at: "2026-04-30T11:00:00Z", end_at: "2026-04-30T13:00:00Z", recurrence: "null" }).execute();
+    await db
+      .insertInto("maintenance_windows")
+      .values({
+        title: "switch swap",
+        type: "maintenance",
+        monitor_ids: [ids.shop],
+        start_at: "2026-04-30T11:00:00Z",
+        end_at: "2026-04-30T13:00:00Z",
+        recurrence: "null",
+      })
+      .execute();
     // An incident window is informational and excludes nothing.
-    await db.insertInto("maintenance_windows").values({ title: "slow api", type: "incident", monitor_ids: null, start_at: "2026-04-30T00:00:00Z", end_at: null, recurrence: "null" }).execute();
+    await db
+      .insertInto("maintenance_windows")
+      .values({
+        title: "slow api",
+        type: "incident",
+        monitor_ids: null,
+        start_at: "2026-04-30T00:00:00Z",
+        end_at: null,
+        recurrence: "null",
+      })
+      .execute();
 
     await addChange(db, ids.d, "PENDING", "UP", "2026-04-20T00:00:00Z");
     await upsertRollups(db, [
-      { monitorId: ids.d, day: "2026-04-18", upS: 86_400 - H, downS: H, maintenanceS: 0, checks: 1440, failures: 60, latencyP50Ms: 80, latencyP95Ms: 120 },
-      { monitorId: ids.d, day: "2026-04-19", upS: 86_400, downS: 0, maintenanceS: 0, checks: 1440, failures: 0, latencyP50Ms: 80, latencyP95Ms: 120 },
+      {
+        monitorId: ids.d,
+        day: "2026-04-18",
+        upS: 86_400 - H,
+        downS: H,
+        maintenanceS: 0,
+        checks: 1440,
+        failures: 60,
+        latencyP50Ms: 80,
+        latencyP95Ms: 120,
+      },
+      {
+        monitorId: ids.d,
+        day: "2026-04-19",
+        upS: 86_400,
+        downS: 0,
+        maintenanceS: 0,
+        checks: 1440,
+        failures: 0,
+        latencyP50Ms: 80,
+        latencyP95Ms: 120,
+      },
     ]);
 
-    const res = (node: string, slot: string, ok: boolean) => ({ monitorId: ids.a!, nodeId: node, slot: new Date(slot), checkedAt: new Date(slot), ok, latencyMs: ok ? 50 : 10_000, statusCode: ok ? 200 : null, errorCode: ok ? null : "TIMEOUT", errorMessage: ok ? null : "timed out" });
+    const res = (node: string, slot: string, ok: boolean) => ({
+      monitorId: ids.a!,
+      nodeId: node,
+      slot: new Date(slot),
+      checkedAt: new Date(slot),
+      ok,
+      latencyMs: ok ? 50 : 10_000,
+      statusCode: ok ? 200 : null,
+      errorCode: ok ? null : "TIMEOUT",
+      errorMessage: ok ? null : "timed out",
+    });
     await insertResults(db, [
       res("leader", "2026-04-30T10:00:00Z", false),
       res("probe-eu", "2026-04-30T10:00:00Z", false),
@@ -106,7 +163,9 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
     expect(all.body[4]).toMatchObject({ ok: false, errorCode: "TIMEOUT", latencyMs: 10_000 });
     const eu = await get(`/api/monitors/${ids.a}/results?node=probe-eu`);
     expect(eu.body).toHaveLength(2);
-    const ranged = await get(`/api/monitors/${ids.a}/results?from=2026-04-30T10:01:00Z&to=2026-04-30T10:02:00Z&limit=1`);
+    const ranged = await get(
+      `/api/monitors/${ids.a}/results?from=2026-04-30T10:01:00Z&to=2026-04-30T10:02:00Z&limit=1`,
+    );
     expect(ranged.body).toHaveLength(1);
     expect(ranged.body[0].slot).toBe("2026-04-30T10:01:00.000Z");
   });

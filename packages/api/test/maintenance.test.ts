@@ -14,7 +14,9 @@ describe.each(BACKENDS)("maintenance API on %s", (backend) => {
     const g = await addMonitor(tdb.store.db, "shop", { type: "group" });
     await addMonitor(tdb.store.db, "checkout", { parentId: g });
     await addMonitor(tdb.store.db, "search");
-    srv = await startTestServer({ admin: [maintenanceRouter({ db: tdb.store.db, onChange: () => changes++, now: () => now })] });
+    srv = await startTestServer({
+      admin: [maintenanceRouter({ db: tdb.store.db, onChange: () => changes++, now: () => now })],
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -22,27 +24,53 @@ describe.each(BACKENDS)("maintenance API on %s", (backend) => {
     await tdb?.close();
   });
 
-  const valid = { title: "DB upgrade", monitors: ["shop", "search"], start: "2026-05-01T11:00:00Z", end: "2026-05-01T13:00:00Z" };
+  const valid = {
+    title: "DB upgrade",
+    monitors: ["shop", "search"],
+    start: "2026-05-01T11:00:00Z",
+    end: "2026-05-01T13:00:00Z",
+  };
 
   it("creates, lists, reads, replaces, patches, ends and deletes, calling onChange each time", async () => {
     const before = changes;
     const res = await srv.api("/api/maintenance", post(valid));
     expect(res.status).toBe(201);
     const w = await res.json();
-    expect(w).toMatchObject({ id: expect.any(Number), title: "DB upgrade", type: "maintenance", description: null, monitors: ["shop", "search"], start: "2026-05-01T11:00:00.000Z", end: "2026-05-01T13:00:00.000Z", recurrence: null, active: true });
+    expect(w).toMatchObject({
+      id: expect.any(Number),
+      title: "DB upgrade",
+      type: "maintenance",
+      description: null,
+      monitors: ["shop", "search"],
+      start: "2026-05-01T11:00:00.000Z",
+      end: "2026-05-01T13:00:00.000Z",
+      recurrence: null,
+      active: true,
+    });
     expect(res.headers.get("location")).toBe(`/api/maintenance/${w.id}`);
 
     const list = await (await srv.api("/api/maintenance")).json();
     expect(list.map((x: { id: number }) => x.id)).toContain(w.id);
     expect((await (await srv.api(`/api/maintenance/${w.id}`)).json()).title).toBe("DB upgrade");
 
-    const put = await srv.api(`/api/maintenance/${w.id}`, { method: "PUT", body: JSON.stringify({ title: "Later", start: "2026-05-02T00:00:00Z" }) });
+    const put = await srv.api(`/api/maintenance/${w.id}`, {
+      method: "PUT",
+      body: JSON.stringify({ title: "Later", start: "2026-05-02T00:00:00Z" }),
+    });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ title: "Later", monitors: null, end: null, active: false });
 
-    const patch = await srv.api(`/api/maintenance/${w.id}`, { method: "PATCH", body: JSON.stringify({ type: "incident", start: "2026-05-01T10:00:00Z", description: "planned" }) });
+    const patch = await srv.api(`/api/maintenance/${w.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ type: "incident", start: "2026-05-01T10:00:00Z", description: "planned" }),
+    });
     expect(patch.status).toBe(200);
-    expect(await patch.json()).toMatchObject({ title: "Later", type: "incident", description: "planned", active: true });
+    expect(await patch.json()).toMatchObject({
+      title: "Later",
+      type: "incident",
+      description: "planned",
+      active: true,
+    });
 
     const ended = await srv.api(`/api/maintenance/${w.id}/end`, { method: "POST" });
     expect(ended.status).toBe(200);
@@ -55,14 +83,26 @@ describe.each(BACKENDS)("maintenance API on %s", (backend) => {
   });
 
   it("stores recurring windows and hands the engine WindowSpecs with monitor ids", async () => {
-    const body = { title: "Nightly", type: "maintenance", monitors: ["checkout"], start: "2026-04-01T00:00:00Z", recurrence: { frequency: "weekly", daysOfWeek: [5], startTime: "11:30", durationMinutes: 60 } };
+    const body = {
+      title: "Nightly",
+      type: "maintenance",
+      monitors: ["checkout"],
+      start: "2026-04-01T00:00:00Z",
+      recurrence: { frequency: "weekly", daysOfWeek: [5], startTime: "11:30", durationMinutes: 60 },
+    };
     const w = await (await srv.api("/api/maintenance", post(body))).json();
     // 1 May 2026 is a Friday; 11:30-12:30 covers noon.
     expect(w).toMatchObject({ recurrence: body.recurrence, active: true });
     const spec = (await listWindowSpecs(tdb.store.db)).find((s) => s.id === w.id);
-    expect(spec).toMatchObject({ type: "maintenance", monitorIds: [expect.any(Number)], endAt: null, recurrence: body.recurrence });
+    expect(spec).toMatchObject({
+      type: "maintenance",
+      monitorIds: [expect.any(Number)],
+      endAt: null,
+      recurrence: body.recurrence,
+    });
   });
 
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["missing title", { ...valid, title: undefined }, "title"],
     ["empty title", { ...valid, title: " " }, "title"],

@@ -81,10 +81,34 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
 
   describe("monitors CRUD", () => {
     it("creates, lists, reads, replaces, patches and deletes", async () => {
-      const created = await t.api("/api/monitors", json({ name: "checkout-api", type: "http", url: "https://shop.example.com/health", interval: 30, retries: 2, retryInterval: 10, keyword: "ok", regions: ["eu-west", "us-east"], aggregation: "majority-down" }));
+      const created = await t.api(
+        "/api/monitors",
+        json({
+          name: "checkout-api",
+          type: "http",
+          url: "https://shop.example.com/health",
+          interval: 30,
+          retries: 2,
+          retryInterval: 10,
+          keyword: "ok",
+          regions: ["eu-west", "us-east"],
+          aggregation: "majority-down",
+        }),
+      );
       expect(created.status).toBe(201);
       const m = await created.json();
-      expect(m).toMatchObject({ id: expect.any(Number), name: "checkout-api", status: "PENDING", interval: 30, retries: 2, retryInterval: 10, regions: ["eu-west", "us-east"], aggregation: "majority-down", votes: [], lastCheck: null });
+      expect(m).toMatchObject({
+        id: expect.any(Number),
+        name: "checkout-api",
+        status: "PENDING",
+        interval: 30,
+        retries: 2,
+        retryInterval: 10,
+        regions: ["eu-west", "us-east"],
+        aggregation: "majority-down",
+        votes: [],
+        lastCheck: null,
+      });
       expect(created.headers.get("location")).toBe(`/api/monitors/${m.id}`);
 
       const list = await (await t.api("/api/monitors")).json();
@@ -94,7 +118,10 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       expect(one.status).toBe(200);
       expect((await one.json()).name).toBe("checkout-api");
 
-      const put = await t.api(`/api/monitors/${m.id}`, { method: "PUT", body: JSON.stringify({ name: "checkout-api", type: "http", url: "https://shop.example.com/v2" }) });
+      const put = await t.api(`/api/monitors/${m.id}`, {
+        method: "PUT",
+        body: JSON.stringify({ name: "checkout-api", type: "http", url: "https://shop.example.com/v2" }),
+      });
       expect(put.status).toBe(200);
       expect(await put.json()).toMatchObject({ url: "https://shop.example.com/v2", retries: 0, regions: [] });
 
@@ -104,7 +131,9 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
 
       const paused = await (await t.api(`/api/monitors/${m.id}/pause`, { method: "POST" })).json();
       expect(paused).toMatchObject({ paused: true, status: "PAUSED" });
-      expect(await (await t.api(`/api/monitors/${m.id}/resume`, { method: "POST" })).json()).toMatchObject({ paused: false });
+      expect(await (await t.api(`/api/monitors/${m.id}/resume`, { method: "POST" })).json()).toMatchObject({
+        paused: false,
+      });
 
       expect((await t.api(`/api/monitors/${m.id}`, { method: "DELETE" })).status).toBe(204);
       expect((await t.api(`/api/monitors/${m.id}`)).status).toBe(404);
@@ -117,7 +146,10 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       expect(dup.status).toBe(409);
       expect((await dup.json()).error).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("taken") });
       const other = await (await t.api("/api/monitors", json({ name: "other", type: "group" }))).json();
-      const rename = await t.api(`/api/monitors/${other.id}`, { method: "PATCH", body: JSON.stringify({ name: "taken" }) });
+      const rename = await t.api(`/api/monitors/${other.id}`, {
+        method: "PATCH",
+        body: JSON.stringify({ name: "taken" }),
+      });
       expect(rename.status).toBe(409);
     });
 
@@ -135,7 +167,10 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       [{ name: "v10", type: "http", url: "https://x", parent: "missing" }, "parent"],
       [{ name: "v11", type: "http", url: "https://x", extra: 1 }, "extra"],
       [{ name: "v12", type: "dns", hostname: "example.com", recordType: "XYZ" }, "recordType"],
-      ...INVALID.map(([fields, field]): [Record<string, unknown>, string] => [{ name: "v-table", type: "http", url: "https://x.example/", ...fields }, field]),
+      ...INVALID.map(([fields, field]): [Record<string, unknown>, string] => [
+        { name: "v-table", type: "http", url: "https://x.example/", ...fields },
+        field,
+      ]),
       [{ name: "v13", type: "dns", hostname: "example.com", expected: "a" }, "expected"],
       [{ name: "v14", type: "dns", hostname: "example.com", expected: [1] }, "expected.0"],
       [{ name: "v15", type: "dns", hostname: "example.com", expectedMode: "some" }, "expectedMode"],
@@ -168,7 +203,10 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
     });
 
     it("answers 413 for a body over 1 MiB", async () => {
-      const res = await t.api("/api/monitors", json({ name: "big", type: "group", description: "x".repeat(1024 * 1024 + 10) }));
+      const res = await t.api(
+        "/api/monitors",
+        json({ name: "big", type: "group", description: "x".repeat(1024 * 1024 + 10) }),
+      );
       expect(res.status).toBe(413);
       expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
     });
@@ -179,7 +217,14 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       const base = { name: "edit-target", type: "http", url: "https://edit.example/", interval: 60 };
       // The settings as stored, without the live state (which an engine would keep moving).
       const settings = async () => {
-        const { status: _s, statusSince: _ss, noData: _n, lastCheck: _l, votes: _v, ...rest } = await (await t.api(`/api/monitors/${id}`)).json();
+        const {
+          status: _s,
+          statusSince: _ss,
+          noData: _n,
+          lastCheck: _l,
+          votes: _v,
+          ...rest
+        } = await (await t.api(`/api/monitors/${id}`)).json();
         return rest;
       };
       beforeAll(async () => {
@@ -195,7 +240,10 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
         [{ interval: 1 }, "interval"],
         [{ url: null }, "url"],
       ])("%j naming %j", async (fields, field) => {
-        for (const [method, body] of [["PUT", { ...base, ...fields }], ["PATCH", fields]] as const) {
+        for (const [method, body] of [
+          ["PUT", { ...base, ...fields }],
+          ["PATCH", fields],
+        ] as const) {
           const res = await t.api(`/api/monitors/${id}`, { method, body: JSON.stringify(body) });
           expect({ method, status: res.status }).toEqual({ method, status: 400 });
           const err = (await res.json()).error;
@@ -214,26 +262,46 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
     });
 
     it("keeps a patch from leaving a broken monitor", async () => {
-      const m = await (await t.api("/api/monitors", json({ name: "tcp-db", type: "tcp", hostname: "db", port: 5432 }))).json();
+      const m = await (
+        await t.api("/api/monitors", json({ name: "tcp-db", type: "tcp", hostname: "db", port: 5432 }))
+      ).json();
       const res = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ port: null }) });
       expect(res.status).toBe(400);
       expect((await (await t.api(`/api/monitors/${m.id}`)).json()).port).toBe(5432);
     });
 
     it("never returns credentials, and keeps them when the mask is sent back", async () => {
-      const res = await t.api("/api/monitors", json({ name: "with-auth", type: "http", url: "https://x.example/", auth: { type: "basic", username: "u", password: "p4ss" }, headers: { Authorization: "Bearer t0k", Accept: "*/*" } }));
+      const res = await t.api(
+        "/api/monitors",
+        json({
+          name: "with-auth",
+          type: "http",
+          url: "https://x.example/",
+          auth: { type: "basic", username: "u", password: "p4ss" },
+          headers: { Authorization: "Bearer t0k", Accept: "*/*" },
+        }),
+      );
       const m = await res.json();
       expect(JSON.stringify(m)).not.toMatch(/p4ss|t0k/);
       expect(m.auth).toEqual({ type: "basic", username: "u", password: "********" });
-      const patched = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ auth: m.auth, headers: m.headers, interval: 45 }) });
+      const patched = await t.api(`/api/monitors/${m.id}`, {
+        method: "PATCH",
+        body: JSON.stringify({ auth: m.auth, headers: m.headers, interval: 45 }),
+      });
       expect(patched.status).toBe(200);
-      const stored = await db.selectFrom("monitors").select(["auth", "headers"]).where("id", "=", m.id).executeTakeFirstOrThrow();
+      const stored = await db
+        .selectFrom("monitors")
+        .select(["auth", "headers"])
+        .where("id", "=", m.id)
+        .executeTakeFirstOrThrow();
       expect(stored.auth).toContain("p4ss");
       expect(stored.headers.Authorization).toBe("Bearer t0k");
     });
 
     it("creates push monitors with a server-generated token", async () => {
-      const m = await (await t.api("/api/monitors", json({ name: "nightly-backup", type: "push", interval: "1h" }))).json();
+      const m = await (
+        await t.api("/api/monitors", json({ name: "nightly-backup", type: "push", interval: "1h" }))
+      ).json();
       expect(m.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(m.grace).toBe(1800);
     });
@@ -251,7 +319,13 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       { type: "http", url, interval: 5, timeout: 0.5 },
       { type: "http", url, interval: "2h", timeout: "59m" },
       { type: "http", url, timeout: 1.005 },
-      { type: "http", url, method: "POST", body: "{}", headers: { "Content-Type": "application/json", "X-Tab": "a\tb", "X-Unicode": "naïve ☃", "X-Empty": "" } },
+      {
+        type: "http",
+        url,
+        method: "POST",
+        body: "{}",
+        headers: { "Content-Type": "application/json", "X-Tab": "a\tb", "X-Unicode": "naïve ☃", "X-Empty": "" },
+      },
       { type: "http", url, auth: { type: "basic", username: "u", password: "p:w" } },
       { type: "http", url, auth: { type: "bearer", token: "t0k" }, headers: { Authorization: "Bearer other" } },
       { type: "http", url, acceptedCodes: "200-299,301", keyword: "ok", keywordAbsent: "error" },
@@ -275,17 +349,28 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       { type: "dns", hostname: "_sip._tcp.example.com", recordType: "SRV" },
       { type: "dns", hostname: "8.8.8.8", recordType: "PTR" },
       { type: "dns", hostname: "example.com", recordType: "TXT", expected: ["v=spf1 -all", ""], expectedMode: "all" },
-      ...["1.1.1.1", "1.1.1.1:5353", "dns.example", "dns.example:53", "[2606:4700:4700::1111]:53", "[::1]", "2606:4700:4700::1111"].map((resolver) => ({ type: "dns", hostname: "example.com", resolver })),
+      ...[
+        "1.1.1.1",
+        "1.1.1.1:5353",
+        "dns.example",
+        "dns.example:53",
+        "[2606:4700:4700::1111]:53",
+        "[::1]",
+        "2606:4700:4700::1111",
+      ].map((resolver) => ({ type: "dns", hostname: "example.com", resolver })),
     ];
 
-    it.each(ACCEPTED.map((body, i) => [i, body] as const))("#%i %j is stored and passes validateSpec", async (i, body) => {
-      const res = await t.api("/api/monitors", json({ name: `accepted-${i}`, ...body }));
-      expect(res.status).toBe(201);
-      const stored: Monitor = await getMonitor(db, box, (await res.json()).id);
-      const spec = checkSpecFromMonitor(stored);
-      expect(spec).not.toBeNull();
-      expect(() => validateSpec(spec!)).not.toThrow();
-    });
+    it.each(ACCEPTED.map((body, i) => [i, body] as const))(
+      "#%i %j is stored and passes validateSpec",
+      async (i, body) => {
+        const res = await t.api("/api/monitors", json({ name: `accepted-${i}`, ...body }));
+        expect(res.status).toBe(201);
+        const stored: Monitor = await getMonitor(db, box, (await res.json()).id);
+        const spec = checkSpecFromMonitor(stored);
+        expect(spec).not.toBeNull();
+        expect(() => validateSpec(spec!)).not.toThrow();
+      },
+    );
 
     // What the audit found stuck in PENDING: stored by the API, refused by the checks every round.
     it.each([

@@ -3,7 +3,14 @@ import { Router } from "express";
 import { loadConfig, SecretBox } from "@uptop/core";
 import type { Db } from "@uptop/store";
 import { BACKENDS, quietLogger } from "@uptop/test-kit";
-import { channelsRouter, configRouter, createApp, maintenanceRouter, monitorsRouter, pushRouter } from "../src/index.js";
+import {
+  channelsRouter,
+  configRouter,
+  createApp,
+  maintenanceRouter,
+  monitorsRouter,
+  pushRouter,
+} from "../src/index.js";
 import { openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 const PUSH_TOKEN = "push-token-0123456789abcdef";
@@ -27,8 +34,15 @@ function throwingRouter(): Router {
 }
 
 async function errorOf(res: Response): Promise<{ status: number; code: string; message: string; fields: string[] }> {
-  const body = (await res.json()) as { error: { code: string; message: string; details?: { issues: Array<{ field: string }> } } };
-  return { status: res.status, code: body.error.code, message: body.error.message, fields: body.error.details?.issues.map((i) => i.field) ?? [] };
+  const body = (await res.json()) as {
+    error: { code: string; message: string; details?: { issues: Array<{ field: string }> } };
+  };
+  return {
+    status: res.status,
+    code: body.error.code,
+    message: body.error.message,
+    fields: body.error.details?.issues.map((i) => i.field) ?? [],
+  };
 }
 
 /** A body sent in chunks with no Content-Length, as a streaming client sends it. */
@@ -58,7 +72,13 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
     db = tdb.store.db;
     srv = await startTestServer({
       open: [pushRouter({ push: (token) => ({ found: token === PUSH_TOKEN }) })],
-      admin: [monitorsRouter({ db, box }), channelsRouter({ db, box, epoch: () => 1, nodeId: "leader" }), maintenanceRouter({ db }), configRouter({ db, box }), throwingRouter()],
+      admin: [
+        monitorsRouter({ db, box }),
+        channelsRouter({ db, box, epoch: () => 1, nodeId: "leader" }),
+        maintenanceRouter({ db }),
+        configRouter({ db, box }),
+        throwingRouter(),
+      ],
     });
   }, 60_000);
 
@@ -81,7 +101,11 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
 
   describe("a compressed body", () => {
     it("is read when the compression is valid", async () => {
-      const res = await srv.api("/api/test/echo", { method: "POST", headers: { "content-encoding": "gzip" }, body: gzipSync(JSON.stringify({ a: 1 })) });
+      const res = await srv.api("/api/test/echo", {
+        method: "POST",
+        headers: { "content-encoding": "gzip" },
+        body: gzipSync(JSON.stringify({ a: 1 })),
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ body: { a: 1 } });
     });
@@ -92,29 +116,47 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
       ["corrupt deflate", "deflate", Buffer.from("this is not deflate")],
       ["corrupt brotli", "br", Buffer.from("this is not brotli at all")],
     ])("is a 400 INVALID_ENCODING for %s", async (_name, encoding, body) => {
-      const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-encoding": encoding }, body }));
+      const e = await errorOf(
+        await srv.api("/api/monitors", { method: "POST", headers: { "content-encoding": encoding }, body }),
+      );
       expect(e).toMatchObject({ status: 400, code: "INVALID_ENCODING" });
       expect(e.message).toContain(encoding);
     });
 
     it("is a 415 UNSUPPORTED_ENCODING for an encoding the server does not know", async () => {
-      const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-encoding": "x-squash" }, body: "{}" }));
+      const e = await errorOf(
+        await srv.api("/api/monitors", { method: "POST", headers: { "content-encoding": "x-squash" }, body: "{}" }),
+      );
       expect(e).toMatchObject({ status: 415, code: "UNSUPPORTED_ENCODING" });
     });
   });
 
   it("is a 415 UNSUPPORTED_CHARSET for a charset the server does not know", async () => {
-    const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-type": "application/json; charset=klingon" }, body: "{}" }));
+    const e = await errorOf(
+      await srv.api("/api/monitors", {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=klingon" },
+        body: "{}",
+      }),
+    );
     expect(e).toMatchObject({ status: 415, code: "UNSUPPORTED_CHARSET" });
   });
 
   describe("error mapping", () => {
     it("keeps an error that merely carries a status a 500", async () => {
-      expect(await errorOf(await srv.api("/api/test/upstream-status"))).toMatchObject({ status: 500, code: "INTERNAL", message: "internal error" });
+      expect(await errorOf(await srv.api("/api/test/upstream-status"))).toMatchObject({
+        status: 500,
+        code: "INTERNAL",
+        message: "internal error",
+      });
     });
 
     it("answers an exposed 4xx library error with its status, a code from it and its message", async () => {
-      expect(await errorOf(await srv.api("/api/test/client-error"))).toMatchObject({ status: 416, code: "RANGE_NOT_SATISFIABLE", message: "range not satisfiable here" });
+      expect(await errorOf(await srv.api("/api/test/client-error"))).toMatchObject({
+        status: 416,
+        code: "RANGE_NOT_SATISFIABLE",
+        message: "range not satisfiable here",
+      });
     });
   });
 
@@ -127,21 +169,38 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
       ["a body with no type", "", new Uint8Array(MIB + 1)],
     ])("over 1 MiB is a 413 for %s", async (_name, type, body) => {
       const headers = type ? { "content-type": type } : {};
-      const res = await fetch(`${srv.url}/api/monitors`, { method: "POST", headers: { ...headers, authorization: "Bearer test-admin-token-0123456789" }, body });
+      const res = await fetch(`${srv.url}/api/monitors`, {
+        method: "POST",
+        headers: { ...headers, authorization: "Bearer test-admin-token-0123456789" },
+        body,
+      });
       expect(await errorOf(res)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
     });
 
-    it.each([["application/json"], ["application/octet-stream"]])("over 1 MiB is a 413 when %s is streamed without a length", async (type) => {
-      const res = await srv.api("/api/monitors", { method: "POST", headers: { "content-type": type }, ...streamed(MIB + 10) } as RequestInit);
-      expect(await errorOf(res)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
-    });
+    it.each([["application/json"], ["application/octet-stream"]])(
+      "over 1 MiB is a 413 when %s is streamed without a length",
+      async (type) => {
+        const res = await srv.api("/api/monitors", {
+          method: "POST",
+          headers: { "content-type": type },
+          ...streamed(MIB + 10),
+        } as RequestInit);
+        expect(await errorOf(res)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
+      },
+    );
   });
 
   describe("content type", () => {
     it.each([["application/octet-stream"], ["application/x-www-form-urlencoded"], ["multipart/form-data; boundary=x"]])(
       "is a 415 UNSUPPORTED_MEDIA_TYPE naming %s on an admin route",
       async (type) => {
-        const e = await errorOf(await srv.api("/api/monitors", { method: "POST", headers: { "content-type": type }, body: '{"name":"a","type":"group"}' }));
+        const e = await errorOf(
+          await srv.api("/api/monitors", {
+            method: "POST",
+            headers: { "content-type": type },
+            body: '{"name":"a","type":"group"}',
+          }),
+        );
         expect(e).toMatchObject({ status: 415, code: "UNSUPPORTED_MEDIA_TYPE" });
         expect(e.message).toContain(type.split(";")[0]);
         expect(e.message).toContain("application/json");
@@ -149,18 +208,26 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
     );
 
     it("is not asked of an admin POST with an empty body", async () => {
-      const res = await fetch(`${srv.url}/api/test/echo`, { method: "POST", headers: { authorization: "Bearer test-admin-token-0123456789" } });
+      const res = await fetch(`${srv.url}/api/test/echo`, {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token-0123456789" },
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ body: null });
     });
 
     it("leaves a push alone: cron jobs post form bodies they never meant", async () => {
-      const res = await fetch(`${srv.url}/api/push/${PUSH_TOKEN}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "status=up" });
+      const res = await fetch(`${srv.url}/api/push/${PUSH_TOKEN}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "status=up",
+      });
       expect(res.status).toBe(200);
     });
   });
 
   describe("a NUL character", () => {
+    // biome-ignore format: a table reads best one case per line
     it.each([
       ["a monitor's description", "/api/monitors", { name: "n1", type: "group", description: "a\u0000b" }, "description"],
       ["a monitor's header value", "/api/monitors", { name: "n2", type: "http", url: "https://x.example/", headers: { "X-A": "\u0000" } }, "headers.X-A"],
@@ -184,7 +251,13 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
     });
 
     it("in YAML text is a 400 naming the body", async () => {
-      const e = await errorOf(await srv.api("/api/config/apply", { method: "POST", headers: { "content-type": "application/yaml" }, body: "monitors:\n  - name: a\u0000\n    type: group\n" }));
+      const e = await errorOf(
+        await srv.api("/api/config/apply", {
+          method: "POST",
+          headers: { "content-type": "application/yaml" },
+          body: "monitors:\n  - name: a\u0000\n    type: group\n",
+        }),
+      );
       expect(e).toMatchObject({ status: 400, fields: ["body"] });
     });
 
@@ -204,7 +277,11 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
     const deep = "[".repeat(20_000) + "]".repeat(20_000);
     const body = `{"name":"deep","type":"http","url":"https://x.example/","jsonAssertion":{"path":"a","equals":${deep}}}`;
     const e = await errorOf(await srv.api("/api/monitors", { method: "POST", body }));
-    expect(e).toMatchObject({ status: 400, code: "VALIDATION", message: expect.stringContaining("nested more than 64 levels") });
+    expect(e).toMatchObject({
+      status: 400,
+      code: "VALIDATION",
+      message: expect.stringContaining("nested more than 64 levels"),
+    });
     expect(e.fields[0]).toMatch(/^jsonAssertion\.equals(\.0)+$/);
   });
 });
@@ -212,12 +289,22 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
 describe("trusted proxies", () => {
   // express compiles "trust proxy" when the app is built, after the database opened: whatever
   // loadConfig lets through must compile, or the leader dies with exit 1 instead of exit 2.
-  it.each(["10.0.0.0/8", "192.168.1.10", "0.0.0.0/1", "10.1.2.3/32", "10.0.0.0/08", "fd00::/8", "::1", "::/1", "::ffff:10.0.0.1", "::ffff:10.0.0.0/104", "2001:db8::/128", "fe80::1%eth0"])(
-    "compiles %s, which the config accepts",
-    (proxies) => {
-      const config = loadConfig({ UPTOP_TRUSTED_PROXIES: proxies });
-      const logger = quietLogger();
-      expect(() => createApp({ config, logger, apiToken: "test-admin-token-0123456789", routers: {} })).not.toThrow();
-    },
-  );
+  it.each([
+    "10.0.0.0/8",
+    "192.168.1.10",
+    "0.0.0.0/1",
+    "10.1.2.3/32",
+    "10.0.0.0/08",
+    "fd00::/8",
+    "::1",
+    "::/1",
+    "::ffff:10.0.0.1",
+    "::ffff:10.0.0.0/104",
+    "2001:db8::/128",
+    "fe80::1%eth0",
+  ])("compiles %s, which the config accepts", (proxies) => {
+    const config = loadConfig({ UPTOP_TRUSTED_PROXIES: proxies });
+    const logger = quietLogger();
+    expect(() => createApp({ config, logger, apiToken: "test-admin-token-0123456789", routers: {} })).not.toThrow();
+  });
 });

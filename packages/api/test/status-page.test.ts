@@ -4,7 +4,15 @@ import { statusPageRouter } from "../src/index.js";
 import { addChange, addMonitor, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 // Everything here is planted in the data and must never reach the public page.
-const SECRETS = ["secret-host.internal.example", "hunter2", "db-secret.internal", "planted-error-text", "p4ssw0rd", "planted-reason", "10.9.8.7"];
+const SECRETS = [
+  "secret-host.internal.example",
+  "hunter2",
+  "db-secret.internal",
+  "planted-error-text",
+  "p4ssw0rd",
+  "planted-reason",
+  "10.9.8.7",
+];
 const EVIL = "<script>alert(1)</script>";
 
 describe.each(BACKENDS)("public status page on %s", (backend) => {
@@ -16,34 +24,143 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
     tdb = await openTestDb(backend, "uptop_api_status");
     const db = tdb.store.db;
     const shop = await addMonitor(db, "shop", { type: "group", createdAt: "2026-01-01T00:00:00Z" });
-    const evil = await addMonitor(db, EVIL, { parentId: shop, url: "https://user:hunter2@secret-host.internal.example/health?token=hunter2", createdAt: "2026-01-01T00:00:00Z" });
-    const dbm = await addMonitor(db, "database", { type: "tcp", hostname: "db-secret.internal", createdAt: "2026-01-01T00:00:00Z" });
+    const evil = await addMonitor(db, EVIL, {
+      parentId: shop,
+      url: "https://user:hunter2@secret-host.internal.example/health?token=hunter2",
+      createdAt: "2026-01-01T00:00:00Z",
+    });
+    const dbm = await addMonitor(db, "database", {
+      type: "tcp",
+      hostname: "db-secret.internal",
+      createdAt: "2026-01-01T00:00:00Z",
+    });
     const search = await addMonitor(db, "search", { createdAt: "2026-01-01T00:00:00Z" });
     await addMonitor(db, "old-thing", { paused: true, createdAt: "2026-01-01T00:00:00Z" });
 
-    const badVote = { node: "probe-eu", region: "eu-west", ok: false, latencyMs: 10_000, error: { code: "CONNECT", message: "planted-error-text connect 10.9.8.7:5432" }, at: "2026-05-01T11:59:00Z" };
-    const goodVote = { node: "probe-us", region: "us-east", ok: true, latencyMs: 40, error: null, at: "2026-05-01T11:59:00Z" };
+    const badVote = {
+      node: "probe-eu",
+      region: "eu-west",
+      ok: false,
+      latencyMs: 10_000,
+      error: { code: "CONNECT", message: "planted-error-text connect 10.9.8.7:5432" },
+      at: "2026-05-01T11:59:00Z",
+    };
+    const goodVote = {
+      node: "probe-us",
+      region: "us-east",
+      ok: true,
+      latencyMs: 40,
+      error: null,
+      at: "2026-05-01T11:59:00Z",
+    };
     await addChange(db, dbm, "PENDING", "UP", "2026-04-01T00:00:00Z");
     await addChange(db, dbm, "UP", "DOWN", "2026-05-01T06:00:00Z", [badVote]);
     await db.updateTable("state_changes").set({ reason: "planted-reason db-secret.internal" }).execute();
     const base = { failures: 0, successes: 1, lastPushAt: null, downSince: null, noData: false, health: "UP" as const };
     await saveMonitorStates(db, [
       { ...base, monitorId: shop, status: "DOWN", since: "2026-05-01T06:00:00Z", lastCheck: null, votes: [] },
-      { ...base, monitorId: evil, status: "UP", since: "2026-04-01T00:00:00Z", lastCheck: { at: "2026-05-01T11:59:00Z", ok: true, latencyMs: 40, error: null }, votes: [goodVote] },
-      { ...base, monitorId: dbm, status: "DOWN", health: "DOWN", since: "2026-05-01T06:00:00Z", downSince: "2026-05-01T06:00:00Z", lastCheck: { at: "2026-05-01T11:59:00Z", ok: false, latencyMs: 10_000, error: badVote.error }, votes: [badVote, goodVote] },
+      {
+        ...base,
+        monitorId: evil,
+        status: "UP",
+        since: "2026-04-01T00:00:00Z",
+        lastCheck: { at: "2026-05-01T11:59:00Z", ok: true, latencyMs: 40, error: null },
+        votes: [goodVote],
+      },
+      {
+        ...base,
+        monitorId: dbm,
+        status: "DOWN",
+        health: "DOWN",
+        since: "2026-05-01T06:00:00Z",
+        downSince: "2026-05-01T06:00:00Z",
+        lastCheck: { at: "2026-05-01T11:59:00Z", ok: false, latencyMs: 10_000, error: badVote.error },
+        votes: [badVote, goodVote],
+      },
       { ...base, monitorId: search, status: "UP", since: "2026-04-01T00:00:00Z", lastCheck: null, votes: [goodVote] },
     ]);
     await insertResults(db, [
-      { monitorId: evil, nodeId: "probe-us", slot: new Date("2026-05-01T10:00:00Z"), checkedAt: new Date("2026-05-01T10:00:01Z"), ok: true, latencyMs: 40, statusCode: 200, errorCode: null, errorMessage: null },
-      { monitorId: evil, nodeId: "probe-us", slot: new Date("2026-05-01T11:00:00Z"), checkedAt: new Date("2026-05-01T11:00:01Z"), ok: true, latencyMs: 60, statusCode: 200, errorCode: null, errorMessage: null },
-      { monitorId: dbm, nodeId: "probe-eu", slot: new Date("2026-05-01T11:00:00Z"), checkedAt: new Date("2026-05-01T11:00:01Z"), ok: false, latencyMs: 10_000, statusCode: null, errorCode: "CONNECT", errorMessage: "planted-error-text hunter2" },
+      {
+        monitorId: evil,
+        nodeId: "probe-us",
+        slot: new Date("2026-05-01T10:00:00Z"),
+        checkedAt: new Date("2026-05-01T10:00:01Z"),
+        ok: true,
+        latencyMs: 40,
+        statusCode: 200,
+        errorCode: null,
+        errorMessage: null,
+      },
+      {
+        monitorId: evil,
+        nodeId: "probe-us",
+        slot: new Date("2026-05-01T11:00:00Z"),
+        checkedAt: new Date("2026-05-01T11:00:01Z"),
+        ok: true,
+        latencyMs: 60,
+        statusCode: 200,
+        errorCode: null,
+        errorMessage: null,
+      },
+      {
+        monitorId: dbm,
+        nodeId: "probe-eu",
+        slot: new Date("2026-05-01T11:00:00Z"),
+        checkedAt: new Date("2026-05-01T11:00:01Z"),
+        ok: false,
+        latencyMs: 10_000,
+        statusCode: null,
+        errorCode: "CONNECT",
+        errorMessage: "planted-error-text hunter2",
+      },
     ]);
-    await upsertRollups(db, [{ monitorId: dbm, day: "2026-04-30", upS: 86_400 - 864, downS: 864, maintenanceS: 0, checks: 1440, failures: 14, latencyP50Ms: 5, latencyP95Ms: 9 }]);
-    await db.insertInto("maintenance_windows").values({ title: "Search reindex", description: "creds p4ssw0rd", type: "maintenance", monitor_ids: [search], start_at: "2026-05-02T01:00:00Z", end_at: "2026-05-02T02:00:00Z", recurrence: "null" }).execute();
-    await db.insertInto("maintenance_windows").values({ title: "Payments degraded", description: "see hunter2", type: "incident", monitor_ids: null, start_at: "2026-05-01T11:00:00Z", end_at: null, recurrence: "null" }).execute();
+    await upsertRollups(db, [
+      {
+        monitorId: dbm,
+        day: "2026-04-30",
+        upS: 86_400 - 864,
+        downS: 864,
+        maintenanceS: 0,
+        checks: 1440,
+        failures: 14,
+        latencyP50Ms: 5,
+        latencyP95Ms: 9,
+      },
+    ]);
+    await db
+      .insertInto("maintenance_windows")
+      .values({
+        title: "Search reindex",
+        description: "creds p4ssw0rd",
+        type: "maintenance",
+        monitor_ids: [search],
+        start_at: "2026-05-02T01:00:00Z",
+        end_at: "2026-05-02T02:00:00Z",
+        recurrence: "null",
+      })
+      .execute();
+    await db
+      .insertInto("maintenance_windows")
+      .values({
+        title: "Payments degraded",
+        description: "see hunter2",
+        type: "incident",
+        monitor_ids: null,
+        start_at: "2026-05-01T11:00:00Z",
+        end_at: null,
+        recurrence: "null",
+      })
+      .execute();
 
     srv = await startTestServer({
-      open: [statusPageRouter({ db, config: { title: "Acme <Status>", corsOrigin: "https://www.example.org" }, now: () => now, cacheMs: 0 })],
+      open: [
+        statusPageRouter({
+          db,
+          config: { title: "Acme <Status>", corsOrigin: "https://www.example.org" },
+          now: () => now,
+          cacheMs: 0,
+        }),
+      ],
     });
   }, 60_000);
 
@@ -87,12 +204,27 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       firstDay: "2026-02-01",
       firstHour: "2026-04-30T13:00:00.000Z",
       regions: [{ region: "eu-west", monitorsDown: 1 }],
-      incidents: { windows: [{ type: "incident", title: "Payments degraded", active: true, monitors: null }], down: [{ monitor: "database", since: "2026-05-01T06:00:00.000Z" }] },
-      maintenance: [{ type: "maintenance", title: "Search reindex", active: false, start: "2026-05-02T01:00:00.000Z", monitors: ["search"] }],
+      incidents: {
+        windows: [{ type: "incident", title: "Payments degraded", active: true, monitors: null }],
+        down: [{ monitor: "database", since: "2026-05-01T06:00:00.000Z" }],
+      },
+      maintenance: [
+        {
+          type: "maintenance",
+          title: "Search reindex",
+          active: false,
+          start: "2026-05-02T01:00:00.000Z",
+          monitors: ["search"],
+        },
+      ],
     });
     expect(data.items.map((i: { name: string }) => i.name)).toEqual(["database", "old-thing", "search", "shop"]);
     const shop = data.items.find((i: { name: string }) => i.name === "shop");
-    expect(shop).toMatchObject({ kind: "group", status: "DOWN", children: [{ name: EVIL, kind: "monitor", status: "UP" }] });
+    expect(shop).toMatchObject({
+      kind: "group",
+      status: "DOWN",
+      children: [{ name: EVIL, kind: "monitor", status: "UP" }],
+    });
     const database = data.items.find((i: { name: string }) => i.name === "database");
     expect(database).toMatchObject({ kind: "monitor", status: "DOWN", regionsDown: ["eu-west"] });
     expect(database.days).toHaveLength(90);
@@ -106,7 +238,9 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
   });
 
   it("omits the CORS header when no origin is configured", async () => {
-    const plain = await startTestServer({ open: [statusPageRouter({ db: tdb.store.db, config: { title: "S", corsOrigin: null }, now: () => now })] });
+    const plain = await startTestServer({
+      open: [statusPageRouter({ db: tdb.store.db, config: { title: "S", corsOrigin: null }, now: () => now })],
+    });
     try {
       const res = await plain.api("/status/json", { token: null });
       expect(res.status).toBe(200);

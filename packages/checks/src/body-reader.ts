@@ -47,6 +47,8 @@ export function readBodyCapped(stream: Readable, cap: number, keep: boolean, sig
     stream.on("data", onData);
     stream.once("end", () => settle(false));
     stream.once("error", (err) => settle(false, err));
-    stream.once("close", () => settle(false, Object.assign(new Error("connection closed before the body ended"), { code: "ECONNRESET" })));
+    stream.once("close", () =>
+      settle(false, Object.assign(new Error("connection closed before the body ended"), { code: "ECONNRESET" })),
+    );
   });
 }

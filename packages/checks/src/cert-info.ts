@@ -28,7 +28,8 @@ export function describeChain(leaf: PeerCertificate, warnDays: number, now: Date
     seen.add(cert.fingerprint256);
     const info = describeCert(cert, warnDays, now);
     if (info) out.push(info);
-    const next: PeerCertificate | undefined = (cert as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
+    const next: PeerCertificate | undefined = (cert as PeerCertificate & { issuerCertificate?: PeerCertificate })
+      .issuerCertificate;
     cert = next === cert ? undefined : next;
   }
   return out;
@@ -46,5 +47,10 @@ function nameOf(name: PeerCertificate["subject"] | undefined): string {
   if (!name) return "";
   const cn = (name as unknown as Record<string, string | string[] | undefined>).CN;
   if (Array.isArray(cn)) return cn.join(",");
-  return cn ?? Object.entries(name).map(([k, v]) => `${k}=${String(v)}`).join(", ");
+  return (
+    cn ??
+    Object.entries(name)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(", ")
+  );
 }

@@ -27,10 +27,14 @@ export async function runDnsCheck(spec: DnsCheckSpec, options: CheckOptions): Pr
   try {
     const server = await pickResolver(spec.resolver ?? null, options, deadline);
     if ("error" in server) return finish(server.error);
-    details.resolver = server.target.family === 6 ? `[${server.target.address}]:${server.port}` : `${server.target.address}:${server.port}`;
+    details.resolver =
+      server.target.family === 6
+        ? `[${server.target.address}]:${server.port}`
+        : `${server.target.address}:${server.port}`;
 
     const literal = ipLiteral(spec.hostname);
-    const name = recordType === "PTR" && literal ? reverseName(literal.address, literal.family) : spec.hostname.replace(/\.$/, "");
+    const name =
+      recordType === "PTR" && literal ? reverseName(literal.address, literal.family) : spec.hostname.replace(/\.$/, "");
     const start = performance.now();
     let response = await queryUdp(server.target, server.port, name, recordType, deadline.signal);
     // A truncated UDP answer is only a prefix; the full answer needs TCP.
@@ -49,7 +53,10 @@ export async function runDnsCheck(spec: DnsCheckSpec, options: CheckOptions): Pr
       const missing = matchExpected(records, expected, mode);
       if (missing.length) {
         const what = mode === "any" ? `none of ${expected.join(", ")}` : `missing ${missing.join(", ")}`;
-        return finish({ code: "ASSERTION", message: `${name} ${recordType} answer has ${what} (got ${details.answers.slice(0, 10).join(", ")})` });
+        return finish({
+          code: "ASSERTION",
+          message: `${name} ${recordType} answer has ${what} (got ${details.answers.slice(0, 10).join(", ")})`,
+        });
       }
     }
     return finish(null);
@@ -73,7 +80,11 @@ type PickedResolver = { target: ResolvedAddress; port: number } | { error: Check
  * A resolver the user names is a target like any other and goes through the SSRF guard; the
  * system's own resolver (often 127.0.0.53) is trusted, since every lookup already uses it.
  */
-async function pickResolver(configured: string | null, options: CheckOptions, deadline: Deadline): Promise<PickedResolver> {
+async function pickResolver(
+  configured: string | null,
+  options: CheckOptions,
+  deadline: Deadline,
+): Promise<PickedResolver> {
   if (configured) {
     const { host, port } = splitHostPort(configured);
     const vetted = await deadline.race(vetTarget(host, options));
@@ -113,7 +124,13 @@ function checkReply(reply: DnsReply, id: number, name: string): boolean {
   return reply.id === id && reply.type === "response" && (!q || q.name.toLowerCase() === name.toLowerCase());
 }
 
-function queryUdp(server: ResolvedAddress, port: number, name: string, type: DnsRecordType, signal: AbortSignal): Promise<DnsReply> {
+function queryUdp(
+  server: ResolvedAddress,
+  port: number,
+  name: string,
+  type: DnsRecordType,
+  signal: AbortSignal,
+): Promise<DnsReply> {
   return new Promise((resolve, reject) => {
     const { id, packet } = buildQuery(name, type);
     const socket = dgram.createSocket(server.family === 6 ? "udp6" : "udp4");
@@ -145,7 +162,13 @@ function queryUdp(server: ResolvedAddress, port: number, name: string, type: Dns
   });
 }
 
-function queryTcp(server: ResolvedAddress, port: number, name: string, type: DnsRecordType, signal: AbortSignal): Promise<DnsReply> {
+function queryTcp(
+  server: ResolvedAddress,
+  port: number,
+  name: string,
+  type: DnsRecordType,
+  signal: AbortSignal,
+): Promise<DnsReply> {
   return new Promise((resolve, reject) => {
     const { id, packet } = buildQuery(name, type);
     const socket = net.connect({ host: server.address, port });
@@ -160,18 +183,21 @@ function queryTcp(server: ResolvedAddress, port: number, name: string, type: Dns
     socket.once("connect", () => socket.write(dnsPacket.streamEncode(packet)));
     socket.on("data", (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
-      if (buffered.length > 70_000) return done(() => reject(new DnsProtocolError("DNS response over TCP is too long")));
+      if (buffered.length > 70_000)
+        return done(() => reject(new DnsProtocolError("DNS response over TCP is too long")));
       if (buffered.length < 2 || buffered.length < 2 + buffered.readUInt16BE(0)) return;
       try {
         const reply = dnsPacket.streamDecode(buffered) as DnsReply;
-        if (!checkReply(reply, id, name)) return done(() => reject(new DnsProtocolError("DNS response over TCP does not match the query")));
+        if (!checkReply(reply, id, name))
+          return done(() => reject(new DnsProtocolError("DNS response over TCP does not match the query")));
         done(() => resolve(reply));
       } catch {
         done(() => reject(new DnsProtocolError(`malformed DNS response from ${server.address}`)));
       }
     });
     socket.once("error", (err) => done(() => reject(err)));
-    socket.once("end", () => done(() => reject(new DnsProtocolError("DNS server closed the TCP connection without an answer"))));
+    socket.once("end", () =>
+      done(() => reject(new DnsProtocolError("DNS server closed the TCP connection without an answer"))),
+    );
   });
 }
-

@@ -22,12 +22,26 @@ export function formatAnswer(a: Answer): { text: string; aliases: string[] } {
       return { text: parts.map((p) => (Buffer.isBuffer(p) ? p.toString("utf8") : String(p))).join(""), aliases: [] };
     }
     case "SOA": {
-      const s = data as { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number };
-      return { text: `${s.mname} ${s.rname} ${s.serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`, aliases: [s.mname] };
+      const s = data as {
+        mname: string;
+        rname: string;
+        serial: number;
+        refresh: number;
+        retry: number;
+        expire: number;
+        minimum: number;
+      };
+      return {
+        text: `${s.mname} ${s.rname} ${s.serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`,
+        aliases: [s.mname],
+      };
     }
     case "SRV": {
       const s = data as { priority?: number; weight?: number; port: number; target: string };
-      return { text: `${s.priority ?? 0} ${s.weight ?? 0} ${s.port} ${s.target}`, aliases: [s.target, `${s.target}:${s.port}`] };
+      return {
+        text: `${s.priority ?? 0} ${s.weight ?? 0} ${s.port} ${s.target}`,
+        aliases: [s.target, `${s.target}:${s.port}`],
+      };
     }
     case "CAA": {
       const c = data as { flags?: number; tag: string; value: string };
@@ -47,7 +61,11 @@ export function normalizeDnsValue(v: string): string {
  * Whether the answers satisfy the expected values: `any` needs one of them present, `all`
  * needs every one. Returns the expected values that are missing (empty when it holds).
  */
-export function matchExpected(answers: Array<{ text: string; aliases: string[] }>, expected: string[], mode: "any" | "all"): string[] {
+export function matchExpected(
+  answers: Array<{ text: string; aliases: string[] }>,
+  expected: string[],
+  mode: "any" | "all",
+): string[] {
   const have = new Set<string>();
   for (const a of answers) {
     have.add(normalizeDnsValue(a.text));
@@ -61,7 +79,12 @@ export function matchExpected(answers: Array<{ text: string; aliases: string[] }
 /** `192.0.2.1` → `1.2.0.192.in-addr.arpa`, IPv6 to ip6.arpa nibbles; names pass through. */
 export function reverseName(address: string, family: 4 | 6): string {
   if (family === 4) return `${address.split(".").reverse().join(".")}.in-addr.arpa`;
-  const hex = address.includes("::") ? expandIPv6(address) : address.split(":").map((g) => g.padStart(4, "0")).join("");
+  const hex = address.includes("::")
+    ? expandIPv6(address)
+    : address
+        .split(":")
+        .map((g) => g.padStart(4, "0"))
+        .join("");
   return `${hex.split("").reverse().join(".")}.ip6.arpa`;
 }
 

@@ -6,7 +6,9 @@ export class InvalidCheckSpecError extends UptopError {
   constructor(issues: FieldIssue[]) {
     const first = issues[0];
     const summary = first ? `${first.field}: ${first.message}` : "invalid check spec";
-    super("INVALID_CHECK_SPEC", issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, 400, { issues });
+    super("INVALID_CHECK_SPEC", issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, 400, {
+      issues,
+    });
     this.issues = issues;
   }
 }

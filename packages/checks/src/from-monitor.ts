@@ -41,7 +41,14 @@ export function checkSpecFromMonitor(m: Monitor): CheckSpec | null {
     case "ping":
       return { type: "ping", hostname: m.hostname ?? "", pingCount: m.pingCount, timeoutS };
     case "tls":
-      return { type: "tls", hostname: m.hostname ?? "", port: m.port ?? 443, ignoreTls: m.ignoreTls, certExpiryDays: m.certExpiryDays, timeoutS };
+      return {
+        type: "tls",
+        hostname: m.hostname ?? "",
+        port: m.port ?? 443,
+        ignoreTls: m.ignoreTls,
+        certExpiryDays: m.certExpiryDays,
+        timeoutS,
+      };
     case "push":
     case "group":
       return null;

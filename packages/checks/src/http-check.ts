@@ -11,7 +11,14 @@ import { checkJsonAssertion } from "./json-path.js";
 import { networkError } from "./network-error.js";
 import { pinnedLookup } from "./pinned-lookup.js";
 import { vetTarget, type VetOptions, type VetResult } from "./ssrf.js";
-import type { CheckOptions, HttpCheckResult, HttpCheckSpec, HttpDetails, HttpTimings, ResolvedAddress } from "./types.js";
+import type {
+  CheckOptions,
+  HttpCheckResult,
+  HttpCheckSpec,
+  HttpDetails,
+  HttpTimings,
+  ResolvedAddress,
+} from "./types.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
@@ -58,7 +65,11 @@ interface Hop {
 /** The guard each hop passes; a parameter only so tests can stand in a public first hop. */
 export type Vet = (host: string, options: VetOptions) => Promise<VetResult>;
 
-export async function runHttpCheck(spec: HttpCheckSpec, options: CheckOptions, vet: Vet = vetTarget): Promise<HttpCheckResult> {
+export async function runHttpCheck(
+  spec: HttpCheckSpec,
+  options: CheckOptions,
+  vet: Vet = vetTarget,
+): Promise<HttpCheckResult> {
   const started = performance.now();
   const deadline = new Deadline((spec.timeoutS ?? 10) * 1000, options.signal);
   const timings: HttpTimings = { dns: null, connect: null, tls: null, firstByte: null };
@@ -87,7 +98,12 @@ export async function runHttpCheck(spec: HttpCheckSpec, options: CheckOptions, v
   const verify = !(spec.ignoreTls || options.insecureSkipVerify);
   const followRedirects = spec.followRedirects ?? true;
   const maxRedirects = spec.maxRedirects ?? 10;
-  let hop: Hop = { url: new URL(spec.url), method: spec.method ?? "GET", headers: requestHeaders(spec, options), body: spec.body ?? undefined };
+  let hop: Hop = {
+    url: new URL(spec.url),
+    method: spec.method ?? "GET",
+    headers: requestHeaders(spec, options),
+    body: spec.body ?? undefined,
+  };
   const visited = new Set<string>([hop.url.href]);
   let response: AxiosResponse<Readable> | undefined;
   try {
@@ -117,7 +133,8 @@ export async function runHttpCheck(spec: HttpCheckSpec, options: CheckOptions, v
       const location = response.headers.location;
       if (!followRedirects || !REDIRECT_STATUSES.has(response.status) || typeof location !== "string") break;
       response.data.destroy();
-      if (details.redirects >= maxRedirects) return finish({ code: "PROTOCOL", message: `more than ${maxRedirects} redirects` });
+      if (details.redirects >= maxRedirects)
+        return finish({ code: "PROTOCOL", message: `more than ${maxRedirects} redirects` });
       let next: URL;
       try {
         next = new URL(location, hop.url);
@@ -134,11 +151,15 @@ export async function runHttpCheck(spec: HttpCheckSpec, options: CheckOptions, v
     }
 
     const keep = Boolean(spec.keyword || spec.keywordAbsent || spec.jsonAssertion);
-    const read = hop.method === "HEAD" ? { bytes: 0, truncated: false, text: "" } : await readBodyCapped(response.data, BODY_CAP_BYTES, keep, deadline.signal);
+    const read =
+      hop.method === "HEAD"
+        ? { bytes: 0, truncated: false, text: "" }
+        : await readBodyCapped(response.data, BODY_CAP_BYTES, keep, deadline.signal);
     details.bodyBytes = read.bytes;
     details.bodyTruncated = read.truncated;
     latencyMs = round(performance.now() - started);
-    if (details.cert && details.cert.daysLeft < 0) warning = `certificate expired ${details.cert.validTo} (TLS verification is off)`;
+    if (details.cert && details.cert.daysLeft < 0)
+      warning = `certificate expired ${details.cert.validTo} (TLS verification is off)`;
     else if (details.cert?.expiringSoon) warning = expiryWarning(details.cert);
     return finish(judge(spec, response.status, read.text));
   } catch (err) {
@@ -156,7 +177,8 @@ function judge(spec: HttpCheckSpec, status: number, text: string | null): CheckE
     return { code: "HTTP_STATUS", message: `status ${status} is not in ${spec.acceptedCodes ?? "200-299"}` };
   }
   const body = text ?? "";
-  if (spec.keyword && !body.includes(spec.keyword)) return { code: "KEYWORD", message: `keyword "${spec.keyword}" not found` };
+  if (spec.keyword && !body.includes(spec.keyword))
+    return { code: "KEYWORD", message: `keyword "${spec.keyword}" not found` };
   if (spec.keywordAbsent && body.includes(spec.keywordAbsent)) {
     return { code: "KEYWORD", message: `keyword "${spec.keywordAbsent}" found but should be absent` };
   }
@@ -177,7 +199,8 @@ function requestHeaders(spec: HttpCheckSpec, options: CheckOptions): Record<stri
   const headers: Record<string, string> = { "user-agent": options.userAgent ?? DEFAULT_USER_AGENT };
   for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = v;
   const auth = spec.auth;
-  if (auth?.type === "basic") headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
+  if (auth?.type === "basic")
+    headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
   else if (auth?.type === "bearer") headers.authorization = `Bearer ${auth.token}`;
   return headers;
 }
@@ -203,11 +226,22 @@ function redirectedHop(prev: Hop, next: URL, status: number): Hop {
  * The transport axios calls for one request: a fresh connection (no keep-alive) to the vetted
  * address, TLS verification as asked, and socket events recorded for the phase timings.
  */
-function timedTransport(secure: boolean, target: ResolvedAddress, verify: boolean, times: HopTimes, signal: AbortSignal) {
+function timedTransport(
+  secure: boolean,
+  target: ResolvedAddress,
+  verify: boolean,
+  times: HopTimes,
+  signal: AbortSignal,
+) {
   return {
     request(opts: RequestOptions, onResponse: (res: IncomingMessage) => void) {
       times.startAt = performance.now();
-      const requestOptions = { ...opts, agent: secure ? httpsAgent : httpAgent, lookup: pinnedLookup(target), rejectUnauthorized: verify } as RequestOptions;
+      const requestOptions = {
+        ...opts,
+        agent: secure ? httpsAgent : httpAgent,
+        lookup: pinnedLookup(target),
+        rejectUnauthorized: verify,
+      } as RequestOptions;
       const req = (secure ? https : http).request(requestOptions, (res) => {
         times.responseAt = performance.now();
         onResponse(res);

@@ -69,7 +69,8 @@ export function checkJsonAssertion(doc: unknown, assertion: JsonAssertion): stri
     const holds =
       typeof value === "string"
         ? value.includes(needle)
-        : Array.isArray(value) && value.some((v) => sameValue(v, needle) || (typeof v === "string" && v.includes(needle)));
+        : Array.isArray(value) &&
+          value.some((v) => sameValue(v, needle) || (typeof v === "string" && v.includes(needle)));
     if (!holds) return `${assertion.path} is ${shown}, which does not contain "${needle}"`;
   }
   return null;

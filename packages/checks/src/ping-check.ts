@@ -31,7 +31,20 @@ export async function runPingCheck(spec: PingCheckSpec, options: CheckOptions): 
     details.address = address;
     // The vetted IP, never the name: ping must not resolve it again (and a name starting with
     // "-" can never reach ping's option parser).
-    const args = [family === 6 ? "-6" : "-4", "-n", "-q", "-c", String(count), "-i", "0.2", "-W", String(Math.max(1, Math.ceil(timeoutS))), "-w", String(Math.max(1, Math.ceil(timeoutS))), address];
+    const args = [
+      family === 6 ? "-6" : "-4",
+      "-n",
+      "-q",
+      "-c",
+      String(count),
+      "-i",
+      "0.2",
+      "-W",
+      String(Math.max(1, Math.ceil(timeoutS))),
+      "-w",
+      String(Math.max(1, Math.ceil(timeoutS))),
+      address,
+    ];
     const run = await deadline.race(runPing(args, deadline.signal));
     const summary = parsePingOutput(run.stdout);
     if (!summary) {
@@ -42,14 +55,18 @@ export async function runPingCheck(spec: PingCheckSpec, options: CheckOptions): 
     details.received = summary.received;
     details.lossPercent = summary.lossPercent;
     details.avgRttMs = summary.avgRttMs;
-    if (summary.received === 0) return finish({ code: "PING", message: `no reply from ${address} (${summary.sent} sent)` });
+    if (summary.received === 0)
+      return finish({ code: "PING", message: `no reply from ${address} (${summary.sent} sent)` });
     latencyMs = summary.avgRttMs;
     if (summary.lossPercent > 0) warning = `${summary.lossPercent}% packet loss`;
     return finish(null);
   } catch (err) {
     if (deadline.error) return finish({ code: "TIMEOUT", message: timeoutMessage(deadline) });
     const code = (err as NodeJS.ErrnoException).code;
-    return finish({ code: "PING", message: code === "ENOENT" ? "the ping binary is not installed" : String((err as Error).message) });
+    return finish({
+      code: "PING",
+      message: code === "ENOENT" ? "the ping binary is not installed" : String((err as Error).message),
+    });
   } finally {
     deadline.dispose();
   }
@@ -63,7 +80,11 @@ interface PingRun {
 
 function runPing(args: string[], signal: AbortSignal): Promise<PingRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn("ping", args, { stdio: ["ignore", "pipe", "pipe"], signal, env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn("ping", args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      signal,
+      env: { ...process.env, LC_ALL: "C" },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {

@@ -22,7 +22,7 @@ const BLOCKED_V4: ReadonlyArray<readonly [number, number]> = [
 export function isBlockedIPv4(n: number): boolean {
   for (const [net, bits] of BLOCKED_V4) {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    if (((n & mask) >>> 0) === net) return true;
+    if ((n & mask) >>> 0 === net) return true;
   }
   return false;
 }

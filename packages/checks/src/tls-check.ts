@@ -39,9 +39,14 @@ export async function runTlsCheck(spec: TlsCheckSpec, options: CheckOptions): Pr
 
     // Expiry is what a tls monitor watches, so it is judged even when verification is off.
     const expired = details.chain.find((c) => isExpired(c, now));
-    if (expired) return finish({ code: "CERT_EXPIRED", message: `certificate for ${expired.subject || spec.hostname} expired ${expired.validTo}` });
+    if (expired)
+      return finish({
+        code: "CERT_EXPIRED",
+        message: `certificate for ${expired.subject || spec.hostname} expired ${expired.validTo}`,
+      });
     const verifyOn = !(spec.ignoreTls || options.insecureSkipVerify);
-    if (verifyOn && hs.authorizationError) return finish({ code: "TLS", message: `certificate not trusted: ${hs.authorizationError}` });
+    if (verifyOn && hs.authorizationError)
+      return finish({ code: "TLS", message: `certificate not trusted: ${hs.authorizationError}` });
     if (verifyOn && identityError) return finish({ code: "TLS", message: identityError.message });
     const soonest = [...details.chain].sort((a, b) => a.daysLeft - b.daysLeft)[0];
     if (soonest?.expiringSoon) warning = expiryWarning(soonest);
@@ -66,10 +71,21 @@ interface Handshake {
  * when it is expired or untrusted; nothing but the handshake is ever sent, so accepting an
  * untrusted peer here leaks nothing. The verdict is made by the caller.
  */
-function handshake(host: string, port: number, servername: string | undefined, signal: AbortSignal): Promise<Handshake> {
+function handshake(
+  host: string,
+  port: number,
+  servername: string | undefined,
+  signal: AbortSignal,
+): Promise<Handshake> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const socket: TLSSocket = tls.connect({ host, port, servername, rejectUnauthorized: false, ALPNProtocols: ["http/1.1"] });
+    const socket: TLSSocket = tls.connect({
+      host,
+      port,
+      servername,
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+    });
     const onAbort = () => socket.destroy(signal.reason as Error);
     signal.addEventListener("abort", onAbort, { once: true });
     socket.once("secureConnect", () => {

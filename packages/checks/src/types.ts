@@ -169,10 +169,25 @@ interface CheckResultBase {
   warning: string | null;
 }
 
-export interface HttpCheckResult extends CheckResultBase { type: "http"; details: HttpDetails }
-export interface TcpCheckResult extends CheckResultBase { type: "tcp"; details: TcpDetails }
-export interface DnsCheckResult extends CheckResultBase { type: "dns"; details: DnsDetails }
-export interface PingCheckResult extends CheckResultBase { type: "ping"; details: PingDetails }
-export interface TlsCheckResult extends CheckResultBase { type: "tls"; details: TlsDetails }
+export interface HttpCheckResult extends CheckResultBase {
+  type: "http";
+  details: HttpDetails;
+}
+export interface TcpCheckResult extends CheckResultBase {
+  type: "tcp";
+  details: TcpDetails;
+}
+export interface DnsCheckResult extends CheckResultBase {
+  type: "dns";
+  details: DnsDetails;
+}
+export interface PingCheckResult extends CheckResultBase {
+  type: "ping";
+  details: PingDetails;
+}
+export interface TlsCheckResult extends CheckResultBase {
+  type: "tls";
+  details: TlsDetails;
+}
 
 export type CheckResult = HttpCheckResult | TcpCheckResult | DnsCheckResult | PingCheckResult | TlsCheckResult;

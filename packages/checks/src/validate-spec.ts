@@ -15,7 +15,8 @@ type Fields = Record<string, unknown>;
 function schemaProblem(field: "timeout" | "hostname" | "headers" | "resolver", value: unknown): string | undefined {
   const r = monitorInputSchema.shape[field].safeParse(value);
   if (!r.success) return r.error.issues[0]?.message ?? "is invalid";
-  if (typeof value !== "object" && r.data !== value) return `must be ${typeof value === "string" ? "given without surrounding spaces" : "a number"}`;
+  if (typeof value !== "object" && r.data !== value)
+    return `must be ${typeof value === "string" ? "given without surrounding spaces" : "a number"}`;
   return undefined;
 }
 
@@ -27,7 +28,8 @@ export function validateSpec(spec: CheckSpec): void {
   const issues: FieldIssue[] = [];
   const s = spec as unknown as Fields;
   const bad = (field: string, message: string) => issues.push({ field, message });
-  if (s === null || typeof s !== "object") throw new InvalidCheckSpecError([{ field: "spec", message: "must be an object" }]);
+  if (s === null || typeof s !== "object")
+    throw new InvalidCheckSpecError([{ field: "spec", message: "must be an object" }]);
 
   const optional = (field: string, test: (v: unknown) => boolean, message: string) => {
     const v = s[field];
@@ -56,31 +58,50 @@ export function validateSpec(spec: CheckSpec): void {
       } catch {
         url = undefined;
       }
-      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) bad("url", "must be an http:// or https:// URL");
-      optional("method", (v) => typeof v === "string" && METHODS.has(v), "must be GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+        bad("url", "must be an http:// or https:// URL");
+      optional(
+        "method",
+        (v) => typeof v === "string" && METHODS.has(v),
+        "must be GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS",
+      );
       shared("headers");
       optional("body", (v) => typeof v === "string", "must be a string");
       optional(
         "auth",
         (v) => {
           const a = v as Fields;
-          return (a.type === "basic" && typeof a.username === "string" && typeof a.password === "string") || (a.type === "bearer" && typeof a.token === "string");
+          return (
+            (a.type === "basic" && typeof a.username === "string" && typeof a.password === "string") ||
+            (a.type === "bearer" && typeof a.token === "string")
+          );
         },
         "must be {type: basic, username, password} or {type: bearer, token}",
       );
-      optional("acceptedCodes", (v) => typeof v === "string" && parseAcceptedCodes(v) !== undefined, "must look like 200-299,301");
+      optional(
+        "acceptedCodes",
+        (v) => typeof v === "string" && parseAcceptedCodes(v) !== undefined,
+        "must look like 200-299,301",
+      );
       optional("keyword", (v) => typeof v === "string" && v !== "", "must be a non-empty string");
       optional("keywordAbsent", (v) => typeof v === "string" && v !== "", "must be a non-empty string");
       optional(
         "jsonAssertion",
         (v) => {
           const a = v as Fields;
-          return typeof a.path === "string" && (a.equals !== undefined || typeof a.contains === "string" || typeof a.exists === "boolean");
+          return (
+            typeof a.path === "string" &&
+            (a.equals !== undefined || typeof a.contains === "string" || typeof a.exists === "boolean")
+          );
         },
         "needs a path and one of equals, contains or exists",
       );
       optional("followRedirects", (v) => typeof v === "boolean", "must be true or false");
-      optional("maxRedirects", (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 50, "must be a whole number from 0 to 50");
+      optional(
+        "maxRedirects",
+        (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 50,
+        "must be a whole number from 0 to 50",
+      );
       optional("ignoreTls", (v) => typeof v === "boolean", "must be true or false");
       optional("certExpiryDays", isDays, "must be a number of days");
       break;
@@ -97,15 +118,27 @@ export function validateSpec(spec: CheckSpec): void {
       break;
     case "ping":
       hostname();
-      optional("pingCount", (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100, "must be a whole number from 1 to 100");
+      optional(
+        "pingCount",
+        (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100,
+        "must be a whole number from 1 to 100",
+      );
       break;
     case "dns":
       if (typeof s.hostname !== "string" || s.hostname === "" || s.hostname.length > 253 || /[\s]/.test(s.hostname)) {
         bad("hostname", "must be the name to resolve");
       }
-      optional("recordType", (v) => typeof v === "string" && RECORD_TYPES.has(v), `must be one of ${DNS_RECORD_TYPES.join(", ")}`);
+      optional(
+        "recordType",
+        (v) => typeof v === "string" && RECORD_TYPES.has(v),
+        `must be one of ${DNS_RECORD_TYPES.join(", ")}`,
+      );
       shared("resolver");
-      optional("expected", (v) => Array.isArray(v) && v.every((e) => typeof e === "string"), "must be a list of strings");
+      optional(
+        "expected",
+        (v) => Array.isArray(v) && v.every((e) => typeof e === "string"),
+        "must be a list of strings",
+      );
       optional("expectedMode", (v) => v === "any" || v === "all", "must be any or all");
       break;
     default:

@@ -6,7 +6,11 @@ let dns: Running;
 let resolver: string;
 
 beforeAll(async () => {
-  const big = Array.from({ length: 40 }, (_, i) => ({ type: "TXT" as const, name: "big.test", data: `record-${i}-${"x".repeat(40)}` }));
+  const big = Array.from({ length: 40 }, (_, i) => ({
+    type: "TXT" as const,
+    name: "big.test",
+    data: `record-${i}-${"x".repeat(40)}`,
+  }));
   dns = await startDns(
     {
       "web.test/A": [
@@ -19,9 +23,23 @@ beforeAll(async () => {
       "web.test/TXT": [{ type: "TXT", name: "web.test", data: "v=spf1 -all" }],
       "web.test/NS": [{ type: "NS", name: "web.test", data: "ns1.web.test" }],
       "web.test/CAA": [{ type: "CAA", name: "web.test", data: { flags: 0, tag: "issue", value: "letsencrypt.org" } }],
-      "web.test/SRV": [{ type: "SRV", name: "web.test", data: { priority: 1, weight: 5, port: 5060, target: "sip.web.test" } }],
+      "web.test/SRV": [
+        { type: "SRV", name: "web.test", data: { priority: 1, weight: 5, port: 5060, target: "sip.web.test" } },
+      ],
       "web.test/SOA": [
-        { type: "SOA", name: "web.test", data: { mname: "ns1.web.test", rname: "admin.web.test", serial: 7, refresh: 1, retry: 2, expire: 3, minimum: 4 } },
+        {
+          type: "SOA",
+          name: "web.test",
+          data: {
+            mname: "ns1.web.test",
+            rname: "admin.web.test",
+            serial: 7,
+            refresh: 1,
+            retry: 2,
+            expire: 3,
+            minimum: 4,
+          },
+        },
       ],
       "10.2.0.192.in-addr.arpa/PTR": [{ type: "PTR", name: "10.2.0.192.in-addr.arpa", data: "web.test" }],
       "alias.test/CNAME": [{ type: "CNAME", name: "alias.test", data: "web.test" }],
@@ -63,12 +81,18 @@ describe("dns check", () => {
     ["all: all present", ["192.0.2.10", "192.0.2.11"], "all", null],
     ["all: one missing", ["192.0.2.10", "192.0.2.99"], "all", "ASSERTION"],
   ] as const)("expected values, %s", async (_n, expected, expectedMode, code) => {
-    const r = await runCheck({ type: "dns", hostname: "web.test", resolver, expected: [...expected], expectedMode }, local);
+    const r = await runCheck(
+      { type: "dns", hostname: "web.test", resolver, expected: [...expected], expectedMode },
+      local,
+    );
     expect(r.error?.code ?? null).toBe(code);
   });
 
   it("matches MX by exchange alone, ignoring case and a trailing dot", async () => {
-    const r = await runCheck({ type: "dns", hostname: "web.test", recordType: "MX", resolver, expected: ["mail.web.test."] }, local);
+    const r = await runCheck(
+      { type: "dns", hostname: "web.test", recordType: "MX", resolver, expected: ["mail.web.test."] },
+      local,
+    );
     expect(r.ok).toBe(true);
   });
 

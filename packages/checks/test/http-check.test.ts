@@ -22,7 +22,15 @@ beforeAll(async () => {
         req.on("data", (c: Buffer) => (body += c.toString()));
         req.on("end", () => {
           res.setHeader("content-type", "application/json");
-          res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, ua: req.headers["user-agent"], x: req.headers["x-test"] ?? null }));
+          res.end(
+            JSON.stringify({
+              method: req.method,
+              body,
+              auth: req.headers.authorization ?? null,
+              ua: req.headers["user-agent"],
+              x: req.headers["x-test"] ?? null,
+            }),
+          );
         });
         return;
       }
@@ -128,7 +136,10 @@ describe("http check", () => {
     ["301 accepted by explicit list when not following", 301, "200-299,301", true],
     ["418 inside a range", 418, "400-499", true],
   ])("judges status: %s", async (_name, code, acceptedCodes, ok) => {
-    const r = await runCheck({ type: "http", url: `${base}/status?code=${code}`, acceptedCodes, followRedirects: false }, local);
+    const r = await runCheck(
+      { type: "http", url: `${base}/status?code=${code}`, acceptedCodes, followRedirects: false },
+      local,
+    );
     expect(r.ok).toBe(ok);
     if (!ok) expect(r.error?.code).toBe("HTTP_STATUS");
   });
@@ -147,15 +158,26 @@ describe("http check", () => {
       { ...local, userAgent: "uptop-test/1" },
     );
     expect(r.error).toBeNull();
-    const r2 = await runCheck({ type: "http", url: `${base}/echo`, method: "POST", body: "b", keyword: '"body":"b"' }, local);
+    const r2 = await runCheck(
+      { type: "http", url: `${base}/echo`, method: "POST", body: "b", keyword: '"body":"b"' },
+      local,
+    );
     expect(r2.ok).toBe(true);
-    const r3 = await runCheck({ type: "http", url: `${base}/echo`, headers: { "X-Test": "yes" }, keyword: '"ua":"uptop-test/1","x":"yes"' }, { ...local, userAgent: "uptop-test/1" });
+    const r3 = await runCheck(
+      { type: "http", url: `${base}/echo`, headers: { "X-Test": "yes" }, keyword: '"ua":"uptop-test/1","x":"yes"' },
+      { ...local, userAgent: "uptop-test/1" },
+    );
     expect(r3.ok).toBe(true);
   });
 
   it("sends basic auth", async () => {
     const r = await runCheck(
-      { type: "http", url: `${base}/echo`, auth: { type: "basic", username: "u", password: "p" }, jsonAssertion: { path: "auth", equals: `Basic ${Buffer.from("u:p").toString("base64")}` } },
+      {
+        type: "http",
+        url: `${base}/echo`,
+        auth: { type: "basic", username: "u", password: "p" },
+        jsonAssertion: { path: "auth", equals: `Basic ${Buffer.from("u:p").toString("base64")}` },
+      },
       local,
     );
     expect(r.error).toBeNull();
@@ -184,7 +206,10 @@ describe("http check", () => {
   });
 
   it("fails a JSON assertion on a body that is not JSON", async () => {
-    const r = await runCheck({ type: "http", url: `${base}/notjson`, jsonAssertion: { path: "a", exists: true } }, local);
+    const r = await runCheck(
+      { type: "http", url: `${base}/notjson`, jsonAssertion: { path: "a", exists: true } },
+      local,
+    );
     expect(r.error).toEqual({ code: "ASSERTION", message: "response body is not valid JSON" });
   });
 
@@ -214,12 +239,24 @@ describe("http check", () => {
   });
 
   it("turns a POST into a GET on 303", async () => {
-    const r = await runCheck({ type: "http", url: `${base}/post-303`, method: "POST", body: "x", jsonAssertion: { path: "method", equals: "GET" } }, local);
+    const r = await runCheck(
+      {
+        type: "http",
+        url: `${base}/post-303`,
+        method: "POST",
+        body: "x",
+        jsonAssertion: { path: "method", equals: "GET" },
+      },
+      local,
+    );
     expect(r.error).toBeNull();
   });
 
   it("does not follow when followRedirects is false", async () => {
-    const r = await runCheck({ type: "http", url: `${base}/redirect-19`, followRedirects: false, acceptedCodes: "302" }, local);
+    const r = await runCheck(
+      { type: "http", url: `${base}/redirect-19`, followRedirects: false, acceptedCodes: "302" },
+      local,
+    );
     expect(r.ok).toBe(true);
     expect(r.details.redirects).toBe(0);
   });
@@ -270,7 +307,10 @@ describe("http check", () => {
   });
 
   it("reports DNS for a name that does not resolve", async () => {
-    const r = await runCheck({ type: "http", url: "http://no-such-host.invalid/" }, { ...local, lookup: () => Promise.reject(Object.assign(new Error("nx"), { code: "ENOTFOUND" })) });
+    const r = await runCheck(
+      { type: "http", url: "http://no-such-host.invalid/" },
+      { ...local, lookup: () => Promise.reject(Object.assign(new Error("nx"), { code: "ENOTFOUND" })) },
+    );
     expect(r.error?.code).toBe("DNS");
   });
 });
@@ -312,12 +352,18 @@ describe("https check", () => {
   });
 
   it("insecureSkipVerify in options works like ignoreTls", async () => {
-    const r = await runCheck({ type: "http", url: `https://127.0.0.1:${valid.port}/` }, { ...local, insecureSkipVerify: true });
+    const r = await runCheck(
+      { type: "http", url: `https://127.0.0.1:${valid.port}/` },
+      { ...local, insecureSkipVerify: true },
+    );
     expect(r.ok).toBe(true);
   });
 
   it("warns when the certificate expires within certExpiryDays", async () => {
-    const r = await runCheck({ type: "http", url: `https://localhost:${soon.port}/`, ignoreTls: true, certExpiryDays: 14 }, local);
+    const r = await runCheck(
+      { type: "http", url: `https://localhost:${soon.port}/`, ignoreTls: true, certExpiryDays: 14 },
+      local,
+    );
     expect(r.ok).toBe(true);
     expect(r.details.cert?.expiringSoon).toBe(true);
     expect(r.warning).toMatch(/expires in [23] day/);

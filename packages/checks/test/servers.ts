@@ -85,7 +85,13 @@ export async function makeCert(fromDays: number, toDays: number): Promise<{ key:
     notAfterDate: new Date(now + toDays * DAY),
     extensions: [
       { name: "basicConstraints", cA: false },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };
@@ -99,10 +105,16 @@ const RCODES = { NXDOMAIN: 3, SERVFAIL: 2 } as const;
  * A small authoritative DNS server on UDP (and TCP on the same port, for truncated answers).
  * Keys are `name/TYPE`. "TRUNCATE" answers UDP with TC set and the records only over TCP.
  */
-export async function startDns(zone: Zone, tcpZone: Record<string, dnsPacket.Answer[]> = {}): Promise<Running & { queries(): number }> {
+export async function startDns(
+  zone: Zone,
+  tcpZone: Record<string, dnsPacket.Answer[]> = {},
+): Promise<Running & { queries(): number }> {
   let queries = 0;
   const udp = dgram.createSocket("udp4");
-  const answerFor = (q: dnsPacket.Question, overTcp: boolean): { flags: number; answers: dnsPacket.Answer[] } | null => {
+  const answerFor = (
+    q: dnsPacket.Question,
+    overTcp: boolean,
+  ): { flags: number; answers: dnsPacket.Answer[] } | null => {
     const key = `${q.name.toLowerCase()}/${q.type}`;
     const entry = overTcp ? (tcpZone[key] ?? zone[key]) : zone[key];
     if (entry === "SILENT") return null;
@@ -117,7 +129,13 @@ export async function startDns(zone: Zone, tcpZone: Record<string, dnsPacket.Ans
     if (!q) return null;
     const a = answerFor(q, overTcp);
     if (!a) return null;
-    return { type: "response", id: query.id, flags: a.flags | dnsPacket.RECURSION_AVAILABLE, questions: [q], answers: a.answers };
+    return {
+      type: "response",
+      id: query.id,
+      flags: a.flags | dnsPacket.RECURSION_AVAILABLE,
+      questions: [q],
+      answers: a.answers,
+    };
   };
   udp.on("message", (msg, rinfo) => {
     const r = reply(msg, false);

@@ -31,20 +31,67 @@ describe("malformed specs throw InvalidCheckSpecError", () => {
 
 describe("checkSpecFromMonitor", () => {
   const base = {
-    id: 1, name: "m", description: null, url: null, hostname: null, port: null, interval: 60, timeout: 7, retries: 0,
-    retryInterval: null, recoveryThreshold: 1, method: "GET", headers: {}, body: null, auth: null, acceptedCodes: "200-299",
-    keyword: null, keywordAbsent: null, jsonAssertion: null, followRedirects: true, maxRedirects: 10, ignoreTls: false,
-    certExpiryDays: 14, recordType: null, resolver: null, expected: [], expectedMode: "any", pingCount: 3, token: null,
-    grace: null, parentId: null, parent: null, regions: [], aggregation: null, paused: false, channels: [],
-    createdAt: "", updatedAt: "",
+    id: 1,
+    name: "m",
+    description: null,
+    url: null,
+    hostname: null,
+    port: null,
+    interval: 60,
+    timeout: 7,
+    retries: 0,
+    retryInterval: null,
+    recoveryThreshold: 1,
+    method: "GET",
+    headers: {},
+    body: null,
+    auth: null,
+    acceptedCodes: "200-299",
+    keyword: null,
+    keywordAbsent: null,
+    jsonAssertion: null,
+    followRedirects: true,
+    maxRedirects: 10,
+    ignoreTls: false,
+    certExpiryDays: 14,
+    recordType: null,
+    resolver: null,
+    expected: [],
+    expectedMode: "any",
+    pingCount: 3,
+    token: null,
+    grace: null,
+    parentId: null,
+    parent: null,
+    regions: [],
+    aggregation: null,
+    paused: false,
+    channels: [],
+    createdAt: "",
+    updatedAt: "",
   } satisfies Omit<Monitor, "type">;
 
   it.each([
-    [{ type: "http", url: "https://x/" }, { type: "http", url: "https://x/", timeoutS: 7, maxRedirects: 10 }],
-    [{ type: "tcp", hostname: "h", port: 22 }, { type: "tcp", hostname: "h", port: 22, timeoutS: 7 }],
-    [{ type: "dns", hostname: "h", recordType: "MX" }, { type: "dns", hostname: "h", recordType: "MX", expectedMode: "any" }],
-    [{ type: "ping", hostname: "h" }, { type: "ping", hostname: "h", pingCount: 3 }],
-    [{ type: "tls", hostname: "h", port: 8443 }, { type: "tls", hostname: "h", port: 8443, certExpiryDays: 14 }],
+    [
+      { type: "http", url: "https://x/" },
+      { type: "http", url: "https://x/", timeoutS: 7, maxRedirects: 10 },
+    ],
+    [
+      { type: "tcp", hostname: "h", port: 22 },
+      { type: "tcp", hostname: "h", port: 22, timeoutS: 7 },
+    ],
+    [
+      { type: "dns", hostname: "h", recordType: "MX" },
+      { type: "dns", hostname: "h", recordType: "MX", expectedMode: "any" },
+    ],
+    [
+      { type: "ping", hostname: "h" },
+      { type: "ping", hostname: "h", pingCount: 3 },
+    ],
+    [
+      { type: "tls", hostname: "h", port: 8443 },
+      { type: "tls", hostname: "h", port: 8443, certExpiryDays: 14 },
+    ],
   ] as const)("%j", (fields, expected) => {
     expect(checkSpecFromMonitor({ ...base, ...fields } as Monitor)).toMatchObject(expected);
   });
@@ -79,7 +126,13 @@ describe("parseIPv4Loose", () => {
 
 describe("describeCert", () => {
   const now = new Date("2030-01-10T00:00:00Z");
-  const cert = (validTo: string) => ({ valid_to: validTo, valid_from: "Jan  1 00:00:00 2029 GMT", subject: { CN: "x" }, issuer: { CN: "ca" } }) as unknown as PeerCertificate;
+  const cert = (validTo: string) =>
+    ({
+      valid_to: validTo,
+      valid_from: "Jan  1 00:00:00 2029 GMT",
+      subject: { CN: "x" },
+      issuer: { CN: "ca" },
+    }) as unknown as PeerCertificate;
   it.each([
     ["Feb  9 00:00:00 2030 GMT", 30, false],
     ["Jan 20 12:00:00 2030 GMT", 10, true],

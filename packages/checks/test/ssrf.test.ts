@@ -161,10 +161,16 @@ describe("SSRF bypass attempts", () => {
     ["ping 127.0.0.1", () => ({ type: "ping", hostname: "127.0.0.1", pingCount: 1 })],
     ["ping decimal", () => ({ type: "ping", hostname: "2130706433", pingCount: 1 })],
     ["ping name → 10.0.0.1", () => ({ type: "ping", hostname: "private10.test", pingCount: 1 })],
-    ["dns resolver 127.0.0.1:port", () => ({ type: "dns", hostname: "example.test", resolver: `127.0.0.1:${dns.port}` })],
+    [
+      "dns resolver 127.0.0.1:port",
+      () => ({ type: "dns", hostname: "example.test", resolver: `127.0.0.1:${dns.port}` }),
+    ],
     ["dns resolver 0x7f.1:port", () => ({ type: "dns", hostname: "example.test", resolver: `0x7f.1:${dns.port}` })],
     ["dns resolver [::1]:port", () => ({ type: "dns", hostname: "example.test", resolver: `[::1]:${dns.port}` })],
-    ["dns resolver name → 127.0.0.1", () => ({ type: "dns", hostname: "example.test", resolver: `rebind.test:${dns.port}` })],
+    [
+      "dns resolver name → 127.0.0.1",
+      () => ({ type: "dns", hostname: "example.test", resolver: `rebind.test:${dns.port}` }),
+    ],
   ];
 
   it.each(specs)("%s → PRIVATE_TARGET, nothing sent", async (_name, make) => {
@@ -182,7 +188,9 @@ describe("SSRF bypass attempts", () => {
   // The redirector stands in for a public site: its own hop is let through, every later hop
   // goes through the real guard.
   const publicFirstHop: Vet = (host, options) =>
-    host === "public.test" ? Promise.resolve({ ok: true, target: { address: "127.0.0.1", family: 4 } }) : vetTarget(host, options);
+    host === "public.test"
+      ? Promise.resolve({ ok: true, target: { address: "127.0.0.1", family: 4 } })
+      : vetTarget(host, options);
 
   it.each([
     "http://127.0.0.1:PORT/",
@@ -201,12 +209,15 @@ describe("SSRF bypass attempts", () => {
     expect(target.count()).toBe(before);
   });
 
-  it.each(["127.0.0.1", "::1", "127.0.0.2"])("allowPrivateTargets turns the guard off (the listener is reached at %s)", async (host) => {
-    const before = target.count();
-    const r = await runCheck({ type: "tcp", hostname: host, port: P }, { allowPrivateTargets: true });
-    expect(r.ok).toBe(true);
-    expect(target.count()).toBe(before + 1);
-  });
+  it.each(["127.0.0.1", "::1", "127.0.0.2"])(
+    "allowPrivateTargets turns the guard off (the listener is reached at %s)",
+    async (host) => {
+      const before = target.count();
+      const r = await runCheck({ type: "tcp", hostname: host, port: P }, { allowPrivateTargets: true });
+      expect(r.ok).toBe(true);
+      expect(target.count()).toBe(before + 1);
+    },
+  );
 
   it("connects to the vetted address only: a lookup is asked once per hop", async () => {
     let calls = 0;
@@ -215,7 +226,10 @@ describe("SSRF bypass attempts", () => {
       // A rebinding resolver: public the first time, loopback afterwards.
       return calls === 1 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.0.0.1", family: 4 }];
     };
-    const r = await runCheck({ type: "tcp", hostname: "flip.test", port: P }, { allowPrivateTargets: true, lookup: counting });
+    const r = await runCheck(
+      { type: "tcp", hostname: "flip.test", port: P },
+      { allowPrivateTargets: true, lookup: counting },
+    );
     expect(r.ok).toBe(true);
     expect(r.details.address).toBe("127.0.0.1");
     expect(calls).toBe(1);
@@ -231,7 +245,10 @@ describe("SSRF bypass attempts", () => {
         // connect time would fail the check.
         return calls === 1 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.255.255.1", family: 4 }];
       };
-      const r = await runCheck({ type: "http", url: `http://flip.test:${web.port}/`, timeoutS: 3 }, { allowPrivateTargets: true, lookup: flipping });
+      const r = await runCheck(
+        { type: "http", url: `http://flip.test:${web.port}/`, timeoutS: 3 },
+        { allowPrivateTargets: true, lookup: flipping },
+      );
       expect(r.error).toBeNull();
       expect(r.ok).toBe(true);
       expect(calls).toBe(1);

@@ -43,14 +43,20 @@ describe("tls check", () => {
   });
 
   it("warns below certExpiryDays and stays up", async () => {
-    const r = await runCheck({ type: "tls", hostname: "127.0.0.1", port: soon.port, ignoreTls: true, certExpiryDays: 7 }, local);
+    const r = await runCheck(
+      { type: "tls", hostname: "127.0.0.1", port: soon.port, ignoreTls: true, certExpiryDays: 7 },
+      local,
+    );
     expect(r.ok).toBe(true);
     expect(r.details.cert?.expiringSoon).toBe(true);
     expect(r.warning).toMatch(/expires in/);
   });
 
   it("no warning when the threshold is lower than the days left", async () => {
-    const r = await runCheck({ type: "tls", hostname: "127.0.0.1", port: soon.port, ignoreTls: true, certExpiryDays: 1 }, local);
+    const r = await runCheck(
+      { type: "tls", hostname: "127.0.0.1", port: soon.port, ignoreTls: true, certExpiryDays: 1 },
+      local,
+    );
     expect(r.warning).toBeNull();
   });
 

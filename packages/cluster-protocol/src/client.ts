@@ -32,9 +32,7 @@ export interface ClusterClientOptions {
   logger?: Logger;
 }
 
-export type AssignmentsResult =
-  | { notModified: true }
-  | { notModified: false; etag: string; body: AssignmentsResponse };
+export type AssignmentsResult = { notModified: true } | { notModified: false; etag: string; body: AssignmentsResponse };
 
 interface Call<T> {
   method: "GET" | "POST";
@@ -88,7 +86,9 @@ export class ClusterClient {
       version: o.version ?? VERSION,
       role: o.role ?? "probe",
     };
-    return this.call({ method: "POST", path: "/api/probe/register", data: body, schema: registerResponseSchema }).then(bodyOf);
+    return this.call({ method: "POST", path: "/api/probe/register", data: body, schema: registerResponseSchema }).then(
+      bodyOf,
+    );
   }
 
   async assignments(etag?: string): Promise<AssignmentsResult> {
@@ -135,7 +135,8 @@ export class ClusterClient {
     }
     const parsed = healthResponseSchema.safeParse(res.data);
     if (parsed.success && (res.status === 200 || res.status === 503)) return parsed.data;
-    if (res.status >= 500) throw new ClusterUnavailableError("/api/health", [{ url: base, reason: `status ${res.status}` }]);
+    if (res.status >= 500)
+      throw new ClusterUnavailableError("/api/health", [{ url: base, reason: `status ${res.status}` }]);
     throw requestError(res, base);
   }
 
@@ -148,7 +149,12 @@ export class ClusterClient {
   /** Seals and posts what this node did while it led (follower standing down). */
   async handback(body: Handback): Promise<HandbackResponse> {
     const sealed = seal(this.options.secret, handbackSchema.parse(body));
-    return this.call({ method: "POST", path: "/api/cluster/handback", data: { sealed }, schema: handbackResponseSchema }).then(bodyOf);
+    return this.call({
+      method: "POST",
+      path: "/api/cluster/handback",
+      data: { sealed },
+      schema: handbackResponseSchema,
+    }).then(bodyOf);
   }
 
   private async call<T>(call: Call<T>): Promise<Answer<T>> {
@@ -179,7 +185,10 @@ export class ClusterClient {
         if (res.status >= 200 && res.status < 300) {
           const parsed = call.schema.safeParse(res.data);
           if (!parsed.success) {
-            throw new ClusterResponseError(`${url}${call.path}`, `answer does not match the protocol: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`);
+            throw new ClusterResponseError(
+              `${url}${call.path}`,
+              `answer does not match the protocol: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`,
+            );
           }
           const etag = res.headers.etag;
           return { status: res.status, url, body: parsed.data, etag: typeof etag === "string" ? etag : undefined };
@@ -195,7 +204,13 @@ export class ClusterClient {
       const roundDone = (attempt + 1) % this.peers.length === 0;
       if (roundDone && attempt + 1 < this.maxAttempts) {
         // Try every peer once before waiting: a dead leader should not delay reaching the follower.
-        await sleep(backoffDelayMs(Math.floor(attempt / this.peers.length), this.options.backoffBaseMs ?? 250, this.options.backoffMaxMs ?? 5000));
+        await sleep(
+          backoffDelayMs(
+            Math.floor(attempt / this.peers.length),
+            this.options.backoffBaseMs ?? 250,
+            this.options.backoffMaxMs ?? 5000,
+          ),
+        );
       }
     }
     throw new ClusterUnavailableError(call.path, attempts);
@@ -218,7 +233,13 @@ function serverMessage(data: unknown): string | undefined {
 function requestError(res: AxiosResponse<unknown>, url: string): ClusterRequestError {
   const data = res.data as { error?: { code?: unknown; details?: unknown } } | undefined;
   const code = typeof data?.error?.code === "string" ? data.error.code : `HTTP_${res.status}`;
-  return new ClusterRequestError(res.status, code, serverMessage(res.data) ?? (res.statusText || "request refused"), url, data?.error?.details);
+  return new ClusterRequestError(
+    res.status,
+    code,
+    serverMessage(res.data) ?? (res.statusText || "request refused"),
+    url,
+    data?.error?.details,
+  );
 }
 
 function describe(err: unknown): string {

@@ -13,7 +13,12 @@ function fail(res: Response, status: number, code: string, message: string, deta
 export function clusterAuth(secret: string | null): RequestHandler {
   return (req, res, next) => {
     if (!secret) {
-      fail(res, 401, "UNAUTHORIZED", "the cluster secret is not configured on this server (set UPTOP_CLUSTER_SECRET); cluster calls are refused");
+      fail(
+        res,
+        401,
+        "UNAUTHORIZED",
+        "the cluster secret is not configured on this server (set UPTOP_CLUSTER_SECRET); cluster calls are refused",
+      );
       return;
     }
     const given = req.get(SECRET_HEADER) ?? req.get(SECRET_HEADER_ALT);
@@ -31,11 +36,23 @@ export function protocolVersionCheck(version: number = PROTOCOL_VERSION): Reques
   return (req, res, next) => {
     const raw = req.get(PROTOCOL_HEADER);
     if (raw === undefined) {
-      fail(res, 409, "PROTOCOL_MISMATCH", `no protocol version from the client (header ${PROTOCOL_HEADER}), this server speaks ${version}`, { server: version, client: null });
+      fail(
+        res,
+        409,
+        "PROTOCOL_MISMATCH",
+        `no protocol version from the client (header ${PROTOCOL_HEADER}), this server speaks ${version}`,
+        { server: version, client: null },
+      );
       return;
     }
     if (raw.trim() !== String(version)) {
-      fail(res, 409, "PROTOCOL_MISMATCH", `protocol version ${raw.trim()} from the client, this server speaks ${version}`, { server: version, client: raw.trim() });
+      fail(
+        res,
+        409,
+        "PROTOCOL_MISMATCH",
+        `protocol version ${raw.trim()} from the client, this server speaks ${version}`,
+        { server: version, client: raw.trim() },
+      );
       return;
     }
     res.setHeader(PROTOCOL_HEADER, String(version));

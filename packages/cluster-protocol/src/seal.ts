@@ -37,9 +37,14 @@ export function openPayload<T>(secret: string, sealed: string, schema: z.ZodType
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, NONCE_BYTES));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-    text = Buffer.concat([decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+    text = Buffer.concat([
+      decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString("utf8");
   } catch {
-    throw new SealError("sealed payload does not open with this cluster secret (different UPTOP_CLUSTER_SECRET on the two nodes?)");
+    throw new SealError(
+      "sealed payload does not open with this cluster secret (different UPTOP_CLUSTER_SECRET on the two nodes?)",
+    );
   }
   let json: unknown;
   try {
@@ -50,7 +55,10 @@ export function openPayload<T>(secret: string, sealed: string, schema: z.ZodType
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
-    throw new ValidationError(`sealed payload: ${issues[0]?.field || "body"}: ${issues[0]?.message ?? "invalid"}`, issues);
+    throw new ValidationError(
+      `sealed payload: ${issues[0]?.field || "body"}: ${issues[0]?.message ?? "invalid"}`,
+      issues,
+    );
   }
   return parsed.data;
 }

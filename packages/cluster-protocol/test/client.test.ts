@@ -54,23 +54,35 @@ async function peer(unavailable = 0, secret: string | null = SECRET): Promise<Pe
       res.status(400).json({ error: { code: "VALIDATION", message: "bad node or region" } });
       return;
     }
-    if (req.get("If-None-Match") === "\"v1\"") {
+    if (req.get("If-None-Match") === '"v1"') {
       res.status(304).end();
       return;
     }
-    res.setHeader("ETag", "\"v1\"");
-    res.json({ etag: "\"v1\"", epoch: 1, monitors: [monitor()] });
+    res.setHeader("ETag", '"v1"');
+    res.json({ etag: '"v1"', epoch: 1, monitors: [monitor()] });
   });
   app.post("/api/probe/results", (req, res) => {
     const body = resultsRequestSchema.parse(req.body);
     res.json({ accepted: body.results.length, duplicates: 0, epoch: 1 });
   });
   app.get("/api/cluster/config", (_req, res) => {
-    res.json({ sealed: sealPayload(SECRET, { epoch: 1, exportedAt: new Date().toISOString(), monitors: [monitor()], channels: [], maintenance: [] }) });
+    res.json({
+      sealed: sealPayload(SECRET, {
+        epoch: 1,
+        exportedAt: new Date().toISOString(),
+        monitors: [monitor()],
+        channels: [],
+        maintenance: [],
+      }),
+    });
   });
   app.post("/api/cluster/handback", (req, res) => {
     const hb = openPayload(SECRET, String(req.body.sealed), handbackSchema);
-    res.json({ stateChanges: hb.stateChanges.length, notifications: hb.notifications.length, rollups: hb.rollups.length });
+    res.json({
+      stateChanges: hb.stateChanges.length,
+      notifications: hb.notifications.length,
+      rollups: hb.rollups.length,
+    });
   });
   const running = await listen(app);
   return { ...running, hits, calls };
@@ -98,7 +110,15 @@ describe("ClusterClient", () => {
     const dead = await deadUrl();
     const follower = await peer(2);
     servers.push(follower);
-    const c = new ClusterClient({ peerUrls: [dead, follower.url], secret: SECRET, nodeId: "probe-eu-1", region: "eu-west", maxAttempts: 8, backoffBaseMs: 10, backoffMaxMs: 50 });
+    const c = new ClusterClient({
+      peerUrls: [dead, follower.url],
+      secret: SECRET,
+      nodeId: "probe-eu-1",
+      region: "eu-west",
+      maxAttempts: 8,
+      backoffBaseMs: 10,
+      backoffMaxMs: 50,
+    });
     const reg = await c.register();
     expect(reg).toMatchObject({ epoch: 1, leaderId: "leader" });
     expect(follower.hits.filter((h) => h === "POST /api/probe/register")).toHaveLength(3);
@@ -118,7 +138,14 @@ describe("ClusterClient", () => {
   });
 
   it("gives up with ClusterUnavailableError listing the attempts when no peer answers", async () => {
-    const c = new ClusterClient({ peerUrls: [await deadUrl(), await deadUrl()], secret: SECRET, nodeId: "p", maxAttempts: 4, backoffBaseMs: 5, backoffMaxMs: 10 });
+    const c = new ClusterClient({
+      peerUrls: [await deadUrl(), await deadUrl()],
+      secret: SECRET,
+      nodeId: "p",
+      maxAttempts: 4,
+      backoffBaseMs: 5,
+      backoffMaxMs: 10,
+    });
     const err = await c.register().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterUnavailableError);
     expect((err as ClusterUnavailableError).attempts).toHaveLength(4);
@@ -127,7 +154,9 @@ describe("ClusterClient", () => {
   it("does not retry a 401 and surfaces the server's message", async () => {
     const leader = await peer();
     servers.push(leader);
-    const err = await client([leader.url], "a-wrong-but-long-secret-xyz").register().catch((e: unknown) => e);
+    const err = await client([leader.url], "a-wrong-but-long-secret-xyz")
+      .register()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterRequestError);
     expect((err as ClusterRequestError).status).toBe(401);
     expect((err as ClusterRequestError).message).toMatch(/missing or wrong cluster secret/);
@@ -151,7 +180,7 @@ describe("ClusterClient", () => {
     const first = await c.assignments();
     expect(first.notModified).toBe(false);
     if (first.notModified) return;
-    expect(first.etag).toBe("\"v1\"");
+    expect(first.etag).toBe('"v1"');
     expect(first.body.monitors[0]?.auth).toEqual({ type: "bearer", token: "tok-123" });
     expect(await c.assignments(first.etag)).toEqual({ notModified: true });
   });
@@ -160,7 +189,15 @@ describe("ClusterClient", () => {
     const leader = await peer();
     servers.push(leader);
     const res = await client([leader.url]).postResults([
-      { monitorId: 7, slot: "2030-01-01T00:00:30.000Z", checkedAt: "2030-01-01T00:00:30.100Z", ok: true, latencyMs: 100, statusCode: 200, error: null },
+      {
+        monitorId: 7,
+        slot: "2030-01-01T00:00:30.000Z",
+        checkedAt: "2030-01-01T00:00:30.100Z",
+        ok: true,
+        latencyMs: 100,
+        statusCode: 200,
+        error: null,
+      },
     ]);
     expect(res).toEqual({ accepted: 1, duplicates: 0, epoch: 1 });
   });
@@ -179,7 +216,15 @@ describe("ClusterClient", () => {
     const c = client([leader.url]);
     const mirror = await c.getConfig();
     expect(mirror.monitors[0]?.name).toBe("checkout-api");
-    const hb: Handback = { nodeId: "follower", epoch: 2, from: "2030-01-01T00:00:00.000Z", to: "2030-01-01T00:05:00.000Z", stateChanges: [], notifications: [], rollups: [] };
+    const hb: Handback = {
+      nodeId: "follower",
+      epoch: 2,
+      from: "2030-01-01T00:00:00.000Z",
+      to: "2030-01-01T00:05:00.000Z",
+      stateChanges: [],
+      notifications: [],
+      rollups: [],
+    };
     expect(await c.handback(hb)).toEqual({ stateChanges: 0, notifications: 0, rollups: 0 });
   });
 });

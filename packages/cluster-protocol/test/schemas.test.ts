@@ -26,6 +26,7 @@ const item: ResultItem = {
 };
 
 describe("wire schemas", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["register", registerRequestSchema, { nodeId: "probe-eu-1", name: "Probe EU", region: "eu-west", version: "1.0.0", role: "probe" }],
     ["assignments", assignmentsResponseSchema, { etag: "\"abc\"", epoch: 3, monitors: [monitor(), monitor({ id: 8, type: "tcp", url: null, hostname: "db", port: 5432 })] }],

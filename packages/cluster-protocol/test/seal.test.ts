@@ -3,7 +3,15 @@ import { ValidationError } from "@uptop/core";
 import { configMirrorSchema, openPayload, sealPayload, SealError } from "../src/index.js";
 import { monitor, SECRET } from "./fixtures.js";
 
-const mirror = { epoch: 1, exportedAt: "2030-01-01T00:00:00.000Z", monitors: [monitor()], channels: [], maintenance: [], states: [], delivered: [] };
+const mirror = {
+  epoch: 1,
+  exportedAt: "2030-01-01T00:00:00.000Z",
+  monitors: [monitor()],
+  channels: [],
+  maintenance: [],
+  states: [],
+  delivered: [],
+};
 
 describe("sealPayload / openPayload", () => {
   it("round-trips a config mirror and keeps its credentials out of the sealed text", () => {

@@ -24,7 +24,10 @@ export class ConfigFileError extends ValidationError {
   constructor(located: LocatedIssue[]) {
     const first = located[0];
     const summary = first ? formatLocatedIssue(first) : "invalid config";
-    super(located.length > 1 ? `${summary} (and ${located.length - 1} more)` : summary, located.map((l) => ({ field: l.field, message: `${l.file}:${l.line}:${l.col}: ${l.message}` })));
+    super(
+      located.length > 1 ? `${summary} (and ${located.length - 1} more)` : summary,
+      located.map((l) => ({ field: l.field, message: `${l.file}:${l.line}:${l.col}: ${l.message}` })),
+    );
     this.located = located;
   }
 }
@@ -45,7 +48,9 @@ function parseFile(file: string, text: string): ParsedFile {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const f = { file, doc, lines };
   if (doc.errors.length) {
-    throw new ConfigFileError(doc.errors.map((e) => ({ file, ...at(f, e.pos[0]), field: "", message: e.message.split("\n")[0]! })));
+    throw new ConfigFileError(
+      doc.errors.map((e) => ({ file, ...at(f, e.pos[0]), field: "", message: e.message.split("\n")[0]! })),
+    );
   }
   return f;
 }
@@ -85,7 +90,12 @@ function substitute(f: ParsedFile, env: Readonly<Record<string, string | undefin
         if (name === undefined) return "${";
         const v = env[name];
         if (v === undefined) {
-          missing.push({ f, path: pathOf(ancestors, s), ...at(f, s.range?.[0] ?? 0), message: `environment variable ${name} is not set` });
+          missing.push({
+            f,
+            path: pathOf(ancestors, s),
+            ...at(f, s.range?.[0] ?? 0),
+            message: `environment variable ${name} is not set`,
+          });
           return whole;
         }
         return v;
@@ -134,12 +144,19 @@ export interface LoadedConfig {
  * document. Throws ConfigFileError naming file, line and column for syntax errors, missing
  * variables, unknown top-level keys and sections that are not lists.
  */
-export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<Record<string, string | undefined>>): LoadedConfig {
+export function loadConfigSources(
+  inputs: readonly SourceInput[],
+  env: Readonly<Record<string, string | undefined>>,
+): LoadedConfig {
   const files = inputs.map((i) => parseFile(i.file, i.text));
   const problems: LocatedIssue[] = [];
   const merged: Record<Section, unknown[]> = { channels: [], monitors: [], maintenance: [] };
   // For each section, which file holds merged index i: [start index, file].
-  const segments: Record<Section, Array<{ start: number; file: ParsedFile }>> = { channels: [], monitors: [], maintenance: [] };
+  const segments: Record<Section, Array<{ start: number; file: ParsedFile }>> = {
+    channels: [],
+    monitors: [],
+    maintenance: [],
+  };
 
   const missing: MissingVariable[] = [];
   for (const f of files) {
@@ -147,7 +164,12 @@ export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<
     const js: unknown = f.doc.toJS({ maxAliasCount: 100 });
     if (js === null || js === undefined) continue;
     if (typeof js !== "object" || Array.isArray(js)) {
-      problems.push({ file: f.file, ...locate(f, []), field: "", message: "must be a mapping with channels, monitors and/or maintenance" });
+      problems.push({
+        file: f.file,
+        ...locate(f, []),
+        field: "",
+        message: "must be a mapping with channels, monitors and/or maintenance",
+      });
       continue;
     }
     for (const [key, value] of Object.entries(js as Record<string, unknown>)) {
@@ -156,7 +178,12 @@ export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<
         continue;
       }
       if (!(SECTIONS as readonly string[]).includes(key)) {
-        problems.push({ file: f.file, ...locate(f, [key]), field: key, message: "unknown field (expected channels, monitors or maintenance)" });
+        problems.push({
+          file: f.file,
+          ...locate(f, [key]),
+          field: key,
+          message: "unknown field (expected channels, monitors or maintenance)",
+        });
         continue;
       }
       if (value === null) continue;
@@ -184,7 +211,12 @@ export function loadConfigSources(inputs: readonly SourceInput[], env: Readonly<
     const segs = segments[section as Section];
     const first = files[0];
     if (!segs || typeof index !== "number") {
-      return { file: first?.file ?? "config", ...(first ? locate(first, path) : { line: 0, col: 0 }), field, message: "" };
+      return {
+        file: first?.file ?? "config",
+        ...(first ? locate(first, path) : { line: 0, col: 0 }),
+        field,
+        message: "",
+      };
     }
     const seg = [...segs].reverse().find((s) => s.start <= index) ?? segs[0]!;
     return { file: seg.file.file, ...locate(seg.file, [section!, index - seg.start, ...rest]), field, message: "" };

@@ -39,7 +39,10 @@ export const monitorEntrySchema: z.ZodType<MonitorEntryOutput, MonitorEntry> = z
   },
 });
 
-const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z" });
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z",
+});
 
 /** Same shape as the maintenance API body (`maintenanceInputSchema` of @uptop/api). */
 export const maintenanceEntrySchema = z.strictObject({

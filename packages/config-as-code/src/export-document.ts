@@ -18,7 +18,14 @@ const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-
 
 /** `UPTOP_SECRET_OPS_SLACK_WEBHOOKURL` for channel "ops-slack", field "webhookUrl". */
 export function secretVariable(...parts: string[]): string {
-  return ["UPTOP_SECRET", ...parts].map((p) => p.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "")).join("_");
+  return ["UPTOP_SECRET", ...parts]
+    .map((p) =>
+      p
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, ""),
+    )
+    .join("_");
 }
 
 /** A `${VAR}` the export writes on purpose; every other `${` in a value is escaped. */
@@ -55,12 +62,17 @@ function escapeValues(v: unknown): unknown {
   // A function, not a replacement string: in one, `$$` would mean a single `$`.
   if (typeof v === "string") return v.replaceAll("${", () => "$${");
   if (Array.isArray(v)) return v.map(escapeValues);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeValues(x)]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeValues(x)]));
   return v;
 }
 
 /** Drops each field whose value equals what the normalizer would fill in without it. */
-function withoutDefaults<T extends Record<string, unknown>>(full: T, keep: readonly string[], normalize: (v: Record<string, unknown>) => Record<string, unknown>): Record<string, unknown> {
+function withoutDefaults<T extends Record<string, unknown>>(
+  full: T,
+  keep: readonly string[],
+  normalize: (v: Record<string, unknown>) => Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...full };
   for (const key of Object.keys(full)) {
     if (keep.includes(key)) continue;
@@ -77,7 +89,11 @@ function withoutDefaults<T extends Record<string, unknown>>(full: T, keep: reado
 
 function monitorEntry(m: MonitorDraft, o: ExportOptions, vars: SecretVariables): Record<string, unknown> {
   const input = monitorToInput(m);
-  const entry = withoutDefaults(input, ["name", "type"], (v) => normalizeMonitor(v) as unknown as Record<string, unknown>);
+  const entry = withoutDefaults(
+    input,
+    ["name", "type"],
+    (v) => normalizeMonitor(v) as unknown as Record<string, unknown>,
+  );
   delete entry.parent;
   if (!o.includeSecrets) {
     if (m.auth?.type === "basic") entry.auth = { ...m.auth, password: vars.placeholder("MONITOR", m.name, "PASSWORD") };
@@ -152,9 +168,11 @@ export function exportConfig(current: CurrentState, options: ExportOptions): Exp
     return entry;
   };
   const document: ExportedConfig["document"] = { version: 1 };
-  if (current.channels.length) document.channels = current.channels.map((c) => escapeValues(channelEntry(c, options, vars)));
+  if (current.channels.length)
+    document.channels = current.channels.map((c) => escapeValues(channelEntry(c, options, vars)));
   if (top.length) document.monitors = top.map((m) => escapeValues(nest(m)));
-  if (current.maintenance.length) document.maintenance = current.maintenance.map((w) => escapeValues(maintenanceEntry(w)));
+  if (current.maintenance.length)
+    document.maintenance = current.maintenance.map((w) => escapeValues(maintenanceEntry(w)));
   return { document, secretVariables: vars.names };
 }
 

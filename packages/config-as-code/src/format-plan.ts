@@ -15,7 +15,9 @@ export function publicPlan(actions: readonly PlanAction[]): PlanLine[] {
     op: a.op,
     kind: a.kind,
     name: a.name,
-    changes: a.changes.map((c: PlanChange) => (c.secret ? { field: c.field, from: SECRET_SHOWN, to: SECRET_SHOWN } : { field: c.field, from: c.from, to: c.to })),
+    changes: a.changes.map((c: PlanChange) =>
+      c.secret ? { field: c.field, from: SECRET_SHOWN, to: SECRET_SHOWN } : { field: c.field, from: c.from, to: c.to },
+    ),
   }));
 }
 
@@ -42,7 +44,9 @@ export function formatPlan(lines: readonly PlanLine[]): string[] {
     else {
       for (const c of l.changes) {
         const secret = c.from === SECRET_SHOWN && c.to === SECRET_SHOWN;
-        out.push(secret ? `${head} ${c.field}: (secret changed)` : `${head} ${c.field}: ${show(c.from)} -> ${show(c.to)}`);
+        out.push(
+          secret ? `${head} ${c.field}: (secret changed)` : `${head} ${c.field}: ${show(c.from)} -> ${show(c.to)}`,
+        );
       }
     }
   }

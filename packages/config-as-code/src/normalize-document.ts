@@ -35,12 +35,18 @@ function flattenMonitors(
     const { monitors: children, ...fields } = entry;
     if (parent !== null) {
       if (fields.parent != null && fields.parent !== parent) {
-        issues.push({ field: `${path}.parent`, message: `is "${fields.parent}" but the monitor is nested under group "${parent}"` });
+        issues.push({
+          field: `${path}.parent`,
+          message: `is "${fields.parent}" but the monitor is nested under group "${parent}"`,
+        });
       }
       fields.parent = parent;
     }
     if (children?.length && fields.type !== "group") {
-      issues.push({ field: `${path}.monitors`, message: `only groups have nested monitors; "${fields.name}" is a ${fields.type} monitor` });
+      issues.push({
+        field: `${path}.monitors`,
+        message: `only groups have nested monitors; "${fields.name}" is a ${fields.type} monitor`,
+      });
     }
     collect(issues, path, () => out.push({ draft: normalizeMonitor(fields), path }));
     if (children?.length) flattenMonitors(children, `${path}.monitors`, fields.name.trim(), issues, out);
@@ -48,7 +54,8 @@ function flattenMonitors(
 }
 
 function maintenanceSpec(m: MaintenanceEntry, path: string, issues: FieldIssue[]): MaintenanceSpec {
-  if (m.end && Date.parse(m.end) <= Date.parse(m.start)) issues.push({ field: `${path}.end`, message: "must be after start" });
+  if (m.end && Date.parse(m.end) <= Date.parse(m.start))
+    issues.push({ field: `${path}.end`, message: "must be after start" });
   if (m.recurrence?.frequency === "daily" && m.recurrence.daysOfWeek?.length) {
     issues.push({ field: `${path}.recurrence.daysOfWeek`, message: "only applies to weekly recurrence" });
   }
@@ -64,11 +71,17 @@ function maintenanceSpec(m: MaintenanceEntry, path: string, issues: FieldIssue[]
   };
 }
 
-function noDuplicates(kind: string, items: Array<{ name: string; path: string }>, field: string, issues: FieldIssue[]): void {
+function noDuplicates(
+  kind: string,
+  items: Array<{ name: string; path: string }>,
+  field: string,
+  issues: FieldIssue[],
+): void {
   const seen = new Map<string, string>();
   for (const { name, path } of items) {
     const first = seen.get(name);
-    if (first !== undefined) issues.push({ field: `${path}.${field}`, message: `another ${kind} is also named "${name}" (at ${first})` });
+    if (first !== undefined)
+      issues.push({ field: `${path}.${field}`, message: `another ${kind} is also named "${name}" (at ${first})` });
     else seen.set(name, path);
   }
 }
@@ -103,19 +116,34 @@ export function normalizeDocument(doc: unknown): NormalizedDocument {
       origins.set(originKey("channel", c.name), path);
     });
   });
-  noDuplicates("channel", (d.channels ?? []).map((c, i) => ({ name: c.name, path: `channels.${i}` })), "name", issues);
+  noDuplicates(
+    "channel",
+    (d.channels ?? []).map((c, i) => ({ name: c.name, path: `channels.${i}` })),
+    "name",
+    issues,
+  );
 
   const flat: Array<{ draft: MonitorDraft; path: string }> = [];
   flattenMonitors((d.monitors ?? []) as MonitorEntry[], "monitors", null, issues, flat);
   for (const f of flat) origins.set(originKey("monitor", f.draft.name), f.path);
-  noDuplicates("monitor", flat.map((f) => ({ name: f.draft.name, path: f.path })), "name", issues);
+  noDuplicates(
+    "monitor",
+    flat.map((f) => ({ name: f.draft.name, path: f.path })),
+    "name",
+    issues,
+  );
 
   const maintenance = (d.maintenance ?? []).map((m, i) => {
     const spec = maintenanceSpec(m as MaintenanceEntry, `maintenance.${i}`, issues);
     origins.set(originKey("maintenance", spec.title), `maintenance.${i}`);
     return spec;
   });
-  noDuplicates("maintenance window", maintenance.map((m, i) => ({ name: m.title, path: `maintenance.${i}` })), "title", issues);
+  noDuplicates(
+    "maintenance window",
+    maintenance.map((m, i) => ({ name: m.title, path: `maintenance.${i}` })),
+    "title",
+    issues,
+  );
 
   if (issues.length) throwIssues(issues);
   return { state: { channels, monitors: flat.map((f) => f.draft), maintenance }, origins };

@@ -34,7 +34,10 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v !== null && typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -44,10 +47,40 @@ const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 
 const MONITOR_FIELDS: ReadonlyArray<keyof MonitorDraft> = [
-  "type", "description", "url", "hostname", "port", "interval", "timeout", "retries", "retryInterval",
-  "recoveryThreshold", "method", "headers", "body", "auth", "acceptedCodes", "keyword", "keywordAbsent",
-  "jsonAssertion", "followRedirects", "maxRedirects", "ignoreTls", "certExpiryDays", "recordType", "resolver",
-  "expected", "expectedMode", "pingCount", "token", "grace", "parent", "regions", "aggregation", "paused", "channels",
+  "type",
+  "description",
+  "url",
+  "hostname",
+  "port",
+  "interval",
+  "timeout",
+  "retries",
+  "retryInterval",
+  "recoveryThreshold",
+  "method",
+  "headers",
+  "body",
+  "auth",
+  "acceptedCodes",
+  "keyword",
+  "keywordAbsent",
+  "jsonAssertion",
+  "followRedirects",
+  "maxRedirects",
+  "ignoreTls",
+  "certExpiryDays",
+  "recordType",
+  "resolver",
+  "expected",
+  "expectedMode",
+  "pingCount",
+  "token",
+  "grace",
+  "parent",
+  "regions",
+  "aggregation",
+  "paused",
+  "channels",
 ];
 
 function monitorChanges(cur: MonitorDraft, want: MonitorDraft): PlanChange[] {
@@ -104,8 +137,11 @@ const monitorSet = (names: readonly string[] | null) => (names === null ? null :
 
 function maintenanceChanges(cur: MaintenanceSpec, want: MaintenanceSpec): PlanChange[] {
   const fields = ["description", "type", "monitors", "startAt", "endAt", "recurrence"] as const;
-  const comparable = (w: MaintenanceSpec, f: (typeof fields)[number]) => (f === "monitors" ? monitorSet(w.monitors) : w[f]);
-  return fields.filter((f) => !same(comparable(cur, f), comparable(want, f))).map((f) => ({ field: f, from: cur[f], to: want[f], secret: false }));
+  const comparable = (w: MaintenanceSpec, f: (typeof fields)[number]) =>
+    f === "monitors" ? monitorSet(w.monitors) : w[f];
+  return fields
+    .filter((f) => !same(comparable(cur, f), comparable(want, f)))
+    .map((f) => ({ field: f, from: cur[f], to: want[f], secret: false }));
 }
 
 /** Depth of each monitor in its group tree (0 = top level), following `parent` by name. */
@@ -138,10 +174,15 @@ function byDepth<T extends { name: string }>(items: T[], depth: Map<string, numb
  * to it (and unique in the store), so this is an update of that monitor, keeping its id and
  * history, not a create that would collide with it on the token.
  */
-function renames<M extends MonitorDraft & { id: number }>(current: readonly M[], desired: readonly MonitorDraft[]): Map<string, M> {
+function renames<M extends MonitorDraft & { id: number }>(
+  current: readonly M[],
+  desired: readonly MonitorDraft[],
+): Map<string, M> {
   const names = new Set(current.map((m) => m.name));
   const wanted = new Set(desired.map((m) => m.name));
-  const byToken = new Map(current.filter((m) => m.type === "push" && m.token && !wanted.has(m.name)).map((m) => [m.token!, m]));
+  const byToken = new Map(
+    current.filter((m) => m.type === "push" && m.token && !wanted.has(m.name)).map((m) => [m.token!, m]),
+  );
   const out = new Map<string, M>();
   for (const want of desired) {
     if (want.type !== "push" || !want.token || names.has(want.name)) continue;
@@ -168,7 +209,8 @@ export function planConfig(current: CurrentState, desired: ConfigState, options:
     if (!cur) actions.push({ op: "create", kind: "channel", name: want.name, id: null, changes: [], spec: want });
     else {
       const changes = channelChanges(cur, want);
-      if (changes.length) actions.push({ op: "update", kind: "channel", name: want.name, id: cur.id, changes, spec: want });
+      if (changes.length)
+        actions.push({ op: "update", kind: "channel", name: want.name, id: cur.id, changes, spec: want });
     }
   }
 
@@ -180,10 +222,12 @@ export function planConfig(current: CurrentState, desired: ConfigState, options:
     if (from) {
       const changes = [{ field: "name", from: from.name, to: want.name, secret: false }, ...monitorChanges(from, want)];
       actions.push({ op: "update", kind: "monitor", name: want.name, id: from.id, changes, spec: want });
-    } else if (!cur) actions.push({ op: "create", kind: "monitor", name: want.name, id: null, changes: [], spec: want });
+    } else if (!cur)
+      actions.push({ op: "create", kind: "monitor", name: want.name, id: null, changes: [], spec: want });
     else {
       const changes = monitorChanges(cur, want);
-      if (changes.length) actions.push({ op: "update", kind: "monitor", name: want.name, id: cur.id, changes, spec: want });
+      if (changes.length)
+        actions.push({ op: "update", kind: "monitor", name: want.name, id: cur.id, changes, spec: want });
     }
   }
 
@@ -193,14 +237,16 @@ export function planConfig(current: CurrentState, desired: ConfigState, options:
     if (!cur) actions.push({ op: "create", kind: "maintenance", name: want.title, id: null, changes: [], spec: want });
     else {
       const changes = maintenanceChanges(cur, want);
-      if (changes.length) actions.push({ op: "update", kind: "maintenance", name: want.title, id: cur.id, changes, spec: want });
+      if (changes.length)
+        actions.push({ op: "update", kind: "maintenance", name: want.title, id: cur.id, changes, spec: want });
     }
   }
 
   if (options.prune) {
     const keepWindows = new Set(desired.maintenance.map((w) => w.title));
     for (const w of current.maintenance) {
-      if (!keepWindows.has(w.title)) actions.push({ op: "delete", kind: "maintenance", name: w.title, id: w.id, changes: [], spec: null });
+      if (!keepWindows.has(w.title))
+        actions.push({ op: "delete", kind: "maintenance", name: w.title, id: w.id, changes: [], spec: null });
     }
     const keepMonitors = new Set(desired.monitors.map((m) => m.name));
     const renamedIds = new Set([...renamed.values()].map((m) => m.id));
@@ -210,7 +256,8 @@ export function planConfig(current: CurrentState, desired: ConfigState, options:
     }
     const keepChannels = new Set(desired.channels.map((c) => c.name));
     for (const c of current.channels) {
-      if (!keepChannels.has(c.name)) actions.push({ op: "delete", kind: "channel", name: c.name, id: c.id, changes: [], spec: null });
+      if (!keepChannels.has(c.name))
+        actions.push({ op: "delete", kind: "channel", name: c.name, id: c.id, changes: [], spec: null });
     }
   }
   return actions;

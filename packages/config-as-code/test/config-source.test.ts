@@ -41,12 +41,7 @@ describe("YAML error positions", () => {
       "monitors.yaml:5:9 monitors.0.monitors.0.port",
       "is required for tcp monitors",
     ],
-    [
-      "an unknown top-level key",
-      "monitor:\n  - name: a\n",
-      "monitors.yaml:1:1 monitor",
-      "unknown field",
-    ],
+    ["an unknown top-level key", "monitor:\n  - name: a\n", "monitors.yaml:1:1 monitor", "unknown field"],
     [
       "an unknown channel setting",
       "channels:\n  - name: hook\n    type: webhook\n    settings:\n      url: https://hooks.example.com/x\n      colour: red\n",
@@ -78,14 +73,19 @@ describe("YAML error positions", () => {
   });
 
   it("formats an error as file:line:col field: message", () => {
-    expect(() => normalizeDocument(load("monitors:\n  - name: a\n    type: nope\n").document)).toThrow(/monitors\.0\.type/);
+    expect(() => normalizeDocument(load("monitors:\n  - name: a\n    type: nope\n").document)).toThrow(
+      /monitors\.0\.type/,
+    );
     try {
       load("x: 1\n");
     } catch (err) {
-      expect((err as Error).message).toBe("monitors.yaml:1:1: x: unknown field (expected channels, monitors or maintenance)");
+      expect((err as Error).message).toBe(
+        "monitors.yaml:1:1: x: unknown field (expected channels, monitors or maintenance)",
+      );
     }
   });
 
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["a channel setting", 'channels:\n  - name: hook\n    type: webhook\n    settings:\n      url: "https://h.example.com/\\0"\n', "channels.0.settings.url"],
     ["a maintenance title", 'maintenance:\n  - title: "db\\0"\n    start: 2030-01-01T00:00:00Z\n', "maintenance.0.title"],
@@ -112,7 +112,10 @@ describe("YAML error positions", () => {
   });
 
   it("reads JSON with positions too", () => {
-    const errors = loadConfigSources([{ file: "m.json", text: '{\n  "monitors": [\n    { "name": "a", "type": "push", "oops": true }\n  ]\n}\n' }], {});
+    const errors = loadConfigSources(
+      [{ file: "m.json", text: '{\n  "monitors": [\n    { "name": "a", "type": "push", "oops": true }\n  ]\n}\n' }],
+      {},
+    );
     try {
       normalizeDocument(errors.document);
       throw new Error("should fail");
@@ -125,6 +128,7 @@ describe("YAML error positions", () => {
 describe("environment substitution", () => {
   const doc = (url: string) => `channels:\n  - name: hook\n    type: webhook\n    settings:\n      url: "${url}"\n`;
 
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["a whole value", "${HOOK_URL}", { HOOK_URL: "https://hooks.example.com/a" }, "https://hooks.example.com/a"],
     ["inside a value", "https://hooks.example.com/${HOOK_PATH}", { HOOK_PATH: "b" }, "https://hooks.example.com/b"],
@@ -141,7 +145,9 @@ describe("environment substitution", () => {
       throw new Error("should fail");
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigFileError);
-      expect((err as Error).message).toBe("monitors.yaml:5:12: channels.0.settings.url: environment variable HOOK_URL is not set");
+      expect((err as Error).message).toBe(
+        "monitors.yaml:5:12: channels.0.settings.url: environment variable HOOK_URL is not set",
+      );
     }
   });
 
@@ -150,7 +156,10 @@ describe("environment substitution", () => {
       loadConfigSources(
         [
           { file: "a.yaml", text: "monitors:\n  - name: a\n    type: push\n" },
-          { file: "b.yaml", text: "monitors:\n  - name: b\n    type: http\n    url: https://b.example\n    headers:\n      X-Key: ${KEY}\n" },
+          {
+            file: "b.yaml",
+            text: "monitors:\n  - name: b\n    type: http\n    url: https://b.example\n    headers:\n      X-Key: ${KEY}\n",
+          },
         ],
         {},
       );
@@ -161,7 +170,12 @@ describe("environment substitution", () => {
   });
 
   it("does not substitute keys", () => {
-    const loaded = load("monitors:\n  - name: a\n    type: http\n    url: https://a.example\n    headers:\n      ${H}: v\n", { H: "X-Test" });
-    expect((loaded.document.monitors as Array<{ headers: Record<string, string> }>)[0]!.headers).toEqual({ "${H}": "v" });
+    const loaded = load(
+      "monitors:\n  - name: a\n    type: http\n    url: https://a.example\n    headers:\n      ${H}: v\n",
+      { H: "X-Test" },
+    );
+    expect((loaded.document.monitors as Array<{ headers: Record<string, string> }>)[0]!.headers).toEqual({
+      "${H}": "v",
+    });
   });
 });

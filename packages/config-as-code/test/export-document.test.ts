@@ -1,10 +1,28 @@
 import { parse } from "yaml";
-import { exportConfig, exportConfigYaml, loadConfigSources, normalizeDocument, planConfig, type CurrentState } from "../src/index.js";
+import {
+  exportConfig,
+  exportConfigYaml,
+  loadConfigSources,
+  normalizeDocument,
+  planConfig,
+  type CurrentState,
+} from "../src/index.js";
 
 const doc = {
   channels: [
-    { name: "ops-hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "hook-secret", headers: { "X-Key": "k1" } }, default: true },
-    { name: "ops slack", type: "slack", settings: { webhookUrl: "https://hooks.slack.com/services/T/B/X" }, enabled: false, reminderInterval: 3600 },
+    {
+      name: "ops-hook",
+      type: "webhook",
+      settings: { url: "https://hooks.example.com/a", secret: "hook-secret", headers: { "X-Key": "k1" } },
+      default: true,
+    },
+    {
+      name: "ops slack",
+      type: "slack",
+      settings: { webhookUrl: "https://hooks.slack.com/services/T/B/X" },
+      enabled: false,
+      reminderInterval: 3600,
+    },
   ],
   monitors: [
     {
@@ -12,14 +30,29 @@ const doc = {
       type: "group",
       channels: ["ops-hook"],
       monitors: [
-        { name: "checkout-api", type: "http", url: "https://shop.example.com/health", interval: 30, retries: 2, headers: { Authorization: "Bearer t0k", "X-Env": "prod" }, auth: { type: "basic", username: "u", password: "pw" }, regions: ["eu-west"] },
+        {
+          name: "checkout-api",
+          type: "http",
+          url: "https://shop.example.com/health",
+          interval: 30,
+          retries: 2,
+          headers: { Authorization: "Bearer t0k", "X-Env": "prod" },
+          auth: { type: "basic", username: "u", password: "pw" },
+          regions: ["eu-west"],
+        },
         { name: "db", type: "tcp", hostname: "db.example.com", port: 5432, paused: true },
       ],
     },
     { name: "heartbeat", type: "push", token: "push-token-0123456789abcdef", interval: 300 },
     { name: "mx", type: "dns", hostname: "example.com", recordType: "MX", expected: ["mx.example.com"] },
   ],
-  maintenance: [{ title: "weekly", start: "2026-05-01T02:00:00Z", recurrence: { frequency: "weekly", daysOfWeek: [0], startTime: "02:00", durationMinutes: 60 } }],
+  maintenance: [
+    {
+      title: "weekly",
+      start: "2026-05-01T02:00:00Z",
+      recurrence: { frequency: "weekly", daysOfWeek: [0], startTime: "02:00", durationMinutes: 60 },
+    },
+  ],
 };
 
 function serverHolding(d: unknown): CurrentState {
@@ -47,7 +80,12 @@ describe("exportConfig", () => {
     expect(shop.monitors.map((m: any) => m.name)).toEqual(["checkout-api", "db"]);
     expect(shop.monitors[1]).toEqual({ name: "db", type: "tcp", hostname: "db.example.com", port: 5432, paused: true });
     expect(shop.monitors[0].parent).toBeUndefined();
-    expect((document.monitors as any[])[1]).toEqual({ name: "heartbeat", type: "push", interval: 300, token: "push-token-0123456789abcdef" });
+    expect((document.monitors as any[])[1]).toEqual({
+      name: "heartbeat",
+      type: "push",
+      interval: 300,
+      token: "push-token-0123456789abcdef",
+    });
   });
 
   it("writes placeholders for every secret without includeSecrets", () => {
@@ -83,7 +121,13 @@ describe("exportConfig", () => {
   // Stored values are literal: a template body or a header that happens to contain `${NAME}`
   // must come back as written, not be substituted (or fail "not set") when the export is applied.
   const templated = {
-    channels: [{ name: "hook", type: "webhook", settings: { url: "https://hooks.example.com/a", secret: "s-${HOOK}", headers: { "X-Tpl": "$${RAW}" } } }],
+    channels: [
+      {
+        name: "hook",
+        type: "webhook",
+        settings: { url: "https://hooks.example.com/a", secret: "s-${HOOK}", headers: { "X-Tpl": "$${RAW}" } },
+      },
+    ],
     monitors: [
       {
         name: "tmpl",
@@ -120,8 +164,38 @@ describe("exportConfig", () => {
   });
 
   it.each([
-    ["a channel name that differs only in punctuation", [{ name: "ops-hook", type: "webhook", settings: { url: "https://h.example.com/a", secret: "one" } }, { name: "ops_hook", type: "webhook", settings: { url: "https://h.example.com/b", secret: "two" } }], []],
-    ["a channel named like a monitor's secret", [{ name: "monitor-x", type: "email", settings: { host: "smtp.example.com", from: "a@example.com", to: "b@example.com", user: "u", password: "one" } }], [{ name: "x", type: "http", url: "https://x.example.com/", auth: { type: "basic", username: "u", password: "two" } }]],
+    [
+      "a channel name that differs only in punctuation",
+      [
+        { name: "ops-hook", type: "webhook", settings: { url: "https://h.example.com/a", secret: "one" } },
+        { name: "ops_hook", type: "webhook", settings: { url: "https://h.example.com/b", secret: "two" } },
+      ],
+      [],
+    ],
+    [
+      "a channel named like a monitor's secret",
+      [
+        {
+          name: "monitor-x",
+          type: "email",
+          settings: {
+            host: "smtp.example.com",
+            from: "a@example.com",
+            to: "b@example.com",
+            user: "u",
+            password: "one",
+          },
+        },
+      ],
+      [
+        {
+          name: "x",
+          type: "http",
+          url: "https://x.example.com/",
+          auth: { type: "basic", username: "u", password: "two" },
+        },
+      ],
+    ],
   ])("gives every secret its own variable: %s", (_name, channels, monitors) => {
     const server = serverHolding({ channels, monitors });
     const { secretVariables } = exportConfig(server, { includeSecrets: false });

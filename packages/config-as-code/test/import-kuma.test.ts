@@ -7,6 +7,7 @@ const monitor = (name: string) => result.document.monitors.find((m) => m.name ==
 const channel = (name: string) => result.document.channels.find((c) => c.name === name);
 
 describe("importKumaBackup: notifications", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["Ops Discord", { name: "Ops Discord", type: "discord", settings: { webhookUrl: "https://discord.com/api/webhooks/123/abcDEF", username: "kuma-bot" } }],
     ["Ops Slack", { name: "Ops Slack", type: "slack", default: true, settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
@@ -24,11 +25,17 @@ describe("importKumaBackup: notifications", () => {
   });
 
   it("skips unsupported notification types with a reason", () => {
-    expect(result.skipped).toContainEqual({ kind: "notification", name: "Matrix", type: "matrix", reason: 'notification type "matrix" is not supported' });
+    expect(result.skipped).toContainEqual({
+      kind: "notification",
+      name: "Matrix",
+      type: "matrix",
+      reason: 'notification type "matrix" is not supported',
+    });
   });
 });
 
 describe("importKumaBackup: settings uptop holds differently, noted in the report", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["a webhook's custom body", 'notification "Hook": its custom body template is not imported; uptop posts its own JSON body'],
     ["a form-data webhook", 'notification "Form hook": Kuma posted form data; uptop posts its JSON body (application/json)'],
@@ -45,7 +52,19 @@ describe("importKumaBackup: settings uptop holds differently, noted in the repor
   });
 
   const pagerduty = (autoResolve: string | undefined) =>
-    importKumaBackup({ notificationList: [{ id: 1, name: "pd", config: JSON.stringify({ type: "PagerDuty", pagerdutyIntegrationKey: "k", ...(autoResolve === undefined ? {} : { pagerdutyAutoResolve: autoResolve }) }) }] }).notes;
+    importKumaBackup({
+      notificationList: [
+        {
+          id: 1,
+          name: "pd",
+          config: JSON.stringify({
+            type: "PagerDuty",
+            pagerdutyIntegrationKey: "k",
+            ...(autoResolve === undefined ? {} : { pagerdutyAutoResolve: autoResolve }),
+          }),
+        },
+      ],
+    }).notes;
   it.each([
     ["resolve", []],
     ["acknowledge", ['notification "pd": Kuma acknowledged the PagerDuty incident on recovery; uptop resolves it']],
@@ -56,7 +75,9 @@ describe("importKumaBackup: settings uptop holds differently, noted in the repor
   });
 
   const dns = (server: string, port: number) =>
-    importKumaBackup({ monitorList: [{ id: 1, name: "d", type: "dns", hostname: "example.com", dns_resolve_server: server, port }] }).document.monitors[0]?.resolver;
+    importKumaBackup({
+      monitorList: [{ id: 1, name: "d", type: "dns", hostname: "example.com", dns_resolve_server: server, port }],
+    }).document.monitors[0]?.resolver;
   it.each([
     ["1.1.1.1", 53, "1.1.1.1"],
     ["1.1.1.1", 5353, "1.1.1.1:5353"],
@@ -68,6 +89,7 @@ describe("importKumaBackup: settings uptop holds differently, noted in the repor
 });
 
 describe("importKumaBackup: monitors", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["Shop", { name: "Shop", type: "group", interval: 60, timeout: 48 }],
     [
@@ -112,7 +134,15 @@ describe("importKumaBackup: monitors", () => {
 
   it("reads links from monitorNotificationList too", () => {
     const r = importKumaBackup({
-      notificationList: [{ id: 5, name: "hook", active: true, isDefault: false, config: JSON.stringify({ type: "webhook", webhookURL: "https://h.example.com/x" }) }],
+      notificationList: [
+        {
+          id: 5,
+          name: "hook",
+          active: true,
+          isDefault: false,
+          config: JSON.stringify({ type: "webhook", webhookURL: "https://h.example.com/x" }),
+        },
+      ],
       monitorList: [{ id: 1, name: "a", type: "port", hostname: "a.example.com", port: 22 }],
       monitorNotificationList: [{ monitor_id: 1, notification_id: 5 }],
     });

@@ -8,7 +8,11 @@ function current(doc: unknown): CurrentState {
   let id = 1;
   return {
     channels: state.channels.map((c) => ({ ...c, id: id++ })),
-    monitors: state.monitors.map((m) => ({ ...m, id: id++, token: m.type === "push" ? (m.token ?? "server-made-token-0123456789") : null })),
+    monitors: state.monitors.map((m) => ({
+      ...m,
+      id: id++,
+      token: m.type === "push" ? (m.token ?? "server-made-token-0123456789") : null,
+    })),
     maintenance: state.maintenance.map((w) => ({ ...w, id: id++ })),
   };
 }
@@ -23,11 +27,21 @@ const base = {
     {
       name: "shop",
       type: "group",
-      monitors: [{ name: "checkout-api", type: "http", url: "https://shop.example.com/health", interval: 60, channels: ["ops-hook"] }],
+      monitors: [
+        {
+          name: "checkout-api",
+          type: "http",
+          url: "https://shop.example.com/health",
+          interval: 60,
+          channels: ["ops-hook"],
+        },
+      ],
     },
     { name: "heartbeat", type: "push", interval: 300 },
   ],
-  maintenance: [{ title: "db upgrade", start: "2026-05-01T02:00:00Z", end: "2026-05-01T03:00:00Z", monitors: ["shop"] }],
+  maintenance: [
+    { title: "db upgrade", start: "2026-05-01T02:00:00Z", end: "2026-05-01T03:00:00Z", monitors: ["shop"] },
+  ],
 };
 
 describe("planConfig", () => {
@@ -51,6 +65,7 @@ describe("planConfig", () => {
     expect(lines(cur, base)).toEqual(["nothing to do"]);
   });
 
+  // biome-ignore format: a table reads best one case per line
   it.each([
     ["an interval", (d: any) => (d.monitors[0].monitors[0].interval = 30), ["~ update monitor checkout-api interval: 60 -> 30"]],
     ["a url", (d: any) => (d.monitors[0].monitors[0].url = "https://shop.example.com/v2"), ['~ update monitor checkout-api url: "https://shop.example.com/health" -> "https://shop.example.com/v2"']],
@@ -89,8 +104,29 @@ describe("planConfig", () => {
   });
 
   it("treats a masked monitor auth change as secret", () => {
-    const cur = current({ monitors: [{ name: "a", type: "http", url: "https://a.example", auth: { type: "basic", username: "u", password: "p1" } }] });
-    const plan = publicPlan(planConfig(cur, { channels: [], maintenance: [], monitors: [normalizeMonitor({ name: "a", type: "http", url: "https://a.example", auth: { type: "basic", username: "u", password: "p2" } })] }, { prune: false }));
+    const cur = current({
+      monitors: [
+        { name: "a", type: "http", url: "https://a.example", auth: { type: "basic", username: "u", password: "p1" } },
+      ],
+    });
+    const plan = publicPlan(
+      planConfig(
+        cur,
+        {
+          channels: [],
+          maintenance: [],
+          monitors: [
+            normalizeMonitor({
+              name: "a",
+              type: "http",
+              url: "https://a.example",
+              auth: { type: "basic", username: "u", password: "p2" },
+            }),
+          ],
+        },
+        { prune: false },
+      ),
+    );
     expect(formatPlan(plan)).toEqual(["~ update monitor a auth: (secret changed)"]);
   });
 

@@ -29,7 +29,14 @@ export {
 } from "./domain/maintenance-window.js";
 export { channelConfigSchema, type ChannelConfig } from "./domain/channel.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
-export { loadConfig, loadConfigOrExit, type Config, type DbType, type LogLevel, type LoadConfigOptions } from "./runtime/config.js";
+export {
+  loadConfig,
+  loadConfigOrExit,
+  type Config,
+  type DbType,
+  type LogLevel,
+  type LoadConfigOptions,
+} from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";
 export { SecretBox, safeEqual } from "./runtime/secret-box.js";
 export {
@@ -45,5 +52,11 @@ export {
 } from "./domain/monitor-schema.js";
 export { VERSION } from "./runtime/version.js";
 export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./domain/slots.js";
-export { SlotScheduler, type SchedulerItem, type SlotSchedulerOptions, type SlotSchedulerStats, type SkipReason } from "./runtime/slot-scheduler.js";
+export {
+  SlotScheduler,
+  type SchedulerItem,
+  type SlotSchedulerOptions,
+  type SlotSchedulerStats,
+  type SkipReason,
+} from "./runtime/slot-scheduler.js";
 export { runService, type Service } from "./runtime/run-service.js";

@@ -31,7 +31,10 @@ const file = (name: string, text: string) => {
 };
 const cert = file("cert.pem", CERT);
 const key = file("key.pem", KEY);
-const otherKey = file("other-key.pem", generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+const otherKey = file(
+  "other-key.pem",
+  generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+);
 const junk = file("junk.pem", "not a pem file\n");
 const missing = join(tls, "missing.pem");
 
@@ -69,33 +72,92 @@ describe("loadConfig", () => {
 
   it.each([
     [{ UPTOP_HTTP_PORT: "9090" }, (c: ReturnType<typeof loadConfig>) => c.http.port, 9090],
-    [{ UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "postgres://u@h/db" }, (c: ReturnType<typeof loadConfig>) => c.db.dsn, "postgres://u@h/db"],
+    [
+      { UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "postgres://u@h/db" },
+      (c: ReturnType<typeof loadConfig>) => c.db.dsn,
+      "postgres://u@h/db",
+    ],
     [{ UPTOP_DATA_DIR: "/var/lib/uptop/" }, (c: ReturnType<typeof loadConfig>) => c.db.dsn, "/var/lib/uptop/uptop"],
-    [{ UPTOP_AGG_STRATEGY: "majority-down" }, (c: ReturnType<typeof loadConfig>) => c.cluster.aggStrategy, "majority-down"],
+    [
+      { UPTOP_AGG_STRATEGY: "majority-down" },
+      (c: ReturnType<typeof loadConfig>) => c.cluster.aggStrategy,
+      "majority-down",
+    ],
     [{ UPTOP_LEADER_CHECKS: "false" }, (c: ReturnType<typeof loadConfig>) => c.cluster.leaderChecks, false],
-    [{ UPTOP_ALLOW_PRIVATE_TARGETS: "yes" }, (c: ReturnType<typeof loadConfig>) => c.security.allowPrivateTargets, true],
+    [
+      { UPTOP_ALLOW_PRIVATE_TARGETS: "yes" },
+      (c: ReturnType<typeof loadConfig>) => c.security.allowPrivateTargets,
+      true,
+    ],
     [{ UPTOP_PROBE_SYNC_INTERVAL: "2m" }, (c: ReturnType<typeof loadConfig>) => c.cluster.probeSyncIntervalMs, 120_000],
     [{ UPTOP_FAILOVER_POLL: "500ms" }, (c: ReturnType<typeof loadConfig>) => c.cluster.failoverPollMs, 500],
     [{ UPTOP_RETENTION_RAW: "30d" }, (c: ReturnType<typeof loadConfig>) => c.retention.rawMs, 30 * 86_400_000],
-    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.10" }, (c: ReturnType<typeof loadConfig>) => c.http.trustedProxies, ["10.0.0.0/8", "192.168.1.10"]],
-    [{ UPTOP_PEER_URL: "http://a:8080/,https://b:8443" }, (c: ReturnType<typeof loadConfig>) => c.cluster.peerUrls, ["http://a:8080", "https://b:8443"]],
+    [
+      { UPTOP_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.10" },
+      (c: ReturnType<typeof loadConfig>) => c.http.trustedProxies,
+      ["10.0.0.0/8", "192.168.1.10"],
+    ],
+    [
+      { UPTOP_PEER_URL: "http://a:8080/,https://b:8443" },
+      (c: ReturnType<typeof loadConfig>) => c.cluster.peerUrls,
+      ["http://a:8080", "https://b:8443"],
+    ],
     [{ UPTOP_NODE_NAME: "Main" }, (c: ReturnType<typeof loadConfig>) => c.cluster.nodeName, "Main"],
-    [{ UPTOP_STATUS_ENABLED: "true", UPTOP_STATUS_TITLE: "Acme" }, (c: ReturnType<typeof loadConfig>) => c.status, { enabled: true, title: "Acme" }],
+    [
+      { UPTOP_STATUS_ENABLED: "true", UPTOP_STATUS_TITLE: "Acme" },
+      (c: ReturnType<typeof loadConfig>) => c.status,
+      { enabled: true, title: "Acme" },
+    ],
     [{ UPTOP_LOG_LEVEL: "debug" }, (c: ReturnType<typeof loadConfig>) => c.logLevel, "debug"],
-    [{ UPTOP_CORS_ORIGIN: "https://status.example.com" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "https://status.example.com"],
-    [{ UPTOP_CORS_ORIGIN: "https://Status.Example.com:443/" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "https://status.example.com"],
-    [{ UPTOP_CORS_ORIGIN: "http://localhost:3000" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "http://localhost:3000"],
+    [
+      { UPTOP_CORS_ORIGIN: "https://status.example.com" },
+      (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin,
+      "https://status.example.com",
+    ],
+    [
+      { UPTOP_CORS_ORIGIN: "https://Status.Example.com:443/" },
+      (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin,
+      "https://status.example.com",
+    ],
+    [
+      { UPTOP_CORS_ORIGIN: "http://localhost:3000" },
+      (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin,
+      "http://localhost:3000",
+    ],
     [{ UPTOP_CORS_ORIGIN: "*" }, (c: ReturnType<typeof loadConfig>) => c.http.corsOrigin, "*"],
     [{ UPTOP_HTTP_HOST: "127.0.0.1" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "127.0.0.1"],
     [{ UPTOP_HTTP_HOST: "[::1]" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "::1"],
     [{ UPTOP_HTTP_HOST: "::" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "::"],
     [{ UPTOP_HTTP_HOST: "uptop.internal" }, (c: ReturnType<typeof loadConfig>) => c.http.host, "uptop.internal"],
-    [{ UPTOP_TRUSTED_PROXIES: "fd00::/8,::1,0.0.0.0/1,10.1.2.3/32" }, (c: ReturnType<typeof loadConfig>) => c.http.trustedProxies, ["fd00::/8", "::1", "0.0.0.0/1", "10.1.2.3/32"]],
-    [{ UPTOP_TLS_CERT: cert, UPTOP_TLS_KEY: key }, (c: ReturnType<typeof loadConfig>) => [c.http.tlsCert, c.http.tlsKey], [cert, key]],
+    [
+      { UPTOP_TRUSTED_PROXIES: "fd00::/8,::1,0.0.0.0/1,10.1.2.3/32" },
+      (c: ReturnType<typeof loadConfig>) => c.http.trustedProxies,
+      ["fd00::/8", "::1", "0.0.0.0/1", "10.1.2.3/32"],
+    ],
+    [
+      { UPTOP_TLS_CERT: cert, UPTOP_TLS_KEY: key },
+      (c: ReturnType<typeof loadConfig>) => [c.http.tlsCert, c.http.tlsKey],
+      [cert, key],
+    ],
     // A probe serves plain HTTP and never reads the files.
-    [{ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080", UPTOP_NODE_ID: "p1", UPTOP_NODE_REGION: "eu", UPTOP_TLS_CERT: missing, UPTOP_TLS_KEY: missing }, (c: ReturnType<typeof loadConfig>) => c.mode, "probe"],
+    [
+      {
+        UPTOP_CLUSTER_MODE: "probe",
+        UPTOP_PEER_URL: "http://l:8080",
+        UPTOP_NODE_ID: "p1",
+        UPTOP_NODE_REGION: "eu",
+        UPTOP_TLS_CERT: missing,
+        UPTOP_TLS_KEY: missing,
+      },
+      (c: ReturnType<typeof loadConfig>) => c.mode,
+      "probe",
+    ],
     [{ UPTOP_METRICS_PUBLIC: "1" }, (c: ReturnType<typeof loadConfig>) => c.metricsPublic, true],
-    [{ UPTOP_ENCRYPTION_KEY: "ab".repeat(32) }, (c: ReturnType<typeof loadConfig>) => c.security.encryptionKey?.length, 32],
+    [
+      { UPTOP_ENCRYPTION_KEY: "ab".repeat(32) },
+      (c: ReturnType<typeof loadConfig>) => c.security.encryptionKey?.length,
+      32,
+    ],
   ])("reads %j", (env, pick, expected) => {
     expect(pick(loadConfig(env))).toEqual(expected);
   });
@@ -122,7 +184,11 @@ describe("loadConfig", () => {
     [{ UPTOP_ENCRYPTION_KEY: "abc" }, "UPTOP_ENCRYPTION_KEY", "64 hex"],
     [{ UPTOP_TLS_CERT: "/x.pem" }, "UPTOP_TLS_KEY", "together"],
     [{ UPTOP_TRUSTED_PROXIES: "everyone" }, "UPTOP_TRUSTED_PROXIES", "CIDR"],
-    [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/8,999.1.1.1" }, "UPTOP_TRUSTED_PROXIES", '"999.1.1.1" is not an IP address or CIDR'],
+    [
+      { UPTOP_TRUSTED_PROXIES: "10.0.0.0/8,999.1.1.1" },
+      "UPTOP_TRUSTED_PROXIES",
+      '"999.1.1.1" is not an IP address or CIDR',
+    ],
     [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/99" }, "UPTOP_TRUSTED_PROXIES", '"10.0.0.0/99" has a prefix outside 1..32'],
     [{ UPTOP_TRUSTED_PROXIES: "10.0.0.0/33" }, "UPTOP_TRUSTED_PROXIES", "outside 1..32"],
     [{ UPTOP_TRUSTED_PROXIES: "fd00::/129" }, "UPTOP_TRUSTED_PROXIES", '"fd00::/129" has a prefix outside 1..128'],
@@ -170,15 +236,25 @@ describe("loadConfig", () => {
     expect(() =>
       loadConfig({ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080", UPTOP_NODE_ID: "p1" }),
     ).toThrow(/UPTOP_NODE_REGION/);
-    const c = loadConfig({ UPTOP_CLUSTER_MODE: "probe", UPTOP_PEER_URL: "http://l:8080", UPTOP_NODE_ID: "p1", UPTOP_NODE_REGION: "eu" });
+    const c = loadConfig({
+      UPTOP_CLUSTER_MODE: "probe",
+      UPTOP_PEER_URL: "http://l:8080",
+      UPTOP_NODE_ID: "p1",
+      UPTOP_NODE_REGION: "eu",
+    });
     expect(c.cluster).toMatchObject({ nodeId: "p1", region: "eu" });
   });
 
   it("refuses a mode that does not match the app", () => {
-    expect(() => loadConfig({ UPTOP_CLUSTER_MODE: "probe" }, { expectedMode: "leader" })).toThrow(/this is the leader app/);
+    expect(() => loadConfig({ UPTOP_CLUSTER_MODE: "probe" }, { expectedMode: "leader" })).toThrow(
+      /this is the leader app/,
+    );
   });
 
   it("defaults the follower's node id to follower", () => {
-    expect(loadConfig({ UPTOP_CLUSTER_MODE: "follower", UPTOP_PEER_URL: "http://l:8080" }, { expectedMode: "follower" }).cluster.nodeId).toBe("follower");
+    expect(
+      loadConfig({ UPTOP_CLUSTER_MODE: "follower", UPTOP_PEER_URL: "http://l:8080" }, { expectedMode: "follower" })
+        .cluster.nodeId,
+    ).toBe("follower");
   });
 });

@@ -30,7 +30,9 @@ describe("normalizeMonitor", () => {
   });
 
   it("accepts duration strings", () => {
-    expect(normalizeMonitor({ name: "a", type: "tcp", hostname: "db", port: 5432, interval: "2m", timeout: "5s" })).toMatchObject({
+    expect(
+      normalizeMonitor({ name: "a", type: "tcp", hostname: "db", port: 5432, interval: "2m", timeout: "5s" }),
+    ).toMatchObject({
       interval: 120,
       timeout: 5,
     });
@@ -81,7 +83,10 @@ describe("normalizeMonitor", () => {
     [{ name: "a", type: "dns", hostname: "x.example", resolver: "" }, "resolver"],
     [{ name: "a", type: "dns", hostname: "x.example", resolver: "[::1]:0" }, "resolver"],
     [{ name: "a", type: "group", description: "nul\u0000here" }, "description"],
-    [{ name: "a", type: "http", url: "https://x", jsonAssertion: { path: "a", equals: { deep: ["\u0000"] } } }, "jsonAssertion.equals.deep.0"],
+    [
+      { name: "a", type: "http", url: "https://x", jsonAssertion: { path: "a", equals: { deep: ["\u0000"] } } },
+      "jsonAssertion.equals.deep.0",
+    ],
     [{ name: "a", type: "tcp", hostname: "h", port: 1, url: "https://x" }, "url"],
     [{ name: "a", type: "http", url: "https://x", token: "abcdefghijklmnopqrstu" }, "token"],
     [{ name: "a", type: "push", token: "short" }, "token"],
@@ -98,9 +103,9 @@ describe("normalizeMonitor", () => {
       { field: "colour", message: "unknown field" },
       { field: "size", message: "unknown field" },
     ]);
-    expect(issuesOf({ name: "a", type: "http", url: "https://x", auth: { type: "bearer", token: "t", scheme: "x" } })).toEqual([
-      { field: "auth.scheme", message: "unknown field" },
-    ]);
+    expect(
+      issuesOf({ name: "a", type: "http", url: "https://x", auth: { type: "bearer", token: "t", scheme: "x" } }),
+    ).toEqual([{ field: "auth.scheme", message: "unknown field" }]);
   });
 
   it("says which field holds a NUL, even inside a header name", () => {
@@ -110,26 +115,47 @@ describe("normalizeMonitor", () => {
     } catch (e) {
       err = e;
     }
-    expect((err as ValidationError).message).toBe("headers.X-\\u0000: field name must not contain a NUL character (\\u0000)");
+    expect((err as ValidationError).message).toBe(
+      "headers.X-\\u0000: field name must not contain a NUL character (\\u0000)",
+    );
   });
 
-  it.each(["1.1.1.1", "1.1.1.1:5353", "dns.example", "dns.example:53", "[2606:4700:4700::1111]:53", "[::1]", "2606:4700:4700::1111"])(
-    "accepts resolver %s",
-    (resolver) => {
-      expect(normalizeMonitor({ name: "a", type: "dns", hostname: "x.example", resolver }).resolver).toBe(resolver);
-    },
-  );
+  it.each([
+    "1.1.1.1",
+    "1.1.1.1:5353",
+    "dns.example",
+    "dns.example:53",
+    "[2606:4700:4700::1111]:53",
+    "[::1]",
+    "2606:4700:4700::1111",
+  ])("accepts resolver %s", (resolver) => {
+    expect(normalizeMonitor({ name: "a", type: "dns", hostname: "x.example", resolver }).resolver).toBe(resolver);
+  });
 
   it("trims a host name and keeps a fractional timeout exactly", () => {
-    expect(normalizeMonitor({ name: "a", type: "tcp", hostname: "  db.internal ", port: 5432, timeout: 1.005 })).toMatchObject({ hostname: "db.internal", timeout: 1.005 });
+    expect(
+      normalizeMonitor({ name: "a", type: "tcp", hostname: "  db.internal ", port: 5432, timeout: 1.005 }),
+    ).toMatchObject({ hostname: "db.internal", timeout: 1.005 });
   });
 });
 
 describe("parseAcceptedCodes", () => {
   it.each([
     ["200-299", [[200, 299]]],
-    ["200-299,301", [[200, 299], [301, 301]]],
-    [" 204 , 418 ", [[204, 204], [418, 418]]],
+    [
+      "200-299,301",
+      [
+        [200, 299],
+        [301, 301],
+      ],
+    ],
+    [
+      " 204 , 418 ",
+      [
+        [204, 204],
+        [418, 418],
+      ],
+    ],
     ["2xx", undefined],
     ["299-200", undefined],
     ["99", undefined],

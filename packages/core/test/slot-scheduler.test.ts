@@ -65,20 +65,23 @@ describe("slot maths", () => {
     [42, 60_000, 59_999],
     [1234, 5_000, 1],
     [99999, 86_400_000, 3_600_000],
-  ])("item %i every %i ms first runs at its next grid slot strictly after now (+%i ms)", async (id, intervalMs, skew) => {
-    jest.setSystemTime(T0 + skew);
-    const { scheduler, calls } = setup();
-    scheduler.start();
-    scheduler.upsert({ id, intervalMs });
-    const offset = slotOffsetMs(id, intervalMs);
-    const first = nextSlotStartMs(T0 + skew, intervalMs, offset);
-    expect(scheduler.nextDue(id)).toBe(first);
-    expect((first - offset) % intervalMs).toBe(0);
-    await jest.advanceTimersByTimeAsync(first - Date.now() + 2 * intervalMs);
-    expect(calls.map((c) => c.slotMs)).toEqual([first, first + intervalMs, first + 2 * intervalMs]);
-    expect(calls.map((c) => c.at)).toEqual([first, first + intervalMs, first + 2 * intervalMs]);
-    await scheduler.stop();
-  });
+  ])(
+    "item %i every %i ms first runs at its next grid slot strictly after now (+%i ms)",
+    async (id, intervalMs, skew) => {
+      jest.setSystemTime(T0 + skew);
+      const { scheduler, calls } = setup();
+      scheduler.start();
+      scheduler.upsert({ id, intervalMs });
+      const offset = slotOffsetMs(id, intervalMs);
+      const first = nextSlotStartMs(T0 + skew, intervalMs, offset);
+      expect(scheduler.nextDue(id)).toBe(first);
+      expect((first - offset) % intervalMs).toBe(0);
+      await jest.advanceTimersByTimeAsync(first - Date.now() + 2 * intervalMs);
+      expect(calls.map((c) => c.slotMs)).toEqual([first, first + intervalMs, first + 2 * intervalMs]);
+      expect(calls.map((c) => c.at)).toEqual([first, first + intervalMs, first + 2 * intervalMs]);
+      await scheduler.stop();
+    },
+  );
 });
 
 describe("SlotScheduler", () => {

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { NotFoundError, SecretKeyError, type Logger, type SecretBox } from "@uptop/core";
-import { absorbsRepeats, CHANNEL_TYPES, DeliveryError, isChannelType, sendNotification, type NotificationMessage } from "@uptop/notify";
+import {
+  absorbsRepeats,
+  CHANNEL_TYPES,
+  DeliveryError,
+  isChannelType,
+  sendNotification,
+  type NotificationMessage,
+} from "@uptop/notify";
 import {
   claimDueNotifications,
   failNotification,
@@ -130,14 +137,18 @@ export class Dispatcher {
     if (!this.o.isActive()) return 0;
     const epoch = this.o.epoch();
     for (const r of await recoverInterruptedSends(this.o.db, RESEND_TYPES)) {
-      this.o.logger.warn(r.outcome === "pending" ? "interrupted notification queued again" : "interrupted notification not sent again", {
-        id: r.id,
-        channelId: r.channelId,
-        channelType: r.channelType,
-        dedupeKey: r.dedupeKey,
-        state: r.outcome,
-      });
-      if (r.outcome === "unknown") this.o.metrics?.notificationsTotal.inc({ channel_type: r.channelType, result: "unknown" });
+      this.o.logger.warn(
+        r.outcome === "pending" ? "interrupted notification queued again" : "interrupted notification not sent again",
+        {
+          id: r.id,
+          channelId: r.channelId,
+          channelType: r.channelType,
+          dedupeKey: r.dedupeKey,
+          state: r.outcome,
+        },
+      );
+      if (r.outcome === "unknown")
+        this.o.metrics?.notificationsTotal.inc({ channel_type: r.channelType, result: "unknown" });
     }
     const fenced = await fenceStaleNotifications(this.o.db, epoch);
     if (fenced) {
@@ -153,7 +164,9 @@ export class Dispatcher {
     const channelOf = (id: number) => {
       let c = channels.get(id);
       if (!c) {
-        c = getChannel(this.o.db, this.o.box, id).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        c = getChannel(this.o.db, this.o.box, id).catch((err: unknown) =>
+          err instanceof Error ? err : new Error(String(err)),
+        );
         channels.set(id, c);
       }
       return c;
@@ -178,7 +191,12 @@ export class Dispatcher {
 
     const channel = await channelOf(row.channel_id);
     if (channel instanceof Error) {
-      const reason = channel instanceof NotFoundError ? "channel deleted" : channel instanceof SecretKeyError ? `channel secrets unreadable: ${channel.message}` : `channel unreadable: ${channel.message}`;
+      const reason =
+        channel instanceof NotFoundError
+          ? "channel deleted"
+          : channel instanceof SecretKeyError
+            ? `channel secrets unreadable: ${channel.message}`
+            : `channel unreadable: ${channel.message}`;
       await failNotification(db, row.id, token, reason);
       logger.error("notification not sent", { id: row.id, channelId: row.channel_id, reason });
       metrics?.notificationsTotal.inc({ channel_type: "unknown", result: "failed" });
@@ -199,33 +217,81 @@ export class Dispatcher {
     const attemptNo = row.attempts + 1;
     const base = { nodeId: this.o.nodeId, epoch: row.epoch };
     try {
-      const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, { timeoutMs: this.o.timeoutMs, deliveryId: row.dedupe_key });
-      const settled = await settleNotification(db, row, token, { state: "sent", response: result.response, at: this.o.now() }, { ok: true, retryable: null, status: null, error: null, response: result.response, ...base });
+      const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, {
+        timeoutMs: this.o.timeoutMs,
+        deliveryId: row.dedupe_key,
+      });
+      const settled = await settleNotification(
+        db,
+        row,
+        token,
+        { state: "sent", response: result.response, at: this.o.now() },
+        { ok: true, retryable: null, status: null, error: null, response: result.response, ...base },
+      );
       if (!settled) return this.lost(row, type, "sent");
       metrics?.notificationsTotal.inc({ channel_type: type, result: "sent" });
       logger.info("notification sent", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo });
       return "sent";
     } catch (err) {
-      const de = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), { retryable: true });
-      const attempt = { ok: false, retryable: de.retryable, status: de.status ?? null, error: de.message, response: de.response ?? null, ...base };
+      const de =
+        err instanceof DeliveryError
+          ? err
+          : new DeliveryError(err instanceof Error ? err.message : String(err), { retryable: true });
+      const attempt = {
+        ok: false,
+        retryable: de.retryable,
+        status: de.status ?? null,
+        error: de.message,
+        response: de.response ?? null,
+        ...base,
+      };
       if (de.retryable && attemptNo < this.o.maxAttempts) {
         const delay = retryDelayMs(attemptNo, this.o.backoffBaseMs, this.o.backoffMaxMs, this.o.random);
-        if (!(await settleNotification(db, row, token, { state: "retry", error: de.message, nextAttemptAt: new Date(this.o.now().getTime() + delay) }, attempt))) return this.lost(row, type, "retry");
+        if (
+          !(await settleNotification(
+            db,
+            row,
+            token,
+            { state: "retry", error: de.message, nextAttemptAt: new Date(this.o.now().getTime() + delay) },
+            attempt,
+          ))
+        )
+          return this.lost(row, type, "retry");
         metrics?.notificationsTotal.inc({ channel_type: type, result: "retry" });
-        logger.warn("notification failed, will retry", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo, retryInMs: delay, error: de.message });
+        logger.warn("notification failed, will retry", {
+          id: row.id,
+          channel: channel.name,
+          event: row.event,
+          attempt: attemptNo,
+          retryInMs: delay,
+          error: de.message,
+        });
         return "retry";
       }
       const error = de.retryable ? `gave up after ${attemptNo} attempts: ${de.message}` : de.message;
-      if (!(await settleNotification(db, row, token, { state: "failed", error }, attempt))) return this.lost(row, type, "failed");
+      if (!(await settleNotification(db, row, token, { state: "failed", error }, attempt)))
+        return this.lost(row, type, "failed");
       metrics?.notificationsTotal.inc({ channel_type: type, result: "failed" });
-      logger.error("notification failed", { id: row.id, channel: channel.name, event: row.event, attempt: attemptNo, error });
+      logger.error("notification failed", {
+        id: row.id,
+        channel: channel.name,
+        event: row.event,
+        attempt: attemptNo,
+        error,
+      });
       return "failed";
     }
   }
 
   /** The send outlived its lease and the row was recovered (and maybe sent again) elsewhere. */
   private lost(row: OutboxRow, type: string, outcome: "sent" | "retry" | "failed"): Outcome {
-    this.o.logger.warn("notification settled elsewhere", { id: row.id, channelType: type, event: row.event, outcome, leaseMs: this.o.leaseMs });
+    this.o.logger.warn("notification settled elsewhere", {
+      id: row.id,
+      channelType: type,
+      event: row.event,
+      outcome,
+      leaseMs: this.o.leaseMs,
+    });
     return "lost";
   }
 }

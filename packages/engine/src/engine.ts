@@ -109,7 +109,10 @@ export class Engine {
     if (this.o.checkOverdueOnStart) this.schedule.checkOverdue();
     this.queue.start();
     const tick = setInterval(() => this.tick(), this.o.tickMs ?? 250);
-    const refresh = setInterval(() => void this.reload(false).catch((err: unknown) => this.reloadFailed(err)), this.o.refreshMs ?? 10_000);
+    const refresh = setInterval(
+      () => void this.reload(false).catch((err: unknown) => this.reloadFailed(err)),
+      this.o.refreshMs ?? 10_000,
+    );
     tick.unref();
     refresh.unref();
     this.timers.push(tick, refresh);
@@ -192,7 +195,11 @@ export class Engine {
    * the unique key and counted. With the database away the rows wait in the write queue (and
    * the verdicts go on), as for our own checks; `stored` is then null.
    */
-  async ingestDurably(nodeId: string, region: string, results: readonly CheckReport[]): Promise<{ stored: number | null }> {
+  async ingestDurably(
+    nodeId: string,
+    region: string,
+    results: readonly CheckReport[],
+  ): Promise<{ stored: number | null }> {
     const rows = resultRows(nodeId, results);
     let stored: number | null = null;
     try {
@@ -226,7 +233,11 @@ export class Engine {
   private async reloadOnce(first: boolean, force: boolean): Promise<void> {
     const { db, node } = this.o;
     const now = new Date(this.now());
-    await touchNode(db, { id: node.id, name: node.name, region: node.region, version: node.version, role: node.role }, now);
+    await touchNode(
+      db,
+      { id: node.id, name: node.name, region: node.region, version: node.version, role: node.role },
+      now,
+    );
     this.windows = await listWindowSpecs(db);
     const nodes = await listNodes(db, now);
     this.cluster = { nodes, offline: new Set(nodes.filter((n) => n.status === "offline").map((n) => n.id)) };
@@ -287,7 +298,9 @@ export class Engine {
     await inTransaction(this.o.db, async (tx) => {
       for (const a of alerts) await enqueueAlert(tx, a, epoch, at);
     });
-    this.o.logger.info("incidents of deleted monitors closed", { monitors: alerts.map((a) => a.message.monitor?.name) });
+    this.o.logger.info("incidents of deleted monitors closed", {
+      monitors: alerts.map((a) => a.message.monitor?.name),
+    });
   }
 
   private tick(): void {

@@ -13,7 +13,10 @@ export class GroupTree {
     const parents = new Set(monitors.map((m) => m.parentId));
     const groups = monitors.filter((m) => parents.has(m.id)).map((m) => ({ id: m.id, parentId: m.parentId }));
     this.up = new Map(
-      monitors.map((m) => [m.id, m.parentId === null ? [] : ancestors(m.id, [{ id: m.id, parentId: m.parentId }, ...groups])]),
+      monitors.map((m) => [
+        m.id,
+        m.parentId === null ? [] : ancestors(m.id, [{ id: m.id, parentId: m.parentId }, ...groups]),
+      ]),
     );
     for (const m of monitors) {
       if (m.parentId === null) continue;
@@ -43,7 +46,11 @@ const childStatuses = (tree: GroupTree, runtimes: Runtimes, groupId: number) =>
     .map((c) => ({ name: c.monitor.name, status: (c.monitor.paused ? "PAUSED" : c.machine.status) as Status }));
 
 /** The children a group's DOWN names. */
-export function failingChildren(tree: GroupTree, runtimes: Runtimes, groupId: number): Array<{ name: string; status: Status }> {
+export function failingChildren(
+  tree: GroupTree,
+  runtimes: Runtimes,
+  groupId: number,
+): Array<{ name: string; status: Status }> {
   return brokenChildren(childStatuses(tree, runtimes, groupId));
 }
 

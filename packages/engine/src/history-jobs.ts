@@ -77,8 +77,16 @@ export class HistoryJobs {
     // A slow run (a large backfill) is never overlapped by the next one.
     if (this.running) return;
     this.running = this.runOnce(this.now())
-      .then((r) => this.opts.logger.info("history jobs done", { rolledUp: r.rolledUp, droppedPartitions: r.droppedPartitions, deletedRollups: r.deletedRollups }))
-      .catch((err: unknown) => this.opts.logger.error("history jobs failed", { error: err instanceof Error ? err.message : String(err) }))
+      .then((r) =>
+        this.opts.logger.info("history jobs done", {
+          rolledUp: r.rolledUp,
+          droppedPartitions: r.droppedPartitions,
+          deletedRollups: r.deletedRollups,
+        }),
+      )
+      .catch((err: unknown) =>
+        this.opts.logger.error("history jobs failed", { error: err instanceof Error ? err.message : String(err) }),
+      )
       .finally(() => {
         this.running = null;
       });
@@ -142,7 +150,12 @@ export class HistoryJobs {
     const from = new Date(day);
     const to = new Date(until);
     const timelines = await loadTimelines(db, monitors, from, to);
-    const results = await loadResultOutcomes(db, monitors.map((m) => m.id), from, new Date(day + DAY_MS));
+    const results = await loadResultOutcomes(
+      db,
+      monitors.map((m) => m.id),
+      from,
+      new Date(day + DAY_MS),
+    );
     return monitors.map((m) => {
       const timeline = timelines.get(m.id) ?? { statusAtStart: null, changes: [] };
       const r = rollupDay({

@@ -3,7 +3,15 @@ import { STATUSES, type NodeInfo, type Status } from "@uptop/core";
 
 /** What the metrics read at scrape time; the engine (and a standby follower) provide it. */
 export interface MetricsSource {
-  monitors(): Iterable<{ id: number; name: string; type: string; status: Status; latencyMs: number | null; certValidTo: string | null; noData: boolean }>;
+  monitors(): Iterable<{
+    id: number;
+    name: string;
+    type: string;
+    status: Status;
+    latencyMs: number | null;
+    certValidTo: string | null;
+    noData: boolean;
+  }>;
   nodes(): readonly NodeInfo[];
   writeQueueDepth(): number;
   role(): { role: string; state: string; epoch: number };
@@ -37,7 +45,12 @@ export class EngineMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [r],
     });
-    this.checksTotal = new Counter({ name: "uptop_checks_total", help: "Checks received, by result", labelNames: ["type", "node", "result"], registers: [r] });
+    this.checksTotal = new Counter({
+      name: "uptop_checks_total",
+      help: "Checks received, by result",
+      labelNames: ["type", "node", "result"],
+      registers: [r],
+    });
     this.notificationsTotal = new Counter({
       name: "uptop_notifications_total",
       help: "Notification deliveries by channel type and result",
@@ -50,7 +63,11 @@ export class EngineMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [r],
     });
-    this.droppedResults = new Counter({ name: "uptop_dropped_results_total", help: "Raw results dropped because the write backlog was full", registers: [r] });
+    this.droppedResults = new Counter({
+      name: "uptop_dropped_results_total",
+      help: "Raw results dropped because the write backlog was full",
+      registers: [r],
+    });
     new Gauge({
       name: "uptop_monitor_up",
       help: "1 when the monitor is UP, 0 otherwise",
@@ -58,7 +75,8 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const m of self()?.monitors() ?? []) this.set({ monitor: m.name, type: m.type }, m.status === "UP" ? 1 : 0);
+        for (const m of self()?.monitors() ?? [])
+          this.set({ monitor: m.name, type: m.type }, m.status === "UP" ? 1 : 0);
       },
     });
     new Gauge({
@@ -68,7 +86,8 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const m of self()?.monitors() ?? []) for (const s of STATUSES) this.set({ monitor: m.name, status: s }, m.status === s ? 1 : 0);
+        for (const m of self()?.monitors() ?? [])
+          for (const s of STATUSES) this.set({ monitor: m.name, status: s }, m.status === s ? 1 : 0);
       },
     });
     new Gauge({
@@ -88,7 +107,8 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const m of self()?.monitors() ?? []) if (m.latencyMs !== null) this.set({ monitor: m.name }, m.latencyMs / 1000);
+        for (const m of self()?.monitors() ?? [])
+          if (m.latencyMs !== null) this.set({ monitor: m.name }, m.latencyMs / 1000);
       },
     });
     new Gauge({
@@ -98,7 +118,8 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const m of self()?.monitors() ?? []) if (m.certValidTo) this.set({ monitor: m.name }, Date.parse(m.certValidTo) / 1000);
+        for (const m of self()?.monitors() ?? [])
+          if (m.certValidTo) this.set({ monitor: m.name }, Date.parse(m.certValidTo) / 1000);
       },
     });
     new Gauge({
@@ -108,7 +129,8 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const n of self()?.nodes() ?? []) this.set({ node: n.id, region: n.region, role: n.role }, Date.parse(n.lastSeen) / 1000);
+        for (const n of self()?.nodes() ?? [])
+          this.set({ node: n.id, region: n.region, role: n.role }, Date.parse(n.lastSeen) / 1000);
       },
     });
     new Gauge({
@@ -118,7 +140,8 @@ export class EngineMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const n of self()?.nodes() ?? []) this.set({ node: n.id, region: n.region, role: n.role }, n.status === "online" ? 1 : 0);
+        for (const n of self()?.nodes() ?? [])
+          this.set({ node: n.id, region: n.region, role: n.role }, n.status === "online" ? 1 : 0);
       },
     });
     new Gauge({

@@ -46,13 +46,22 @@ export function machineOf(saved: MonitorStateRecord): MachineState {
  * vote of the other serving node (the leader a follower took over from, or the follower that
  * handed back) must not linger for its freshness window — that node is not checking any more.
  */
-export function carriedVotes(votes: readonly Vote[], selfId: string, nodes: readonly NodeInfo[]): Map<string, SlotVote> {
+export function carriedVotes(
+  votes: readonly Vote[],
+  selfId: string,
+  nodes: readonly NodeInfo[],
+): Map<string, SlotVote> {
   const probes = new Set(nodes.filter((n) => n.role === "probe").map((n) => n.id));
   const kept = votes.filter((v) => v.node === selfId || probes.has(v.node));
   return new Map(kept.map((v) => [v.node, { ...v, slotMs: Date.parse(v.at) }]));
 }
 
-export function newRuntime(m: Monitor, saved: MonitorStateRecord | undefined, votes: Map<string, SlotVote>, now: Date): MonitorRuntime {
+export function newRuntime(
+  m: Monitor,
+  saved: MonitorStateRecord | undefined,
+  votes: Map<string, SlotVote>,
+  now: Date,
+): MonitorRuntime {
   const machine = saved ? machineOf(saved) : initialState(now);
   return {
     monitor: m,

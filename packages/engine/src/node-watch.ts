@@ -21,7 +21,11 @@ export interface NodeTransition {
  * warning state, not a transition worth a message. A node first seen offline counts as going
  * offline: after a restart the dedupe key (same episode, same time) makes it a no-op.
  */
-export function nodeTransitions(before: ReadonlyMap<string, Seen>, nodes: readonly NodeInfo[], selfId: string): NodeTransition[] {
+export function nodeTransitions(
+  before: ReadonlyMap<string, Seen>,
+  nodes: readonly NodeInfo[],
+  selfId: string,
+): NodeTransition[] {
   const out: NodeTransition[] = [];
   for (const n of nodes) {
     if (n.id === selfId) continue;
@@ -58,11 +62,18 @@ export class NodeWatch {
   observe(nodes: readonly NodeInfo[], now: Date): void {
     for (const t of nodeTransitions(this.seen, nodes, this.o.selfId)) {
       const n = t.node;
-      this.o.logger.warn(t.to === "offline" ? "node offline" : "node back online", { nodeId: n.id, region: n.region, lastSeen: n.lastSeen });
+      this.o.logger.warn(t.to === "offline" ? "node offline" : "node back online", {
+        nodeId: n.id,
+        region: n.region,
+        lastSeen: n.lastSeen,
+      });
       this.pending.push(
         planNodeAlert({
           node: { id: n.id, name: n.name, region: n.region, status: t.to },
-          reason: t.to === "offline" ? `node ${n.name} (${n.region}) is offline: last seen ${n.lastSeen}` : `node ${n.name} (${n.region}) is back online`,
+          reason:
+            t.to === "offline"
+              ? `node ${n.name} (${n.region}) is offline: last seen ${n.lastSeen}`
+              : `node ${n.name} (${n.region}) is back online`,
           at: now,
           incidentKey: `node-${n.id}-${t.offlineAtMs}`,
           discriminator: t.to,
@@ -111,7 +122,10 @@ export class NodeWatch {
         this.pending.splice(0, batch.length);
       })
       .catch((err: unknown) => {
-        this.o.logger.warn("node alerts not written, will retry", { error: err instanceof Error ? err.message : String(err), pending: this.pending.length });
+        this.o.logger.warn("node alerts not written, will retry", {
+          error: err instanceof Error ? err.message : String(err),
+          pending: this.pending.length,
+        });
       })
       .finally(() => {
         this.flushing = null;

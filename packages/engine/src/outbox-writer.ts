@@ -12,7 +12,10 @@ import type { PlannedAlert } from "./alert-messages.js";
 /** The enabled channels already told about an incident's DOWN. */
 async function channelsThatHeard(tx: Db, incident: string): Promise<AlertChannel[]> {
   const all = await enabledChannels(tx);
-  const heard = await existingDedupeKeys(tx, all.map((c) => dedupeKey("down", incident, c.id)));
+  const heard = await existingDedupeKeys(
+    tx,
+    all.map((c) => dedupeKey("down", incident, c.id)),
+  );
   return all.filter((c) => heard.has(dedupeKey("down", incident, c.id)));
 }
 
@@ -31,7 +34,10 @@ async function audienceOf(tx: Db, alert: PlannedAlert): Promise<Audience> {
 export async function enqueueAlert(tx: Db, alert: PlannedAlert, epoch: number, now: Date): Promise<number> {
   if (alert.suppressed) return 0;
   const { message } = alert;
-  const to = recipients({ ...alert, incidentKey: message.incidentKey, downSince: message.downSince, at: message.at }, await audienceOf(tx, alert));
+  const to = recipients(
+    { ...alert, incidentKey: message.incidentKey, downSince: message.downSince, at: message.at },
+    await audienceOf(tx, alert),
+  );
   return insertOutboxRows(
     tx,
     to.map((r) => ({

@@ -52,7 +52,11 @@ export class Rounds {
   applyVotes(nodeId: string, region: string, results: readonly CheckReport[]): void {
     for (const r of results) {
       const rt = this.o.runtimes.get(r.monitorId);
-      this.o.metrics.checksTotal.inc({ type: rt?.monitor.type ?? "unknown", node: nodeId, result: r.ok ? "up" : "down" });
+      this.o.metrics.checksTotal.inc({
+        type: rt?.monitor.type ?? "unknown",
+        node: nodeId,
+        result: r.ok ? "up" : "down",
+      });
       if (!rt || rt.monitor.type === "push" || rt.monitor.type === "group") continue;
       const previous = rt.votes.get(nodeId);
       if (previous && previous.slotMs > r.slotMs) continue; // a replayed, older result: stored, not a vote
@@ -82,7 +86,8 @@ export class Rounds {
       if (m.paused || !CHECKABLE.has(m.type) || rt.noData || rt.round || rt.maintenance) continue;
       // Votes of offline nodes do not count; with no vote at all, the monitor's age is the clock.
       let newest = rt.votes.size ? -Infinity : Date.parse(m.createdAt);
-      for (const v of rt.votes.values()) if (!offline.has(v.node)) newest = Math.max(newest, v.slotMs, Date.parse(v.at));
+      for (const v of rt.votes.values())
+        if (!offline.has(v.node)) newest = Math.max(newest, v.slotMs, Date.parse(v.at));
       if (now - newest <= freshnessMs(m.interval) + 15_000) continue;
       rt.round = { slotMs: now, deadlineMs: now };
       this.decide(rt);
@@ -119,7 +124,9 @@ export class Rounds {
     const m = rt.monitor;
     if (m.paused) return;
     const { nodes, offline } = this.o.cluster();
-    const regions = m.regions.length ? m.regions : [...new Set(nodes.filter((n) => n.status !== "offline").map((n) => n.region))];
+    const regions = m.regions.length
+      ? m.regions
+      : [...new Set(nodes.filter((n) => n.status !== "offline").map((n) => n.region))];
     const now = new Date(this.o.now());
     const verdict = aggregate([...rt.votes.values()], {
       strategy: m.aggregation ?? this.o.strategy,
@@ -138,6 +145,10 @@ export class Rounds {
       return;
     }
     rt.noData = false;
-    this.o.transitions.apply(rt, { kind: "round", outcome: verdict.outcome, reason: describeVerdict(verdict) }, verdict.votes);
+    this.o.transitions.apply(
+      rt,
+      { kind: "round", outcome: verdict.outcome, reason: describeVerdict(verdict) },
+      verdict.votes,
+    );
   }
 }

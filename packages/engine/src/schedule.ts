@@ -51,7 +51,9 @@ export class LocalSchedule {
 
   checksLocally(m: Monitor): boolean {
     const { localChecks, node } = this.o;
-    return localChecks && !m.paused && CHECKABLE.has(m.type) && (m.regions.length === 0 || m.regions.includes(node.region));
+    return (
+      localChecks && !m.paused && CHECKABLE.has(m.type) && (m.regions.length === 0 || m.regions.includes(node.region))
+    );
   }
 
   /** Brings one monitor's schedule in line with its definition; `first` is the engine's start. */

@@ -65,10 +65,23 @@ export class Transitions {
       alertingAncestors: alertingAncestors(tree, this.o.runtimes, m.id),
     };
     const children = m.type === "group" ? failingChildren(tree, this.o.runtimes, m.id) : undefined;
-    const alerts = alertsForTransition(t, ctx).map((plan) => planAlert(m, plan, { votes, at, ...(children ? { children } : {}) }));
+    const alerts = alertsForTransition(t, ctx).map((plan) =>
+      planAlert(m, plan, { votes, at, ...(children ? { children } : {}) }),
+    );
     const told = alerts.filter((a) => !a.suppressed).length;
-    this.o.logger.info("monitor status changed", { monitorId: m.id, monitor: m.name, from: t.from, to: t.to, reason: t.reason, alerts: told });
-    this.o.queue.addStateChange({ monitorId: m.id, change: { from: t.from, to: t.to, reason: t.reason, votes: [...votes], at }, alerts });
+    this.o.logger.info("monitor status changed", {
+      monitorId: m.id,
+      monitor: m.name,
+      from: t.from,
+      to: t.to,
+      reason: t.reason,
+      alerts: told,
+    });
+    this.o.queue.addStateChange({
+      monitorId: m.id,
+      change: { from: t.from, to: t.to, reason: t.reason, votes: [...votes], at },
+      alerts,
+    });
     if (t.from === t.to) return;
     for (const g of tree.ancestorsOf(m.id)) {
       const group = this.o.runtimes.get(g);
@@ -83,7 +96,10 @@ export class Transitions {
       const active = activeMaintenance(windows, rt.monitor.id, tree.ancestorsOf(rt.monitor.id), now) !== null;
       if (active === rt.maintenance) continue;
       rt.maintenance = active;
-      this.o.logger.info(active ? "maintenance started" : "maintenance ended", { monitorId: rt.monitor.id, monitor: rt.monitor.name });
+      this.o.logger.info(active ? "maintenance started" : "maintenance ended", {
+        monitorId: rt.monitor.id,
+        monitor: rt.monitor.name,
+      });
       this.apply(rt, { kind: "maintenance", active }, []);
       if (!active && rt.monitor.type === "group") this.refreshGroup(rt);
     }
@@ -93,11 +109,20 @@ export class Transitions {
   noteCert(rt: MonitorRuntime, validTo: string): void {
     rt.certValidTo = validTo;
     const at = new Date(this.o.now());
-    const sighting = { validTo, thresholdDays: rt.monitor.certExpiryDays, warned: rt.certWarned, inMaintenance: rt.maintenance };
+    const sighting = {
+      validTo,
+      thresholdDays: rt.monitor.certExpiryDays,
+      warned: rt.certWarned,
+      inMaintenance: rt.maintenance,
+    };
     const plan = certWarning({ ...sighting, status: rt.machine.status, now: at });
     if (!plan) return;
     rt.certWarned = validTo;
-    this.o.queue.addStateChange({ monitorId: rt.monitor.id, change: null, alerts: [planAlert(rt.monitor, plan, { votes: [], at })] });
+    this.o.queue.addStateChange({
+      monitorId: rt.monitor.id,
+      change: null,
+      alerts: [planAlert(rt.monitor, plan, { votes: [], at })],
+    });
   }
 
   planReminders(now: Date): void {

@@ -24,7 +24,10 @@ interface Row {
  * Outbox rows, without `node` ones unless asked: the test clock jumps days, so a monitor created
  * in real time may be flagged "no data" before its first vote, which is not what these test.
  */
-function rowsOf(store: Store, where: { monitorId?: number; channelId?: number; keyLike?: string; nodeEvents?: boolean }): Promise<Row[]> {
+function rowsOf(
+  store: Store,
+  where: { monitorId?: number; channelId?: number; keyLike?: string; nodeEvents?: boolean },
+): Promise<Row[]> {
   let q = store.db.selectFrom("notifications").select(["event", "channel_id", "dedupe_key", "monitor_id", "payload"]);
   if (!where.nodeEvents) q = q.where("event", "!=", "node");
   if (where.monitorId !== undefined) q = q.where("monitor_id", "=", where.monitorId);
@@ -70,7 +73,15 @@ async function settled(e: Engine, store: Store, id: number, status: string): Pro
 async function openWindow(e: Engine, store: Store, id: number): Promise<number> {
   const win = await store.db
     .insertInto("maintenance_windows")
-    .values({ title: "upgrade", type: "maintenance", monitor_ids: [id], start_at: new Date(clock - 1000), end_at: null, recurrence: JSON.stringify(null), updated_at: new Date() })
+    .values({
+      title: "upgrade",
+      type: "maintenance",
+      monitor_ids: [id],
+      start_at: new Date(clock - 1000),
+      end_at: null,
+      recurrence: JSON.stringify(null),
+      updated_at: new Date(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await tickUntil(e, store, id, "MAINTENANCE");
@@ -78,7 +89,11 @@ async function openWindow(e: Engine, store: Store, id: number): Promise<number> 
 }
 
 async function closeWindow(e: Engine, store: Store, windowId: number, id: number, status: string): Promise<void> {
-  await store.db.updateTable("maintenance_windows").set({ end_at: new Date(clock), updated_at: new Date() }).where("id", "=", windowId).execute();
+  await store.db
+    .updateTable("maintenance_windows")
+    .set({ end_at: new Date(clock), updated_at: new Date() })
+    .where("id", "=", windowId)
+    .execute();
   await tickUntil(e, store, id, status);
 }
 
@@ -177,7 +192,10 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     const shared = await addWebhookChannel(store.db, "group-hook", false);
     const own = await addWebhookChannel(store.db, "kid2-hook", false);
     const group = await addMonitor(store.db, draft({ name: "loud-group", type: "group", channels: ["group-hook"] }));
-    const kid = await addMonitor(store.db, monitor("kid2", { parent: "loud-group", channels: ["group-hook", "kid2-hook"] }));
+    const kid = await addMonitor(
+      store.db,
+      monitor("kid2", { parent: "loud-group", channels: ["group-hook", "kid2-hook"] }),
+    );
     engine = await engineOn(store);
     vote(engine, kid, false);
     await settled(engine, store, group, "DOWN");
@@ -188,7 +206,10 @@ describe("alert rules (monitor channels only, no default channel)", () => {
 
   it("warns once when a certificate first seen outside the threshold crosses it, also after a restart", async () => {
     await addWebhookChannel(store.db, "cert-hook", false);
-    const id = await addMonitor(store.db, monitor("cert-crosses", { url: "https://127.0.0.1:9/", certExpiryDays: 14, channels: ["cert-hook"] }));
+    const id = await addMonitor(
+      store.db,
+      monitor("cert-crosses", { url: "https://127.0.0.1:9/", certExpiryDays: 14, channels: ["cert-hook"] }),
+    );
     const validTo = new Date(clock + 30 * DAY_MS + 3_600_000).toISOString();
     const cert = () => ({ validTo, daysLeft: Math.floor((Date.parse(validTo) - clock) / DAY_MS), expiringSoon: false });
     engine = await engineOn(store);
@@ -218,11 +239,17 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     const never = await addWebhookChannel(store.db, "remind-never", false);
     await store.db.updateTable("channels").set({ reminder_interval_s: 3600 }).where("id", "=", hourly).execute();
     await store.db.updateTable("channels").set({ reminder_interval_s: 7200 }).where("id", "=", twoHourly).execute();
-    const id = await addMonitor(store.db, monitor("reminded", { channels: ["remind-hourly", "remind-2h", "remind-never"] }));
+    const id = await addMonitor(
+      store.db,
+      monitor("reminded", { channels: ["remind-hourly", "remind-2h", "remind-never"] }),
+    );
     engine = await engineOn(store);
     vote(engine, id, false);
     await settled(engine, store, id, "DOWN");
-    const reminders = async () => (await rowsOf(store, { monitorId: id })).filter((r) => r.event === "reminder").map((r) => [r.channel_id, r.dedupe_key.split(":")[2]]);
+    const reminders = async () =>
+      (await rowsOf(store, { monitorId: id }))
+        .filter((r) => r.event === "reminder")
+        .map((r) => [r.channel_id, r.dedupe_key.split(":")[2]]);
     const later = async (ms: number, want: number) => {
       clock += ms;
       vote(engine!, id, false);
@@ -234,7 +261,11 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     await later(61 * 60_000, 1);
     expect(await reminders()).toEqual([[hourly, "r1"]]);
     await later(60 * 60_000, 3);
-    expect(await reminders()).toEqual([[hourly, "r1"], [hourly, "r2"], [twoHourly, "r1"]]);
+    expect(await reminders()).toEqual([
+      [hourly, "r1"],
+      [hourly, "r2"],
+      [twoHourly, "r1"],
+    ]);
 
     vote(engine, id, true);
     await settled(engine, store, id, "UP");
@@ -263,7 +294,8 @@ describe("node events (default channels)", () => {
     const probe = { id: "probe-x", name: "probe-x", region: "eu-west", version: "test", role: "probe" as const };
     await touchNode(store.db, probe, new Date(clock - 10 * 60_000));
     engine = await engineOn(store);
-    const nodeRows = async () => (await rowsOf(store, { channelId: ops, nodeEvents: true })).filter((r) => r.event === "node");
+    const nodeRows = async () =>
+      (await rowsOf(store, { channelId: ops, nodeEvents: true })).filter((r) => r.event === "node");
     await waitFor("offline", async () => (await nodeRows()).length === 1);
     await touchNode(store.db, probe, new Date(clock));
     await waitFor("online", async () => (await nodeRows()).length === 2);

@@ -117,10 +117,14 @@ describe("engine while its database is away", () => {
 
     await proxy.restore();
     // No explicit flush here: the retry timer alone must drain the backlog.
-    await waitFor("backlog written by the retries", async () => {
-      const s = e.writeStats();
-      return !s.failing && s.critical === 0 && s.results === 0;
-    }, 60_000);
+    await waitFor(
+      "backlog written by the retries",
+      async () => {
+        const s = e.writeStats();
+        return !s.failing && s.critical === 0 && s.results === 0;
+      },
+      60_000,
+    );
     const changes = await changesOf(store.db, id);
     expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(["PENDING>UP", "UP>DOWN", "DOWN>UP"]);
     expect((await notificationsOf(store.db, id)).map((n) => n.event)).toEqual(["down", "up"]);

@@ -31,13 +31,34 @@ describe("engine + outbox + dispatcher end to end", () => {
   });
 
   it("delivers exactly one down and one up to a webhook and to PagerDuty", async () => {
-    await addChannel(store.db, box, "ops-hook", "webhook", { url: `${hook.url}/hook`, secret: "hook-signing-secret" }, ["secret", "headers"]);
-    await addChannel(store.db, box, "pager", "pagerduty", { routingKey: "routing-key-0123456789", eventsUrl: `${pd.url}/v2/enqueue` }, ["routingKey"]);
+    await addChannel(store.db, box, "ops-hook", "webhook", { url: `${hook.url}/hook`, secret: "hook-signing-secret" }, [
+      "secret",
+      "headers",
+    ]);
+    await addChannel(
+      store.db,
+      box,
+      "pager",
+      "pagerduty",
+      { routingKey: "routing-key-0123456789", eventsUrl: `${pd.url}/v2/enqueue` },
+      ["routingKey"],
+    );
     target.mode = "up";
-    const id = await addMonitor(store.db, draft({ name: "checkout", type: "http", url: target.url, channels: ["ops-hook", "pager"] }));
+    const id = await addMonitor(
+      store.db,
+      draft({ name: "checkout", type: "http", url: target.url, channels: ["ops-hook", "pager"] }),
+    );
     engine = startEngine(store.db, { box });
     await engine.start();
-    dispatcher = new Dispatcher({ db: store.db, box, logger: quietLogger(), nodeId: "leader", epoch: () => 1, isActive: () => true, pollMs: 100 });
+    dispatcher = new Dispatcher({
+      db: store.db,
+      box,
+      logger: quietLogger(),
+      nodeId: "leader",
+      epoch: () => 1,
+      isActive: () => true,
+      pollMs: 100,
+    });
     dispatcher.start();
 
     await waitFor("UP", async () => (await statusOf(store.db, id)) === "UP");
@@ -55,7 +76,12 @@ describe("engine + outbox + dispatcher end to end", () => {
     expect(pd.hits.map((h) => h.body.event_action)).toEqual(["trigger", "resolve"]);
     expect(pd.hits[0]!.body.dedup_key).toBe(pd.hits[1]!.body.dedup_key);
     expect(pd.hits[0]!.body.routing_key).toBe("routing-key-0123456789");
-    const rows = await store.db.selectFrom("notifications").select(["event", "state", "attempts"]).where("monitor_id", "=", id).orderBy("id").execute();
+    const rows = await store.db
+      .selectFrom("notifications")
+      .select(["event", "state", "attempts"])
+      .where("monitor_id", "=", id)
+      .orderBy("id")
+      .execute();
     expect(rows).toEqual([
       { event: "down", state: "sent", attempts: 1 },
       { event: "down", state: "sent", attempts: 1 },

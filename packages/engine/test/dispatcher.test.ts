@@ -11,7 +11,18 @@ const CHILD = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "dispatc
 const box = keyedBox();
 
 function dispatcher(store: Store, over: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher({ db: store.db, box, logger: quietLogger(), nodeId: "leader", epoch: () => 1, isActive: () => true, pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 200, ...over });
+  return new Dispatcher({
+    db: store.db,
+    box,
+    logger: quietLogger(),
+    nodeId: "leader",
+    epoch: () => 1,
+    isActive: () => true,
+    pollMs: 50,
+    backoffBaseMs: 50,
+    backoffMaxMs: 200,
+    ...over,
+  });
 }
 
 describe("retryDelayMs", () => {
@@ -38,7 +49,14 @@ describe("dispatcher on PGlite", () => {
   beforeAll(async () => {
     store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
     fake = await new FakeProvider().start();
-    hook = await addChannel(store.db, box, "hook", "webhook", { url: `${fake.url}/hook`, secret: "signing-secret-1234" }, ["secret"]);
+    hook = await addChannel(
+      store.db,
+      box,
+      "hook",
+      "webhook",
+      { url: `${fake.url}/hook`, secret: "signing-secret-1234" },
+      ["secret"],
+    );
   }, 60_000);
   beforeEach(() => {
     fake.hits = [];
@@ -66,8 +84,17 @@ describe("dispatcher on PGlite", () => {
     expect(row.sent_at).not.toBeNull();
     expect(row.claimed_by).toBeNull();
     expect(fake.hits).toHaveLength(3);
-    const log = await store.db.selectFrom("notification_attempts").selectAll().where("notification_id", "=", id).orderBy("id").execute();
-    expect(log.map((a) => [a.attempt, a.ok, a.status])).toEqual([[1, false, 500], [2, false, 503], [3, true, null]]);
+    const log = await store.db
+      .selectFrom("notification_attempts")
+      .selectAll()
+      .where("notification_id", "=", id)
+      .orderBy("id")
+      .execute();
+    expect(log.map((a) => [a.attempt, a.ok, a.status])).toEqual([
+      [1, false, 500],
+      [2, false, 503],
+      [3, true, null],
+    ]);
     const text = await metrics.registry.getSingleMetricAsString("uptop_notifications_total");
     expect(text).toContain('channel_type="webhook",result="retry"} 2');
     expect(text).toContain('channel_type="webhook",result="sent"} 1');
@@ -131,7 +158,27 @@ describe("dispatcher on PGlite", () => {
   it("keeps one monitor's notifications in order: an UP waits while its DOWN is retried", async () => {
     const monitor = await store.db
       .insertInto("monitors")
-      .values({ name: "ordered", type: "http", interval_s: 60, timeout_s: 10, retries: 0, recovery_threshold: 1, method: "GET", headers: "{}", accepted_codes: "200-299", follow_redirects: true, max_redirects: 10, ignore_tls: false, cert_expiry_days: 14, expected: [], expected_mode: "any", ping_count: 1, regions: [], paused: false, updated_at: new Date() } as never)
+      .values({
+        name: "ordered",
+        type: "http",
+        interval_s: 60,
+        timeout_s: 10,
+        retries: 0,
+        recovery_threshold: 1,
+        method: "GET",
+        headers: "{}",
+        accepted_codes: "200-299",
+        follow_redirects: true,
+        max_redirects: 10,
+        ignore_tls: false,
+        cert_expiry_days: 14,
+        expected: [],
+        expected_mode: "any",
+        ping_count: 1,
+        regions: [],
+        paused: false,
+        updated_at: new Date(),
+      } as never)
       .returning("id")
       .executeTakeFirstOrThrow();
     fake.script = [500];
@@ -155,7 +202,14 @@ describe("dispatchers on one Postgres database", () => {
     temp = await createTempDatabase("uptop_dispatch");
     store = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
     fake = await new FakeProvider().start();
-    hook = await addChannel(store.db, box, "hook", "webhook", { url: `${fake.url}/hook`, secret: "signing-secret-1234" }, ["secret"]);
+    hook = await addChannel(
+      store.db,
+      box,
+      "hook",
+      "webhook",
+      { url: `${fake.url}/hook`, secret: "signing-secret-1234" },
+      ["secret"],
+    );
   }, 60_000);
   afterAll(async () => {
     await fake.stop();
@@ -172,7 +226,16 @@ describe("dispatchers on one Postgres database", () => {
     const a = dispatcher(store, { batchSize: 7, concurrency: 4 });
     const b = dispatcher(second, { batchSize: 7, concurrency: 4 });
     try {
-      const pending = async () => Number((await store.db.selectFrom("notifications").select((eb) => eb.fn.countAll().as("n")).where("state", "=", "pending").executeTakeFirstOrThrow()).n);
+      const pending = async () =>
+        Number(
+          (
+            await store.db
+              .selectFrom("notifications")
+              .select((eb) => eb.fn.countAll().as("n"))
+              .where("state", "=", "pending")
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       while ((await pending()) > 0) await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
     } finally {
       await a.stop();
@@ -181,9 +244,17 @@ describe("dispatchers on one Postgres database", () => {
     }
     expect(fake.hits).toHaveLength(50);
     expect(new Set(fake.hits.map((h) => h.body.reason)).size).toBe(50);
-    const rows = await store.db.selectFrom("notifications").select(["state", "attempts", "claimed_by"]).where("id", "in", ids).execute();
+    const rows = await store.db
+      .selectFrom("notifications")
+      .select(["state", "attempts", "claimed_by"])
+      .where("id", "in", ids)
+      .execute();
     expect(rows.every((r) => r.state === "sent" && r.attempts === 1)).toBe(true);
-    const log = await store.db.selectFrom("notification_attempts").select("notification_id").where("notification_id", "in", ids).execute();
+    const log = await store.db
+      .selectFrom("notification_attempts")
+      .select("notification_id")
+      .where("notification_id", "in", ids)
+      .execute();
     expect(new Set(log.map((l) => l.notification_id)).size).toBe(50);
     expect(log).toHaveLength(50);
   }, 60_000);
@@ -191,7 +262,9 @@ describe("dispatchers on one Postgres database", () => {
   /** Starts a dispatcher process, and kill -9s it the moment the provider has its request. */
   async function killMidSend(leaseMs: number): Promise<void> {
     fake.hang = true;
-    const child = spawn(process.execPath, [CHILD, temp.dsn, Buffer.alloc(32, 7).toString("hex"), String(leaseMs)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [CHILD, temp.dsn, Buffer.alloc(32, 7).toString("hex"), String(leaseMs)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const exited = new Promise((r) => child.on("exit", r));
     try {
       // The send happened, the mark did not.
@@ -252,7 +325,10 @@ describe("dispatchers on one Postgres database", () => {
     const deliveries = fake.hits.map((h) => h.headers["x-uptop-delivery"]);
     expect(deliveries).toEqual([`crash-hook:c${hook}`, `crash-hook:c${hook}`]);
     const log = await listAttempts(store.db, id);
-    expect(log?.map((a) => [a.attempt, a.ok])).toEqual([[1, false], [2, true]]);
+    expect(log?.map((a) => [a.attempt, a.ok])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
   }, 60_000);
 
   /**
@@ -282,7 +358,9 @@ describe("dispatchers on one Postgres database", () => {
 
   it("a send stalled past its lease is not sent again by a second dispatcher, and its late answer is recorded once", async () => {
     fake.hits = [];
-    const chat = await addChannel(store.db, box, "stall-chat", "slack", { webhookUrl: `${fake.url}/slack` }, ["webhookUrl"]);
+    const chat = await addChannel(store.db, box, "stall-chat", "slack", { webhookUrl: `${fake.url}/slack` }, [
+      "webhookUrl",
+    ]);
     const id = await enqueue(store.db, chat, "stall-chat");
     await stallPastLease(async () => expect((await rowOf(store.db, id)).state).toBe("unknown"));
     expect(fake.hits).toHaveLength(1);
@@ -290,7 +368,10 @@ describe("dispatchers on one Postgres database", () => {
     const row = await rowOf(store.db, id);
     expect(row).toMatchObject({ state: "sent", attempts: 2, claimed_by: null });
     const log = await listAttempts(store.db, id);
-    expect(log?.map((l) => [l.attempt, l.ok])).toEqual([[1, false], [2, true]]);
+    expect(log?.map((l) => [l.attempt, l.ok])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     await store.db.deleteFrom("channels").where("id", "=", chat).execute();
   }, 60_000);
 
@@ -302,7 +383,10 @@ describe("dispatchers on one Postgres database", () => {
     await stallPastLease(async () => expect((await rowOf(store.db, id)).state).toBe("sent"));
     expect(fake.hits.map((h) => h.headers["x-uptop-delivery"])).toEqual([`stall-hook:c${hook}`, `stall-hook:c${hook}`]);
     const log = await listAttempts(store.db, id);
-    expect(log?.map((l) => [l.attempt, l.ok])).toEqual([[1, false], [2, true]]);
+    expect(log?.map((l) => [l.attempt, l.ok])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     expect(await rowOf(store.db, id)).toMatchObject({ state: "sent", attempts: 2, claimed_by: null });
   }, 60_000);
 });

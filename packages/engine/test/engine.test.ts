@@ -36,7 +36,10 @@ afterAll(async () => {
 describe("engine on a real target", () => {
   it("goes PENDING → UP, DOWN only after retries+1 failed rounds, UP after the recovery threshold, alerting once each way", async () => {
     target.mode = "up";
-    const id = await addMonitor(store.db, draft({ name: "web", type: "http", url: target.url, retries: 1, recoveryThreshold: 2 }));
+    const id = await addMonitor(
+      store.db,
+      draft({ name: "web", type: "http", url: target.url, retries: 1, recoveryThreshold: 2 }),
+    );
     engine = startEngine(store.db);
     await engine.start();
     await waitFor("UP", async () => (await statusOf(store.db, id)) === "UP");
@@ -58,7 +61,10 @@ describe("engine on a real target", () => {
 
   it("resumes the same status and counters after a restart", async () => {
     target.mode = "down";
-    const id = await addMonitor(store.db, draft({ name: "restart", type: "http", url: target.url, interval: 2, timeout: 1 }));
+    const id = await addMonitor(
+      store.db,
+      draft({ name: "restart", type: "http", url: target.url, interval: 2, timeout: 1 }),
+    );
     engine = startEngine(store.db);
     await engine.start();
     await waitFor("DOWN", async () => (await statusOf(store.db, id)) === "DOWN");
@@ -76,7 +82,10 @@ describe("engine on a real target", () => {
   }, 60_000);
 
   it("pushes: UP on push, LATE after the interval, DOWN after the grace, and a never-pushed monitor goes DOWN", async () => {
-    const id = await addMonitor(store.db, draft({ name: "cron", type: "push", interval: 1, grace: 1, token: "push-token-abcdefghijklmnop" }));
+    const id = await addMonitor(
+      store.db,
+      draft({ name: "cron", type: "push", interval: 1, grace: 1, token: "push-token-abcdefghijklmnop" }),
+    );
     const never = await addMonitor(store.db, draft({ name: "never", type: "push", interval: 1, grace: 1 }));
     engine = startEngine(store.db);
     await engine.start();
@@ -99,7 +108,10 @@ describe("engine on a real target", () => {
   it("gives a push monitor a full interval and grace after a restart instead of calling it DOWN at once", async () => {
     let clock = Date.now();
     const now = () => clock;
-    const id = await addMonitor(store.db, draft({ name: "nightly", type: "push", interval: 60, grace: 60, token: "push-token-nightly-abcdefgh" }));
+    const id = await addMonitor(
+      store.db,
+      draft({ name: "nightly", type: "push", interval: 60, grace: 60, token: "push-token-nightly-abcdefgh" }),
+    );
     engine = startEngine(store.db, { now });
     await engine.start();
     engine.push("push-token-nightly-abcdefgh", { down: false, message: null });
@@ -129,7 +141,15 @@ describe("engine on a real target", () => {
     await waitFor("DOWN", async () => (await statusOf(store.db, id)) === "DOWN");
     const win = await store.db
       .insertInto("maintenance_windows")
-      .values({ title: "upgrade", type: "maintenance", monitor_ids: [id], start_at: new Date(Date.now() - 1000), end_at: null, recurrence: JSON.stringify(null), updated_at: new Date() })
+      .values({
+        title: "upgrade",
+        type: "maintenance",
+        monitor_ids: [id],
+        start_at: new Date(Date.now() - 1000),
+        end_at: null,
+        recurrence: JSON.stringify(null),
+        updated_at: new Date(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     engine.notifyChange();
@@ -162,7 +182,8 @@ describe("engine on a real target", () => {
     bad.mode = "down";
     const group = await addMonitor(store.db, draft({ name: "shop", type: "group" }));
     const kids = [];
-    for (const n of ["cart", "pay", "search"]) kids.push(await addMonitor(store.db, draft({ name: n, type: "http", url: bad.url, parent: "shop" })));
+    for (const n of ["cart", "pay", "search"])
+      kids.push(await addMonitor(store.db, draft({ name: n, type: "http", url: bad.url, parent: "shop" })));
     engine = startEngine(store.db);
     await engine.start();
     await waitFor("group DOWN", async () => (await statusOf(store.db, group)) === "DOWN");
@@ -171,7 +192,11 @@ describe("engine on a real target", () => {
     const groupAlerts = await notificationsOf(store.db, group);
     expect(groupAlerts.map((n) => n.event)).toEqual(["down"]);
     for (const k of kids) expect(await notificationsOf(store.db, k)).toEqual([]);
-    const payload = await store.db.selectFrom("notifications").select("payload").where("monitor_id", "=", group).executeTakeFirstOrThrow();
+    const payload = await store.db
+      .selectFrom("notifications")
+      .select("payload")
+      .where("monitor_id", "=", group)
+      .executeTakeFirstOrThrow();
     expect((payload.payload as { children?: unknown[] }).children?.length).toBeGreaterThanOrEqual(1);
     await bad.stop();
   }, 60_000);

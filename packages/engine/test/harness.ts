@@ -8,11 +8,39 @@ export const box = new SecretBox(null);
 /** A complete monitor for tests: below the API's 5 s minimum so rounds come quickly. */
 export function draft(over: Partial<MonitorDraft> & Pick<MonitorDraft, "name" | "type">): MonitorDraft {
   return {
-    description: null, url: null, hostname: null, port: null, interval: 1, timeout: 0.8, retries: 0, retryInterval: null,
-    recoveryThreshold: 1, method: "GET", headers: {}, body: null, auth: null, acceptedCodes: "200-299", keyword: null,
-    keywordAbsent: null, jsonAssertion: null, followRedirects: true, maxRedirects: 10, ignoreTls: false, certExpiryDays: 14,
-    recordType: null, resolver: null, expected: [], expectedMode: "any", pingCount: 1, token: null, grace: null, parent: null,
-    regions: [], aggregation: null, paused: false, channels: [],
+    description: null,
+    url: null,
+    hostname: null,
+    port: null,
+    interval: 1,
+    timeout: 0.8,
+    retries: 0,
+    retryInterval: null,
+    recoveryThreshold: 1,
+    method: "GET",
+    headers: {},
+    body: null,
+    auth: null,
+    acceptedCodes: "200-299",
+    keyword: null,
+    keywordAbsent: null,
+    jsonAssertion: null,
+    followRedirects: true,
+    maxRedirects: 10,
+    ignoreTls: false,
+    certExpiryDays: 14,
+    recordType: null,
+    resolver: null,
+    expected: [],
+    expectedMode: "any",
+    pingCount: 1,
+    token: null,
+    grace: null,
+    parent: null,
+    regions: [],
+    aggregation: null,
+    paused: false,
+    channels: [],
     ...over,
   };
 }
@@ -24,7 +52,15 @@ export async function addMonitor(db: Db, d: MonitorDraft): Promise<number> {
 export async function addWebhookChannel(db: Db, name: string, isDefault = true): Promise<number> {
   const row = await db
     .insertInto("channels")
-    .values({ name, type: "webhook", settings: JSON.stringify({ url: "http://127.0.0.1:9/hook" }), is_default: isDefault, enabled: true, reminder_interval_s: null, updated_at: new Date() })
+    .values({
+      name,
+      type: "webhook",
+      settings: JSON.stringify({ url: "http://127.0.0.1:9/hook" }),
+      is_default: isDefault,
+      enabled: true,
+      reminder_interval_s: null,
+      updated_at: new Date(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -60,19 +96,34 @@ export function waitFor<T>(
 }
 
 export async function statusOf(db: Db, id: number): Promise<string | undefined> {
-  return (await db.selectFrom("monitor_state").select("status").where("monitor_id", "=", id).executeTakeFirst())?.status;
+  return (await db.selectFrom("monitor_state").select("status").where("monitor_id", "=", id).executeTakeFirst())
+    ?.status;
 }
 
 export async function changesOf(db: Db, id: number): Promise<Array<{ from: string; to: string; reason: string }>> {
-  const rows = await db.selectFrom("state_changes").select(["from_status", "to_status", "reason"]).where("monitor_id", "=", id).orderBy("id").execute();
+  const rows = await db
+    .selectFrom("state_changes")
+    .select(["from_status", "to_status", "reason"])
+    .where("monitor_id", "=", id)
+    .orderBy("id")
+    .execute();
   return rows.map((r) => ({ from: r.from_status, to: r.to_status, reason: r.reason }));
 }
 
 export async function notificationsOf(db: Db, id: number): Promise<Array<{ event: string; dedupe_key: string }>> {
-  return db.selectFrom("notifications").select(["event", "dedupe_key"]).where("monitor_id", "=", id).orderBy("id").execute();
+  return db
+    .selectFrom("notifications")
+    .select(["event", "dedupe_key"])
+    .where("monitor_id", "=", id)
+    .orderBy("id")
+    .execute();
 }
 
 export async function healthOf(db: Db, id: number): Promise<string | undefined> {
-  const row = await db.selectFrom("monitor_state").select("last_result").where("monitor_id", "=", id).executeTakeFirst();
+  const row = await db
+    .selectFrom("monitor_state")
+    .select("last_result")
+    .where("monitor_id", "=", id)
+    .executeTakeFirst();
   return (row?.last_result as { health?: string } | null)?.health;
 }

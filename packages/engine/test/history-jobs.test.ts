@@ -1,6 +1,14 @@
 import { PassThrough } from "node:stream";
 import { createLogger } from "@uptop/core";
-import { insertResults, listPartitions, listRollups, openAndMigrate, upsertRollups, type Db, type Store } from "@uptop/store";
+import {
+  insertResults,
+  listPartitions,
+  listRollups,
+  openAndMigrate,
+  upsertRollups,
+  type Db,
+  type Store,
+} from "@uptop/store";
 import { createTempDatabase, type TempDatabase } from "@uptop/test-kit";
 import { HistoryJobs } from "../src/index.js";
 
@@ -8,16 +16,43 @@ const DAY = 86_400_000;
 const logger = createLogger({ level: "error", stream: new PassThrough() });
 
 async function addMonitor(db: Db, name: string, createdAt: string): Promise<number> {
-  const r = await db.insertInto("monitors").values({ name, type: "http", created_at: createdAt }).returning("id").executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto("monitors")
+    .values({ name, type: "http", created_at: createdAt })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
 async function change(db: Db, monitorId: number, from: string, to: string, at: string): Promise<void> {
-  await db.insertInto("state_changes").values({ monitor_id: monitorId, from_status: from, to_status: to, reason: "test", votes: "[]", at, epoch: 1, node_id: "leader", origin: "local" }).execute();
+  await db
+    .insertInto("state_changes")
+    .values({
+      monitor_id: monitorId,
+      from_status: from,
+      to_status: to,
+      reason: "test",
+      votes: "[]",
+      at,
+      epoch: 1,
+      node_id: "leader",
+      origin: "local",
+    })
+    .execute();
 }
 
 function result(monitorId: number, slot: string, ok: boolean, latencyMs: number) {
-  return { monitorId, nodeId: "leader", slot: new Date(slot), checkedAt: new Date(slot), ok, latencyMs, statusCode: ok ? 200 : 503, errorCode: ok ? null : "HTTP_STATUS", errorMessage: ok ? null : "status 503" };
+  return {
+    monitorId,
+    nodeId: "leader",
+    slot: new Date(slot),
+    checkedAt: new Date(slot),
+    ok,
+    latencyMs,
+    statusCode: ok ? 200 : 503,
+    errorCode: ok ? null : "HTTP_STATUS",
+    errorMessage: ok ? null : "status 503",
+  };
 }
 
 describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) => {
@@ -40,7 +75,17 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
     await change(db, a, "PENDING", "UP", "2026-03-07T00:00:00Z");
     await change(db, a, "UP", "DOWN", "2026-03-08T06:00:00Z");
     await change(db, a, "DOWN", "UP", "2026-03-08T12:00:00Z");
-    await db.insertInto("maintenance_windows").values({ title: "db upgrade", type: "maintenance", monitor_ids: [a], start_at: "2026-03-09T00:00:00Z", end_at: "2026-03-09T06:00:00Z", recurrence: "null" }).execute();
+    await db
+      .insertInto("maintenance_windows")
+      .values({
+        title: "db upgrade",
+        type: "maintenance",
+        monitor_ids: [a],
+        start_at: "2026-03-09T00:00:00Z",
+        end_at: "2026-03-09T06:00:00Z",
+        recurrence: "null",
+      })
+      .execute();
     await insertResults(db, [
       result(a, "2026-03-08T01:00:00Z", true, 100),
       result(a, "2026-03-08T02:00:00Z", true, 300),
@@ -49,7 +94,19 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
       result(a, "2026-02-20T07:00:00Z", true, 50),
     ]);
     // A rollup far older than the 30-day rollup retention.
-    await upsertRollups(db, [{ monitorId: a, day: "2026-01-01", upS: 86_400, downS: 0, maintenanceS: 0, checks: 1, failures: 0, latencyP50Ms: 1, latencyP95Ms: 1 }]);
+    await upsertRollups(db, [
+      {
+        monitorId: a,
+        day: "2026-01-01",
+        upS: 86_400,
+        downS: 0,
+        maintenanceS: 0,
+        checks: 1,
+        failures: 0,
+        latencyP50Ms: 1,
+        latencyP95Ms: 1,
+      },
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -68,7 +125,14 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
     expect(report.rolledUp).toBe(6);
 
     const partitions = await listPartitions(store.db);
-    expect(partitions).toEqual(expect.arrayContaining(["check_results_20260309", "check_results_20260310", "check_results_20260311", "check_results_20260312"]));
+    expect(partitions).toEqual(
+      expect.arrayContaining([
+        "check_results_20260309",
+        "check_results_20260310",
+        "check_results_20260311",
+        "check_results_20260312",
+      ]),
+    );
     expect(partitions).not.toContain("check_results_20260220");
     expect(partitions).toContain("check_results_20260224");
 
@@ -76,7 +140,14 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
     const of = (id: number, day: string) => rows.find((r) => r.monitorId === id && r.day === day);
     expect(rows.some((r) => r.day === "2026-01-01")).toBe(false);
     expect(of(a, "2026-03-07")).toMatchObject({ upS: 86_400, downS: 0, maintenanceS: 0, checks: 0 });
-    expect(of(a, "2026-03-08")).toMatchObject({ upS: 64_800, downS: 21_600, checks: 4, failures: 1, latencyP50Ms: 200, latencyP95Ms: 300 });
+    expect(of(a, "2026-03-08")).toMatchObject({
+      upS: 64_800,
+      downS: 21_600,
+      checks: 4,
+      failures: 1,
+      latencyP50Ms: 200,
+      latencyP95Ms: 300,
+    });
     expect(of(a, "2026-03-09")).toMatchObject({ upS: 64_800, downS: 0, maintenanceS: 21_600 });
     expect(of(a, "2026-03-10")).toMatchObject({ upS: 43_200, downS: 0 });
     // Created at noon: the morning did not exist, the afternoon was PENDING (counted as up).
@@ -96,7 +167,12 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
   });
 
   it("start runs at once and stop waits for the run", async () => {
-    const j = new HistoryJobs({ db: store.db, logger, retention: { rawMs: 14 * DAY, rollupMs: 30 * DAY }, now: () => new Date("2026-03-11T02:00:00Z") });
+    const j = new HistoryJobs({
+      db: store.db,
+      logger,
+      retention: { rawMs: 14 * DAY, rollupMs: 30 * DAY },
+      now: () => new Date("2026-03-11T02:00:00Z"),
+    });
     j.start();
     await j.stop();
     const rows = await listRollups(store.db, { fromDay: "2026-03-11", toDay: "2026-03-11" });

@@ -27,7 +27,11 @@ export class FakeProvider {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c));
     req.on("end", () => {
-      const hit = { path: req.url ?? "", headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, any>) : {} };
+      const hit = {
+        path: req.url ?? "",
+        headers: req.headers,
+        body: raw ? (JSON.parse(raw) as Record<string, any>) : {},
+      };
       this.hits.push(hit);
       this.onHit?.(hit);
       if (this.hang) return;
@@ -54,22 +58,66 @@ export class FakeProvider {
 
 export const keyedBox = () => new SecretBox(Buffer.alloc(32, 7));
 
-export async function addChannel(db: Db, box: SecretBox, name: string, type: string, settings: Record<string, unknown>, secretFields: string[], isDefault = false): Promise<number> {
-  return (await createChannel(db, box, { name, type, settings, secretFields, isDefault, enabled: true, reminderIntervalS: null })).id;
+export async function addChannel(
+  db: Db,
+  box: SecretBox,
+  name: string,
+  type: string,
+  settings: Record<string, unknown>,
+  secretFields: string[],
+  isDefault = false,
+): Promise<number> {
+  return (
+    await createChannel(db, box, {
+      name,
+      type,
+      settings,
+      secretFields,
+      isDefault,
+      enabled: true,
+      reminderIntervalS: null,
+    })
+  ).id;
 }
 
 export function message(key: string, over: Partial<NotificationMessage> = {}): NotificationMessage {
   return {
-    event: "test", monitor: null, status: null, previousStatus: null, reason: `outbox test ${key}`, votes: [], at: new Date().toISOString(),
-    downSince: null, outageDurationS: null, epoch: 1, incidentKey: key, ...over,
+    event: "test",
+    monitor: null,
+    status: null,
+    previousStatus: null,
+    reason: `outbox test ${key}`,
+    votes: [],
+    at: new Date().toISOString(),
+    downSince: null,
+    outageDurationS: null,
+    epoch: 1,
+    incidentKey: key,
+    ...over,
   };
 }
 
 /** An outbox row as the engine writes it. */
-export async function enqueue(db: Db, channelId: number, key: string, epoch = 1, over: Partial<NotificationMessage> = {}): Promise<number> {
+export async function enqueue(
+  db: Db,
+  channelId: number,
+  key: string,
+  epoch = 1,
+  over: Partial<NotificationMessage> = {},
+): Promise<number> {
   const row = await db
     .insertInto("notifications")
-    .values({ channel_id: channelId, monitor_id: null, event: over.event ?? "test", payload: JSON.stringify(message(key, { ...over, epoch })), dedupe_key: `${key}:c${channelId}`, state: "pending", attempts: 0, next_attempt_at: new Date(), epoch })
+    .values({
+      channel_id: channelId,
+      monitor_id: null,
+      event: over.event ?? "test",
+      payload: JSON.stringify(message(key, { ...over, epoch })),
+      dedupe_key: `${key}:c${channelId}`,
+      state: "pending",
+      attempts: 0,
+      next_attempt_at: new Date(),
+      epoch,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;

@@ -19,18 +19,26 @@ export function formatText(message: NotificationMessage): FormattedText {
       return { title: `🔴 ${name} is DOWN`, body: lines(message, downDetails(message)) };
     case "reminder": {
       const forText = sinceText(message.downSince, message.at);
-      return { title: `🔴 ${name} is still DOWN${forText ? ` (for ${forText})` : ""}`, body: lines(message, downDetails(message)) };
+      return {
+        title: `🔴 ${name} is still DOWN${forText ? ` (for ${forText})` : ""}`,
+        body: lines(message, downDetails(message)),
+      };
     }
     case "up": {
       const after = message.outageDurationS != null ? ` after ${seconds(message.outageDurationS)}` : "";
       const since = message.downSince ? [`Down since: ${message.downSince}`] : [];
       // `up` ends an incident; a monitor paused or deleted while DOWN ends it without recovering.
-      if (message.status === "PAUSED") return { title: `⏸️ ${name} was paused while DOWN: incident closed${after}`, body: lines(message, since) };
-      if (message.status === null && message.monitor) return { title: `🗑️ ${name} was deleted while DOWN: incident closed${after}`, body: lines(message, since) };
+      if (message.status === "PAUSED")
+        return { title: `⏸️ ${name} was paused while DOWN: incident closed${after}`, body: lines(message, since) };
+      if (message.status === null && message.monitor)
+        return { title: `🗑️ ${name} was deleted while DOWN: incident closed${after}`, body: lines(message, since) };
       return { title: `✅ ${name} is UP${after}`, body: lines(message, since) };
     }
     case "cert":
-      return { title: `⚠️ ${certTitle(name, message.cert?.daysLeft)}`, body: lines(message, message.cert ? [`Valid until: ${message.cert.validTo}`] : []) };
+      return {
+        title: `⚠️ ${certTitle(name, message.cert?.daysLeft)}`,
+        body: lines(message, message.cert ? [`Valid until: ${message.cert.validTo}`] : []),
+      };
     case "node": {
       const node = message.node;
       const label = node ? `${node.name} (${node.region})` : "a node";

@@ -16,7 +16,11 @@ export interface HttpPost {
 const MAX_ANSWER_BYTES = 1024 * 1024;
 const MAX_SAME_HOST_REDIRECTS = 3;
 
-export function jsonPost(url: string, value: unknown, extra: Omit<HttpPost, "url" | "body" | "contentType"> = {}): HttpPost {
+export function jsonPost(
+  url: string,
+  value: unknown,
+  extra: Omit<HttpPost, "url" | "body" | "contentType"> = {},
+): HttpPost {
   return { url, body: JSON.stringify(value), contentType: "application/json", ...extra };
 }
 
@@ -70,7 +74,9 @@ export async function sendHttp(provider: string, req: HttpPost, ctx: SendContext
   } catch (err) {
     if (err instanceof DeliveryError) throw err;
     if (crossHostRedirect !== undefined) {
-      throw new DeliveryError(`${where} redirected to another host (${crossHostRedirect}); not followed`, { retryable: false });
+      throw new DeliveryError(`${where} redirected to another host (${crossHostRedirect}); not followed`, {
+        retryable: false,
+      });
     }
     if (deadline.aborted || isTimeout(err)) {
       throw new DeliveryError(`${where} did not answer within ${ctx.timeoutMs} ms`, { retryable: true });

@@ -1,4 +1,9 @@
-export { NOTIFICATION_EVENTS, type NotificationEvent, type NotificationMessage, type NotificationMonitor } from "./message.js";
+export {
+  NOTIFICATION_EVENTS,
+  type NotificationEvent,
+  type NotificationMessage,
+  type NotificationMonitor,
+} from "./message.js";
 export type { Provider, ProviderResult, SendContext } from "./provider.js";
 export { DeliveryError, type DeliveryErrorOptions } from "./delivery-error.js";
 export { formatText, type FormattedText } from "./format-text.js";

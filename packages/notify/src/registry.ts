@@ -57,7 +57,9 @@ export function validateChannelSettings(type: string, settings: unknown): Record
   }
   const parsed = PROVIDERS[type].settingsSchema.safeParse(settings ?? {});
   if (!parsed.success) {
-    const issues = zodIssues(parsed.error, "settings.").map((i) => (i.field === "settings." ? { ...i, field: "settings" } : i));
+    const issues = zodIssues(parsed.error, "settings.").map((i) =>
+      i.field === "settings." ? { ...i, field: "settings" } : i,
+    );
     const first = issues[0];
     const summary = first ? `${first.field}: ${first.message}` : "invalid settings";
     throw new ValidationError(issues.length > 1 ? `${summary} (and ${issues.length - 1} more)` : summary, issues);
@@ -102,7 +104,8 @@ export async function sendNotification(
   try {
     valid = validateChannelSettings(type, settings);
   } catch (err) {
-    if (err instanceof ValidationError) throw new DeliveryError(`${type}: invalid channel settings: ${err.message}`, { retryable: false });
+    if (err instanceof ValidationError)
+      throw new DeliveryError(`${type}: invalid channel settings: ${err.message}`, { retryable: false });
     throw err;
   }
   return PROVIDERS[type].send(message, valid, ctx);

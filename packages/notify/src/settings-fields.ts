@@ -5,7 +5,11 @@ const requiredMessage = (what: string) => (issue: { input: unknown }) =>
   issue.input === undefined || issue.input === null ? "is required" : `must be ${what}`;
 
 export function requiredString(max = 10_000) {
-  return z.string({ error: requiredMessage("a string") }).trim().min(1, "is required").max(max);
+  return z
+    .string({ error: requiredMessage("a string") })
+    .trim()
+    .min(1, "is required")
+    .max(max);
 }
 
 export function optionalString(max = 10_000) {
@@ -39,6 +43,9 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export function headerMap() {
   return z.record(
     z.string().regex(HEADER_NAME, "is not a valid header name"),
-    z.string({ error: "must be a string" }).max(8192).refine((v) => !/[\r\n]/.test(v), "must not contain line breaks"),
+    z
+      .string({ error: "must be a string" })
+      .max(8192)
+      .refine((v) => !/[\r\n]/.test(v), "must not contain line breaks"),
   );
 }

@@ -66,7 +66,10 @@ describe("slack", () => {
     expect(result.response).toBe("HTTP 200 ok");
     const req = only();
     expect(req.path).toBe(SLACK_PATH);
-    const body = req.json as { text: string; attachments: Array<{ color: string; blocks: Array<{ text: { type: string; text: string } }> }> };
+    const body = req.json as {
+      text: string;
+      attachments: Array<{ color: string; blocks: Array<{ text: { type: string; text: string } }> }>;
+    };
     expect(body.text).toBe("🔴 checkout-api is DOWN");
     expect(body.attachments[0]!.color).toBe("#e74c3c");
     expect(body.attachments[0]!.blocks[0]!.text.type).toBe("mrkdwn");
@@ -113,7 +116,12 @@ describe("telegram", () => {
   });
 
   it("escapes HTML in the reason so Telegram does not reject the message", async () => {
-    await sendNotification("telegram", { ...downMessage, reason: "body lacked <ok> & more" }, settingsFor("telegram", api.url), ctx);
+    await sendNotification(
+      "telegram",
+      { ...downMessage, reason: "body lacked <ok> & more" },
+      settingsFor("telegram", api.url),
+      ctx,
+    );
     expect((only().json as { text: string }).text).toContain("body lacked &lt;ok&gt; &amp; more");
   });
 });

@@ -25,8 +25,19 @@ async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
 
 /** Every string a provider's settings hold as a secret, to prove none escapes in an error. */
 function secretsOf(settings: Record<string, unknown>): string[] {
-  return ["DISCORD-SECRET", "SLACK-SECRET", "NTFY-SECRET", "HMAC-SECRET", "WEBHOOK-SECRET", "TELEGRAM-SECRET", "PD-ROUTING-SECRET",
-    "PUSHOVER-USER-SECRET", "PUSHOVER-APP-SECRET", "GOTIFY-SECRET", "OPSGENIE-SECRET"].filter((s) => JSON.stringify(settings).includes(s));
+  return [
+    "DISCORD-SECRET",
+    "SLACK-SECRET",
+    "NTFY-SECRET",
+    "HMAC-SECRET",
+    "WEBHOOK-SECRET",
+    "TELEGRAM-SECRET",
+    "PD-ROUTING-SECRET",
+    "PUSHOVER-USER-SECRET",
+    "PUSHOVER-APP-SECRET",
+    "GOTIFY-SECRET",
+    "OPSGENIE-SECRET",
+  ].filter((s) => JSON.stringify(settings).includes(s));
 }
 
 describe.each(HTTP_TYPES)("%s delivery errors", (type) => {
@@ -76,7 +87,9 @@ describe("HTTP delivery", () => {
     const closed = await startFakeApi();
     const url = closed.url;
     await closed.close();
-    const err = await failure(sendNotification("discord", downMessage, settingsFor("discord", url), { timeoutMs: 5000 }));
+    const err = await failure(
+      sendNotification("discord", downMessage, settingsFor("discord", url), { timeoutMs: 5000 }),
+    );
     expect(err.retryable).toBe(true);
     expect(err.message).toMatch(/ECONNREFUSED/);
     expect(err.message).not.toContain("/api/webhooks");
@@ -87,7 +100,9 @@ describe("HTTP delivery", () => {
     try {
       // Same port family, different origin: "localhost" is not "127.0.0.1".
       api.answer({ status: 307, location: `${other.url.replace("127.0.0.1", "localhost")}/steal` });
-      const err = await failure(sendNotification("webhook", downMessage, settingsFor("webhook", api.url), { timeoutMs: 5000 }));
+      const err = await failure(
+        sendNotification("webhook", downMessage, settingsFor("webhook", api.url), { timeoutMs: 5000 }),
+      );
       expect(err.retryable).toBe(false);
       expect(err.message).toContain("redirected to another host");
       expect(other.requests).toHaveLength(0);
@@ -101,13 +116,19 @@ describe("HTTP delivery", () => {
     api.answerNext({ status: 307, location: "/moved" });
     const result = await sendNotification("webhook", downMessage, settingsFor("webhook", api.url), { timeoutMs: 5000 });
     expect(result.response).toBe("HTTP 200 moved ok");
-    expect(api.requests.map((r) => [r.method, r.path])).toEqual([["POST", "/hooks/uptop"], ["POST", "/moved"]]);
+    expect(api.requests.map((r) => [r.method, r.path])).toEqual([
+      ["POST", "/hooks/uptop"],
+      ["POST", "/moved"],
+    ]);
   });
 
   it("stops when the caller aborts, as retryable", async () => {
     api.answer("hang");
     const controller = new AbortController();
-    const sending = sendNotification("gotify", downMessage, settingsFor("gotify", api.url), { timeoutMs: 5000, signal: controller.signal });
+    const sending = sendNotification("gotify", downMessage, settingsFor("gotify", api.url), {
+      timeoutMs: 5000,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
     const err = await failure(sending);
     expect(err).toMatchObject({ retryable: true });

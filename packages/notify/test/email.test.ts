@@ -51,7 +51,10 @@ describe("email over STARTTLS", () => {
   it("words UP with the outage duration and a test as a test", async () => {
     await sendNotification("email", upMessage, settings(smtp.port, { subjectPrefix: "[uptop]" }), ctx);
     await sendNotification("email", testMessage, settings(smtp.port), ctx);
-    expect(smtp.received.map((m) => m.parsed.subject)).toEqual(["[uptop] ✅ checkout-api is UP after 5m 3s", "🔔 Test notification from uptop"]);
+    expect(smtp.received.map((m) => m.parsed.subject)).toEqual([
+      "[uptop] ✅ checkout-api is UP after 5m 3s",
+      "🔔 Test notification from uptop",
+    ]);
     expect(smtp.received[1]!.parsed.text).toContain("test notification from uptop");
   });
 
@@ -115,13 +118,25 @@ describe("email with authentication", () => {
   });
 
   it("logs in with user and password", async () => {
-    await sendNotification("email", downMessage, settings(smtp.port, { user: "alerts", password: "correct-horse-battery" }), ctx);
+    await sendNotification(
+      "email",
+      downMessage,
+      settings(smtp.port, { user: "alerts", password: "correct-horse-battery" }),
+      ctx,
+    );
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]!.user).toBe("alerts");
   });
 
   it("fails a wrong password as not retryable, without quoting it", async () => {
-    const err = await failure(sendNotification("email", downMessage, settings(smtp.port, { user: "alerts", password: "wrong-password-1" }), ctx));
+    const err = await failure(
+      sendNotification(
+        "email",
+        downMessage,
+        settings(smtp.port, { user: "alerts", password: "wrong-password-1" }),
+        ctx,
+      ),
+    );
     expect(err).toMatchObject({ retryable: false, status: 535 });
     expect(err.message).not.toContain("wrong-password-1");
     expect(smtp.received).toHaveLength(0);

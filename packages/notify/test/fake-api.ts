@@ -41,7 +41,10 @@ export async function startFakeApi(initial: Answer = { status: 200, body: '{"ok"
     const answer = queued.shift() ?? current;
     if (answer === "hang") return;
     if (answer.location) res.setHeader("Location", answer.location);
-    res.status(answer.status).type(answer.contentType ?? "application/json").send(answer.body ?? "");
+    res
+      .status(answer.status)
+      .type(answer.contentType ?? "application/json")
+      .send(answer.body ?? "");
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

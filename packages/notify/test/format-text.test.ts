@@ -32,8 +32,16 @@ describe("formatText", () => {
     ["down", downMessage, "🔴 checkout-api is DOWN"],
     ["up with the outage duration", upMessage, "✅ checkout-api is UP after 5m 3s"],
     ["up without a known duration", { ...upMessage, outageDurationS: null }, "✅ checkout-api is UP"],
-    ["up closing an incident because the monitor was paused", { ...upMessage, status: "PAUSED" as const }, "⏸️ checkout-api was paused while DOWN: incident closed after 5m 3s"],
-    ["up closing an incident because the monitor was deleted", { ...upMessage, status: null }, "🗑️ checkout-api was deleted while DOWN: incident closed after 5m 3s"],
+    [
+      "up closing an incident because the monitor was paused",
+      { ...upMessage, status: "PAUSED" as const },
+      "⏸️ checkout-api was paused while DOWN: incident closed after 5m 3s",
+    ],
+    [
+      "up closing an incident because the monitor was deleted",
+      { ...upMessage, status: null },
+      "🗑️ checkout-api was deleted while DOWN: incident closed after 5m 3s",
+    ],
     ["reminder with time since down", reminderMessage, "🔴 checkout-api is still DOWN (for 1h 2m)"],
     ["cert expiring in days", cert(7), "⚠️ TLS certificate of checkout-api expires in 7 days"],
     ["cert expiring tomorrow", cert(1), "⚠️ TLS certificate of checkout-api expires in 1 day"],

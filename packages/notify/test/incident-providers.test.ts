@@ -15,7 +15,9 @@ beforeEach(() => {
 });
 
 describe("pagerduty", () => {
-  beforeEach(() => api.answer({ status: 202, body: `{"status":"success","message":"Event processed","dedup_key":"${INCIDENT}"}` }));
+  beforeEach(() =>
+    api.answer({ status: 202, body: `{"status":"success","message":"Event processed","dedup_key":"${INCIDENT}"}` }),
+  );
 
   it("triggers on DOWN and resolves on UP with the same dedup_key", async () => {
     const settings = settingsFor("pagerduty", api.url);
@@ -63,7 +65,9 @@ describe("pagerduty", () => {
 });
 
 describe("opsgenie", () => {
-  beforeEach(() => api.answer({ status: 202, body: '{"result":"Request will be processed","took":0.2,"requestId":"r-1"}' }));
+  beforeEach(() =>
+    api.answer({ status: 202, body: '{"result":"Request will be processed","took":0.2,"requestId":"r-1"}' }),
+  );
 
   it("creates an alert with alias = incident key on DOWN and closes it by alias on UP", async () => {
     const settings = { ...settingsFor("opsgenie", api.url), tags: ["uptop", "prod"] };
@@ -83,11 +87,18 @@ describe("opsgenie", () => {
     });
     expect(close!.path).toBe(`/v2/alerts/${encodeURIComponent(INCIDENT)}/close?identifierType=alias`);
     expect(close!.headers.authorization).toBe("GenieKey OPSGENIE-SECRET");
-    expect(close!.json).toEqual({ source: "uptop", note: expect.stringContaining("✅ checkout-api is UP after 5m 3s") });
+    expect(close!.json).toEqual({
+      source: "uptop",
+      note: expect.stringContaining("✅ checkout-api is UP after 5m 3s"),
+    });
   });
 
   it("sends a test as a low-priority alert that says it is a test", async () => {
     await sendNotification("opsgenie", testMessage, settingsFor("opsgenie", api.url), ctx);
-    expect(api.requests[0]!.json).toMatchObject({ message: "🔔 Test notification from uptop", priority: "P5", alias: testMessage.incidentKey });
+    expect(api.requests[0]!.json).toMatchObject({
+      message: "🔔 Test notification from uptop",
+      priority: "P5",
+      alias: testMessage.incidentKey,
+    });
   });
 });

@@ -3,8 +3,22 @@ import type { NotificationMessage } from "../src/index.js";
 const monitor = { id: 7, name: "checkout-api", type: "http" as const, url: "https://shop.example.com/health" };
 
 const votes = [
-  { node: "probe-eu", region: "eu-west", ok: false, latencyMs: null, error: { code: "TIMEOUT" as const, message: "no answer in 10s" }, at: "2025-01-02T03:04:00.000Z" },
-  { node: "probe-us", region: "us-east", ok: false, latencyMs: 88, error: { code: "HTTP_STATUS" as const, message: "503" }, at: "2025-01-02T03:04:01.000Z" },
+  {
+    node: "probe-eu",
+    region: "eu-west",
+    ok: false,
+    latencyMs: null,
+    error: { code: "TIMEOUT" as const, message: "no answer in 10s" },
+    at: "2025-01-02T03:04:00.000Z",
+  },
+  {
+    node: "probe-us",
+    region: "us-east",
+    ok: false,
+    latencyMs: 88,
+    error: { code: "HTTP_STATUS" as const, message: "503" },
+    at: "2025-01-02T03:04:01.000Z",
+  },
   { node: "probe-ap", region: "ap-south", ok: true, latencyMs: 120, error: null, at: "2025-01-02T03:04:01.000Z" },
 ];
 

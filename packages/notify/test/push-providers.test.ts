@@ -37,7 +37,8 @@ describe("ntfy", () => {
   });
 
   it("sends UP and test at default priority and reminders at high", async () => {
-    for (const m of [upMessage, testMessage, reminderMessage]) await sendNotification("ntfy", m, settingsFor("ntfy", api.url), ctx);
+    for (const m of [upMessage, testMessage, reminderMessage])
+      await sendNotification("ntfy", m, settingsFor("ntfy", api.url), ctx);
     const bodies = api.requests.map((r) => r.json as { title: string; priority: number });
     expect(bodies.map((b) => [b.title, b.priority])).toEqual([
       ["✅ checkout-api is UP after 5m 3s", 3],
@@ -57,7 +58,12 @@ describe("ntfy", () => {
 
 describe("pushover", () => {
   it("posts token, user, title and the configured priority for DOWN", async () => {
-    await sendNotification("pushover", downMessage, { ...settingsFor("pushover", api.url), priority: 2, sound: "siren" }, ctx);
+    await sendNotification(
+      "pushover",
+      downMessage,
+      { ...settingsFor("pushover", api.url), priority: 2, sound: "siren" },
+      ctx,
+    );
     const req = only();
     expect(req.path).toBe("/1/messages.json");
     expect(req.json).toEqual({

@@ -14,7 +14,11 @@ export function settingsFor(type: Exclude<ChannelType, "email">, base: string): 
     case "ntfy":
       return { serverUrl: base, topic: "uptop-alerts", token: "tk_NTFY-SECRET" };
     case "webhook":
-      return { url: `${base}/hooks/uptop`, secret: "HMAC-SECRET", headers: { "X-Team": "ops", Authorization: "Bearer WEBHOOK-SECRET" } };
+      return {
+        url: `${base}/hooks/uptop`,
+        secret: "HMAC-SECRET",
+        headers: { "X-Team": "ops", Authorization: "Bearer WEBHOOK-SECRET" },
+      };
     case "telegram":
       return { botToken: TELEGRAM_TOKEN, chatId: "-100200300", apiUrl: base };
     case "pagerduty":
@@ -28,4 +32,14 @@ export function settingsFor(type: Exclude<ChannelType, "email">, base: string): 
   }
 }
 
-export const HTTP_TYPES = ["discord", "slack", "ntfy", "webhook", "telegram", "pagerduty", "pushover", "gotify", "opsgenie"] as const;
+export const HTTP_TYPES = [
+  "discord",
+  "slack",
+  "ntfy",
+  "webhook",
+  "telegram",
+  "pagerduty",
+  "pushover",
+  "gotify",
+  "opsgenie",
+] as const;

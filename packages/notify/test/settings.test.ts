@@ -1,11 +1,24 @@
 import { ValidationError } from "@uptop/core";
-import { CHANNEL_TYPES, REDACTED, redactSettings, secretFieldsOf, validateChannelSettings, type ChannelType } from "../src/index.js";
+import {
+  CHANNEL_TYPES,
+  REDACTED,
+  redactSettings,
+  secretFieldsOf,
+  validateChannelSettings,
+  type ChannelType,
+} from "../src/index.js";
 
 /** One complete, valid settings object per provider, every secret set. */
 const VALID: Record<ChannelType, Record<string, unknown>> = {
   discord: { webhookUrl: "https://discord.com/api/webhooks/1/tok-abc" },
   slack: { webhookUrl: "https://hooks.slack.com/services/T0/B0/xyz" },
-  email: { host: "smtp.example.com", user: "alerts", password: "pw-123456", from: "uptop <alerts@example.com>", to: ["ops@example.com"] },
+  email: {
+    host: "smtp.example.com",
+    user: "alerts",
+    password: "pw-123456",
+    from: "uptop <alerts@example.com>",
+    to: ["ops@example.com"],
+  },
   ntfy: { topic: "uptop-alerts", token: "tk_abcdef" },
   webhook: { url: "https://hooks.example.com/uptop", secret: "s3cret-hmac", headers: { Authorization: "Bearer xyz" } },
   telegram: { botToken: "123456:ABC-def_ghi", chatId: -100123 },
@@ -16,7 +29,9 @@ const VALID: Record<ChannelType, Record<string, unknown>> = {
 };
 
 /** Secrets that cannot share one object with the table above (ntfy: token or user/password). */
-const ALSO: Array<[ChannelType, Record<string, unknown>]> = [["ntfy", { topic: "uptop-alerts", user: "bob", password: "pw-abcdef" }]];
+const ALSO: Array<[ChannelType, Record<string, unknown>]> = [
+  ["ntfy", { topic: "uptop-alerts", user: "bob", password: "pw-abcdef" }],
+];
 
 function issueFields(type: string, settings: unknown): string[] {
   try {
@@ -124,7 +139,8 @@ describe("redactSettings", () => {
         const value = settings[field];
         if (value === undefined) continue;
         expect(redacted[field]).toBe(REDACTED);
-        for (const secret of typeof value === "string" ? [value] : Object.values(value as object)) expect(text).not.toContain(secret);
+        for (const secret of typeof value === "string" ? [value] : Object.values(value as object))
+          expect(text).not.toContain(secret);
       }
     },
   );

@@ -51,7 +51,10 @@ export async function startSmtpFake(options: SmtpFakeOptions = {}): Promise<Smtp
     ...(options.plain ? { disabledCommands: ["STARTTLS"] } : {}),
     authOptional: !options.credentials,
     onAuth(auth, _session, callback) {
-      const ok = options.credentials && auth.username === options.credentials.user && auth.password === options.credentials.password;
+      const ok =
+        options.credentials &&
+        auth.username === options.credentials.user &&
+        auth.password === options.credentials.password;
       if (!ok) return callback(new Error("Invalid username or password"));
       callback(null, { user: auth.username });
     },

@@ -56,8 +56,16 @@ describe("webhook", () => {
   });
 
   it("lists a DOWN group's broken children", async () => {
-    const children = [{ name: "cart", status: "DOWN" as const }, { name: "pay", status: "LATE" as const }];
-    const group = { ...downMessage, monitor: { id: 9, name: "shop", type: "group" as const, url: null }, votes: [], children };
+    const children = [
+      { name: "cart", status: "DOWN" as const },
+      { name: "pay", status: "LATE" as const },
+    ];
+    const group = {
+      ...downMessage,
+      monitor: { id: 9, name: "shop", type: "group" as const, url: null },
+      votes: [],
+      children,
+    };
     await sendNotification("webhook", group, { url: `${api.url}/g` }, ctx);
     expect(api.requests[0]!.json).toEqual({
       event: "down",
@@ -70,7 +78,10 @@ describe("webhook", () => {
       downSince: downMessage.downSince,
       outageDurationS: null,
       epoch: 3,
-      children: [{ name: "cart", status: "DOWN" }, { name: "pay", status: "LATE" }],
+      children: [
+        { name: "cart", status: "DOWN" },
+        { name: "pay", status: "LATE" },
+      ],
     });
   });
 
@@ -81,7 +92,12 @@ describe("webhook", () => {
 
   it("sends no signature header without a secret, and honours a renamed header", async () => {
     await sendNotification("webhook", downMessage, { url: `${api.url}/a` }, ctx);
-    await sendNotification("webhook", downMessage, { url: `${api.url}/b`, secret: "k3y-long", signatureHeader: "X-Sig" }, ctx);
+    await sendNotification(
+      "webhook",
+      downMessage,
+      { url: `${api.url}/b`, secret: "k3y-long", signatureHeader: "X-Sig" },
+      ctx,
+    );
     const [plain, renamed] = api.requests;
     expect(plain!.headers["x-uptop-signature"]).toBeUndefined();
     expect(renamed!.headers["x-sig"]).toMatch(/^sha256=[0-9a-f]{64}$/);
@@ -97,7 +113,10 @@ describe("webhook", () => {
 
 describe("which providers absorb a repeated delivery", () => {
   // Decides whether the dispatcher re-sends a delivery whose outcome a crash lost.
-  it.each(CHANNEL_TYPES.map((t) => [t, ["pagerduty", "opsgenie", "webhook"].includes(t)] as const))("%s: %s", (type, absorbs) => {
-    expect(absorbsRepeats(type)).toBe(absorbs);
-  });
+  it.each(CHANNEL_TYPES.map((t) => [t, ["pagerduty", "opsgenie", "webhook"].includes(t)] as const))(
+    "%s: %s",
+    (type, absorbs) => {
+      expect(absorbsRepeats(type)).toBe(absorbs);
+    },
+  );
 });

@@ -51,7 +51,8 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
 
   r.post("/api/cluster/handback", async (req, res) => {
     const body = sealedBodySchema.safeParse(req.body);
-    if (!body.success) throw new ValidationError("body: must be { sealed }", [{ field: "sealed", message: "is required" }]);
+    if (!body.success)
+      throw new ValidationError("body: must be { sealed }", [{ field: "sealed", message: "is required" }]);
     const h = openPayload(deps.secret!, body.data.sealed, handbackSchema);
     // A follower that led did so under a newer term: adopt it, then take a newer one still, so
     // whatever the follower still holds is stale everywhere. A follower that never led (it only
@@ -61,7 +62,15 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
     const epoch = followerLed ? await deps.epoch.bump(h.epoch) : deps.epoch.get();
     const merged = await mergeHandback(db, h, h.nodeId, epoch);
     await deps.onHandback(h.nodeId, epoch);
-    logger.info("handback merged", { follower: h.nodeId, followerEpoch: h.epoch, followerLed, epoch, from: h.from, to: h.to, ...merged });
+    logger.info("handback merged", {
+      follower: h.nodeId,
+      followerEpoch: h.epoch,
+      followerLed,
+      epoch,
+      from: h.from,
+      to: h.to,
+      ...merged,
+    });
     res.json({ ...merged, epoch });
   });
   return r;

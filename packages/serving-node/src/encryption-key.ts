@@ -11,6 +11,8 @@ export async function checkEncryptionKey(store: Store, box: SecretBox, logger: L
   } catch (err) {
     await store.close().catch(() => {});
     const why = err instanceof Error ? err.message : String(err);
-    throw new SecretKeyError(`UPTOP_ENCRYPTION_KEY cannot decrypt the stored secrets (${why}); start with the key they were encrypted with, or re-encrypt them with "uptop-admin rotate-key"`);
+    throw new SecretKeyError(
+      `UPTOP_ENCRYPTION_KEY cannot decrypt the stored secrets (${why}); start with the key they were encrypted with, or re-encrypt them with "uptop-admin rotate-key"`,
+    );
   }
 }

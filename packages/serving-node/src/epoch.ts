@@ -6,7 +6,10 @@ import { adoptEpoch, bumpEpoch, getClusterTerm, type Db } from "@uptop/store";
  */
 export class EpochHolder {
   private value = 0;
-  constructor(private readonly db: Db, private readonly nodeId: string) {}
+  constructor(
+    private readonly db: Db,
+    private readonly nodeId: string,
+  ) {}
 
   async load(): Promise<number> {
     this.value = (await getClusterTerm(this.db)).epoch;

@@ -97,7 +97,9 @@ export class ServingNode {
     const readOnly: RequestHandler = (req, res, next) => {
       if (this.o.role !== "follower" || req.method === "GET" || req.method === "HEAD") return next();
       if (req.path.includes("/check-now")) return next();
-      res.status(503).json(errorBody("READ_ONLY", "this follower mirrors the leader's configuration; make changes on the leader"));
+      res
+        .status(503)
+        .json(errorBody("READ_ONLY", "this follower mirrors the leader's configuration; make changes on the leader"));
     };
     const app = createApp({
       config,
@@ -107,13 +109,22 @@ export class ServingNode {
         open: [
           healthRouter(this.runtime()),
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
-          ...(config.status.enabled ? [statusPageRouter({ db, config: { title: config.status.title, corsOrigin: config.http.corsOrigin } })] : []),
+          ...(config.status.enabled
+            ? [statusPageRouter({ db, config: { title: config.status.title, corsOrigin: config.http.corsOrigin } })]
+            : []),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),
         ],
         cluster: [
           // Mounted on both roles: a standby answers 503 so probes fail over along their peer list.
-          probeRouter({ db, box, secret: config.cluster.secret, getEngine: () => this.engineRef, epoch: () => this.o.epoch.get(), leaderId: config.cluster.nodeId }),
+          probeRouter({
+            db,
+            box,
+            secret: config.cluster.secret,
+            getEngine: () => this.engineRef,
+            epoch: () => this.o.epoch.get(),
+            leaderId: config.cluster.nodeId,
+          }),
           ...(extra.cluster ?? []),
         ],
         admin: [
@@ -131,7 +142,12 @@ export class ServingNode {
       },
     });
     this.server = await startServer(app, config);
-    logger.info("listening", { host: config.http.host, port: this.server.port, role: this.o.role, nodeId: config.cluster.nodeId });
+    logger.info("listening", {
+      host: config.http.host,
+      port: this.server.port,
+      role: this.o.role,
+      nodeId: config.cluster.nodeId,
+    });
     return this.server.port;
   }
 
@@ -145,11 +161,20 @@ export class ServingNode {
         box,
         logger,
         metrics: this.metrics,
-        node: { id: config.cluster.nodeId, name: config.cluster.nodeName, region: config.cluster.region, role: this.o.role, version: VERSION },
+        node: {
+          id: config.cluster.nodeId,
+          name: config.cluster.nodeName,
+          region: config.cluster.region,
+          role: this.o.role,
+          version: VERSION,
+        },
         strategy: config.cluster.aggStrategy,
         localChecks: config.cluster.leaderChecks,
         checkOverdueOnStart: this.o.role === "follower",
-        checkOptions: { allowPrivateTargets: config.security.allowPrivateTargets, insecureSkipVerify: config.security.insecureSkipVerify },
+        checkOptions: {
+          allowPrivateTargets: config.security.allowPrivateTargets,
+          insecureSkipVerify: config.security.insecureSkipVerify,
+        },
         epoch: () => this.o.epoch.get(),
       });
       await engine.start();
@@ -157,10 +182,23 @@ export class ServingNode {
       this.jobs = new HistoryJobs({ db: store.db, logger, retention: config.retention });
       this.jobs.start();
       // The outbox is sent only while this node is active and under its current epoch.
-      this.dispatcher = new Dispatcher({ db: store.db, box, logger, metrics: this.metrics, nodeId: config.cluster.nodeId, epoch: () => this.o.epoch.get(), isActive: () => this.active });
+      this.dispatcher = new Dispatcher({
+        db: store.db,
+        box,
+        logger,
+        metrics: this.metrics,
+        nodeId: config.cluster.nodeId,
+        epoch: () => this.o.epoch.get(),
+        isActive: () => this.active,
+      });
       this.dispatcher.start();
       this.metrics.clusterTransitions.inc({ to: "active" });
-      logger.info("engine active", { reason, epoch: this.o.epoch.get(), role: this.o.role, transition: "standby->active" });
+      logger.info("engine active", {
+        reason,
+        epoch: this.o.epoch.get(),
+        role: this.o.role,
+        transition: "standby->active",
+      });
     });
     return this.transition;
   }
@@ -177,7 +215,12 @@ export class ServingNode {
       this.jobs = null;
       await engine.stop();
       this.metrics.clusterTransitions.inc({ to: "standby" });
-      this.o.logger.info("engine stopped", { reason, epoch: this.o.epoch.get(), role: this.o.role, transition: "active->standby" });
+      this.o.logger.info("engine stopped", {
+        reason,
+        epoch: this.o.epoch.get(),
+        role: this.o.role,
+        transition: "active->standby",
+      });
     });
     return this.transition;
   }

@@ -22,7 +22,11 @@ export interface ChannelDraft extends ChannelConfig {
  * A secret field is stored as `enc:` over the JSON of its value, so secrets that are not strings
  * (a webhook's header map) round-trip too. Without a key the value is stored as given.
  */
-export function encryptChannelSettings(settings: Record<string, unknown>, secretFields: readonly string[], box: SecretBox): Record<string, unknown> {
+export function encryptChannelSettings(
+  settings: Record<string, unknown>,
+  secretFields: readonly string[],
+  box: SecretBox,
+): Record<string, unknown> {
   if (!box.enabled) return { ...settings };
   const out = { ...settings };
   for (const field of secretFields) {
@@ -36,7 +40,8 @@ export function encryptChannelSettings(settings: Record<string, unknown>, secret
 /** Any `enc:` value decrypts, whatever its field: a plaintext value (stored before a key) reads as is. */
 export function decryptChannelSettings(settings: Record<string, unknown>, box: SecretBox): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(settings)) out[k] = isEncryptedValue(v) ? (JSON.parse(box.decrypt(v)) as unknown) : v;
+  for (const [k, v] of Object.entries(settings))
+    out[k] = isEncryptedValue(v) ? (JSON.parse(box.decrypt(v)) as unknown) : v;
   return out;
 }
 
@@ -102,7 +107,12 @@ export async function createChannel(db: Exec, box: SecretBox, draft: ChannelDraf
 
 export async function updateChannel(db: Exec, box: SecretBox, id: number, draft: ChannelDraft): Promise<Channel> {
   try {
-    const row = await db.updateTable("channels").set(toRow(draft, box)).where("id", "=", id).returningAll().executeTakeFirst();
+    const row = await db
+      .updateTable("channels")
+      .set(toRow(draft, box))
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError(`channel ${id}`);
     return fromRow(row, box);
   } catch (err) {

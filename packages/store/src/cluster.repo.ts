@@ -33,6 +33,11 @@ export async function bumpEpoch(db: Db, holder: string, atLeast = 0): Promise<Cl
 
 /** Adopts a higher epoch learned from a peer; never moves the epoch backwards. */
 export async function adoptEpoch(db: Db, epoch: number, holder: string): Promise<ClusterTerm> {
-  await db.updateTable("cluster").set({ epoch, holder, updated_at: new Date() }).where("id", "=", 1).where("epoch", "<", epoch).execute();
+  await db
+    .updateTable("cluster")
+    .set({ epoch, holder, updated_at: new Date() })
+    .where("id", "=", 1)
+    .where("epoch", "<", epoch)
+    .execute();
   return getClusterTerm(db);
 }

@@ -1,6 +1,13 @@
 import type { Transaction } from "kysely";
 import { ConflictError, UptopError, type Monitor, type MonitorDraft, type SecretBox } from "@uptop/core";
-import { createChannel, deleteChannel, listChannels, updateChannel, type Channel, type ChannelDraft } from "./channels.repo.js";
+import {
+  createChannel,
+  deleteChannel,
+  listChannels,
+  updateChannel,
+  type Channel,
+  type ChannelDraft,
+} from "./channels.repo.js";
 import { isUniqueViolation, type Db } from "./database.js";
 import {
   createMaintenanceWindow,
@@ -47,10 +54,19 @@ export class ConfigOpError extends UptopError {
   constructor(op: ConfigOp, cause: unknown) {
     const label = `${op.op} ${op.kind} "${op.name}"`;
     if (cause instanceof UptopError) {
-      super(cause.code, `${label}: ${cause.message}`, cause.httpStatus, { kind: op.kind, name: op.name, op: op.op, cause: cause.details ?? null });
+      super(cause.code, `${label}: ${cause.message}`, cause.httpStatus, {
+        kind: op.kind,
+        name: op.name,
+        op: op.op,
+        cause: cause.details ?? null,
+      });
     } else if (isUniqueViolation(cause)) {
       const conflict = new ConflictError(`a unique value (name or push token) is already used`);
-      super(conflict.code, `${label}: ${conflict.message}`, conflict.httpStatus, { kind: op.kind, name: op.name, op: op.op });
+      super(conflict.code, `${label}: ${conflict.message}`, conflict.httpStatus, {
+        kind: op.kind,
+        name: op.name,
+        op: op.op,
+      });
     } else {
       throw cause;
     }
@@ -70,7 +86,8 @@ async function run(tx: Exec, box: SecretBox, op: ConfigOp): Promise<number | nul
       await deleteMonitor(tx, op.id);
       return op.id;
     case "maintenance":
-      if (op.op === "create") return (await createMaintenanceWindow(tx as Db, { ...op.input, createdBy: op.input.createdBy ?? "config" })).id;
+      if (op.op === "create")
+        return (await createMaintenanceWindow(tx as Db, { ...op.input, createdBy: op.input.createdBy ?? "config" })).id;
       if (op.op === "update") return (await updateMaintenanceWindow(tx as Db, op.id, op.input)).id;
       await deleteMaintenanceWindow(tx as Db, op.id);
       return op.id;

@@ -26,10 +26,19 @@ export async function fenceStaleNotifications(db: Db, epoch: number): Promise<nu
  * dispatchers on one Postgres run side by side: a row another claimer is taking is skipped, and
  * a row it took is excluded by its unexpired lease. Only rows of the current epoch are taken.
  */
-export async function claimDueNotifications(db: Db, claimer: string, epoch: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+export async function claimDueNotifications(
+  db: Db,
+  claimer: string,
+  epoch: number,
+  limit: number,
+  leaseMs: number,
+): Promise<OutboxRow[]> {
   const rows = await db
     .updateTable("notifications")
-    .set({ claimed_by: claimer, claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::double precision)` })
+    .set({
+      claimed_by: claimer,
+      claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::double precision)`,
+    })
     .where("id", "in", (eb) =>
       eb
         .selectFrom("notifications as due")
@@ -73,7 +82,10 @@ export async function claimDueNotifications(db: Db, claimer: string, epoch: numb
 export async function startSend(db: Db, id: number, claimer: string, leaseMs: number): Promise<boolean> {
   const res = await db
     .updateTable("notifications")
-    .set({ state: "sending", claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::double precision)` })
+    .set({
+      state: "sending",
+      claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::double precision)`,
+    })
     .where("id", "=", id)
     .where("claimed_by", "=", claimer)
     .where("state", "=", "pending")
@@ -114,7 +126,10 @@ export async function recoverInterruptedSends(db: Db, resendTypes: readonly stri
     const out: InterruptedSend[] = [];
     for (const r of rows) {
       // A claimer is `<node id>:<instance>[#<claim>]`: the attempt is logged under the node that made it.
-      const node = r.claimed_by && r.claimed_by.lastIndexOf(":") > 0 ? r.claimed_by.slice(0, r.claimed_by.lastIndexOf(":")) : "unknown";
+      const node =
+        r.claimed_by && r.claimed_by.lastIndexOf(":") > 0
+          ? r.claimed_by.slice(0, r.claimed_by.lastIndexOf(":"))
+          : "unknown";
       const resend = resendTypes.includes(r.type);
       const error = resend
         ? "interrupted: the sender stopped before recording the provider's answer; sent again (the receiver drops a repeat)"
@@ -136,9 +151,25 @@ export async function recoverInterruptedSends(db: Db, resendTypes: readonly stri
       if (!updated) continue;
       await tx
         .insertInto("notification_attempts")
-        .values({ notification_id: r.id, attempt: updated.attempts, ok: false, retryable: resend, status: null, error, response: null, node_id: node, epoch: r.epoch })
+        .values({
+          notification_id: r.id,
+          attempt: updated.attempts,
+          ok: false,
+          retryable: resend,
+          status: null,
+          error,
+          response: null,
+          node_id: node,
+          epoch: r.epoch,
+        })
         .execute();
-      out.push({ id: r.id, channelId: r.channel_id, channelType: r.type, dedupeKey: r.dedupe_key, outcome: resend ? "pending" : "unknown" });
+      out.push({
+        id: r.id,
+        channelId: r.channel_id,
+        channelType: r.type,
+        dedupeKey: r.dedupe_key,
+        outcome: resend ? "pending" : "unknown",
+      });
     }
     return out;
   });
@@ -169,7 +200,13 @@ export async function settleNotification(
         ? { ...common, state: "sent", sent_at: s.at, response: s.response, last_error: null }
         : s.state === "failed"
           ? { ...common, state: "failed", last_error: s.error, response: attempt.response }
-          : { ...common, state: "pending", last_error: s.error, response: attempt.response, next_attempt_at: s.nextAttemptAt };
+          : {
+              ...common,
+              state: "pending",
+              last_error: s.error,
+              response: attempt.response,
+              next_attempt_at: s.nextAttemptAt,
+            };
     const updated = await tx
       .updateTable("notifications")
       .set(set)

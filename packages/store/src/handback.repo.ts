@@ -3,7 +3,16 @@ import type { Db } from "./database.js";
 import { getMonitorStates, saveMonitorStates } from "./state.repo.js";
 
 export interface HandbackContent {
-  stateChanges: Array<{ monitorId: number; monitorName: string; from: Status; to: Status; reason: string; votes: Vote[]; at: string; epoch: number }>;
+  stateChanges: Array<{
+    monitorId: number;
+    monitorName: string;
+    from: Status;
+    to: Status;
+    reason: string;
+    votes: Vote[];
+    at: string;
+    epoch: number;
+  }>;
   notifications: Array<{
     dedupeKey: string;
     channelName: string;
@@ -21,7 +30,15 @@ export interface HandbackContent {
     payload: Record<string, unknown>;
     createdAt: string;
   }>;
-  rollups: Array<{ monitorName: string; day: string; upS: number; downS: number; maintenanceS: number; checks: number; failures: number }>;
+  rollups: Array<{
+    monitorName: string;
+    day: string;
+    upS: number;
+    downS: number;
+    maintenanceS: number;
+    checks: number;
+    failures: number;
+  }>;
   states: MonitorState[];
 }
 
@@ -35,7 +52,16 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
   const changes = await db
     .selectFrom("state_changes")
     .innerJoin("monitors", "monitors.id", "state_changes.monitor_id")
-    .select(["state_changes.monitor_id", "monitors.name", "from_status", "to_status", "reason", "votes", "at", "state_changes.epoch"])
+    .select([
+      "state_changes.monitor_id",
+      "monitors.name",
+      "from_status",
+      "to_status",
+      "reason",
+      "votes",
+      "at",
+      "state_changes.epoch",
+    ])
     .where("at", ">=", since)
     .where("origin", "=", "local")
     .orderBy("state_changes.id")
@@ -68,7 +94,16 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
     .execute();
   const states = [...(await getMonitorStates(db)).values()];
   return {
-    stateChanges: changes.map((c) => ({ monitorId: c.monitor_id, monitorName: c.name, from: c.from_status as Status, to: c.to_status as Status, reason: c.reason, votes: c.votes as Vote[], at: c.at.toISOString(), epoch: c.epoch })),
+    stateChanges: changes.map((c) => ({
+      monitorId: c.monitor_id,
+      monitorName: c.name,
+      from: c.from_status as Status,
+      to: c.to_status as Status,
+      reason: c.reason,
+      votes: c.votes as Vote[],
+      at: c.at.toISOString(),
+      epoch: c.epoch,
+    })),
     notifications: sent.map((n) => ({
       dedupeKey: n.dedupe_key,
       channelName: n.channel,
@@ -85,7 +120,15 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
       payload: n.payload,
       createdAt: n.created_at.toISOString(),
     })),
-    rollups: rollups.map((r) => ({ monitorName: r.name, day: dayString(r.day), upS: r.up_s, downS: r.down_s, maintenanceS: r.maintenance_s, checks: r.checks, failures: r.failures })),
+    rollups: rollups.map((r) => ({
+      monitorName: r.name,
+      day: dayString(r.day),
+      upS: r.up_s,
+      downS: r.down_s,
+      maintenanceS: r.maintenance_s,
+      checks: r.checks,
+      failures: r.failures,
+    })),
     states,
   };
 }
@@ -104,7 +147,12 @@ export interface HandbackMerged {
  * it delivered are recorded as delivered (so they are never sent again, and the matching UP goes
  * to the channels that heard the DOWN), and its final verdicts replace ours where they are newer.
  */
-export async function mergeHandback(db: Db, h: HandbackContent, followerId: string, epoch: number): Promise<HandbackMerged> {
+export async function mergeHandback(
+  db: Db,
+  h: HandbackContent,
+  followerId: string,
+  epoch: number,
+): Promise<HandbackMerged> {
   return db.transaction().execute(async (tx) => {
     const monitors = await tx.selectFrom("monitors").select(["id", "name"]).execute();
     const idOf = new Map(monitors.map((m) => [m.name, m.id]));
@@ -114,9 +162,23 @@ export async function mergeHandback(db: Db, h: HandbackContent, followerId: stri
 
     const changeRows = h.stateChanges
       .filter((c) => idOf.has(c.monitorName))
-      .map((c) => ({ monitor_id: idOf.get(c.monitorName)!, from_status: c.from, to_status: c.to, reason: c.reason, votes: JSON.stringify(c.votes), at: c.at, epoch: c.epoch, node_id: followerId, origin: "handback" }));
+      .map((c) => ({
+        monitor_id: idOf.get(c.monitorName)!,
+        from_status: c.from,
+        to_status: c.to,
+        reason: c.reason,
+        votes: JSON.stringify(c.votes),
+        at: c.at,
+        epoch: c.epoch,
+        node_id: followerId,
+        origin: "handback",
+      }));
     if (changeRows.length) {
-      const r = await tx.insertInto("state_changes").values(changeRows).onConflict((oc) => oc.columns(["monitor_id", "at", "to_status"]).doNothing()).executeTakeFirst();
+      const r = await tx
+        .insertInto("state_changes")
+        .values(changeRows)
+        .onConflict((oc) => oc.columns(["monitor_id", "at", "to_status"]).doNothing())
+        .executeTakeFirst();
       out.stateChanges = Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
     const notificationRows = h.notifications
@@ -135,7 +197,11 @@ export async function mergeHandback(db: Db, h: HandbackContent, followerId: stri
         response: `delivered by ${followerId}`,
       }));
     if (notificationRows.length) {
-      const r = await tx.insertInto("notifications").values(notificationRows).onConflict((oc) => oc.column("dedupe_key").doNothing()).executeTakeFirst();
+      const r = await tx
+        .insertInto("notifications")
+        .values(notificationRows)
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        .executeTakeFirst();
       out.notifications = Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
     // Sent under our epoch, so our dispatcher (which refuses older terms) delivers them; a key
@@ -154,15 +220,33 @@ export async function mergeHandback(db: Db, h: HandbackContent, followerId: stri
         epoch,
       }));
     if (pendingRows.length) {
-      const r = await tx.insertInto("notifications").values(pendingRows).onConflict((oc) => oc.column("dedupe_key").doNothing()).executeTakeFirst();
+      const r = await tx
+        .insertInto("notifications")
+        .values(pendingRows)
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        .executeTakeFirst();
       out.pending = Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
     const rollupRows = h.rollups
       .filter((r) => idOf.has(r.monitorName))
-      .map((r) => ({ monitor_id: idOf.get(r.monitorName)!, day: r.day, up_s: r.upS, down_s: r.downS, maintenance_s: r.maintenanceS, checks: r.checks, failures: r.failures, latency_p50: null, latency_p95: null }));
+      .map((r) => ({
+        monitor_id: idOf.get(r.monitorName)!,
+        day: r.day,
+        up_s: r.upS,
+        down_s: r.downS,
+        maintenance_s: r.maintenanceS,
+        checks: r.checks,
+        failures: r.failures,
+        latency_p50: null,
+        latency_p95: null,
+      }));
     if (rollupRows.length) {
       // Our own rollup of a day wins; the daily job recomputes days from the merged history anyway.
-      const r = await tx.insertInto("rollups_daily").values(rollupRows).onConflict((oc) => oc.columns(["monitor_id", "day"]).doNothing()).executeTakeFirst();
+      const r = await tx
+        .insertInto("rollups_daily")
+        .values(rollupRows)
+        .onConflict((oc) => oc.columns(["monitor_id", "day"]).doNothing())
+        .executeTakeFirst();
       out.rollups = Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
     const ours = await getMonitorStates(tx);
@@ -181,7 +265,12 @@ export async function releaseHandedBack(db: Db, dedupeKeys: readonly string[]): 
   if (dedupeKeys.length === 0) return;
   await db
     .updateTable("notifications")
-    .set({ state: "failed", last_error: "handed back to the leader, which delivers it", claimed_by: null, claimed_until: null })
+    .set({
+      state: "failed",
+      last_error: "handed back to the leader, which delivers it",
+      claimed_by: null,
+      claimed_until: null,
+    })
     .where("dedupe_key", "in", [...dedupeKeys])
     .where("state", "=", "pending")
     .execute();

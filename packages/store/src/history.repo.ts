@@ -68,7 +68,14 @@ export interface TimeRangeQuery {
 
 const outlineColumns = ["id", "name", "type", "parent_id", "paused", "created_at"] as const;
 
-type OutlineRow = { id: number; name: string; type: string; parent_id: number | null; paused: boolean; created_at: Date };
+type OutlineRow = {
+  id: number;
+  name: string;
+  type: string;
+  parent_id: number | null;
+  paused: boolean;
+  created_at: Date;
+};
 
 function toOutline(r: OutlineRow): MonitorOutline {
   return { id: r.id, name: r.name, type: r.type, parentId: r.parent_id, paused: r.paused, createdAt: r.created_at };
@@ -175,7 +182,11 @@ export async function loadTimelines(
     const created = m.createdAt.getTime();
     if (known !== undefined) out.set(m.id, { statusAtStart: known, changes: [] });
     else if (created <= from.getTime()) out.set(m.id, { statusAtStart: "PENDING", changes: [] });
-    else out.set(m.id, { statusAtStart: null, changes: created <= to.getTime() ? [{ at: m.createdAt, to: "PENDING" }] : [] });
+    else
+      out.set(m.id, {
+        statusAtStart: null,
+        changes: created <= to.getTime() ? [{ at: m.createdAt, to: "PENDING" }] : [],
+      });
   }
   for (const r of within) out.get(r.monitor_id)?.changes.push({ at: r.at, to: r.to_status as Status });
   return out;
@@ -209,7 +220,11 @@ export async function loadResultOutcomes(
  * Mean latency of successful checks per monitor per hour over [from, to), aggregated in the
  * database so a status page of a thousand monitors reads 24 rows each, not every result.
  */
-export async function hourlyLatency(db: Db, from: Date, to: Date): Promise<Map<number, Array<{ hour: string; latencyMs: number }>>> {
+export async function hourlyLatency(
+  db: Db,
+  from: Date,
+  to: Date,
+): Promise<Map<number, Array<{ hour: string; latencyMs: number }>>> {
   const r = await sql<{ monitor_id: number; hour: Date | string; latency: number | string }>`
     select monitor_id, date_trunc('hour', slot) as hour, avg(latency_ms) as latency
     from check_results
@@ -230,7 +245,13 @@ export async function upsertRollups(db: Db, rows: readonly RollupRecord[]): Prom
   if (rows.length === 0) return;
   // A handback may name a monitor deleted since; its rollups go with it.
   const existing = new Set(
-    (await db.selectFrom("monitors").select("id").where("id", "in", [...new Set(rows.map((r) => r.monitorId))]).execute()).map((r) => r.id),
+    (
+      await db
+        .selectFrom("monitors")
+        .select("id")
+        .where("id", "in", [...new Set(rows.map((r) => r.monitorId))])
+        .execute()
+    ).map((r) => r.id),
   );
   const values = rows
     .filter((r) => existing.has(r.monitorId))

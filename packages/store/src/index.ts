@@ -1,4 +1,14 @@
-export { openDatabase, openAndMigrate, inTransaction, migrate, isUniqueViolation, isForeignKeyViolation, type Db, type Store, type DatabaseOptions } from "./database.js";
+export {
+  openDatabase,
+  openAndMigrate,
+  inTransaction,
+  migrate,
+  isUniqueViolation,
+  isForeignKeyViolation,
+  type Db,
+  type Store,
+  type DatabaseOptions,
+} from "./database.js";
 export type { Database } from "./schema.js";
 export * from "./monitors.repo.js";
 export * from "./cluster.repo.js";

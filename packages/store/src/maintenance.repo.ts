@@ -124,7 +124,11 @@ export async function createMaintenanceWindow(db: Db, input: MaintenanceWindowIn
   return fromRow(row, await namesById(db, [row]));
 }
 
-export async function updateMaintenanceWindow(db: Db, id: number, input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
+export async function updateMaintenanceWindow(
+  db: Db,
+  id: number,
+  input: MaintenanceWindowInput,
+): Promise<MaintenanceWindow> {
   const ids = await resolveNames(db, input.monitors);
   const row = await db
     .updateTable("maintenance_windows")

@@ -26,7 +26,11 @@ export interface MirrorContent {
 }
 
 /** Reads what a follower mirrors: configuration with secrets in clear (the caller seals it). */
-export async function readMirrorExtras(db: Db, box: SecretBox, deliveredSince: Date): Promise<Omit<MirrorContent, "monitors" | "states">> {
+export async function readMirrorExtras(
+  db: Db,
+  box: SecretBox,
+  deliveredSince: Date,
+): Promise<Omit<MirrorContent, "monitors" | "states">> {
   const channels = await db.selectFrom("channels").selectAll().orderBy("id").execute();
   const windows = await db.selectFrom("maintenance_windows").selectAll().orderBy("id").execute();
   const delivered = await db
@@ -64,7 +68,12 @@ export async function readMirrorExtras(db: Db, box: SecretBox, deliveredSince: D
  * the slot grid and probe results line up), in one transaction: a follower promoted mid-apply
  * sees either the old copy or the new one, never half.
  */
-export async function applyMirror(db: Db, box: SecretBox, m: MirrorContent, secretFields: (type: string) => readonly string[]): Promise<void> {
+export async function applyMirror(
+  db: Db,
+  box: SecretBox,
+  m: MirrorContent,
+  secretFields: (type: string) => readonly string[],
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const monitorIds = m.monitors.map((x) => x.id);
     const channelIds = m.channels.map((x) => x.id);
@@ -86,22 +95,53 @@ export async function applyMirror(db: Db, box: SecretBox, m: MirrorContent, secr
         .execute();
     }
     for (const mon of m.monitors) {
-      if (mon.parentId !== null) await tx.updateTable("monitors").set({ parent_id: mon.parentId }).where("id", "=", mon.id).execute();
+      if (mon.parentId !== null)
+        await tx.updateTable("monitors").set({ parent_id: mon.parentId }).where("id", "=", mon.id).execute();
     }
     for (const c of m.channels) {
       const settings = encryptChannelSettings(c.settings, secretFields(c.type), box);
-      const row = { name: c.name, type: c.type, settings: JSON.stringify(settings), is_default: c.isDefault, enabled: c.enabled, reminder_interval_s: c.reminderIntervalS, updated_at: new Date() };
-      await tx.insertInto("channels").values({ id: c.id, ...row }).onConflict((oc) => oc.column("id").doUpdateSet(row)).execute();
+      const row = {
+        name: c.name,
+        type: c.type,
+        settings: JSON.stringify(settings),
+        is_default: c.isDefault,
+        enabled: c.enabled,
+        reminder_interval_s: c.reminderIntervalS,
+        updated_at: new Date(),
+      };
+      await tx
+        .insertInto("channels")
+        .values({ id: c.id, ...row })
+        .onConflict((oc) => oc.column("id").doUpdateSet(row))
+        .execute();
     }
     const channelByName = new Map(m.channels.map((c) => [c.name, c.id]));
-    const links = m.monitors.flatMap((mon) => mon.channels.map((name) => channelByName.get(name)).filter((id): id is number => id !== undefined).map((channel_id) => ({ monitor_id: mon.id, channel_id })));
+    const links = m.monitors.flatMap((mon) =>
+      mon.channels
+        .map((name) => channelByName.get(name))
+        .filter((id): id is number => id !== undefined)
+        .map((channel_id) => ({ monitor_id: mon.id, channel_id })),
+    );
     if (links.length) await tx.insertInto("monitor_channels").values(links).execute();
 
     await tx.deleteFrom("maintenance_windows").execute();
     if (m.maintenance.length) {
       await tx
         .insertInto("maintenance_windows")
-        .values(m.maintenance.map((w) => ({ id: w.id, title: w.title, description: w.description, type: w.type, monitor_ids: w.monitorIds, start_at: w.startAt, end_at: w.endAt, recurrence: JSON.stringify(w.recurrence), created_by: w.createdBy, updated_at: new Date() })))
+        .values(
+          m.maintenance.map((w) => ({
+            id: w.id,
+            title: w.title,
+            description: w.description,
+            type: w.type,
+            monitor_ids: w.monitorIds,
+            start_at: w.startAt,
+            end_at: w.endAt,
+            recurrence: JSON.stringify(w.recurrence),
+            created_by: w.createdBy,
+            updated_at: new Date(),
+          })),
+        )
         .execute();
     }
     const known = new Set(monitorIds);
@@ -111,7 +151,21 @@ export async function applyMirror(db: Db, box: SecretBox, m: MirrorContent, secr
     if (delivered.length) {
       await tx
         .insertInto("notifications")
-        .values(delivered.map((d) => ({ channel_id: d.channelId, monitor_id: d.monitorId !== null && known.has(d.monitorId) ? d.monitorId : null, event: d.event, payload: JSON.stringify({ mirrored: true }), dedupe_key: d.dedupeKey, state: "sent", attempts: 0, next_attempt_at: d.sentAt, sent_at: d.sentAt, epoch: d.epoch, response: "delivered by the leader" })))
+        .values(
+          delivered.map((d) => ({
+            channel_id: d.channelId,
+            monitor_id: d.monitorId !== null && known.has(d.monitorId) ? d.monitorId : null,
+            event: d.event,
+            payload: JSON.stringify({ mirrored: true }),
+            dedupe_key: d.dedupeKey,
+            state: "sent",
+            attempts: 0,
+            next_attempt_at: d.sentAt,
+            sent_at: d.sentAt,
+            epoch: d.epoch,
+            response: "delivered by the leader",
+          })),
+        )
         .onConflict((oc) => oc.column("dedupe_key").doNothing())
         .execute();
     }

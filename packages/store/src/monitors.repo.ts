@@ -23,7 +23,11 @@ export function newPushToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
-export function monitorRow(d: MonitorDraft, box: SecretBox, parentId: number | null): Omit<Insertable<MonitorsTable>, "id" | "created_at"> {
+export function monitorRow(
+  d: MonitorDraft,
+  box: SecretBox,
+  parentId: number | null,
+): Omit<Insertable<MonitorsTable>, "id" | "created_at"> {
   return {
     name: d.name,
     type: d.type,
@@ -172,15 +176,32 @@ export async function findMonitorByPushToken(db: Exec, box: SecretBox, token: st
 
 async function resolveParent(db: Exec, draft: MonitorDraft, selfId: number | null): Promise<number | null> {
   if (!draft.parent) return null;
-  const parent = await db.selectFrom("monitors").select(["id", "type", "parent_id"]).where("name", "=", draft.parent).executeTakeFirst();
-  if (!parent) throw new ValidationError(`parent: no monitor named "${draft.parent}"`, [{ field: "parent", message: `no monitor named "${draft.parent}"` }]);
-  if (parent.type !== "group") throw new ValidationError(`parent: "${draft.parent}" is not a group`, [{ field: "parent", message: `"${draft.parent}" is a ${parent.type} monitor, not a group` }]);
+  const parent = await db
+    .selectFrom("monitors")
+    .select(["id", "type", "parent_id"])
+    .where("name", "=", draft.parent)
+    .executeTakeFirst();
+  if (!parent)
+    throw new ValidationError(`parent: no monitor named "${draft.parent}"`, [
+      { field: "parent", message: `no monitor named "${draft.parent}"` },
+    ]);
+  if (parent.type !== "group")
+    throw new ValidationError(`parent: "${draft.parent}" is not a group`, [
+      { field: "parent", message: `"${draft.parent}" is a ${parent.type} monitor, not a group` },
+    ]);
   if (selfId !== null) {
     // Walk up from the new parent: meeting ourselves means the change would make a cycle.
     let cursor: number | null = parent.id;
     for (let depth = 0; cursor !== null && depth < 100; depth++) {
-      if (cursor === selfId) throw new ValidationError("parent: would make a cycle of groups", [{ field: "parent", message: "would make a cycle of groups" }]);
-      const up: { parent_id: number | null } | undefined = await db.selectFrom("monitors").select("parent_id").where("id", "=", cursor).executeTakeFirst();
+      if (cursor === selfId)
+        throw new ValidationError("parent: would make a cycle of groups", [
+          { field: "parent", message: "would make a cycle of groups" },
+        ]);
+      const up: { parent_id: number | null } | undefined = await db
+        .selectFrom("monitors")
+        .select("parent_id")
+        .where("id", "=", cursor)
+        .executeTakeFirst();
       cursor = up?.parent_id ?? null;
     }
   }
@@ -197,7 +218,10 @@ async function setChannels(db: Exec, monitorId: number, names: string[]): Promis
       { field: "channels", message: `no channel named ${missing.map((n) => `"${n}"`).join(", ")}` },
     ]);
   }
-  await db.insertInto("monitor_channels").values(found.map((c) => ({ monitor_id: monitorId, channel_id: c.id }))).execute();
+  await db
+    .insertInto("monitor_channels")
+    .values(found.map((c) => ({ monitor_id: monitorId, channel_id: c.id })))
+    .execute();
 }
 
 function nameTaken(name: string): ConflictError {
@@ -216,14 +240,19 @@ export async function createMonitor(db: Db, box: SecretBox, draft: MonitorDraft)
 
 function uniqueError(err: unknown, draft: MonitorDraft): ConflictError {
   const constraint = (err as { constraint?: string }).constraint ?? "";
-  if (constraint.includes("push_token")) return new ConflictError("that push token is already used by another monitor", { field: "token" });
+  if (constraint.includes("push_token"))
+    return new ConflictError("that push token is already used by another monitor", { field: "token" });
   return nameTaken(draft.name);
 }
 
 /** Same as createMonitor inside a caller's transaction (config apply, import). */
 export async function createMonitorIn(tx: Exec, box: SecretBox, draft: MonitorDraft): Promise<Monitor> {
   const parentId = await resolveParent(tx, draft, null);
-  const row = await tx.insertInto("monitors").values(monitorRow(draft, box, parentId)).returning("id").executeTakeFirstOrThrow();
+  const row = await tx
+    .insertInto("monitors")
+    .values(monitorRow(draft, box, parentId))
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await setChannels(tx, row.id, draft.channels);
   return getMonitor(tx, box, row.id);
 }
@@ -238,7 +267,11 @@ export async function updateMonitor(db: Db, box: SecretBox, id: number, draft: M
 }
 
 export async function updateMonitorIn(tx: Exec, box: SecretBox, id: number, draft: MonitorDraft): Promise<Monitor> {
-  const current = await tx.selectFrom("monitors").select(["id", "type", "push_token"]).where("id", "=", id).executeTakeFirst();
+  const current = await tx
+    .selectFrom("monitors")
+    .select(["id", "type", "push_token"])
+    .where("id", "=", id)
+    .executeTakeFirst();
   if (!current) throw new NotFoundError(`monitor ${id}`);
   const parentId = await resolveParent(tx, draft, id);
   const row = monitorRow(draft, box, parentId);
@@ -255,7 +288,11 @@ export async function deleteMonitor(db: Exec, id: number): Promise<void> {
 }
 
 export async function setMonitorPaused(db: Exec, id: number, paused: boolean): Promise<void> {
-  const res = await db.updateTable("monitors").set({ paused, updated_at: new Date() }).where("id", "=", id).executeTakeFirst();
+  const res = await db
+    .updateTable("monitors")
+    .set({ paused, updated_at: new Date() })
+    .where("id", "=", id)
+    .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new NotFoundError(`monitor ${id}`);
 }
 
@@ -263,7 +300,11 @@ export async function setMonitorPaused(db: Exec, id: number, paused: boolean): P
 export async function monitorsVersion(db: Exec): Promise<string> {
   const r = await db
     .selectFrom("monitors")
-    .select([sql<number>`count(*)::int`.as("n"), sql<string | null>`max(updated_at)::text`.as("t"), sql<number | null>`sum(id)::int`.as("s")])
+    .select([
+      sql<number>`count(*)::int`.as("n"),
+      sql<string | null>`max(updated_at)::text`.as("t"),
+      sql<number | null>`sum(id)::int`.as("s"),
+    ])
     .executeTakeFirstOrThrow();
   return `${r.n}-${r.t ?? "0"}-${r.s ?? 0}`;
 }

@@ -15,14 +15,25 @@ export async function touchNode(db: Db, node: NodeSighting, now: Date): Promise<
     .insertInto("nodes")
     .values({ ...node, first_seen: now, last_seen: now, status: "online" })
     .onConflict((oc) =>
-      oc.column("id").doUpdateSet({ name: node.name, region: node.region, version: node.version, role: node.role, last_seen: now, status: "online" }),
+      oc.column("id").doUpdateSet({
+        name: node.name,
+        region: node.region,
+        version: node.version,
+        role: node.role,
+        last_seen: now,
+        status: "online",
+      }),
     )
     .execute();
 }
 
 /** Cheaper than touchNode for the hot ingest path: only the timestamp moves. */
 export async function touchNodeLastSeen(db: Db, id: string, now: Date): Promise<boolean> {
-  const r = await db.updateTable("nodes").set({ last_seen: now, status: "online" }).where("id", "=", id).executeTakeFirst();
+  const r = await db
+    .updateTable("nodes")
+    .set({ last_seen: now, status: "online" })
+    .where("id", "=", id)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 

@@ -45,8 +45,22 @@ export async function listNotifications(db: Db, f: NotificationFilter): Promise<
     .innerJoin("channels as c", "c.id", "n.channel_id")
     .leftJoin("monitors as m", "m.id", "n.monitor_id")
     .select([
-      "n.id", "n.channel_id", "c.name as channel", "c.type as channel_type", "n.monitor_id", "m.name as monitor", "n.event", "n.state",
-      "n.attempts", "n.last_error", "n.response", "n.next_attempt_at", "n.sent_at", "n.epoch", "n.dedupe_key", "n.created_at",
+      "n.id",
+      "n.channel_id",
+      "c.name as channel",
+      "c.type as channel_type",
+      "n.monitor_id",
+      "m.name as monitor",
+      "n.event",
+      "n.state",
+      "n.attempts",
+      "n.last_error",
+      "n.response",
+      "n.next_attempt_at",
+      "n.sent_at",
+      "n.epoch",
+      "n.dedupe_key",
+      "n.created_at",
     ]);
   if (f.state) q = q.where("n.state", "=", f.state);
   if (f.monitorId !== undefined) q = q.where("n.monitor_id", "=", f.monitorId);
@@ -91,7 +105,12 @@ export interface AttemptRecord extends AttemptOutcome {
 export async function listAttempts(db: Db, notificationId: number): Promise<AttemptRecord[] | null> {
   const exists = await db.selectFrom("notifications").select("id").where("id", "=", notificationId).executeTakeFirst();
   if (!exists) return null;
-  const rows = await db.selectFrom("notification_attempts").selectAll().where("notification_id", "=", notificationId).orderBy("id").execute();
+  const rows = await db
+    .selectFrom("notification_attempts")
+    .selectAll()
+    .where("notification_id", "=", notificationId)
+    .orderBy("id")
+    .execute();
   return rows.map((r) => ({
     attempt: r.attempt,
     at: r.at.toISOString(),

@@ -34,7 +34,11 @@ export async function channelsFor(db: Db, monitorId: number | null): Promise<Ale
     q = q.where((eb) =>
       eb.or([
         eb("channels.is_default", "=", true),
-        eb("channels.id", "in", eb.selectFrom("monitor_channels").select("channel_id").where("monitor_id", "=", monitorId)),
+        eb(
+          "channels.id",
+          "in",
+          eb.selectFrom("monitor_channels").select("channel_id").where("monitor_id", "=", monitorId),
+        ),
       ]),
     );
   }
@@ -42,9 +46,9 @@ export async function channelsFor(db: Db, monitorId: number | null): Promise<Ale
 }
 
 export async function enabledChannels(db: Db): Promise<AlertChannel[]> {
-  return (await db.selectFrom("channels").select(CHANNEL_COLUMNS).where("enabled", "=", true).orderBy("id").execute()).map(
-    toChannel,
-  );
+  return (
+    await db.selectFrom("channels").select(CHANNEL_COLUMNS).where("enabled", "=", true).orderBy("id").execute()
+  ).map(toChannel);
 }
 
 /** Which of these dedupe keys the outbox already holds: a lookup by the unique key each. */

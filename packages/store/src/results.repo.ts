@@ -29,7 +29,9 @@ export async function ensurePartitions(db: Db, fromMs: number, toMs: number): Pr
     const from = new Date(day).toISOString();
     const to = new Date(day + DAY_MS).toISOString();
     try {
-      await sql`create table if not exists ${sql.table(name)} partition of check_results for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
+      await sql`create table if not exists ${sql.table(name)} partition of check_results for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(
+        db,
+      );
     } catch (err) {
       // Two writers racing to create the same day: the loser sees a duplicate, which is fine.
       const code = (err as { code?: string }).code;

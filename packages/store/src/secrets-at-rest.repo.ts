@@ -33,7 +33,12 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
     return o.onlyPlaintext ? null : o.to.encrypt(o.from.decrypt(stored));
   };
   await db.transaction().execute(async (tx) => {
-    for (const ch of await tx.selectFrom("channels").select(["id", "type", "settings"]).orderBy("id").forUpdate().execute()) {
+    for (const ch of await tx
+      .selectFrom("channels")
+      .select(["id", "type", "settings"])
+      .orderBy("id")
+      .forUpdate()
+      .execute()) {
       const settings = { ...(ch.settings ?? {}) };
       const secret = new Set(o.secretFieldsOf(ch.type));
       let changed = 0;
@@ -48,12 +53,21 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
         changed++;
       }
       if (changed) {
-        await tx.updateTable("channels").set({ settings: JSON.stringify(settings) }).where("id", "=", ch.id).execute();
+        await tx
+          .updateTable("channels")
+          .set({ settings: JSON.stringify(settings) })
+          .where("id", "=", ch.id)
+          .execute();
         report.channels++;
         report.values += changed;
       }
     }
-    for (const m of await tx.selectFrom("monitors").select(["id", "auth", "headers"]).orderBy("id").forUpdate().execute()) {
+    for (const m of await tx
+      .selectFrom("monitors")
+      .select(["id", "auth", "headers"])
+      .orderBy("id")
+      .forUpdate()
+      .execute()) {
       let changed = 0;
       let auth = m.auth;
       if (auth) {
@@ -72,7 +86,11 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
         changed++;
       }
       if (changed) {
-        await tx.updateTable("monitors").set({ auth, headers: JSON.stringify(headers) }).where("id", "=", m.id).execute();
+        await tx
+          .updateTable("monitors")
+          .set({ auth, headers: JSON.stringify(headers) })
+          .where("id", "=", m.id)
+          .execute();
         report.monitors++;
         report.values += changed;
       }

@@ -18,7 +18,11 @@ export async function existingMonitorIds(db: Db, ids: readonly number[]): Promis
   const out = new Set<number>();
   // In slices: one parameter per id, and a statement takes at most 65 535.
   for (let i = 0; i < ids.length; i += 10_000) {
-    const rows = await db.selectFrom("monitors").select("id").where("id", "in", ids.slice(i, i + 10_000)).execute();
+    const rows = await db
+      .selectFrom("monitors")
+      .select("id")
+      .where("id", "in", ids.slice(i, i + 10_000))
+      .execute();
     for (const r of rows) out.add(r.id);
   }
   return out;

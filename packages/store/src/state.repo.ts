@@ -48,7 +48,8 @@ export async function getMonitorStates(db: Db, ids?: readonly number[]): Promise
 const STATES_PER_INSERT = 1000;
 
 export async function saveMonitorStates(db: Db, states: readonly MonitorState[]): Promise<void> {
-  for (let i = 0; i < states.length; i += STATES_PER_INSERT) await saveStateChunk(db, states.slice(i, i + STATES_PER_INSERT));
+  for (let i = 0; i < states.length; i += STATES_PER_INSERT)
+    await saveStateChunk(db, states.slice(i, i + STATES_PER_INSERT));
 }
 
 async function saveStateChunk(db: Db, states: readonly MonitorState[]): Promise<void> {
@@ -90,7 +91,17 @@ async function saveStateChunk(db: Db, states: readonly MonitorState[]): Promise<
     .catch(async (err: unknown) => {
       if ((err as { code?: string }).code !== "23503") throw err;
       const existing = new Set(
-        (await db.selectFrom("monitors").select("id").where("id", "in", states.map((s) => s.monitorId)).execute()).map((r) => r.id),
+        (
+          await db
+            .selectFrom("monitors")
+            .select("id")
+            .where(
+              "id",
+              "in",
+              states.map((s) => s.monitorId),
+            )
+            .execute()
+        ).map((r) => r.id),
       );
       const kept = states.filter((s) => existing.has(s.monitorId));
       if (kept.length) await saveMonitorStates(db, kept);

@@ -40,17 +40,40 @@ describe.each(BACKENDS)("store on %s", (backend) => {
   it("migrates idempotently", async () => {
     expect(await migrate(store.db)).toEqual([]);
     const tables = await sql<{ table_name: string }>`
-      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(store.db);
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
+      store.db,
+    );
     const names = tables.rows.map((r) => r.table_name);
-    for (const t of ["monitors", "channels", "monitor_channels", "nodes", "cluster", "monitor_state", "state_changes", "check_results", "rollups_daily", "maintenance_windows", "notifications"]) {
+    for (const t of [
+      "monitors",
+      "channels",
+      "monitor_channels",
+      "nodes",
+      "cluster",
+      "monitor_state",
+      "state_changes",
+      "check_results",
+      "rollups_daily",
+      "maintenance_windows",
+      "notifications",
+    ]) {
       expect(names).toContain(t);
     }
   });
 
   it("creates, reads, updates and deletes a monitor", async () => {
-    const created = await createMonitor(store.db, box, normalizeMonitor({ name: `crud-${backend}`, type: "http", url: "https://example.com/", regions: ["eu"] }));
+    const created = await createMonitor(
+      store.db,
+      box,
+      normalizeMonitor({ name: `crud-${backend}`, type: "http", url: "https://example.com/", regions: ["eu"] }),
+    );
     expect(created).toMatchObject({ name: `crud-${backend}`, type: "http", regions: ["eu"], interval: 60 });
-    const updated = await updateMonitor(store.db, box, created.id, normalizeMonitor({ name: `crud-${backend}`, type: "http", url: "https://example.com/v2", interval: 30 }));
+    const updated = await updateMonitor(
+      store.db,
+      box,
+      created.id,
+      normalizeMonitor({ name: `crud-${backend}`, type: "http", url: "https://example.com/v2", interval: 30 }),
+    );
     expect(updated).toMatchObject({ url: "https://example.com/v2", interval: 30, regions: [] });
     expect((await listMonitors(store.db, box)).map((m) => m.id)).toContain(created.id);
     await deleteMonitor(store.db, created.id);
@@ -60,7 +83,9 @@ describe.each(BACKENDS)("store on %s", (backend) => {
 
   it("refuses a duplicate name with a ConflictError", async () => {
     await createMonitor(store.db, box, normalizeMonitor({ name: "dup", type: "group" }));
-    await expect(createMonitor(store.db, box, normalizeMonitor({ name: "dup", type: "group" }))).rejects.toBeInstanceOf(ConflictError);
+    await expect(createMonitor(store.db, box, normalizeMonitor({ name: "dup", type: "group" }))).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 
   it("links groups by name and refuses cycles and non-groups", async () => {
@@ -68,41 +93,81 @@ describe.each(BACKENDS)("store on %s", (backend) => {
     const g2 = await createMonitor(store.db, box, normalizeMonitor({ name: "g2", type: "group", parent: "g1" }));
     expect(g2.parent).toBe("g1");
     expect(g2.parentId).toBe(g1.id);
-    await expect(updateMonitor(store.db, box, g1.id, normalizeMonitor({ name: "g1", type: "group", parent: "g2" }))).rejects.toThrow(/cycle/);
-    const leaf = await createMonitor(store.db, box, normalizeMonitor({ name: "leaf", type: "tcp", hostname: "h", port: 1 }));
-    await expect(createMonitor(store.db, box, normalizeMonitor({ name: "x", type: "group", parent: "leaf" }))).rejects.toThrow(/not a group/);
-    await expect(createMonitor(store.db, box, normalizeMonitor({ name: "y", type: "group", parent: "nope" }))).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      updateMonitor(store.db, box, g1.id, normalizeMonitor({ name: "g1", type: "group", parent: "g2" })),
+    ).rejects.toThrow(/cycle/);
+    const leaf = await createMonitor(
+      store.db,
+      box,
+      normalizeMonitor({ name: "leaf", type: "tcp", hostname: "h", port: 1 }),
+    );
+    await expect(
+      createMonitor(store.db, box, normalizeMonitor({ name: "x", type: "group", parent: "leaf" })),
+    ).rejects.toThrow(/not a group/);
+    await expect(
+      createMonitor(store.db, box, normalizeMonitor({ name: "y", type: "group", parent: "nope" })),
+    ).rejects.toBeInstanceOf(ValidationError);
     await deleteMonitor(store.db, leaf.id);
   });
 
   it("refuses unknown channels without creating the monitor", async () => {
-    await expect(createMonitor(store.db, box, normalizeMonitor({ name: "chan", type: "group", channels: ["ghost"] }))).rejects.toThrow(/ghost/);
+    await expect(
+      createMonitor(store.db, box, normalizeMonitor({ name: "chan", type: "group", channels: ["ghost"] })),
+    ).rejects.toThrow(/ghost/);
     expect((await listMonitors(store.db, box)).some((m) => m.name === "chan")).toBe(false);
   });
 
   it("links channels by name", async () => {
-    await store.db.insertInto("channels").values({ name: "ops", type: "webhook", settings: JSON.stringify({ url: "http://x" }), is_default: false, enabled: true, reminder_interval_s: null, updated_at: new Date() }).execute();
-    const m = await createMonitor(store.db, box, normalizeMonitor({ name: "with-chan", type: "group", channels: ["ops"] }));
+    await store.db
+      .insertInto("channels")
+      .values({
+        name: "ops",
+        type: "webhook",
+        settings: JSON.stringify({ url: "http://x" }),
+        is_default: false,
+        enabled: true,
+        reminder_interval_s: null,
+        updated_at: new Date(),
+      })
+      .execute();
+    const m = await createMonitor(
+      store.db,
+      box,
+      normalizeMonitor({ name: "with-chan", type: "group", channels: ["ops"] }),
+    );
     expect(m.channels).toEqual(["ops"]);
   });
 
   it("generates and keeps push tokens", async () => {
     const m = await createMonitor(store.db, box, normalizeMonitor({ name: "cron", type: "push" }));
     expect(m.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const again = await updateMonitor(store.db, box, m.id, normalizeMonitor({ name: "cron", type: "push", interval: 120 }));
+    const again = await updateMonitor(
+      store.db,
+      box,
+      m.id,
+      normalizeMonitor({ name: "cron", type: "push", interval: 120 }),
+    );
     expect(again.token).toBe(m.token);
     expect((await findMonitorByPushToken(store.db, box, m.token!))?.id).toBe(m.id);
   });
 
   it("encrypts credentials at rest", async () => {
-    const m = await createMonitor(store.db, box, normalizeMonitor({
-      name: "secret-http", type: "http", url: "https://example.com/",
-      auth: { type: "basic", username: "u", password: "s3cr3t-pass" },
-      headers: { Authorization: "Bearer very-secret-header", Accept: "text/plain" },
-    }));
+    const m = await createMonitor(
+      store.db,
+      box,
+      normalizeMonitor({
+        name: "secret-http",
+        type: "http",
+        url: "https://example.com/",
+        auth: { type: "basic", username: "u", password: "s3cr3t-pass" },
+        headers: { Authorization: "Bearer very-secret-header", Accept: "text/plain" },
+      }),
+    );
     expect(m.auth).toEqual({ type: "basic", username: "u", password: "s3cr3t-pass" });
     expect(m.headers.Authorization).toBe("Bearer very-secret-header");
-    const raw = await sql<{ t: string }>`select row_to_json(m)::text as t from monitors m where id = ${m.id}`.execute(store.db);
+    const raw = await sql<{ t: string }>`select row_to_json(m)::text as t from monitors m where id = ${m.id}`.execute(
+      store.db,
+    );
     expect(raw.rows[0]!.t).not.toContain("s3cr3t-pass");
     expect(raw.rows[0]!.t).not.toContain("very-secret-header");
     expect(raw.rows[0]!.t).toContain("text/plain");
@@ -111,8 +176,36 @@ describe.each(BACKENDS)("store on %s", (backend) => {
   it("stores monitor state", async () => {
     const m = await createMonitor(store.db, box, normalizeMonitor({ name: "stateful", type: "group" }));
     const now = new Date().toISOString();
-    await saveMonitorStates(store.db, [{ monitorId: m.id, status: "DOWN", health: "DOWN", since: now, failures: 3, successes: 0, lastCheck: null, votes: [], lastPushAt: null, downSince: now, noData: false }]);
-    await saveMonitorStates(store.db, [{ monitorId: m.id, status: "UP", health: "UP", since: now, failures: 0, successes: 1, lastCheck: null, votes: [], lastPushAt: null, downSince: null, noData: false }]);
+    await saveMonitorStates(store.db, [
+      {
+        monitorId: m.id,
+        status: "DOWN",
+        health: "DOWN",
+        since: now,
+        failures: 3,
+        successes: 0,
+        lastCheck: null,
+        votes: [],
+        lastPushAt: null,
+        downSince: now,
+        noData: false,
+      },
+    ]);
+    await saveMonitorStates(store.db, [
+      {
+        monitorId: m.id,
+        status: "UP",
+        health: "UP",
+        since: now,
+        failures: 0,
+        successes: 1,
+        lastCheck: null,
+        votes: [],
+        lastPushAt: null,
+        downSince: null,
+        noData: false,
+      },
+    ]);
     const s = (await getMonitorStates(store.db, [m.id])).get(m.id);
     expect(s).toMatchObject({ status: "UP", failures: 0, successes: 1, downSince: null });
     // A state for a monitor deleted meanwhile is dropped, not an error.
@@ -122,9 +215,15 @@ describe.each(BACKENDS)("store on %s", (backend) => {
   it("records nodes", async () => {
     const now = new Date();
     await touchNode(store.db, { id: "p1", name: "Probe 1", region: "eu", version: "1.0.0", role: "probe" }, now);
-    await touchNode(store.db, { id: "p1", name: "Probe One", region: "eu", version: "1.0.1", role: "probe" }, new Date(now.getTime() + 1000));
+    await touchNode(
+      store.db,
+      { id: "p1", name: "Probe One", region: "eu", version: "1.0.1", role: "probe" },
+      new Date(now.getTime() + 1000),
+    );
     const nodes = await listNodes(store.db, new Date(now.getTime() + 2 * 60_000));
-    expect(nodes).toEqual([expect.objectContaining({ id: "p1", name: "Probe One", version: "1.0.1", status: "stale" })]);
+    expect(nodes).toEqual([
+      expect.objectContaining({ id: "p1", name: "Probe One", version: "1.0.1", status: "stale" }),
+    ]);
   });
 
   it("keeps the fencing epoch monotonic", async () => {

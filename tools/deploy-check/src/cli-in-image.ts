@@ -22,23 +22,34 @@ const makesExecutable = (runs: string, path: string) =>
 export function checkCarriesCli(stages: readonly Stage[]): string[] {
   if (stages.length < 2) return ["needs a builder and a runtime stage"];
   const final = stages[stages.length - 1]!;
-  const builderRuns = stages.slice(0, -1).flatMap((s) => s.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args));
+  const builderRuns = stages
+    .slice(0, -1)
+    .flatMap((s) => s.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args));
   const problems: string[] = [];
 
   // An unfiltered `pnpm build` builds the CLI too; a filtered one must name it.
   const builds = builderRuns.filter((r) => /\bpnpm build\b/.test(r));
-  if (!builds.some((r) => !/--filter/.test(r) || /--filter[= ]@uptop\/cli\b/.test(r))) problems.push("the builder does not build @uptop/cli");
+  if (!builds.some((r) => !/--filter/.test(r) || /--filter[= ]@uptop\/cli\b/.test(r)))
+    problems.push("the builder does not build @uptop/cli");
 
   const out = builderRuns.map((r) => /\bpnpm deploy --filter @uptop\/cli --prod (\S+)/.exec(r)?.[1]).find(Boolean);
   if (!out) problems.push("the builder does not run pnpm deploy --filter @uptop/cli --prod");
   else {
-    const copy = final.instructions.find((i) => i.keyword === "COPY" && i.flags.from && i.args.split(" ")[0]!.replace(/\/$/, "") === out.replace(/\/$/, ""));
+    const copy = final.instructions.find(
+      (i) =>
+        i.keyword === "COPY" && i.flags.from && i.args.split(" ")[0]!.replace(/\/$/, "") === out.replace(/\/$/, ""),
+    );
     if (!copy) problems.push(`the final stage does not copy the CLI deploy output ${out}`);
-    else if (copy.args.split(" ").at(-1)!.replace(/\/$/, "") !== CLI_DIR) problems.push(`the CLI is copied to ${copy.args.split(" ").at(-1)}, not ${CLI_DIR}`);
+    else if (copy.args.split(" ").at(-1)!.replace(/\/$/, "") !== CLI_DIR)
+      problems.push(`the CLI is copied to ${copy.args.split(" ").at(-1)}, not ${CLI_DIR}`);
   }
 
-  const finalRuns = final.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
-  if (!writes(finalRuns, CLI_BIN) || !finalRuns.includes(`${CLI_DIR}/dist/main.js`)) problems.push(`no ${CLI_BIN} wrapper that runs ${CLI_DIR}/dist/main.js`);
+  const finalRuns = final.instructions
+    .filter((i) => i.keyword === "RUN")
+    .map((i) => i.args)
+    .join(" && ");
+  if (!writes(finalRuns, CLI_BIN) || !finalRuns.includes(`${CLI_DIR}/dist/main.js`))
+    problems.push(`no ${CLI_BIN} wrapper that runs ${CLI_DIR}/dist/main.js`);
   else if (!makesExecutable(finalRuns, CLI_BIN)) problems.push(`${CLI_BIN} is not made executable`);
   return problems;
 }
@@ -52,8 +63,12 @@ export function checkCarriesAdmin(stages: readonly Stage[], adminBin: string): s
   const final = stages.at(-1);
   if (!final || stages.length < 2) return ["needs a builder and a runtime stage"];
   const target = `/app/${adminBin.replace(/^\.\//, "")}`;
-  const finalRuns = final.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
-  if (!writes(finalRuns, ADMIN_BIN) || !new RegExp(`exec node ${escapeRegExp(target)}\\b`).test(finalRuns)) return [`no ${ADMIN_BIN} wrapper that runs ${target}`];
+  const finalRuns = final.instructions
+    .filter((i) => i.keyword === "RUN")
+    .map((i) => i.args)
+    .join(" && ");
+  if (!writes(finalRuns, ADMIN_BIN) || !new RegExp(`exec node ${escapeRegExp(target)}\\b`).test(finalRuns))
+    return [`no ${ADMIN_BIN} wrapper that runs ${target}`];
   if (!makesExecutable(finalRuns, ADMIN_BIN)) return [`${ADMIN_BIN} is not made executable`];
   return [];
 }

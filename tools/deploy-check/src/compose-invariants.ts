@@ -34,11 +34,19 @@ const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|ENCRYPTION_KEY|DSN)$/;
  * token too: left to each node to generate, a leader and its follower would hold different
  * tokens, and the CLI in the image (which reads only UPTOP_API_TOKEN) would get 401.
  */
-export const REQUIRED_SECRETS = ["POSTGRES_PASSWORD", "UPTOP_ENCRYPTION_KEY", "UPTOP_CLUSTER_SECRET", "UPTOP_API_TOKEN"] as const;
+export const REQUIRED_SECRETS = [
+  "POSTGRES_PASSWORD",
+  "UPTOP_ENCRYPTION_KEY",
+  "UPTOP_CLUSTER_SECRET",
+  "UPTOP_API_TOKEN",
+] as const;
 
 export function isUptopService(s: Service): boolean {
   const dockerfile = typeof s.build === "object" ? s.build.dockerfile : undefined;
-  return /(^|\/)uptop-(leader|follower|probe)(:|$)/.test(s.image ?? "") || /deploy\/docker\/\w+\.Dockerfile$/.test(dockerfile ?? "");
+  return (
+    /(^|\/)uptop-(leader|follower|probe)(:|$)/.test(s.image ?? "") ||
+    /deploy\/docker\/\w+\.Dockerfile$/.test(dockerfile ?? "")
+  );
 }
 
 function envEntries(s: Service): [string, string][] {
@@ -82,7 +90,8 @@ export function checkCompose(text: string, knownEnv: ReadonlySet<string>): strin
       if (!(dep in services)) problems.push(`${here}: depends on unknown service ${dep}`);
     }
     for (const [k, v] of envEntries(s)) {
-      if (SECRET_NAME.test(k) && v !== "" && !v.includes("${")) problems.push(`${here}: ${k} is a literal; take it from .env`);
+      if (SECRET_NAME.test(k) && v !== "" && !v.includes("${"))
+        problems.push(`${here}: ${k} is a literal; take it from .env`);
     }
     if (!isUptopService(s)) continue;
     if (!pingAllowed(s)) problems.push(`${here}: ICMP checks need net.ipv4.ping_group_range or cap_add NET_RAW`);
@@ -93,7 +102,8 @@ export function checkCompose(text: string, knownEnv: ReadonlySet<string>): strin
     if (!hasData) problems.push(`${here}: /data is neither a volume nor a tmpfs`);
     if (list(s.env_file).length === 0) {
       for (const [k] of envEntries(s)) {
-        if (k.startsWith("UPTOP_") && !knownEnv.has(k)) problems.push(`${here}: ${k} is not a variable uptop reads (.env.example)`);
+        if (k.startsWith("UPTOP_") && !knownEnv.has(k))
+          problems.push(`${here}: ${k} is not a variable uptop reads (.env.example)`);
       }
     }
   }

@@ -72,20 +72,26 @@ export function checkDockerfile(stages: readonly Stage[], app: string): string[]
   const builderRuns = builders.flatMap((s) => s.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args));
   const finalOf = (k: string) => final.instructions.filter((i) => i.keyword === k);
 
-  for (const s of stages) if (s.image !== RUNTIME_IMAGE) problems.push(`stage ${s.name ?? "(final)"} is FROM ${s.image}, not ${RUNTIME_IMAGE}`);
+  for (const s of stages)
+    if (s.image !== RUNTIME_IMAGE)
+      problems.push(`stage ${s.name ?? "(final)"} is FROM ${s.image}, not ${RUNTIME_IMAGE}`);
   if (!builderRuns.some((r) => /\bpnpm@12\.4\.2\b/.test(r))) problems.push("the builder does not install pnpm 12.4.2");
-  if (!builderRuns.some((r) => /\bpnpm install\b.*--frozen-lockfile/.test(r))) problems.push("the builder does not run pnpm install --frozen-lockfile");
+  if (!builderRuns.some((r) => /\bpnpm install\b.*--frozen-lockfile/.test(r)))
+    problems.push("the builder does not run pnpm install --frozen-lockfile");
   if (!builderRuns.some((r) => /\bpnpm build\b/.test(r))) problems.push("the builder does not run pnpm build");
   const deploy = new RegExp(`\\bpnpm deploy --filter @uptop/${app} --prod (\\S+)`);
   const out = builderRuns.map((r) => deploy.exec(r)?.[1]).find(Boolean);
   if (!out) problems.push(`the builder does not run pnpm deploy --filter @uptop/${app} --prod`);
 
   const copies = finalOf("COPY");
-  if (copies.some((c) => !c.flags.from)) problems.push("the final stage copies from the build context, not only from the builder");
-  if (out && !copies.some((c) => c.args.startsWith(out))) problems.push(`the final stage does not copy the deploy output ${out}`);
+  if (copies.some((c) => !c.flags.from))
+    problems.push("the final stage copies from the build context, not only from the builder");
+  if (out && !copies.some((c) => c.args.startsWith(out)))
+    problems.push(`the final stage does not copy the deploy output ${out}`);
 
   const user = finalOf("USER").at(-1)?.args.split(":")[0];
-  if (user === undefined || user === "root" || user === "0") problems.push("the final stage does not switch to a non-root USER");
+  if (user === undefined || user === "root" || user === "0")
+    problems.push("the final stage does not switch to a non-root USER");
   else if (user !== "10001") problems.push(`USER is ${user}, not 10001`);
   if (!finalOf("WORKDIR").some((w) => w.args === "/app")) problems.push("WORKDIR is not /app");
 
@@ -94,15 +100,23 @@ export function checkDockerfile(stages: readonly Stage[], app: string): string[]
   if (/\b(curl|wget)\b/.test(health)) problems.push("HEALTHCHECK uses curl or wget");
   if (!finalOf("EXPOSE").some((e) => e.args.split(" ").includes("8080"))) problems.push("does not EXPOSE 8080");
   if (!finalOf("VOLUME").some((v) => v.args.includes("/data"))) problems.push("no VOLUME /data");
-  if (!finalOf("ENV").some((e) => /\bUPTOP_DATA_DIR=\/data\b/.test(e.args))) problems.push("UPTOP_DATA_DIR is not /data");
-  if (finalOf("CMD").at(-1)?.args.replace(/\s/g, "") !== '["node","dist/main.js"]') problems.push('CMD is not ["node","dist/main.js"]');
-  const labels = finalOf("LABEL").map((l) => l.args).join(" ");
+  if (!finalOf("ENV").some((e) => /\bUPTOP_DATA_DIR=\/data\b/.test(e.args)))
+    problems.push("UPTOP_DATA_DIR is not /data");
+  if (finalOf("CMD").at(-1)?.args.replace(/\s/g, "") !== '["node","dist/main.js"]')
+    problems.push('CMD is not ["node","dist/main.js"]');
+  const labels = finalOf("LABEL")
+    .map((l) => l.args)
+    .join(" ");
   for (const l of ["title", "description", "version", "revision"]) {
     if (!labels.includes(`org.opencontainers.image.${l}=`)) problems.push(`no OCI label org.opencontainers.image.${l}`);
   }
-  const finalRuns = finalOf("RUN").map((r) => r.args).join(" && ");
-  if (!/apt-get install[^&]*--no-install-recommends[^&]*\biputils-ping\b/.test(finalRuns)) problems.push("ping is not installed with --no-install-recommends");
+  const finalRuns = finalOf("RUN")
+    .map((r) => r.args)
+    .join(" && ");
+  if (!/apt-get install[^&]*--no-install-recommends[^&]*\biputils-ping\b/.test(finalRuns))
+    problems.push("ping is not installed with --no-install-recommends");
   if (!/rm -rf \/var\/lib\/apt\/lists/.test(finalRuns)) problems.push("apt lists are not cleaned");
-  if (/pglite/i.test(final.instructions.map((i) => i.args).join("\n")) && app === "probe") problems.push("the probe image mentions pglite");
+  if (/pglite/i.test(final.instructions.map((i) => i.args).join("\n")) && app === "probe")
+    problems.push("the probe image mentions pglite");
   return problems;
 }

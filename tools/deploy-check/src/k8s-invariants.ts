@@ -89,7 +89,8 @@ function checkSecurity(where: string, c: Container, pod: SecurityContext | undef
   const sc = c.securityContext ?? {};
   const problems: string[] = [];
   if ((sc.runAsNonRoot ?? pod?.runAsNonRoot) !== true) problems.push(`${where}: runAsNonRoot is not true`);
-  if (uptop && (sc.runAsUser ?? pod?.runAsUser) !== APP_USER_ID) problems.push(`${where}: runAsUser is not ${APP_USER_ID}`);
+  if (uptop && (sc.runAsUser ?? pod?.runAsUser) !== APP_USER_ID)
+    problems.push(`${where}: runAsUser is not ${APP_USER_ID}`);
   if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
   if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
   if (!sc.capabilities?.drop?.includes("ALL")) problems.push(`${where}: capabilities do not drop ALL`);
@@ -110,7 +111,15 @@ function checkResources(where: string, c: Container): string[] {
   return problems;
 }
 
-const QUANTITY_MIB: Record<string, number> = { "": 1 / 2 ** 20, k: 1000 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, Ki: 1 / 1024, Mi: 1, Gi: 1024 };
+const QUANTITY_MIB: Record<string, number> = {
+  "": 1 / 2 ** 20,
+  k: 1000 / 2 ** 20,
+  M: 1e6 / 2 ** 20,
+  G: 1e9 / 2 ** 20,
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+};
 
 /** A Kubernetes memory quantity ("512Mi", "1Gi", "500M", "268435456") in MiB; null if unreadable. */
 export function memoryMiB(quantity: string | undefined): number | null {
@@ -140,10 +149,15 @@ function checkHeapFits(where: string, c: Container, imageNodeOptions: Readonly<R
   const own = c.env?.find((e) => e.name === "NODE_OPTIONS");
   const nodeOptions = own ? own.value : imageNodeOptions[appOf(c.image) ?? ""];
   const cap = heapCapMiB(nodeOptions);
-  if (cap === null) return [`${where}: no heap cap (NODE_OPTIONS=--max-old-space-size=N) under its ${c.resources?.limits?.memory} memory limit`];
+  if (cap === null)
+    return [
+      `${where}: no heap cap (NODE_OPTIONS=--max-old-space-size=N) under its ${c.resources?.limits?.memory} memory limit`,
+    ];
   const max = Math.floor(limit * HEAP_SHARE_OF_LIMIT);
   if (cap > max) {
-    return [`${where}: heap cap ${cap} MiB${own ? "" : " (from the image)"} leaves no headroom under its ${c.resources?.limits?.memory} memory limit (at most ${max} MiB)`];
+    return [
+      `${where}: heap cap ${cap} MiB${own ? "" : " (from the image)"} leaves no headroom under its ${c.resources?.limits?.memory} memory limit (at most ${max} MiB)`,
+    ];
   }
   return [];
 }
@@ -169,7 +183,14 @@ function indexObjects(ms: readonly Manifest[]): Index {
   return { secrets, configMaps, pvcs };
 }
 
-function checkRefs(where: string, namespace: string, c: Container, idx: Index, knownEnv: ReadonlySet<string>, uptop: boolean): string[] {
+function checkRefs(
+  where: string,
+  namespace: string,
+  c: Container,
+  idx: Index,
+  knownEnv: ReadonlySet<string>,
+  uptop: boolean,
+): string[] {
   const problems: string[] = [];
   const names: string[] = [];
   for (const e of c.env ?? []) {
@@ -196,12 +217,20 @@ function checkRefs(where: string, namespace: string, c: Container, idx: Index, k
     }
   }
   if (uptop) {
-    for (const n of names) if (!knownEnv.has(n) && !NODE_RUNTIME_ENV.has(n)) problems.push(`${where}: ${n} is not a variable uptop reads (.env.example)`);
+    for (const n of names)
+      if (!knownEnv.has(n) && !NODE_RUNTIME_ENV.has(n))
+        problems.push(`${where}: ${n} is not a variable uptop reads (.env.example)`);
   }
   return problems;
 }
 
-function checkMounts(where: string, c: Container, pod: PodSpec, claimTemplates: readonly string[], uptop: boolean): string[] {
+function checkMounts(
+  where: string,
+  c: Container,
+  pod: PodSpec,
+  claimTemplates: readonly string[],
+  uptop: boolean,
+): string[] {
   const volumes = new Set([...(pod.volumes ?? []).map((v) => v.name), ...claimTemplates]);
   const problems = (c.volumeMounts ?? [])
     .filter((vm) => !volumes.has(vm.name))
@@ -221,7 +250,11 @@ export interface ManifestCheckOptions {
  * Every invariant the deploy manifests promise (see deploy/k8s/README.md). Returns one line per
  * violation; an empty list means the manifests hold.
  */
-export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<string>, options: ManifestCheckOptions = {}): string[] {
+export function checkManifests(
+  ms: readonly Manifest[],
+  knownEnv: ReadonlySet<string>,
+  options: ManifestCheckOptions = {},
+): string[] {
   const problems: string[] = [];
   const idx = indexObjects(ms);
 
@@ -231,13 +264,15 @@ export function checkManifests(ms: readonly Manifest[], knownEnv: ReadonlySet<st
     const namespace = ns(m.object);
     const selector = s.selector?.matchLabels;
     if (!selector || Object.keys(selector).length === 0) problems.push(`${here}: no selector.matchLabels`);
-    else if (!labelsMatch(selector, s.template?.metadata?.labels)) problems.push(`${here}: selector does not match the template's labels`);
+    else if (!labelsMatch(selector, s.template?.metadata?.labels))
+      problems.push(`${here}: selector does not match the template's labels`);
 
     const pod = s.template?.spec ?? {};
     const claimTemplates = (s.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? "");
     for (const v of pod.volumes ?? []) {
       const claim = v.persistentVolumeClaim?.claimName;
-      if (claim && !idx.pvcs.has(`${namespace}/${claim}`)) problems.push(`${here}: volume ${v.name} claims ${claim}, which does not exist`);
+      if (claim && !idx.pvcs.has(`${namespace}/${claim}`))
+        problems.push(`${here}: volume ${v.name} claims ${claim}, which does not exist`);
     }
     const containers = pod.containers ?? [];
     if (containers.length === 0) problems.push(`${here}: no containers`);

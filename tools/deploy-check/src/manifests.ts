@@ -40,7 +40,11 @@ export function loadManifests(dir: string, root: string = dir): Manifest[] {
       if (doc.errors.length > 0) throw new Error(`${file}#${index}: ${doc.errors[0]?.message}`);
       const object = doc.toJS() as Partial<K8sObject> | null;
       if (object === null || typeof object !== "object") return;
-      if (typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof object.metadata?.name !== "string") {
+      if (
+        typeof object.apiVersion !== "string" ||
+        typeof object.kind !== "string" ||
+        typeof object.metadata?.name !== "string"
+      ) {
         throw new Error(`${file}#${index}: not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
       }
       out.push({ file, index, object: object as K8sObject });

@@ -7,7 +7,10 @@ interface PackageJson {
 }
 
 /** Every workspace package.json by name, for the folders pnpm-workspace.yaml globs ("dir/*"). */
-export function workspacePackages(root: string, globs: readonly string[] = ["packages", "apps", "tools"]): Map<string, PackageJson> {
+export function workspacePackages(
+  root: string,
+  globs: readonly string[] = ["packages", "apps", "tools"],
+): Map<string, PackageJson> {
   const out = new Map<string, PackageJson>();
   for (const g of globs) {
     const dir = join(root, g);
@@ -27,7 +30,10 @@ export function workspacePackages(root: string, globs: readonly string[] = ["pac
  * the workspace packages it pulls in and the registry packages they name directly. What
  * `pnpm deploy --prod` must ship, before transitive registry dependencies.
  */
-export function productionClosure(pkgs: ReadonlyMap<string, PackageJson>, name: string): { workspace: Set<string>; external: Set<string> } {
+export function productionClosure(
+  pkgs: ReadonlyMap<string, PackageJson>,
+  name: string,
+): { workspace: Set<string>; external: Set<string> } {
   const workspace = new Set<string>();
   const external = new Set<string>();
   const visit = (n: string) => {

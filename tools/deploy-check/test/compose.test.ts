@@ -10,7 +10,10 @@ const FILES = ["docker-compose.yml", "docker-compose.cluster.yml", "docker-compo
 const read = (f: string) => readFileSync(join(deploy, f), "utf8");
 
 const hasCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
-if (!hasCompose) console.warn("docker-compose is not installed: skipping `docker-compose config` (apt-get install docker-compose; CI installs it)");
+if (!hasCompose)
+  console.warn(
+    "docker-compose is not installed: skipping `docker-compose config` (apt-get install docker-compose; CI installs it)",
+  );
 const itCompose = hasCompose ? it : it.skip;
 
 /** What compose reads from deploy/.env, with harmless stand-ins for the required secrets. */
@@ -24,10 +27,14 @@ const ENV = {
 
 function composeConfig(file: string, env: Record<string, string>) {
   // --project-directory keeps compose from reading a developer's real deploy/.env.
-  return spawnSync("docker-compose", ["--project-directory", "/nonexistent-uptop", "-f", join(deploy, file), "config", "-q"], {
-    encoding: "utf8",
-    env,
-  });
+  return spawnSync(
+    "docker-compose",
+    ["--project-directory", "/nonexistent-uptop", "-f", join(deploy, file), "config", "-q"],
+    {
+      encoding: "utf8",
+      env,
+    },
+  );
 }
 
 describe.each(FILES)("%s", (file) => {
@@ -44,7 +51,9 @@ describe.each(FILES)("%s", (file) => {
   itCompose("refuses to start without its required secrets, naming them", () => {
     const r = composeConfig(file, { PATH: ENV.PATH });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/set (POSTGRES_PASSWORD|UPTOP_ENCRYPTION_KEY|UPTOP_CLUSTER_SECRET|UPTOP_API_TOKEN) in deploy\/\.env/);
+    expect(r.stderr).toMatch(
+      /set (POSTGRES_PASSWORD|UPTOP_ENCRYPTION_KEY|UPTOP_CLUSTER_SECRET|UPTOP_API_TOKEN) in deploy\/\.env/,
+    );
   });
 
   itCompose("refuses to start without UPTOP_API_TOKEN, naming it", () => {
@@ -95,6 +104,7 @@ describe("the compose topologies", () => {
 
 describe("the compose checker", () => {
   const base = read("docker-compose.yml");
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, (t: string) => string, RegExp]>([
     ["a literal password", (t) => t.replace(/POSTGRES_PASSWORD: \$\{[^}]+\}/, "POSTGRES_PASSWORD: hunter2"), /POSTGRES_PASSWORD is a literal/],
     ["a password inside a URL", (t) => t.replace(/uptop:\$\{POSTGRES_PASSWORD[^}]+\}@/, "uptop:hunter2@"), /literal password/],

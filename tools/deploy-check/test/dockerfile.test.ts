@@ -3,7 +3,15 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { checkCarriesAdmin, checkCarriesCli, checkDockerfile, parseDockerfile, productionClosure, repoRoot, workspacePackages } from "../src/index.js";
+import {
+  checkCarriesAdmin,
+  checkCarriesCli,
+  checkDockerfile,
+  parseDockerfile,
+  productionClosure,
+  repoRoot,
+  workspacePackages,
+} from "../src/index.js";
 
 const root = repoRoot();
 const APPS = ["leader", "follower", "probe"] as const;
@@ -21,6 +29,7 @@ describe.each(APPS)("%s.Dockerfile", (app) => {
 
 describe("the Dockerfile checker", () => {
   const base = dockerfile("probe");
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, (t: string) => string, RegExp]>([
     ["a single stage", (t) => t.slice(t.indexOf("# --- runtime")), /builder and a runtime stage/],
     ["a full install", (t) => t.replace("pnpm deploy --filter @uptop/probe --prod /out", "cp -r apps/probe /out"), /pnpm deploy --filter @uptop\/probe --prod/],
@@ -49,6 +58,7 @@ describe("the uptop CLI in the leader image", () => {
     for (const app of ["follower", "probe"]) expect(checkCarriesCli(parseDockerfile(dockerfile(app)))).not.toEqual([]);
   });
 
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, (t: string) => string, RegExp]>([
     ["a build that leaves the CLI out", (t) => t.replace(" --filter=@uptop/cli...", ""), /does not build @uptop\/cli/],
     ["no CLI deploy", (t) => t.replace("pnpm deploy --filter @uptop/cli --prod /out-cli", "true"), /pnpm deploy --filter @uptop\/cli --prod/],
@@ -65,12 +75,15 @@ describe("the uptop CLI in the leader image", () => {
 
 describe("uptop-admin in the leader image", () => {
   const leader = dockerfile("leader");
-  const adminBin: string = JSON.parse(readFileSync(join(root, "apps", "leader", "package.json"), "utf8")).bin["uptop-admin"];
+  const adminBin: string = JSON.parse(readFileSync(join(root, "apps", "leader", "package.json"), "utf8")).bin[
+    "uptop-admin"
+  ];
 
   it("is on the PATH and runs the leader's own bin entry", () => {
     expect(checkCarriesAdmin(parseDockerfile(leader), adminBin)).toEqual([]);
   });
 
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, (t: string) => string, RegExp]>([
     ["no wrapper", (t) => t.replace("> /usr/local/bin/uptop-admin", "> /tmp/uptop-admin"), /no \/usr\/local\/bin\/uptop-admin wrapper/],
     ["a wrapper to another file", (t) => t.replace("exec node /app/dist/admin/main.js", "exec node /app/dist/admin.js"), /runs \/app\/dist\/admin\/main\.js/],
@@ -112,10 +125,15 @@ describe("what pnpm deploy --prod ships", () => {
 });
 
 describe(".dockerignore", () => {
-  const lines = readFileSync(join(root, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
-  it.each(["**/node_modules", "**/dist", "data", ".git", ".env", "**/coverage", "**/*.log"])("leaves out %s", (entry) => {
-    expect(lines).toContain(entry);
-  });
+  const lines = readFileSync(join(root, ".dockerignore"), "utf8")
+    .split("\n")
+    .map((l) => l.trim());
+  it.each(["**/node_modules", "**/dist", "data", ".git", ".env", "**/coverage", "**/*.log"])(
+    "leaves out %s",
+    (entry) => {
+      expect(lines).toContain(entry);
+    },
+  );
   it("keeps what the builder needs", () => {
     for (const needed of ["deploy/docker", "packages", "apps", "pnpm-lock.yaml"]) {
       expect(lines.filter((l) => l === needed || l === `${needed}/`)).toEqual([]);
@@ -142,7 +160,10 @@ describe("deploy/docker/healthcheck.mjs", () => {
 
   function run(env: Record<string, string>): Promise<number | null> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: "ignore" });
+      const child = spawn(process.execPath, [script], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        stdio: "ignore",
+      });
       child.on("close", resolve);
     });
   }
@@ -150,11 +171,15 @@ describe("deploy/docker/healthcheck.mjs", () => {
   it.each<[string, number, number]>([
     ["healthy", 200, 0],
     ["unhealthy", 503, 1],
-  ])("exits by the answer of /api/health: %s", async (_, answer, code) => {
-    status = answer;
-    expect(await run({ UPTOP_HTTP_PORT: String(port) })).toBe(code);
-    expect(paths.at(-1)).toBe("/api/health");
-  }, 20_000);
+  ])(
+    "exits by the answer of /api/health: %s",
+    async (_, answer, code) => {
+      status = answer;
+      expect(await run({ UPTOP_HTTP_PORT: String(port) })).toBe(code);
+      expect(paths.at(-1)).toBe("/api/health");
+    },
+    20_000,
+  );
 
   it("fails when nothing listens", async () => {
     const closed = createServer();

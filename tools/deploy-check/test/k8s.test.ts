@@ -22,7 +22,9 @@ const knownEnv = parseEnvExample(readFileSync(join(root, ".env.example"), "utf8"
 // What each image sets when a manifest does not override it.
 const imageNodeOptions = Object.fromEntries(
   ["leader", "follower", "probe"].flatMap((app) => {
-    const env = finalStageEnv(parseDockerfile(readFileSync(join(root, "deploy", "docker", `${app}.Dockerfile`), "utf8")));
+    const env = finalStageEnv(
+      parseDockerfile(readFileSync(join(root, "deploy", "docker", `${app}.Dockerfile`), "utf8")),
+    );
     return env.NODE_OPTIONS ? [[app, env.NODE_OPTIONS]] : [];
   }),
 );
@@ -60,7 +62,9 @@ describe("kubernetes manifests", () => {
         "PersistentVolumeClaim/uptop-leader-data",
       ]),
     );
-    const probes = manifests.filter((m) => m.object.kind === "Deployment" && m.object.metadata.name.startsWith("uptop-probe-"));
+    const probes = manifests.filter(
+      (m) => m.object.kind === "Deployment" && m.object.metadata.name.startsWith("uptop-probe-"),
+    );
     expect(probes.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -99,7 +103,10 @@ describe("kubernetes manifests", () => {
   const fromSecret = manifests
     .filter((m) => m.object.kind === "Deployment")
     .flatMap((m) => container(m.object).env.filter((e: any) => e.valueFrom?.secretKeyRef))
-    .map((e: any) => [e.name, (find("Secret", "uptop-secrets").object as any).stringData[e.valueFrom.secretKeyRef.key]] as const);
+    .map(
+      (e: any) =>
+        [e.name, (find("Secret", "uptop-secrets").object as any).stringData[e.valueFrom.secretKeyRef.key]] as const,
+    );
   it.each([...new Map(fromSecret)])("a forgotten placeholder in %s stops uptop at start-up", (name, placeholder) => {
     // The rest of the environment is valid, so the error can only come from the placeholder.
     const env = { UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "postgres://uptop:pw@db:5432/uptop", [name]: placeholder };
@@ -129,6 +136,7 @@ describe("kubernetes manifests", () => {
 });
 
 describe("the manifest checker", () => {
+  // biome-ignore format: a table reads best one case per line
   it.each<[string, string, string, (o: any) => void, RegExp]>([
     ["two leaders", "Deployment", "uptop-leader", (o) => (o.spec.replicas = 2), /replicas: 1/],
     ["a rolling leader", "Deployment", "uptop-leader", (o) => (o.spec.strategy = { type: "RollingUpdate" }), /Recreate/],
@@ -158,7 +166,7 @@ describe("the manifest checker", () => {
     ["512Mi", 512],
     ["1Gi", 1024],
     ["1536Ki", 1.5],
-    ["500M", 1e6 * 500 / 2 ** 20],
+    ["500M", (1e6 * 500) / 2 ** 20],
     ["268435456", 256],
     ["lots", null],
   ])("reads the memory quantity %s as %p MiB", (q, mib) => {

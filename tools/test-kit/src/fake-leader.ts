@@ -23,7 +23,7 @@ export class FakeLeader {
   readonly batchSizes: number[] = [];
   resultsStatus = 200;
   monitors: AssignedMonitor[] = [];
-  etag = "\"1\"";
+  etag = '"1"';
   private server: Server | null = null;
 
   constructor(readonly secret: string) {}

@@ -21,7 +21,10 @@ export class Proc {
   readonly exited: Promise<number | null>;
   private closed = false;
 
-  constructor(readonly name: string, readonly child: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
     child.stdout?.on("data", (b: Buffer) => {
       this.stdout += b;
       this.out += b;
@@ -48,12 +51,17 @@ export class Proc {
 
   /** Waits until the output contains `text`; fails at once if the process ends first. */
   async waitFor(text: string, timeoutMs = 60_000): Promise<void> {
-    await until(`${this.name} to log "${text}"`, () => {
-      if (this.out.includes(text)) return true;
-      // Output may still arrive between exit and close: only a closed process has said everything.
-      if (!this.closed) return false;
-      throw new StopWaiting(`${this.name} exited before logging "${text}":\n${this.out.slice(-2000)}`);
-    }, timeoutMs, 100);
+    await until(
+      `${this.name} to log "${text}"`,
+      () => {
+        if (this.out.includes(text)) return true;
+        // Output may still arrive between exit and close: only a closed process has said everything.
+        if (!this.closed) return false;
+        throw new StopWaiting(`${this.name} exited before logging "${text}":\n${this.out.slice(-2000)}`);
+      },
+      timeoutMs,
+      100,
+    );
   }
 
   /** Sends `sig` unless the process already ended; resolves its exit code. */

@@ -12,7 +12,10 @@ export class TcpProxy {
   private server: net.Server | null = null;
   port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   async open(): Promise<this> {
     const server = net.createServer((client) => {

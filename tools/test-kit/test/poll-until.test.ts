@@ -3,11 +3,16 @@ import { StopWaiting, until } from "../src/poll-until.js";
 describe("until", () => {
   it("returns the first truthy value, treating a throw as not yet", async () => {
     let calls = 0;
-    const got = await until("the third call", () => {
-      calls++;
-      if (calls === 1) throw new Error("still starting");
-      return calls === 3 ? "ready" : null;
-    }, 1_000, 1);
+    const got = await until(
+      "the third call",
+      () => {
+        calls++;
+        if (calls === 1) throw new Error("still starting");
+        return calls === 3 ? "ready" : null;
+      },
+      1_000,
+      1,
+    );
     expect(got).toBe("ready");
     expect(calls).toBe(3);
   });
@@ -19,9 +24,13 @@ describe("until", () => {
 
   it("stops at once on StopWaiting", async () => {
     const started = Date.now();
-    const wait = until("a process", () => {
-      throw new StopWaiting("it exited");
-    }, 10_000);
+    const wait = until(
+      "a process",
+      () => {
+        throw new StopWaiting("it exited");
+      },
+      10_000,
+    );
     await expect(wait).rejects.toThrow("it exited");
     expect(Date.now() - started).toBeLessThan(1_000);
   });

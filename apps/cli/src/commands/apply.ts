@@ -41,7 +41,12 @@ function loadLocally(ctx: CliContext, files: string[]): { loaded: LoadedConfig; 
 }
 
 /** A server error, pinned to the entry of the file it is about when the server names one. */
-export function reportServerError(ctx: CliContext, err: ApiError, loaded: LoadedConfig, normalized: NormalizedDocument): never {
+export function reportServerError(
+  ctx: CliContext,
+  err: ApiError,
+  loaded: LoadedConfig,
+  normalized: NormalizedDocument,
+): never {
   const details = err.body.error?.details as { issues?: FieldIssue[]; kind?: ResourceKind; name?: string } | undefined;
   if (details?.issues?.length && !details.kind) {
     for (const i of loaded.locateIssues(details.issues)) ctx.io.err(formatLocatedIssue(i));
@@ -76,7 +81,10 @@ export function applyCommand(program: Command, ctx: CliContext): void {
       if (opts.prune) query.set("prune", "true");
       let answer: ApplyResponse;
       try {
-        answer = await client.postJson<ApplyResponse>(`/api/config/apply${query.size ? `?${query}` : ""}`, loaded.document);
+        answer = await client.postJson<ApplyResponse>(
+          `/api/config/apply${query.size ? `?${query}` : ""}`,
+          loaded.document,
+        );
       } catch (err) {
         if (err instanceof ApiError) reportServerError(ctx, err, loaded, normalized);
         throw err;

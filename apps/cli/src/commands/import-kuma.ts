@@ -46,7 +46,10 @@ export function importKumaCommand(program: Command, ctx: CliContext): void {
       const client = clientFor(cmd, ctx);
       let answer: ImportResponse;
       try {
-        answer = await client.postJson<ImportResponse>(`/api/import/kuma${opts.dryRun ? "?dryRun=true" : ""}`, slim(backup as Record<string, unknown>));
+        answer = await client.postJson<ImportResponse>(
+          `/api/import/kuma${opts.dryRun ? "?dryRun=true" : ""}`,
+          slim(backup as Record<string, unknown>),
+        );
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         ctx.io.err(`${file}: ${err.message}`);
@@ -58,8 +61,11 @@ export function importKumaCommand(program: Command, ctx: CliContext): void {
         return;
       }
       printPlan(ctx, answer);
-      ctx.io.out(`kuma: ${answer.imported.monitors} monitors and ${answer.imported.channels} notifications mapped, ${answer.skipped.length} skipped`);
-      for (const s of answer.skipped) ctx.io.out(ctx.paint.yellow(`  skipped ${s.kind} "${s.name}" (${s.type}): ${s.reason}`));
+      ctx.io.out(
+        `kuma: ${answer.imported.monitors} monitors and ${answer.imported.channels} notifications mapped, ${answer.skipped.length} skipped`,
+      );
+      for (const s of answer.skipped)
+        ctx.io.out(ctx.paint.yellow(`  skipped ${s.kind} "${s.name}" (${s.type}): ${s.reason}`));
       for (const n of answer.notes) ctx.io.out(ctx.paint.grey(`  note: ${n}`));
     });
 }

@@ -12,7 +12,13 @@ export interface ApplyResponse {
 export function printPlan(ctx: CliContext, answer: ApplyResponse): void {
   const { paint } = ctx;
   for (const line of answer.lines) {
-    const colour = line.startsWith("+") ? paint.green : line.startsWith("~") ? paint.yellow : line.startsWith("-") ? paint.red : paint.grey;
+    const colour = line.startsWith("+")
+      ? paint.green
+      : line.startsWith("~")
+        ? paint.yellow
+        : line.startsWith("-")
+          ? paint.red
+          : paint.grey;
     ctx.io.out(colour(line));
   }
   if (answer.plan.length === 0) return;

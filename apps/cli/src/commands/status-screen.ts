@@ -73,8 +73,11 @@ function monitorLine(p: Paint, m: MonitorRow, width: number): string {
 export function statusScreen(p: Paint, d: StatusData, o: ScreenOptions): string[] {
   const counts = new Map<string, number>();
   for (const m of d.monitors) counts.set(m.status, (counts.get(m.status) ?? 0) + 1);
-  const summary = [...counts.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((s) => statusColour(p, s)(`${counts.get(s)} ${s}`));
-  const head = p.bold(`uptop at ${d.server}: ${d.monitors.length} monitors`) + (summary.length ? ` — ${summary.join(", ")}` : "");
+  const summary = [...counts.keys()]
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((s) => statusColour(p, s)(`${counts.get(s)} ${s}`));
+  const head =
+    p.bold(`uptop at ${d.server}: ${d.monitors.length} monitors`) + (summary.length ? ` — ${summary.join(", ")}` : "");
 
   const sorted = [...d.monitors].sort((a, b) => rank(a.status) - rank(b.status) || a.name.localeCompare(b.name));
   const up = sorted.filter((m) => m.status === "UP");
@@ -83,7 +86,9 @@ export function statusScreen(p: Paint, d: StatusData, o: ScreenOptions): string[
   const tail: string[] = [];
   if (d.nodes.length) tail.push("", p.bold("NODES"));
   for (const n of d.nodes) {
-    tail.push(`  ${statusColour(p, n.status)(n.status.padEnd(8))} ${n.name.padEnd(16)} ${n.region.padEnd(12)} ${n.role.padEnd(8)} ${n.version}`);
+    tail.push(
+      `  ${statusColour(p, n.status)(n.status.padEnd(8))} ${n.name.padEnd(16)} ${n.region.padEnd(12)} ${n.role.padEnd(8)} ${n.version}`,
+    );
   }
   tail.push("", p.bold("INCIDENTS AND MAINTENANCE"));
   if (d.active.length === 0) tail.push(p.grey("  none active"));

@@ -39,7 +39,11 @@ export function statusCommand(program: Command, ctx: CliContext): void {
         return;
       }
       const rows = ctx.env.lines ?? ctx.io.rows ?? DEFAULT_ROWS;
-      const lines = statusScreen(ctx.paint, { server: client.server, monitors, nodes: nodes.nodes, active }, { rows, all: opts.all === true });
+      const lines = statusScreen(
+        ctx.paint,
+        { server: client.server, monitors, nodes: nodes.nodes, active },
+        { rows, all: opts.all === true },
+      );
       ctx.io.out(lines.join("\n"));
     });
 }

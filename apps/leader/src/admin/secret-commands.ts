@@ -10,11 +10,15 @@ export class UsageError extends Error {}
 const channelSecrets = (type: string): readonly string[] => (isChannelType(type) ? secretFieldsOf(type) : []);
 
 function parseKey(hex: string | undefined): Buffer {
-  if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new UsageError("--new-key: must be 64 hex characters (32 bytes), e.g. the output of `openssl rand -hex 32`");
+  if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex))
+    throw new UsageError("--new-key: must be 64 hex characters (32 bytes), e.g. the output of `openssl rand -hex 32`");
   return Buffer.from(hex, "hex");
 }
 
-async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openAndMigrate>>["db"]) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  fn: (db: Awaited<ReturnType<typeof openAndMigrate>>["db"]) => Promise<T>,
+): Promise<T> {
   const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: 2 });
   try {
     return await fn(store.db);
@@ -29,7 +33,10 @@ function summary(r: ReencryptReport): string {
 
 export async function migrateSecrets(config: Config): Promise<string> {
   const box = new SecretBox(config.security.encryptionKey);
-  if (!box.enabled) throw new UsageError("UPTOP_ENCRYPTION_KEY is not set: it is the key secrets are encrypted with (64 hex characters)");
+  if (!box.enabled)
+    throw new UsageError(
+      "UPTOP_ENCRYPTION_KEY is not set: it is the key secrets are encrypted with (64 hex characters)",
+    );
   return withDatabase(config, async (db) => {
     // Encrypting new values under a key that cannot open the old ones would leave a mix no key reads.
     await verifySecretKey(db, box);
@@ -44,7 +51,12 @@ export async function rotateKey(config: Config, args: string[]): Promise<string>
   const current = new SecretBox(config.security.encryptionKey);
   return withDatabase(config, async (db) => {
     await verifySecretKey(db, current);
-    const r = await reencryptSecrets(db, { from: current, to: next, secretFieldsOf: channelSecrets, onlyPlaintext: false });
+    const r = await reencryptSecrets(db, {
+      from: current,
+      to: next,
+      secretFieldsOf: channelSecrets,
+      onlyPlaintext: false,
+    });
     return `re-encrypted ${summary(r)} under the new key; set UPTOP_ENCRYPTION_KEY to it and restart every node that shares this database`;
   });
 }

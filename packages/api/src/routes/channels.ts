@@ -11,7 +11,17 @@ import {
   validateChannelSettings,
   type NotificationMessage,
 } from "@uptop/notify";
-import { createChannel, deleteChannel, getChannel, listChannels, recordTestNotification, updateChannel, type Channel, type ChannelDraft, type Db } from "@uptop/store";
+import {
+  createChannel,
+  deleteChannel,
+  getChannel,
+  listChannels,
+  recordTestNotification,
+  updateChannel,
+  type Channel,
+  type ChannelDraft,
+  type Db,
+} from "@uptop/store";
 import { MASK } from "../monitor-view.js";
 import { parseId } from "./monitors.js";
 
@@ -56,7 +66,9 @@ export function channelView(c: Channel): ChannelView {
 const MIN_REMINDER_S = 60;
 
 const reminderSchema = z
-  .union([z.number({ error: "must be seconds or a duration like \"60m\"" }), z.string(), z.null()], { error: 'must be seconds or a duration like "60m"' })
+  .union([z.number({ error: 'must be seconds or a duration like "60m"' }), z.string(), z.null()], {
+    error: 'must be seconds or a duration like "60m"',
+  })
   .transform((v, ctx) => {
     if (v === null || v === 0) return null;
     const seconds = typeof v === "number" ? v : (parseDuration(v) ?? NaN) / 1000;
@@ -65,7 +77,10 @@ const reminderSchema = z
       return z.NEVER;
     }
     if (seconds > 0 && seconds < MIN_REMINDER_S) {
-      ctx.addIssue({ code: "custom", message: `must be at least ${MIN_REMINDER_S} seconds (or null for no reminders)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must be at least ${MIN_REMINDER_S} seconds (or null for no reminders)`,
+      });
       return z.NEVER;
     }
     return seconds === 0 ? null : seconds;
@@ -88,7 +103,9 @@ function fail(issues: ReturnType<typeof zodIssues>): never {
 
 function requireObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError("body: must be a JSON object (Content-Type: application/json)", [{ field: "body", message: "must be a JSON object" }]);
+    throw new ValidationError("body: must be a JSON object (Content-Type: application/json)", [
+      { field: "body", message: "must be a JSON object" },
+    ]);
   }
   return body as Record<string, unknown>;
 }
@@ -104,8 +121,17 @@ export function parseChannelInput(body: unknown, current: Channel | null): Chann
   const settings = { ...(input.settings ?? {}) };
   for (const [field, value] of Object.entries(settings)) {
     if (value !== MASK) continue;
-    const kept = current && current.type === input.type && isChannelType(input.type) && secretFieldsOf(input.type).includes(field) ? current.settings[field] : undefined;
-    if (kept === undefined) fail([{ field: `settings.${field}`, message: "is the mask but no stored secret of this channel type can be kept; send the real value" }]);
+    const kept =
+      current && current.type === input.type && isChannelType(input.type) && secretFieldsOf(input.type).includes(field)
+        ? current.settings[field]
+        : undefined;
+    if (kept === undefined)
+      fail([
+        {
+          field: `settings.${field}`,
+          message: "is the mask but no stored secret of this channel type can be kept; send the real value",
+        },
+      ]);
     settings[field] = kept;
   }
   const valid = validateChannelSettings(input.type, settings);
@@ -122,7 +148,14 @@ export function parseChannelInput(body: unknown, current: Channel | null): Chann
 
 /** The channel as an input body (secrets in clear: never sent to a client, only merged with a patch). */
 function channelToInput(c: Channel): Record<string, unknown> {
-  return { name: c.name, type: c.type, settings: c.settings, default: c.isDefault, enabled: c.enabled, reminderInterval: c.reminderIntervalS };
+  return {
+    name: c.name,
+    type: c.type,
+    settings: c.settings,
+    default: c.isDefault,
+    enabled: c.enabled,
+    reminderInterval: c.reminderIntervalS,
+  };
 }
 
 export function testMessage(epoch: number, now: Date): NotificationMessage {
@@ -181,22 +214,52 @@ export function channelsRouter(deps: ChannelRoutesDeps): Router {
   // 502 would read as "uptop is broken" when it is the channel's settings that are.
   r.post("/api/channels/:id/test", async (req, res) => {
     const channel = await byId(req);
-    if (!isChannelType(channel.type)) throw new ValidationError(`type: unknown channel type "${channel.type}"`, [{ field: "type", message: "unknown channel type" }]);
+    if (!isChannelType(channel.type))
+      throw new ValidationError(`type: unknown channel type "${channel.type}"`, [
+        { field: "type", message: "unknown channel type" },
+      ]);
     const epoch = deps.epoch();
     const message = testMessage(epoch, new Date());
-    let outcome: { ok: boolean; retryable: boolean | null; status: number | null; error: string | null; response: string | null };
+    let outcome: {
+      ok: boolean;
+      retryable: boolean | null;
+      status: number | null;
+      error: string | null;
+      response: string | null;
+    };
     try {
-      const result = await sendNotification(channel.type, message, channel.settings, { timeoutMs: deps.testTimeoutMs ?? 10_000 });
+      const result = await sendNotification(channel.type, message, channel.settings, {
+        timeoutMs: deps.testTimeoutMs ?? 10_000,
+      });
       outcome = { ok: true, retryable: null, status: null, error: null, response: result.response };
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
-      outcome = { ok: false, retryable: err.retryable, status: err.status ?? null, error: err.message, response: err.response ?? null };
+      outcome = {
+        ok: false,
+        retryable: err.retryable,
+        status: err.status ?? null,
+        error: err.message,
+        response: err.response ?? null,
+      };
     }
-    const id = await recordTestNotification(db, { channelId: channel.id, payload: { ...message }, epoch, nodeId: deps.nodeId, outcome });
+    const id = await recordTestNotification(db, {
+      channelId: channel.id,
+      payload: { ...message },
+      epoch,
+      nodeId: deps.nodeId,
+      outcome,
+    });
     res.json(
       outcome.ok
         ? { ok: true, response: outcome.response, notificationId: id }
-        : { ok: false, error: outcome.error, retryable: outcome.retryable, status: outcome.status, response: outcome.response, notificationId: id },
+        : {
+            ok: false,
+            error: outcome.error,
+            retryable: outcome.retryable,
+            status: outcome.status,
+            response: outcome.response,
+            notificationId: id,
+          },
     );
   });
 

@@ -64,10 +64,14 @@ function toOp(a: PlanAction): ConfigOp {
         enabled: s.enabled,
         reminderIntervalS: s.reminderIntervalS,
       };
-      return a.op === "create" ? { kind: "channel", op: "create", name, draft } : { kind: "channel", op: "update", name, id: a.id!, draft };
+      return a.op === "create"
+        ? { kind: "channel", op: "create", name, draft }
+        : { kind: "channel", op: "update", name, id: a.id!, draft };
     }
     case "monitor":
-      return a.op === "create" ? { kind: "monitor", op: "create", name, draft: a.spec! } : { kind: "monitor", op: "update", name, id: a.id!, draft: a.spec! };
+      return a.op === "create"
+        ? { kind: "monitor", op: "create", name, draft: a.spec! }
+        : { kind: "monitor", op: "update", name, id: a.id!, draft: a.spec! };
     case "maintenance":
       return a.op === "create"
         ? { kind: "maintenance", op: "create", name, input: { ...a.spec!, createdBy: "config" } }
@@ -75,13 +79,16 @@ function toOp(a: PlanAction): ConfigOp {
   }
 }
 
-const flag = (req: Request, name: string) => req.query[name] === "true" || req.query[name] === "1" || req.query[name] === "";
+const flag = (req: Request, name: string) =>
+  req.query[name] === "true" || req.query[name] === "1" || req.query[name] === "";
 
 /** The body as a document: JSON as sent, or YAML text (no `${VAR}` substitution on the server). */
 function documentOf(body: unknown): unknown {
   if (typeof body === "string") return loadConfigSources([{ file: "request body", text: body }], {}).document;
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError("body: must be a config document (JSON object or YAML text)", [{ field: "body", message: "must be a config document" }]);
+    throw new ValidationError("body: must be a config document (JSON object or YAML text)", [
+      { field: "body", message: "must be a config document" },
+    ]);
   }
   return body;
 }
@@ -111,7 +118,13 @@ export function configRouter(deps: ConfigRoutesDeps): Router {
     });
     if (!options.dryRun && actions.length) deps.onChange?.();
     const plan = publicPlan(actions);
-    return { dryRun: options.dryRun, applied: !options.dryRun && actions.length > 0, plan, summary: countPlan(plan), lines: formatPlan(plan) };
+    return {
+      dryRun: options.dryRun,
+      applied: !options.dryRun && actions.length > 0,
+      plan,
+      summary: countPlan(plan),
+      lines: formatPlan(plan),
+    };
   }
 
   r.get("/api/config", async (req, res) => {

@@ -34,7 +34,8 @@ function timeParam(req: Request, name: string): Date | undefined {
   const v = param(req, name);
   if (v === undefined) return undefined;
   const ms = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || !Number.isFinite(ms)) bad(name, "must be an ISO 8601 time, like 2026-05-01T00:00:00Z");
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || !Number.isFinite(ms))
+    bad(name, "must be an ISO 8601 time, like 2026-05-01T00:00:00Z");
   return new Date(ms);
 }
 
@@ -61,7 +62,8 @@ export function historyRouter(deps: HistoryRoutesDeps): Router {
     const id = parseId(req);
     const { from, to } = range(req);
     const node = param(req, "node");
-    if (node !== undefined && (node.length === 0 || node.length > 200)) bad("node", "must be a node id of 1 to 200 characters");
+    if (node !== undefined && (node.length === 0 || node.length > 200))
+      bad("node", "must be a node id of 1 to 200 characters");
     const limit = limitParam(req);
     await getMonitorOutline(db, id);
     res.json(await listResults(db, { monitorId: id, from, to, node, limit }));

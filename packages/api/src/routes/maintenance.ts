@@ -30,7 +30,10 @@ export interface MaintenanceRoutesDeps {
   now?: () => Date;
 }
 
-const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z" });
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z",
+});
 
 export const maintenanceInputSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
@@ -152,7 +155,11 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
     if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
       fail([{ field: "body", message: "must be a JSON object" }]);
     }
-    const w = await updateMaintenanceWindow(db, id, parseMaintenanceInput({ ...toInput(current), ...(body as object) }));
+    const w = await updateMaintenanceWindow(
+      db,
+      id,
+      parseMaintenanceInput({ ...toInput(current), ...(body as object) }),
+    );
     changed();
     res.json(maintenanceView(w, now()));
   });

@@ -26,7 +26,9 @@ export interface MonitorRoutesDeps {
 export function parseId(req: Request): number {
   const raw = req.params.id;
   if (typeof raw !== "string" || !/^\d{1,9}$/.test(raw)) {
-    throw new ValidationError("id: must be a positive whole number", [{ field: "id", message: "must be a positive whole number" }]);
+    throw new ValidationError("id: must be a positive whole number", [
+      { field: "id", message: "must be a positive whole number" },
+    ]);
   }
   return Number(raw);
 }

@@ -8,7 +8,10 @@ export interface NodeRoutesDeps {
 }
 
 /** A node as `GET /api/nodes` shows it. */
-export type NodeView = Pick<NodeInfo, "id" | "name" | "region" | "version" | "role" | "status" | "lastSeen" | "firstSeen">;
+export type NodeView = Pick<
+  NodeInfo,
+  "id" | "name" | "region" | "version" | "role" | "status" | "lastSeen" | "firstSeen"
+>;
 
 /**
  * `GET /api/nodes`: every node that ever registered, with its status computed from `lastSeen`

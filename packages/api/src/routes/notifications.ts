@@ -13,10 +13,19 @@ const idOrName = z.string().trim().min(1).max(200);
 
 const querySchema = z
   .object({
-    state: z.enum(["pending", "sending", "sent", "failed", "unknown"], { error: "must be pending, sending, sent, failed or unknown" }).optional(),
+    state: z
+      .enum(["pending", "sending", "sent", "failed", "unknown"], {
+        error: "must be pending, sending, sent, failed or unknown",
+      })
+      .optional(),
     monitor: idOrName.optional(),
     channel: idOrName.optional(),
-    limit: z.coerce.number({ error: "must be a whole number from 1 to 1000" }).int("must be a whole number from 1 to 1000").min(1, "must be at least 1").max(1000, "must be at most 1000").default(100),
+    limit: z.coerce
+      .number({ error: "must be a whole number from 1 to 1000" })
+      .int("must be a whole number from 1 to 1000")
+      .min(1, "must be at least 1")
+      .max(1000, "must be at most 1000")
+      .default(100),
   })
   .strict();
 

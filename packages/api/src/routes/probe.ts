@@ -37,7 +37,9 @@ const NOT_PROBED = new Set(["push", "group"]);
 
 /** Monitors a node of `region` must check: not paused, not push/group, regions empty or including it. */
 export function assignedTo(monitors: readonly Monitor[], region: string): Monitor[] {
-  return monitors.filter((m) => !m.paused && !NOT_PROBED.has(m.type) && (m.regions.length === 0 || m.regions.includes(region)));
+  return monitors.filter(
+    (m) => !m.paused && !NOT_PROBED.has(m.type) && (m.regions.length === 0 || m.regions.includes(region)),
+  );
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -49,7 +51,9 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 function unknownNode(res: Response, id: string): void {
-  res.status(404).json(errorBody("UNKNOWN_NODE", `node "${id}" is not registered here; register first (POST /api/probe/register)`));
+  res
+    .status(404)
+    .json(errorBody("UNKNOWN_NODE", `node "${id}" is not registered here; register first (POST /api/probe/register)`));
 }
 
 /**
@@ -66,20 +70,34 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
 
   const standby: RequestHandler = (_req, res, next) => {
     if (deps.getEngine()) return next();
-    res.status(503).json(errorBody("STANDBY", "this node is not serving (standby); send probe traffic to the active leader"));
+    res
+      .status(503)
+      .json(errorBody("STANDBY", "this node is not serving (standby); send probe traffic to the active leader"));
   };
   r.use("/api/probe", ...clusterGuard(deps.secret), standby);
 
   r.post("/api/probe/register", async (req, res) => {
     const body = parse(registerRequestSchema, req.body);
-    await touchNode(db, { id: body.nodeId, name: body.name, region: body.region, version: body.version, role: body.role }, now());
-    const answer: RegisterResponse = { epoch: deps.epoch(), leaderId: deps.leaderId, version: VERSION, assignmentsUrl: "/api/probe/assignments" };
+    await touchNode(
+      db,
+      { id: body.nodeId, name: body.name, region: body.region, version: body.version, role: body.role },
+      now(),
+    );
+    const answer: RegisterResponse = {
+      epoch: deps.epoch(),
+      leaderId: deps.leaderId,
+      version: VERSION,
+      assignmentsUrl: "/api/probe/assignments",
+    };
     res.json(answer);
   });
 
   r.get("/api/probe/assignments", async (req: Request, res) => {
     const nodeId = req.get(NODE_HEADER);
-    if (!nodeId) throw new ValidationError(`${NODE_HEADER}: header is required`, [{ field: NODE_HEADER, message: "header is required" }]);
+    if (!nodeId)
+      throw new ValidationError(`${NODE_HEADER}: header is required`, [
+        { field: NODE_HEADER, message: "header is required" },
+      ]);
     const node = await getNode(db, nodeId, now());
     if (!node) return unknownNode(res, nodeId);
     const version = await monitorsVersion(db);
@@ -103,14 +121,20 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
     const body = parse(resultsRequestSchema, req.body);
     const engine = deps.getEngine();
     if (!engine) {
-      res.status(503).json(errorBody("STANDBY", "this node is not serving (standby); send probe traffic to the active leader"));
+      res
+        .status(503)
+        .json(errorBody("STANDBY", "this node is not serving (standby); send probe traffic to the active leader"));
       return;
     }
     const node = await seeNode(db, body.nodeId, now());
     if (!node) return unknownNode(res, body.nodeId);
     const { stored } = await engine.ingestDurably(body.nodeId, node.region, body.results.map(checkReportFromWire));
     // Replays (the probe resending a batch it never saw acknowledged) are the rows not inserted.
-    const answer: ResultsResponse = { accepted: body.results.length, duplicates: stored === null ? 0 : body.results.length - stored, epoch: deps.epoch() };
+    const answer: ResultsResponse = {
+      accepted: body.results.length,
+      duplicates: stored === null ? 0 : body.results.length - stored,
+      epoch: deps.epoch(),
+    };
     res.json(answer);
   });
 

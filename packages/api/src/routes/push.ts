@@ -29,13 +29,21 @@ export function pushRouter(deps: PushRoutesDeps): Router {
     }
     const status = String(req.query.status ?? "up").toLowerCase();
     if (status !== "up" && status !== "down") {
-      res.status(400).json(errorBody("VALIDATION", 'status: must be "up" or "down"', { issues: [{ field: "status", message: 'must be "up" or "down"' }] }));
+      res.status(400).json(
+        errorBody("VALIDATION", 'status: must be "up" or "down"', {
+          issues: [{ field: "status", message: 'must be "up" or "down"' }],
+        }),
+      );
       return;
     }
     const msg = typeof req.query.msg === "string" ? req.query.msg.slice(0, 500) : null;
     const result = deps.push(token, { down: status === "down", message: msg });
     if (result === null) {
-      res.status(503).json(errorBody("STANDBY", "this node is a standby follower and does not accept pushes; send them to the leader"));
+      res
+        .status(503)
+        .json(
+          errorBody("STANDBY", "this node is a standby follower and does not accept pushes; send them to the leader"),
+        );
       return;
     }
     if (!result.found) {

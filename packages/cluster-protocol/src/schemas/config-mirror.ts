@@ -37,7 +37,16 @@ export const configMirrorSchema = z.object({
   states: z.array(monitorStateSchema).default([]),
   /** Notifications already delivered (recent), so a promoted follower never repeats them. */
   delivered: z
-    .array(z.object({ dedupeKey: z.string(), channelId: z.number().int(), monitorId: z.number().int().nullable(), event: z.string(), sentAt: z.string(), epoch: z.number().int() }))
+    .array(
+      z.object({
+        dedupeKey: z.string(),
+        channelId: z.number().int(),
+        monitorId: z.number().int().nullable(),
+        event: z.string(),
+        sentAt: z.string(),
+        epoch: z.number().int(),
+      }),
+    )
     .default([]),
 });
 export type ConfigMirror = z.infer<typeof configMirrorSchema>;

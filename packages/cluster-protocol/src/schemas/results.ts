@@ -16,7 +16,10 @@ export const resultItemSchema = checkReportSchema.omit({ slotMs: true, cert: tru
   /** Small type details for display; `cert` is read by the leader (expiry warnings and metrics). */
   details: z
     .looseObject({ cert: certSummarySchema.nullable().optional() })
-    .refine((d) => JSON.stringify(d).length <= MAX_DETAILS_CHARS, `must serialise to at most ${MAX_DETAILS_CHARS} characters`)
+    .refine(
+      (d) => JSON.stringify(d).length <= MAX_DETAILS_CHARS,
+      `must serialise to at most ${MAX_DETAILS_CHARS} characters`,
+    )
     .optional(),
 });
 export type ResultItem = z.infer<typeof resultItemSchema>;

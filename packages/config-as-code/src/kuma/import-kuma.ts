@@ -64,7 +64,12 @@ export function importKumaBackup(backup: unknown): KumaImport {
     const kumaType = typeof kuma.type === "string" ? kuma.type : "unknown";
     const mapping = KUMA_CHANNELS[kumaType.toLowerCase()];
     if (!mapping) {
-      skipped.push({ kind: "notification", name: label, type: kumaType, reason: `notification type "${kumaType}" is not supported` });
+      skipped.push({
+        kind: "notification",
+        name: label,
+        type: kumaType,
+        reason: `notification type "${kumaType}" is not supported`,
+      });
       continue;
     }
     let settings: Record<string, unknown>;
@@ -81,13 +86,22 @@ export function importKumaBackup(backup: unknown): KumaImport {
     for (const c of changed) notes.push(`notification "${name}": ${c}`);
     channelName.set(n.id, name);
     const disabled = n.active === false || n.active === 0;
-    channels.push({ name, type: mapping.type, settings, ...(n.isDefault ? { default: true } : {}), ...(disabled ? { enabled: false } : {}) });
+    channels.push({
+      name,
+      type: mapping.type,
+      settings,
+      ...(n.isDefault ? { default: true } : {}),
+      ...(disabled ? { enabled: false } : {}),
+    });
   }
 
   const linksOf = new Map<number, number[]>();
-  for (const l of b.monitorNotificationList ?? []) linksOf.set(l.monitor_id, [...(linksOf.get(l.monitor_id) ?? []), l.notification_id]);
+  for (const l of b.monitorNotificationList ?? [])
+    linksOf.set(l.monitor_id, [...(linksOf.get(l.monitor_id) ?? []), l.notification_id]);
   const linked = (k: KumaMonitor): number[] => {
-    const fromList = Object.entries(k.notificationIDList ?? {}).filter(([, on]) => on === true || on === 1).map(([id]) => Number(id));
+    const fromList = Object.entries(k.notificationIDList ?? {})
+      .filter(([, on]) => on === true || on === 1)
+      .map(([id]) => Number(id));
     return [...new Set([...fromList, ...(linksOf.get(k.id) ?? [])])];
   };
 
@@ -123,9 +137,17 @@ export function importKumaBackup(backup: unknown): KumaImport {
     if (parentId === null || parentId === undefined) continue;
     const parent = mapped.get(parentId);
     if (parent && parent.type === "group") entry.parent = parent.name;
-    else notes.push(`monitor "${String(entry.name)}" is imported at the top level: its group (Kuma id ${parentId}) was not imported`);
+    else
+      notes.push(
+        `monitor "${String(entry.name)}" is imported at the top level: its group (Kuma id ${parentId}) was not imported`,
+      );
   }
 
   const monitors = [...mapped.values()];
-  return { document: { version: 1, channels, monitors }, imported: { monitors: monitors.length, channels: channels.length }, skipped, notes };
+  return {
+    document: { version: 1, channels, monitors },
+    imported: { monitors: monitors.length, channels: channels.length },
+    skipped,
+    notes,
+  };
 }

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 /** Kuma stores booleans as true/false in JSON exports, and as 0/1 in older versions. */
-const flag = z.union([z.boolean(), z.number(), z.null()]).optional().transform((v) => v === true || v === 1);
+const flag = z
+  .union([z.boolean(), z.number(), z.null()])
+  .optional()
+  .transform((v) => v === true || v === 1);
 
 /**
  * The parts of an Uptime Kuma 1.x backup (Settings → Backup → Export) that we read. Loose on

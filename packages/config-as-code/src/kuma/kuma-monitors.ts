@@ -2,7 +2,11 @@ import type { KumaMonitor } from "./kuma-backup.js";
 
 /** A Kuma monitor as an uptop monitor entry, or the reason it cannot be one. */
 export type MonitorMapping =
-  | { ok: true; entry: Record<string, unknown>; /** Kuma settings whose meaning changed, or that were not imported. */ notes: string[] }
+  | {
+      ok: true;
+      entry: Record<string, unknown> /** Kuma settings whose meaning changed, or that were not imported. */;
+      notes: string[];
+    }
   | { ok: false; reason: string };
 
 const HTTP_LIKE = new Set(["http", "keyword", "json-query"]);
@@ -38,7 +42,8 @@ function httpFields(k: KumaMonitor): MonitorMapping | Record<string, unknown> {
     } catch {
       return skip("its headers are not valid JSON");
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return skip("its headers are not a JSON object");
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      return skip("its headers are not a JSON object");
     out.headers = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([h, v]) => [h, String(v)]));
   }
   if (k.accepted_statuscodes?.length) out.acceptedCodes = k.accepted_statuscodes.join(",");
@@ -49,8 +54,10 @@ function httpFields(k: KumaMonitor): MonitorMapping | Record<string, unknown> {
     if (k.maxredirects === 0) out.followRedirects = false;
   }
   const basic = k.authMethod === "basic" || (!k.authMethod && k.basic_auth_user);
-  if (basic && k.basic_auth_user) out.auth = { type: "basic", username: k.basic_auth_user, password: k.basic_auth_pass ?? "" };
-  else if (k.authMethod && k.authMethod !== "basic") return skip(`authentication method "${k.authMethod}" is not supported`);
+  if (basic && k.basic_auth_user)
+    out.auth = { type: "basic", username: k.basic_auth_user, password: k.basic_auth_pass ?? "" };
+  else if (k.authMethod && k.authMethod !== "basic")
+    return skip(`authentication method "${k.authMethod}" is not supported`);
   if (k.type === "keyword") {
     if (!k.keyword) return skip("a keyword monitor without a keyword");
     out[k.invertKeyword ? "keywordAbsent" : "keyword"] = k.keyword;
@@ -77,7 +84,8 @@ export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
   if (typeof k.maxretries === "number" && k.maxretries > 0) common.retries = Math.min(k.maxretries, 100);
   if (k.retryInterval && k.retryInterval > 0 && k.retryInterval !== intervalS) common.retryInterval = k.retryInterval;
   // Kuma allows a timeout up to the interval; ours must be below it.
-  if (typeof k.timeout === "number" && k.timeout > 0) common.timeout = k.timeout < intervalS ? k.timeout : Math.max(1, Math.floor(intervalS * 0.8));
+  if (typeof k.timeout === "number" && k.timeout > 0)
+    common.timeout = k.timeout < intervalS ? k.timeout : Math.max(1, Math.floor(intervalS * 0.8));
 
   const notes: string[] = [];
   if (k.resendInterval && k.resendInterval > 0) {
@@ -94,10 +102,13 @@ export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
     if (typeof k.url === "string" && /^https:/i.test(k.url)) {
       // Kuma warns of an expiring certificate only when asked to; 0 days keeps uptop quiet too.
       if (!k.expiryNotification) specific.certExpiryDays = 0;
-      else notes.push("Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)");
+      else
+        notes.push(
+          "Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)",
+        );
     }
-  }
-  else if (k.type === "port") specific = { type: "tcp", hostname: k.hostname ?? undefined, port: k.port ?? undefined };
+  } else if (k.type === "port")
+    specific = { type: "tcp", hostname: k.hostname ?? undefined, port: k.port ?? undefined };
   else if (k.type === "ping") specific = { type: "ping", hostname: k.hostname ?? undefined };
   else if (k.type === "dns") {
     const recordType = (k.dns_resolve_type ?? "A").toUpperCase();

@@ -35,17 +35,28 @@ const PAGERDUTY_SEVERITIES = new Set(["critical", "error", "warning", "info"]);
 
 /** Keys are Kuma's `type` values, lower-cased (Kuma writes "PagerDuty", "Opsgenie"). */
 export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
-  discord: { type: "discord", settings: (k) => defined({ webhookUrl: str(k.discordWebhookUrl), username: str(k.discordUsername) }) },
+  discord: {
+    type: "discord",
+    settings: (k) => defined({ webhookUrl: str(k.discordWebhookUrl), username: str(k.discordUsername) }),
+  },
   slack: {
     type: "slack",
-    settings: (k) => defined({ webhookUrl: str(k.slackwebhookURL), channel: str(k.slackchannel), username: str(k.slackusername), iconEmoji: str(k.slackiconemo) }),
+    settings: (k) =>
+      defined({
+        webhookUrl: str(k.slackwebhookURL),
+        channel: str(k.slackchannel),
+        username: str(k.slackusername),
+        iconEmoji: str(k.slackiconemo),
+      }),
   },
   webhook: {
     type: "webhook",
     settings: (k, note) => {
       // uptop always posts its own documented JSON body; Kuma could also post form data or a template.
-      if (k.webhookContentType === "form-data") note("Kuma posted form data; uptop posts its JSON body (application/json)");
-      if (k.webhookContentType === "custom" || str(k.webhookCustomBody)) note("its custom body template is not imported; uptop posts its own JSON body");
+      if (k.webhookContentType === "form-data")
+        note("Kuma posted form data; uptop posts its JSON body (application/json)");
+      if (k.webhookContentType === "custom" || str(k.webhookCustomBody))
+        note("its custom body template is not imported; uptop posts its own JSON body");
       return defined({ url: str(k.webhookURL), headers: jsonObject(k.webhookAdditionalHeaders) });
     },
   },
@@ -65,7 +76,10 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
       const cc = str(k.smtpCC);
       if (cc) note(`its CC recipients (${cc}) are sent the alerts as To recipients: uptop has no CC`);
       // Adding BCC recipients to To would show their addresses to everyone else on the list.
-      if (str(k.smtpBCC)) note(`its BCC recipients (${str(k.smtpBCC)}) are not imported: uptop has no BCC; add them to to: if they may be seen`);
+      if (str(k.smtpBCC))
+        note(
+          `its BCC recipients (${str(k.smtpBCC)}) are not imported: uptop has no BCC; add them to to: if they may be seen`,
+        );
       return defined({
         host: str(k.smtpHost),
         port: num(k.smtpPort),
@@ -104,7 +118,12 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   gotify: {
     type: "gotify",
-    settings: (k) => defined({ serverUrl: str(k.gotifyserverurl), appToken: str(k.gotifyapplicationToken), priority: num(k.gotifyPriority) }),
+    settings: (k) =>
+      defined({
+        serverUrl: str(k.gotifyserverurl),
+        appToken: str(k.gotifyapplicationToken),
+        priority: num(k.gotifyPriority),
+      }),
   },
   pagerduty: {
     type: "pagerduty",
@@ -139,6 +158,7 @@ export function kumaSettings(n: KumaNotification): KumaSettings {
   if (n.config === null || n.config === undefined) return {};
   if (typeof n.config !== "string") return n.config;
   const parsed: unknown = JSON.parse(n.config);
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("config is not a JSON object");
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error("config is not a JSON object");
   return parsed as KumaSettings;
 }

@@ -23,7 +23,11 @@ export const recurrenceInputSchema = z.strictObject({
   frequency: z.enum(FREQUENCIES),
   daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
   startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC), like 02:30"),
-  durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
 });
 
 /**

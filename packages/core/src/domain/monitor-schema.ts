@@ -83,17 +83,31 @@ export const monitorInputSchema = z.strictObject({
   hostname: z.string().trim().max(253).regex(HOST, "is not a host name or IP address").nullish(),
   port: z.number().int().min(1).max(65535).nullish(),
   interval: seconds.optional(),
-  timeout: seconds.refine((t) => t > 0 && t <= MAX_TIMEOUT_S, `must be more than 0 s and at most ${MAX_TIMEOUT_S} s`).optional(),
+  timeout: seconds
+    .refine((t) => t > 0 && t <= MAX_TIMEOUT_S, `must be more than 0 s and at most ${MAX_TIMEOUT_S} s`)
+    .optional(),
   retries: z.number().int().min(0).max(100).optional(),
   retryInterval: seconds.nullish(),
   recoveryThreshold: z.number().int().min(1).max(100).optional(),
   method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).optional(),
   headers: z
-    .record(z.string().regex(HEADER_NAME, "is not a valid header name"), z.string().max(8192).regex(/^[^\r\n]*$/, "must be one line (no CR or LF)"))
+    .record(
+      z.string().regex(HEADER_NAME, "is not a valid header name"),
+      z
+        .string()
+        .max(8192)
+        .regex(/^[^\r\n]*$/, "must be one line (no CR or LF)"),
+    )
     .optional(),
-  body: z.string().max(64 * 1024).nullish(),
+  body: z
+    .string()
+    .max(64 * 1024)
+    .nullish(),
   auth: httpAuthSchema.nullish(),
-  acceptedCodes: z.string().refine((s) => parseAcceptedCodes(s) !== undefined, "must look like 200-299,301").optional(),
+  acceptedCodes: z
+    .string()
+    .refine((s) => parseAcceptedCodes(s) !== undefined, "must look like 200-299,301")
+    .optional(),
   keyword: z.string().min(1).max(1000).nullish(),
   keywordAbsent: z.string().min(1).max(1000).nullish(),
   jsonAssertion: jsonAssertionSchema.nullish(),
@@ -102,11 +116,18 @@ export const monitorInputSchema = z.strictObject({
   ignoreTls: z.boolean().optional(),
   certExpiryDays: z.number().int().min(0).max(365).optional(),
   recordType: z.enum(DNS_RECORD_TYPES).nullish(),
-  resolver: z.string().max(300).refine(isResolver, "must be host or host:port, like 1.1.1.1 or [2606:4700:4700::1111]:53").nullish(),
+  resolver: z
+    .string()
+    .max(300)
+    .refine(isResolver, "must be host or host:port, like 1.1.1.1 or [2606:4700:4700::1111]:53")
+    .nullish(),
   expected: z.array(z.string().max(1000)).max(100).optional(),
   expectedMode: z.enum(["any", "all"]).optional(),
   pingCount: z.number().int().min(1).max(20).optional(),
-  token: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "must be 16-128 letters, digits, _ or -").nullish(),
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, "must be 16-128 letters, digits, _ or -")
+    .nullish(),
   grace: seconds.nullish(),
   parent: z.string().trim().min(1).max(200).nullish(),
   regions: z.array(z.string().regex(REGION, "is not a region name")).max(100).optional(),
@@ -124,7 +145,8 @@ export type MonitorDraft = Omit<Monitor, "id" | "createdAt" | "updatedAt" | "par
 export function zodIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
   return error.issues.flatMap((i) => {
     const at = i.path.join(".");
-    if (i.code === "unrecognized_keys") return i.keys.map((key) => ({ field: prefix + (at ? `${at}.${key}` : key), message: "unknown field" }));
+    if (i.code === "unrecognized_keys")
+      return i.keys.map((key) => ({ field: prefix + (at ? `${at}.${key}` : key), message: "unknown field" }));
     return [{ field: prefix + at, message: i.message }];
   });
 }
@@ -152,7 +174,8 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
   const intervalS = m.interval ?? 60;
   if (intervalS < 5 || intervalS > 86_400) issues.push({ field: "interval", message: "must be between 5 s and 1 day" });
   const timeoutS = m.timeout ?? Math.min(10, Math.max(1, Math.floor(intervalS * 0.8)));
-  if (timeoutS >= intervalS) issues.push({ field: "timeout", message: `must be less than the interval (${intervalS} s)` });
+  if (timeoutS >= intervalS)
+    issues.push({ field: "timeout", message: `must be less than the interval (${intervalS} s)` });
   if (m.retryInterval != null && (m.retryInterval < 5 || m.retryInterval > 86_400)) {
     issues.push({ field: "retryInterval", message: "must be between 5 s and 1 day" });
   }
@@ -165,7 +188,8 @@ export function normalizeMonitor(body: unknown): MonitorDraft {
       if (url) {
         try {
           const u = new URL(url);
-          if (u.protocol !== "http:" && u.protocol !== "https:") issues.push({ field: "url", message: "must be http:// or https://" });
+          if (u.protocol !== "http:" && u.protocol !== "https:")
+            issues.push({ field: "url", message: "must be http:// or https://" });
           url = u.toString();
         } catch {
           issues.push({ field: "url", message: "is not a valid URL" });

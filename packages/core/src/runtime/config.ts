@@ -103,7 +103,8 @@ function httpUrl(name: string, raw: string, example: string): string {
 }
 
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 /**
  * Why a trusted-proxy entry is refused, or undefined: an IP address, alone or with a prefix length
@@ -113,7 +114,8 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 function cidrProblem(text: string): string | undefined {
   const [address = "", prefix, ...rest] = text.split("/");
   const family = isIP(address);
-  if (family === 0 || rest.length || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return "is not an IP address or CIDR";
+  if (family === 0 || rest.length || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))
+    return "is not an IP address or CIDR";
   const bits = family === 4 ? 32 : 128;
   if (prefix !== undefined && (Number(prefix) < 1 || Number(prefix) > bits)) return `has a prefix outside 1..${bits}`;
   return undefined;
@@ -126,7 +128,8 @@ function bindHost(env: Env): string {
   const bracketed = /^\[(.*)\]$/.exec(raw)?.[1];
   const host = bracketed ?? raw;
   // "999.1.1.1" fits the host-name pattern, but no name ends in a numeric label.
-  const ok = bracketed !== undefined ? isIP(host) === 6 : isIP(host) !== 0 || (HOST_NAME.test(host) && !/^[\d.]+$/.test(host));
+  const ok =
+    bracketed !== undefined ? isIP(host) === 6 : isIP(host) !== 0 || (HOST_NAME.test(host) && !/^[\d.]+$/.test(host));
   if (!ok) {
     throw new ConfigError("UPTOP_HTTP_HOST", `"${raw}" is not an IP address or host name`, "0.0.0.0");
   }
@@ -141,7 +144,12 @@ function corsOrigin(env: Env): string | null {
   const raw = read(env, "UPTOP_CORS_ORIGIN");
   if (raw === undefined || raw === "*") return raw ?? null;
   const example = "https://status.example.com";
-  if (raw.includes(",")) throw new ConfigError("UPTOP_CORS_ORIGIN", `"${raw}" is a list, but Access-Control-Allow-Origin takes one origin (or *)`, example);
+  if (raw.includes(","))
+    throw new ConfigError(
+      "UPTOP_CORS_ORIGIN",
+      `"${raw}" is a list, but Access-Control-Allow-Origin takes one origin (or *)`,
+      example,
+    );
   let u: URL;
   try {
     u = new URL(raw);
@@ -223,7 +231,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   let dsn = read(env, "UPTOP_DB_DSN") ?? (dbType === "pglite" ? `${dataDir.replace(/\/+$/, "")}/uptop` : "");
   if (dbType === "postgres") {
     if (!/^postgres(ql)?:\/\//.test(dsn)) {
-      throw new ConfigError("UPTOP_DB_DSN", dsn ? "is not a postgres:// URL" : "is required when UPTOP_DB_TYPE=postgres", "postgres://uptop:secret@db:5432/uptop");
+      throw new ConfigError(
+        "UPTOP_DB_DSN",
+        dsn ? "is not a postgres:// URL" : "is required when UPTOP_DB_TYPE=postgres",
+        "postgres://uptop:secret@db:5432/uptop",
+      );
     }
   } else if (/^[a-z]+:\/\//.test(dsn) && !dsn.startsWith("file://") && dsn !== "memory://") {
     throw new ConfigError("UPTOP_DB_DSN", "must be a folder path when UPTOP_DB_TYPE=pglite", "./data/uptop");
@@ -256,7 +268,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   }
   const nodeId = idRaw ?? mode;
   if (!NODE_ID.test(nodeId)) {
-    throw new ConfigError("UPTOP_NODE_ID", `"${nodeId}" may hold only letters, digits, ".", "_" and "-"`, "probe-eu-west-1");
+    throw new ConfigError(
+      "UPTOP_NODE_ID",
+      `"${nodeId}" may hold only letters, digits, ".", "_" and "-"`,
+      "probe-eu-west-1",
+    );
   }
   const nodeName = read(env, "UPTOP_NODE_NAME") ?? nodeId;
   const regionRaw = read(env, "UPTOP_NODE_REGION");
@@ -265,14 +281,22 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   }
   const region = regionRaw ?? "local";
   if (!NODE_ID.test(region)) {
-    throw new ConfigError("UPTOP_NODE_REGION", `"${region}" may hold only letters, digits, ".", "_" and "-"`, "eu-west");
+    throw new ConfigError(
+      "UPTOP_NODE_REGION",
+      `"${region}" may hold only letters, digits, ".", "_" and "-"`,
+      "eu-west",
+    );
   }
 
   const keyHex = read(env, "UPTOP_ENCRYPTION_KEY");
   let encryptionKey: Buffer | null = null;
   if (keyHex !== undefined) {
     if (!/^[0-9a-fA-F]{64}$/.test(keyHex)) {
-      throw new ConfigError("UPTOP_ENCRYPTION_KEY", "must be exactly 64 hex characters (32 bytes)", "$(openssl rand -hex 32)");
+      throw new ConfigError(
+        "UPTOP_ENCRYPTION_KEY",
+        "must be exactly 64 hex characters (32 bytes)",
+        "$(openssl rand -hex 32)",
+      );
     }
     encryptionKey = Buffer.from(keyHex, "hex");
   }

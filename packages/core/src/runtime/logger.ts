@@ -3,7 +3,8 @@ import winston from "winston";
 export type Logger = winston.Logger;
 
 /** Field names whose values never reach a log line. */
-const SECRET_KEY = /(secret|token|password|passwd|authorization|api[-_]?key|private[-_]?key|encryption[-_]?key|cookie|dsn)$/i;
+const SECRET_KEY =
+  /(secret|token|password|passwd|authorization|api[-_]?key|private[-_]?key|encryption[-_]?key|cookie|dsn)$/i;
 const REDACTED = "[redacted]";
 
 /** Credentials embedded in URLs (`https://user:pass@host`) are masked wherever they appear. */
@@ -52,9 +53,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     defaultMeta: options.defaultMeta,
     format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
     transports: [
-      options.stream
-        ? new winston.transports.Stream({ stream: options.stream })
-        : new winston.transports.Console(),
+      options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console(),
     ],
   });
 }

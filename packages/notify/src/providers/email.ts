@@ -12,7 +12,9 @@ const ADDRESS = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/;
 const MAILBOX = /^(?:[^<>\r\n]*<[^\s@<>,;]+@[^\s@<>,;]+>|[^\s@<>,;]+@[^\s@<>,;]+)$/;
 
 const recipients = z
-  .union([z.string(), z.array(z.string())], { error: (i) => (i.input === undefined ? "is required" : "must be a list of e-mail addresses") })
+  .union([z.string(), z.array(z.string())], {
+    error: (i) => (i.input === undefined ? "is required" : "must be a list of e-mail addresses"),
+  })
   // A comma-separated string is accepted because that is how people paste a distribution list.
   .transform((v) => (Array.isArray(v) ? v : v.split(/[,;]/)).map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(ADDRESS, "is not an e-mail address")).min(1, "is required").max(50));
@@ -35,8 +37,10 @@ export const emailSettingsSchema = z
     subjectPrefix: optionalString(100),
   })
   .superRefine((s, ctx) => {
-    if (s.user && !s.password) ctx.addIssue({ code: "custom", path: ["password"], message: "is required when user is set" });
-    if (s.password && !s.user) ctx.addIssue({ code: "custom", path: ["user"], message: "is required when password is set" });
+    if (s.user && !s.password)
+      ctx.addIssue({ code: "custom", path: ["password"], message: "is required when user is set" });
+    if (s.password && !s.user)
+      ctx.addIssue({ code: "custom", path: ["user"], message: "is required when password is set" });
   });
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
 
@@ -78,7 +82,8 @@ function toDeliveryError(err: unknown, where: string): DeliveryError {
   const detail = response ?? e.message ?? String(err);
   let retryable = true;
   if (e.responseCode !== undefined) retryable = e.responseCode < 500;
-  else if (e.code === "EAUTH" || e.code === "ETLS" || e.code === "EENVELOPE" || e.code === "EMESSAGE") retryable = false;
+  else if (e.code === "EAUTH" || e.code === "ETLS" || e.code === "EENVELOPE" || e.code === "EMESSAGE")
+    retryable = false;
   else if (isCertificateFailure(e.originalCode)) retryable = false;
   return new DeliveryError(`email (${where}): ${truncateAnswer(detail)}`, {
     retryable,
@@ -113,13 +118,22 @@ export const emailProvider = defineProvider<EmailSettings>({
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeliveryError(`email (${where}): no answer within ${ctx.timeoutMs} ms`, { retryable: true })), ctx.timeoutMs);
+      timer = setTimeout(
+        () => reject(new DeliveryError(`email (${where}): no answer within ${ctx.timeoutMs} ms`, { retryable: true })),
+        ctx.timeoutMs,
+      );
       onAbort = () => reject(new DeliveryError(`email (${where}): send aborted`, { retryable: true }));
       ctx.signal?.addEventListener("abort", onAbort, { once: true });
     });
     try {
       if (ctx.signal?.aborted) throw new DeliveryError(`email (${where}): send aborted`, { retryable: true });
-      const sending = transport.sendMail({ from: settings.from, to: settings.to, subject, text: body, html: html(title, body) });
+      const sending = transport.sendMail({
+        from: settings.from,
+        to: settings.to,
+        subject,
+        text: body,
+        html: html(title, body),
+      });
       sending.catch(() => undefined); // settled by the race below; keep a late failure from going unhandled
       const info = await Promise.race([sending, deadline]);
       const rejected = info.rejected.length ? ` (rejected: ${info.rejected.map(String).join(", ")})` : "";

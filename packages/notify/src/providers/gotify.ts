@@ -33,7 +33,9 @@ export const gotifyProvider = defineProvider<GotifySettings>({
       extras: { "client::display": { contentType: "text/plain" } },
     };
     // The header keeps the token out of URLs that proxies log.
-    const post = jsonPost(joinUrl(settings.serverUrl, "message"), payload, { headers: { "X-Gotify-Key": settings.appToken } });
+    const post = jsonPost(joinUrl(settings.serverUrl, "message"), payload, {
+      headers: { "X-Gotify-Key": settings.appToken },
+    });
     return sendHttp("gotify", post, ctx);
   },
 });

@@ -17,9 +17,12 @@ export const ntfySettingsSchema = z
     password: optionalString(1000),
   })
   .superRefine((s, ctx) => {
-    if (s.user && !s.password) ctx.addIssue({ code: "custom", path: ["password"], message: "is required when user is set" });
-    if (s.password && !s.user) ctx.addIssue({ code: "custom", path: ["user"], message: "is required when password is set" });
-    if (s.token && s.user) ctx.addIssue({ code: "custom", path: ["token"], message: "use either token or user/password, not both" });
+    if (s.user && !s.password)
+      ctx.addIssue({ code: "custom", path: ["password"], message: "is required when user is set" });
+    if (s.password && !s.user)
+      ctx.addIssue({ code: "custom", path: ["user"], message: "is required when password is set" });
+    if (s.token && s.user)
+      ctx.addIssue({ code: "custom", path: ["token"], message: "use either token or user/password, not both" });
   });
 export type NtfySettings = z.infer<typeof ntfySettingsSchema>;
 
@@ -49,7 +52,12 @@ export const ntfyProvider = defineProvider<NtfySettings>({
       ...(message.monitor?.url && /^https?:/.test(message.monitor.url) ? { click: message.monitor.url } : {}),
     };
     const headers: Record<string, string> = settings.token ? { Authorization: `Bearer ${settings.token}` } : {};
-    const basicAuth = settings.user && settings.password ? { username: settings.user, password: settings.password } : undefined;
-    return sendHttp("ntfy", jsonPost(settings.serverUrl, payload, { headers, ...(basicAuth ? { basicAuth } : {}) }), ctx);
+    const basicAuth =
+      settings.user && settings.password ? { username: settings.user, password: settings.password } : undefined;
+    return sendHttp(
+      "ntfy",
+      jsonPost(settings.serverUrl, payload, { headers, ...(basicAuth ? { basicAuth } : {}) }),
+      ctx,
+    );
   },
 });

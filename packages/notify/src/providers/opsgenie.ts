@@ -32,7 +32,11 @@ export const opsgenieProvider = defineProvider<OpsgenieSettings>({
     if (closes(message)) {
       // Close by alias: the alias is the incident key the DOWN created the alert with.
       const path = `v2/alerts/${encodeURIComponent(message.incidentKey)}/close?identifierType=alias`;
-      const post = jsonPost(joinUrl(settings.apiUrl, path), { source: "uptop", note: `${title}\n${body}`.slice(0, 25_000) }, { headers });
+      const post = jsonPost(
+        joinUrl(settings.apiUrl, path),
+        { source: "uptop", note: `${title}\n${body}`.slice(0, 25_000) },
+        { headers },
+      );
       return sendHttp("opsgenie", post, ctx);
     }
     // A reminder re-creates with the same alias; Opsgenie de-duplicates it into the open alert.

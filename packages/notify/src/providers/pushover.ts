@@ -41,7 +41,9 @@ export const pushoverProvider = defineProvider<PushoverSettings>({
       priority,
       timestamp: Math.floor(Date.parse(message.at) / 1000),
       ...(priority === 2 ? { retry: EMERGENCY_RETRY_S, expire: EMERGENCY_EXPIRE_S } : {}),
-      ...(message.monitor?.url && /^https?:/.test(message.monitor.url) ? { url: message.monitor.url.slice(0, 512) } : {}),
+      ...(message.monitor?.url && /^https?:/.test(message.monitor.url)
+        ? { url: message.monitor.url.slice(0, 512) }
+        : {}),
       ...(settings.sound ? { sound: settings.sound } : {}),
       ...(settings.device ? { device: settings.device } : {}),
     };

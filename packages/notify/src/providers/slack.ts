@@ -35,7 +35,10 @@ export const slackProvider = defineProvider<SlackSettings>({
         {
           color: toneHex(toneOf(message)),
           blocks: [
-            { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(title)}*\n${escapeMrkdwn(body)}`.slice(0, 3000) } },
+            {
+              type: "section",
+              text: { type: "mrkdwn", text: `*${escapeMrkdwn(title)}*\n${escapeMrkdwn(body)}`.slice(0, 3000) },
+            },
           ],
         },
       ],

@@ -11,9 +11,18 @@ export const telegramSettingsSchema = z.strictObject({
     .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF… (from @BotFather)"),
   /** A numeric chat id (negative for groups) or @channelname. */
   chatId: z
-    .union([z.string().trim().regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, "must be a numeric id or @channelname"), z.number().int()], {
-      error: (i) => (i.input === undefined ? "is required" : "must be a numeric id or @channelname"),
-    })
+    .union(
+      [
+        z
+          .string()
+          .trim()
+          .regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, "must be a numeric id or @channelname"),
+        z.number().int(),
+      ],
+      {
+        error: (i) => (i.input === undefined ? "is required" : "must be a numeric id or @channelname"),
+      },
+    )
     .transform(String),
   apiUrl: httpUrlWithDefault("https://api.telegram.org"),
   parseMode: z.enum(["HTML", "none"]).default("HTML"),

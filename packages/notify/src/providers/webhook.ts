@@ -10,7 +10,10 @@ export const webhookSettingsSchema = z.strictObject({
   headers: headerMap().optional(),
   /** When set, the body is signed with HMAC-SHA256 so the receiver can verify it came from us. */
   secret: optionalString(1000),
-  signatureHeader: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "is not a valid header name").default("X-Uptop-Signature"),
+  signatureHeader: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "is not a valid header name")
+    .default("X-Uptop-Signature"),
 });
 export type WebhookSettings = z.infer<typeof webhookSettingsSchema>;
 

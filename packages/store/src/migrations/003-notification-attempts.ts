@@ -21,5 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index notification_attempts_notification_idx on notification_attempts (notification_id)`.execute(db);
   // The dispatcher's claim looks for due, unclaimed rows; this keeps it cheap on a large outbox.
-  await sql`create index notifications_pending_idx on notifications (next_attempt_at) where state = 'pending'`.execute(db);
+  await sql`create index notifications_pending_idx on notifications (next_attempt_at) where state = 'pending'`.execute(
+    db,
+  );
 }
