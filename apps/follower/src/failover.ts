@@ -1,6 +1,7 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
 import { channelFromMirror, type ClusterClient, type HealthResponse } from "@uptop/cluster-protocol";
 import {
+  adoptReplicaOutbox,
   applyMirror,
   collectHandback,
   getSetting,
@@ -10,7 +11,8 @@ import {
   type HandbackContent,
 } from "@uptop/store";
 import type { EpochHolder, ServingNode } from "@uptop/serving-node";
-import { secretFieldsOf, isChannelType } from "@uptop/notify";
+import { absorbsRepeats, CHANNEL_TYPES, secretFieldsOf, isChannelType } from "@uptop/notify";
+import { FeedTail, type FeedTailView } from "./feed-tail.js";
 
 export type FailoverState = "standby" | "active" | "handing-back";
 
@@ -25,8 +27,10 @@ export interface FailoverOptions {
   db: Db;
   box: SecretBox;
   epoch: EpochHolder;
-  /** How often the configuration is mirrored while standby. */
+  /** How often the whole configuration is mirrored while standby (changes arrive by the feed between). */
   mirrorMs?: number;
+  /** How long the leader may hold one feed request open. */
+  feedWaitMs?: number;
   now?: () => number;
 }
 
@@ -38,6 +42,7 @@ export interface FailoverView {
   lastLeaderContact: string | null;
   lastMirror: string | null;
   promotedAt: string | null;
+  feed: FeedTailView;
 }
 
 /**
@@ -67,10 +72,30 @@ export class FailoverController {
   private busy: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly leaderUrl: string;
+  private readonly tail: FeedTail;
+  /** Applying the feed, a full mirror and promotion never interleave. */
+  private replicaLock: Promise<unknown> = Promise.resolve();
+  private mirroring: Promise<void> | null = null;
 
   constructor(private readonly o: FailoverOptions) {
     this.now = o.now ?? Date.now;
     this.leaderUrl = o.config.cluster.peerUrls[0]!;
+    this.tail = new FeedTail({
+      client: o.client,
+      db: o.db,
+      logger: o.logger,
+      waitMs: o.feedWaitMs ?? 20_000,
+      retryMs: o.config.cluster.failoverPollMs,
+      standby: () => this.stateValue === "standby",
+      exclusive: (fn) => this.exclusive(fn),
+      resync: (why) => void this.mirror(why),
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.replicaLock.then(fn, fn);
+    this.replicaLock = run.catch(() => undefined);
+    return run;
   }
 
   get state(): FailoverState {
@@ -87,6 +112,7 @@ export class FailoverController {
       lastLeaderContact: iso(this.lastContact),
       lastMirror: iso(this.lastMirror),
       promotedAt: iso(this.promotedAt),
+      feed: this.tail.view(),
     };
   }
 
@@ -95,6 +121,7 @@ export class FailoverController {
     const saved = await getSetting(this.o.db, LAST_MIRROR_SETTING);
     if (saved !== null && Number.isFinite(Date.parse(saved))) this.lastMirror = Date.parse(saved);
     void this.mirror("start");
+    this.tail.start();
     this.schedulePoll(0);
     this.mirrorTimer = setInterval(() => {
       if (this.stateValue === "standby") void this.mirror("interval");
@@ -107,6 +134,7 @@ export class FailoverController {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     if (this.mirrorTimer) clearInterval(this.mirrorTimer);
     await this.busy.catch(() => {});
+    await this.tail.stop();
   }
 
   private schedulePoll(delayMs: number): void {
@@ -170,10 +198,20 @@ export class FailoverController {
     const epoch = await this.o.epoch.bump(this.leaderEpoch);
     this.promotedAt = this.now();
     this.stateValue = "active";
+    // The leader's alerts we hold become ours, under our epoch, before our dispatcher starts
+    // (it would fence them as an older term's).
+    const adopted = await this.exclusive(() =>
+      adoptReplicaOutbox(
+        this.o.db,
+        epoch,
+        CHANNEL_TYPES.filter((t) => absorbsRepeats(t)),
+      ),
+    );
     this.o.logger.warn("promoting to active", {
       reason: `${this.failures} consecutive failed health polls of ${this.leaderUrl}`,
       leaderSilentFor: silentFor,
       epoch,
+      adopted,
       transition: "standby->active",
     });
     await this.o.node.activate(`leader unreachable for ${this.failures} polls`);
@@ -244,24 +282,38 @@ export class FailoverController {
     }
   }
 
-  private async mirror(why: string): Promise<void> {
+  /** Copies the leader's whole state; one at a time (the interval, a feed reset, a change may all ask). */
+  private mirror(why: string): Promise<void> {
+    this.mirroring ??= this.mirrorOnce(why).finally(() => {
+      this.mirroring = null;
+    });
+    return this.mirroring;
+  }
+
+  private async mirrorOnce(why: string): Promise<void> {
     if (this.stateValue !== "standby") return;
     await this.register();
     try {
       const cfg = await this.o.client.getConfig();
-      if (this.stateValue !== "standby") return; // promoted while fetching: keep the copy we lead with
-      await applyMirror(
-        this.o.db,
-        this.o.box,
-        {
-          monitors: cfg.monitors,
-          channels: cfg.channels.map(channelFromMirror),
-          maintenance: cfg.maintenance,
-          states: cfg.states,
-          delivered: cfg.delivered,
-        },
-        (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
-      );
+      const applied = await this.exclusive(async () => {
+        if (this.stateValue !== "standby") return false; // promoted while fetching: keep the copy we lead with
+        await applyMirror(
+          this.o.db,
+          this.o.box,
+          {
+            monitors: cfg.monitors,
+            channels: cfg.channels.map(channelFromMirror),
+            maintenance: cfg.maintenance,
+            states: cfg.states,
+            delivered: cfg.delivered,
+            outbox: cfg.outbox,
+          },
+          (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
+        );
+        this.tail.resume(cfg.feed);
+        return true;
+      });
+      if (!applied) return;
       await this.o.epoch.observe(cfg.epoch, "leader");
       this.leaderEpoch = Math.max(this.leaderEpoch, cfg.epoch);
       this.lastMirror = this.now();
@@ -270,6 +322,8 @@ export class FailoverController {
         why,
         monitors: cfg.monitors.length,
         channels: cfg.channels.length,
+        openAlerts: cfg.outbox.length,
+        feed: cfg.feed,
       });
     } catch (err) {
       this.o.logger.warn("configuration mirror failed", {

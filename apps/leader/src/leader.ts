@@ -1,6 +1,13 @@
 import { SecretBox, type Config, type Logger } from "@uptop/core";
 import { listNodes, openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, clusterRouter, ensureApiToken } from "@uptop/serving-node";
+import {
+  EpochHolder,
+  ReplicationFeed,
+  ServingNode,
+  checkEncryptionKey,
+  clusterRouter,
+  ensureApiToken,
+} from "@uptop/serving-node";
 
 export interface RunningLeader {
   port: number;
@@ -41,6 +48,8 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
   const knownFollower = (await listNodes(store.db, new Date())).some((n) => n.role === "follower");
   let awaitingHandback = knownFollower && config.cluster.secret !== null;
   let handbackArrived: () => void = () => {};
+  // With a follower known, an alert waits (briefly) for the follower to hold it before it is sent.
+  const feed = new ReplicationFeed({ followerKnown: () => knownFollower });
   const handback = new Promise<void>((resolve) => (handbackArrived = resolve));
 
   const node: ServingNode = new ServingNode({
@@ -52,6 +61,7 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
     role: "leader",
     epoch,
     healthDetails: () => (awaitingHandback ? { awaitingHandback: true } : {}),
+    replication: feed,
     extraRouters: {
       cluster: [
         clusterRouter({
@@ -60,6 +70,7 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
           secret: config.cluster.secret,
           epoch,
           logger,
+          feed,
           onHandback: async () => {
             await node.engine?.reloadStates();
             handbackArrived();

@@ -98,6 +98,31 @@ export function alertsForDeletion(state: MachineState): AlertPlan[] {
 }
 
 /**
+ * An incident whose DOWN went out but which the monitor's verdict no longer continues: a hand-back
+ * replaced the verdict with another node's (UP, or DOWN since another time). The channels told
+ * about it hear it is closed, once, so no incident stays open at a receiver forever.
+ */
+export function alertsForSupersededIncident(state: MachineState, incidentDownSince: string): AlertPlan[] {
+  if (state.health === "DOWN" && state.downSince === incidentDownSince) return [];
+  const reason =
+    state.health === "DOWN"
+      ? "incident superseded: the other node's verdict has this monitor DOWN since another time"
+      : `incident closed: the other node's verdict is ${state.status}`;
+  return [
+    {
+      event: "up",
+      status: state.status,
+      previousStatus: "DOWN",
+      reason,
+      downSince: incidentDownSince,
+      suppressed: null,
+      withVotes: false,
+      onlyIfAlerted: true,
+    },
+  ];
+}
+
+/**
  * A reminder while DOWN, planned on every reminder tick: each channel's own interval decides
  * whether one is due (`recipients`), and its number makes the key, so repeats are nothing.
  */

@@ -24,6 +24,7 @@ export { groupStatus, groupStep, brokenChildren, descendants, ancestors } from "
 export {
   alertsForTransition,
   alertsForDeletion,
+  alertsForSupersededIncident,
   reminderFor,
   certWarning,
   type AlertPlan,

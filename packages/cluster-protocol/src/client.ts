@@ -7,6 +7,7 @@ import { NODE_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SECRET_HEADER } from ".
 import { seal, open } from "./sealed-body.js";
 import { assignmentsResponseSchema, type AssignmentsResponse } from "./schemas/assignments.js";
 import { configMirrorSchema, sealedBodySchema, type ConfigMirror } from "./schemas/config-mirror.js";
+import { feedAnswerSchema, type FeedAnswer } from "./schemas/feed.js";
 import { handbackResponseSchema, handbackSchema, type Handback, type HandbackResponse } from "./schemas/handback.js";
 import { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
 import { registerResponseSchema, type RegisterRequest, type RegisterResponse } from "./schemas/register.js";
@@ -41,6 +42,12 @@ interface Call<T> {
   data?: unknown;
   headers?: Record<string, string>;
   params?: Record<string, string>;
+  /** Overrides the client's per-attempt timeout (a long poll is held open by design). */
+  timeoutMs?: number;
+  /** Overrides the client's attempts (a long poll is simply asked again by its loop). */
+  attempts?: number;
+  /** Always the first peer, and no failing over along the list. */
+  leaderOnly?: boolean;
 }
 
 type Answer<T> = { status: 304; url: string } | { status: number; url: string; body: T; etag: string | undefined };
@@ -146,6 +153,23 @@ export class ClusterClient {
     return open(this.options.secret, bodyOf(answer).sealed, configMirrorSchema);
   }
 
+  /**
+   * The leader's changes after `after` (follower): held open up to `waitMs` until there is one.
+   * One attempt against the leader only; the caller's loop asks again.
+   */
+  async feed(q: { feedId: string; after: number; waitMs: number }): Promise<FeedAnswer> {
+    const answer = await this.call({
+      method: "GET",
+      path: "/api/cluster/feed",
+      params: { feed: q.feedId, after: String(q.after), wait: String(q.waitMs) },
+      schema: sealedBodySchema,
+      timeoutMs: q.waitMs + (this.options.timeoutMs ?? 10_000),
+      attempts: 1,
+      leaderOnly: true,
+    });
+    return open(this.options.secret, bodyOf(answer).sealed, feedAnswerSchema);
+  }
+
   /** Seals and posts what this node did while it led (follower standing down). */
   async handback(body: Handback): Promise<HandbackResponse> {
     const sealed = seal(this.options.secret, handbackSchema.parse(body));
@@ -158,10 +182,10 @@ export class ClusterClient {
   }
 
   private async call<T>(call: Call<T>): Promise<Answer<T>> {
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeoutMs = call.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const attempts: Array<{ url: string; reason: string }> = [];
-    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const url = this.currentPeer;
+    for (let attempt = 0; attempt < (call.attempts ?? this.maxAttempts); attempt++) {
+      const url = call.leaderOnly ? this.peers[0]! : this.currentPeer;
       let res: AxiosResponse<unknown> | undefined;
       let reason: string;
       try {
@@ -199,6 +223,8 @@ export class ClusterClient {
         reason ??= "no answer";
       }
       attempts.push({ url, reason: reason! });
+      // A leader-only call (the follower's feed) is its caller's loop to report and repeat.
+      if (call.leaderOnly) continue;
       this.options.logger?.warn("cluster call failed", { url, path: call.path, attempt: attempt + 1, reason: reason! });
       this.current = (this.current + 1) % this.peers.length;
       const roundDone = (attempt + 1) % this.peers.length === 0;

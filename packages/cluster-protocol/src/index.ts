@@ -36,8 +36,17 @@ export {
   channelToMirror,
   channelFromMirror,
   configMirrorSchema,
+  feedPositionSchema,
+  type FeedPosition,
   type SealedBody,
   type MirroredChannel,
   type ConfigMirror,
 } from "./schemas/config-mirror.js";
 export { handbackSchema, handbackResponseSchema, type Handback, type HandbackResponse } from "./schemas/handback.js";
+export {
+  MAX_FEED_WAIT_MS,
+  feedQuerySchema,
+  feedAnswerSchema,
+  type FeedQuery,
+  type FeedAnswer,
+} from "./schemas/feed.js";

@@ -55,6 +55,8 @@ describe("wire schemas", () => {
         ],
         states: [],
         delivered: [],
+        outbox: [],
+        feed: { feedId: "0f1e", seq: 42 },
       },
     ],
     [

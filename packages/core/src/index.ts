@@ -28,6 +28,16 @@ export {
   type MaintenanceWindowRecord,
 } from "./domain/maintenance-window.js";
 export { channelConfigSchema, type ChannelConfig } from "./domain/channel.js";
+export {
+  OUTBOX_STATES,
+  replicaEntrySchema,
+  replicaOutboxRowSchema,
+  replicaStateChangeSchema,
+  type OutboxState,
+  type ReplicaEntry,
+  type ReplicaOutboxRow,
+  type ReplicaStateChange,
+} from "./domain/replica-entry.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export {
   loadConfig,

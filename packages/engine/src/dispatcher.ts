@@ -14,7 +14,10 @@ import {
   failNotification,
   fenceStaleNotifications,
   getChannel,
+  markUnreplicated,
+  outboxRowsByIds,
   recoverInterruptedSends,
+  replicaOfOutboxRow,
   settleNotification,
   startSend,
   type Channel,
@@ -22,6 +25,7 @@ import {
   type OutboxRow,
 } from "@uptop/store";
 import type { EngineMetrics } from "./metrics.js";
+import type { AlertReplication } from "./replication-feed.js";
 
 export interface DispatcherOptions {
   db: Db;
@@ -49,6 +53,13 @@ export interface DispatcherOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
+  /**
+   * The leader's change feed. Each send waits until the follower holds the row as `sending`
+   * (at most `replicationWaitMs`, default 2 s), so a follower promoted a moment later knows of
+   * every alert a receiver may have seen.
+   */
+  replication?: AlertReplication;
+  replicationWaitMs?: number;
 }
 
 type Outcome = "sent" | "retry" | "failed" | "fenced" | "skipped" | "lost";
@@ -75,7 +86,8 @@ export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, ra
  * lost message is the lesser harm than paging someone twice.
  */
 export class Dispatcher {
-  private readonly o: Required<Omit<DispatcherOptions, "metrics">> & { metrics?: EngineMetrics };
+  private readonly o: Required<Omit<DispatcherOptions, "metrics" | "replication">> &
+    Pick<DispatcherOptions, "metrics" | "replication">;
   private readonly claimer: string;
   private claims = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -94,6 +106,7 @@ export class Dispatcher {
       backoffBaseMs: 5000,
       backoffMaxMs: 600_000,
       random: Math.random,
+      replicationWaitMs: 2000,
       ...options,
     };
     // Unique per instance: two dispatchers of one node (or a restarted one) are distinct claimers.
@@ -136,7 +149,8 @@ export class Dispatcher {
   private async round(): Promise<number> {
     if (!this.o.isActive()) return 0;
     const epoch = this.o.epoch();
-    for (const r of await recoverInterruptedSends(this.o.db, RESEND_TYPES)) {
+    const recovered = await recoverInterruptedSends(this.o.db, RESEND_TYPES);
+    for (const r of recovered) {
       this.o.logger.warn(
         r.outcome === "pending" ? "interrupted notification queued again" : "interrupted notification not sent again",
         {
@@ -150,11 +164,13 @@ export class Dispatcher {
       if (r.outcome === "unknown")
         this.o.metrics?.notificationsTotal.inc({ channel_type: r.channelType, result: "unknown" });
     }
-    const fenced = await fenceStaleNotifications(this.o.db, epoch);
+    const fencedIds = await fenceStaleNotifications(this.o.db, epoch);
+    const fenced = fencedIds.length;
     if (fenced) {
       this.o.logger.warn("notifications fenced", { count: fenced, epoch });
       this.o.metrics?.notificationsTotal.inc({ channel_type: "any", result: "fenced" }, fenced);
     }
+    await this.replicate([...recovered.map((r) => r.id), ...fencedIds]);
     // A token per claim, not per dispatcher: a row this dispatcher lost to a lapsed lease and
     // claimed again later is a different claim, and the old one can no longer settle it.
     const token = `${this.claimer}#${++this.claims}`;
@@ -172,7 +188,15 @@ export class Dispatcher {
       return c;
     };
     const limit = pLimit(this.o.concurrency);
-    const outcomes = await Promise.all(rows.map((row) => limit(() => this.deliver(row, channelOf))));
+    const outcomes = await Promise.all(
+      rows.map((row) =>
+        limit(async () => {
+          const outcome = await this.deliver(row, channelOf);
+          if (outcome !== "skipped") await this.replicate([row.id]);
+          return outcome;
+        }),
+      ),
+    );
     return fenced + outcomes.filter((o) => o !== "skipped" && o !== "lost").length;
   }
 
@@ -213,6 +237,7 @@ export class Dispatcher {
     // Durably "started" before the provider hears anything: a crash from here on is seen as
     // an interrupted send, never as a row that was simply not sent yet.
     if (!(await startSend(db, row.id, token, this.o.leaseMs))) return "skipped";
+    await this.awaitFollower(row);
 
     const attemptNo = row.attempts + 1;
     const base = { nodeId: this.o.nodeId, epoch: row.epoch };
@@ -281,6 +306,40 @@ export class Dispatcher {
       });
       return "failed";
     }
+  }
+
+  /** Appends the rows as they now stand to the change feed; returns the feed position after them. */
+  private async replicate(ids: readonly number[]): Promise<number> {
+    const feed = this.o.replication;
+    if (!feed || ids.length === 0) return 0;
+    const rows = await outboxRowsByIds(this.o.db, ids);
+    return feed.append(rows.map((r) => ({ kind: "outbox", row: replicaOfOutboxRow(r) })));
+  }
+
+  /**
+   * A row goes to its receiver only once the follower holds it as `sending`, or after a short
+   * bounded wait when the follower is away — then the row records that it went out unreplicated.
+   */
+  private async awaitFollower(row: OutboxRow): Promise<void> {
+    const feed = this.o.replication;
+    if (!feed) return;
+    const started = performance.now();
+    const seq = await this.replicate([row.id]);
+    const { replicated, expected } = await feed.replicated(seq, this.o.replicationWaitMs);
+    const waitedS = (performance.now() - started) / 1000;
+    if (replicated) {
+      this.o.metrics?.replicationWait.observe({ outcome: "replicated" }, waitedS);
+      return;
+    }
+    if (!expected) return;
+    this.o.metrics?.replicationWait.observe({ outcome: "unreplicated" }, waitedS);
+    await markUnreplicated(this.o.db, row.id);
+    this.o.logger.warn("notification sent before the follower held it", {
+      id: row.id,
+      event: row.event,
+      dedupeKey: row.dedupe_key,
+      waitedMs: Math.round(waitedS * 1000),
+    });
   }
 
   /** The send outlived its lease and the row was recovered (and maybe sent again) elsewhere. */

@@ -2,6 +2,7 @@ import type { CheckOptions, CheckResult, CheckSpec } from "@uptop/checks";
 import type { AggregationStrategy, Logger, SecretBox } from "@uptop/core";
 import type { Db } from "@uptop/store";
 import type { EngineMetrics } from "./metrics.js";
+import type { AlertReplication } from "./replication-feed.js";
 import type { WriteQueueOptions } from "./write-queue.js";
 
 export interface EngineOptions {
@@ -29,6 +30,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** How long after a slot's timeout a round waits for late votes before it is decided. */
   settleMs?: number;
+  /** The leader's change feed: every committed verdict, transition and alert is appended to it. */
+  replication?: AlertReplication;
   /** `onBatch` sees every batch written (kind and rows), for benchmarks and diagnostics. */
   writeQueue?: Partial<Pick<WriteQueueOptions, "flushMs" | "maxResults" | "batchSize" | "onBatch">>;
 }

@@ -9,8 +9,11 @@ import {
   listNodes,
   listWindowSpecs,
   monitorsVersion,
+  openIncidents,
+  replicaOfOutboxRow,
   touchNode,
   type MonitorStateRecord,
+  type OutboxRow,
 } from "@uptop/store";
 import { GroupTree } from "./groups.js";
 import type { MetricsSource } from "./metrics.js";
@@ -23,6 +26,9 @@ import { LocalSchedule } from "./schedule.js";
 import { closingAlertsOfDeleted, Transitions } from "./transitions.js";
 import { WriteQueue } from "./write-queue.js";
 import type { EngineOptions } from "./engine-options.js";
+
+/** How far back an incident left open by a hand-back is still closed (older ones are history). */
+const INCIDENT_LOOKBACK_MS = 30 * 86_400_000;
 
 /**
  * The work of an active node, in rooms: the schedule runs this node's own checks, rounds turn
@@ -49,12 +55,16 @@ export class Engine {
   private lastMaintenanceTick = 0;
   private lastReminderTick = 0;
   private monitorsVersion = "";
+  private readonly replicate: (rows: OutboxRow[]) => void;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? Date.now;
     const now = this.now;
     const { db, logger, metrics, node } = o;
-    this.nodeWatch = new NodeWatch({ db, logger, selfId: node.id, epoch: o.epoch });
+    const replicate = (rows: OutboxRow[]) =>
+      o.replication?.append(rows.map((row) => ({ kind: "outbox", row: replicaOfOutboxRow(row) })));
+    this.nodeWatch = new NodeWatch({ db, logger, selfId: node.id, epoch: o.epoch, onCommitted: replicate });
+    this.replicate = replicate;
     this.queue = new WriteQueue({
       db,
       logger,
@@ -69,6 +79,7 @@ export class Engine {
         o.writeQueue?.onBatch?.(kind, size);
       },
       onDrop: (count) => metrics.droppedResults.inc(count),
+      onCommitted: (entries) => o.replication?.append(entries),
     });
     const runtimes = this.runtimes;
     this.transitions = new Transitions({ runtimes, tree: () => this.tree, queue: this.queue, logger, now });
@@ -108,6 +119,7 @@ export class Engine {
     this.schedule.start();
     if (this.o.checkOverdueOnStart) this.schedule.checkOverdue();
     this.queue.start();
+    await this.closeSupersededIncidents();
     const tick = setInterval(() => this.tick(), this.o.tickMs ?? 250);
     const refresh = setInterval(
       () => void this.reload(false).catch((err: unknown) => this.reloadFailed(err)),
@@ -175,6 +187,13 @@ export class Engine {
       if (rt) adoptSaved(rt, saved, carriedVotes(saved.votes, this.o.node.id, this.cluster.nodes));
     }
     this.o.logger.info("verdicts reloaded", { monitors: states.size });
+    await this.closeSupersededIncidents();
+  }
+
+  /** Incidents this node alerted that the verdicts (merged from a hand-back) no longer continue. */
+  private async closeSupersededIncidents(): Promise<void> {
+    const open = await openIncidents(this.o.db, new Date(this.now() - INCIDENT_LOOKBACK_MS));
+    if (this.transitions.closeSuperseded(open)) await this.queue.flush();
   }
 
   /** Flushes pending writes now (tests, shutdown, handback). */
@@ -295,9 +314,12 @@ export class Engine {
     const alerts = closingAlertsOfDeleted(gone, at);
     if (alerts.length === 0) return;
     const epoch = this.o.epoch();
-    await inTransaction(this.o.db, async (tx) => {
-      for (const a of alerts) await enqueueAlert(tx, a, epoch, at);
+    const rows = await inTransaction(this.o.db, async (tx) => {
+      const written: OutboxRow[] = [];
+      for (const a of alerts) written.push(...(await enqueueAlert(tx, a, epoch, at)));
+      return written;
     });
+    this.replicate(rows);
     this.o.logger.info("incidents of deleted monitors closed", {
       monitors: alerts.map((a) => a.message.monitor?.name),
     });

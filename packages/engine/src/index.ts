@@ -7,3 +7,10 @@ export { enqueueAlert } from "./outbox-writer.js";
 export { planAlert, planNodeAlert, type PlannedAlert } from "./alert-messages.js";
 export { HistoryJobs, type HistoryJobsOptions, type HistoryRunReport } from "./history-jobs.js";
 export { Dispatcher, retryDelayMs, type DispatcherOptions } from "./dispatcher.js";
+export {
+  ReplicationFeed,
+  type AlertReplication,
+  type FeedRead,
+  type FeedStats,
+  type ReplicationFeedOptions,
+} from "./replication-feed.js";

@@ -30,6 +30,8 @@ export class EngineMetrics {
   readonly droppedResults: Counter;
   /** Engine starts and stops of this node, by the state entered; the reason is in the log. */
   readonly clusterTransitions: Counter<"to">;
+  /** How long an alert waited for the follower to hold it before it was sent. */
+  readonly replicationWait: Histogram<"outcome">;
   private source: MetricsSource | null = null;
   private roleSource: (() => { role: string; state: string; epoch: number }) | null = null;
 
@@ -164,6 +166,13 @@ export class EngineMetrics {
         const s = roleOf();
         if (s) this.set({ role: s.role, state: s.state }, s.epoch);
       },
+    });
+    this.replicationWait = new Histogram({
+      name: "uptop_alert_replication_wait_seconds",
+      help: "Time an alert waited for the follower before it was sent, by outcome (replicated, unreplicated)",
+      labelNames: ["outcome"],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [r],
     });
     this.clusterTransitions = new Counter({
       name: "uptop_cluster_transitions_total",

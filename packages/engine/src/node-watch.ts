@@ -1,6 +1,6 @@
 import type { Logger, Monitor, NodeInfo, NodeStatus } from "@uptop/core";
 import { incidentKey } from "@uptop/aggregation";
-import { inTransaction, NODE_STALE_MS, type Db } from "@uptop/store";
+import { inTransaction, NODE_STALE_MS, type Db, type OutboxRow } from "@uptop/store";
 import { planNodeAlert, type PlannedAlert } from "./alert-messages.js";
 import { enqueueAlert } from "./outbox-writer.js";
 
@@ -45,6 +45,8 @@ export interface NodeWatchOptions {
   /** This node never reports on itself. */
   selfId: string;
   epoch: () => number;
+  /** The alerts written, once committed (the follower's change feed). */
+  onCommitted?: (rows: OutboxRow[]) => void;
 }
 
 /**
@@ -116,10 +118,13 @@ export class NodeWatch {
     if (this.flushing || this.pending.length === 0) return this.flushing ?? Promise.resolve();
     const batch = this.pending.slice();
     const run = inTransaction(this.o.db, async (tx) => {
-      for (const a of batch) await enqueueAlert(tx, a, this.o.epoch(), now);
+      const rows: OutboxRow[] = [];
+      for (const a of batch) rows.push(...(await enqueueAlert(tx, a, this.o.epoch(), now)));
+      return rows;
     })
-      .then(() => {
+      .then((rows) => {
         this.pending.splice(0, batch.length);
+        if (rows.length) this.o.onCommitted?.(rows);
       })
       .catch((err: unknown) => {
         this.o.logger.warn("node alerts not written, will retry", {

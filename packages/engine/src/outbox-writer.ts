@@ -6,6 +6,7 @@ import {
   insertOutboxRows,
   type AlertChannel,
   type Db,
+  type OutboxRow,
 } from "@uptop/store";
 import type { PlannedAlert } from "./alert-messages.js";
 
@@ -30,9 +31,9 @@ async function audienceOf(tx: Db, alert: PlannedAlert): Promise<Audience> {
   };
 }
 
-/** Writes the outbox rows of one planned alert, inside the caller's transaction; returns how many were new. */
-export async function enqueueAlert(tx: Db, alert: PlannedAlert, epoch: number, now: Date): Promise<number> {
-  if (alert.suppressed) return 0;
+/** Writes the outbox rows of one planned alert, inside the caller's transaction; returns the new ones. */
+export async function enqueueAlert(tx: Db, alert: PlannedAlert, epoch: number, now: Date): Promise<OutboxRow[]> {
+  if (alert.suppressed) return [];
   const { message } = alert;
   const to = recipients(
     { ...alert, incidentKey: message.incidentKey, downSince: message.downSince, at: message.at },

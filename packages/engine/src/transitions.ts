@@ -1,6 +1,7 @@
 import {
   activeMaintenance,
   alertsForDeletion,
+  alertsForSupersededIncident,
   alertsForTransition,
   certWarning,
   reminderFor,
@@ -42,6 +43,27 @@ export class Transitions {
   refreshGroup(group: MonitorRuntime): void {
     const r = groupVerdict(this.o.tree(), this.o.runtimes, group, new Date(this.o.now()));
     if (r) this.record(group, r, []);
+  }
+
+  /**
+   * Closes the incidents that alerted but that the current verdicts no longer continue (a
+   * hand-back replaced them): each gets its UP, once, on the channels that heard its DOWN.
+   */
+  closeSuperseded(open: ReadonlyArray<{ monitorId: number; downSince: string }>): number {
+    const at = new Date(this.o.now());
+    let closed = 0;
+    for (const inc of open) {
+      const rt = this.o.runtimes.get(inc.monitorId);
+      if (!rt) continue; // a deleted monitor's incidents are closed when it is deleted
+      const alerts = alertsForSupersededIncident(rt.machine, inc.downSince).map((plan) =>
+        planAlert(rt.monitor, plan, { votes: [], at }),
+      );
+      if (alerts.length === 0) continue;
+      this.o.queue.addStateChange({ monitorId: rt.monitor.id, change: null, alerts });
+      closed++;
+    }
+    if (closed) this.o.logger.warn("incidents superseded by a hand-back closed", { closed });
+    return closed;
   }
 
   persist(rt: MonitorRuntime): void {

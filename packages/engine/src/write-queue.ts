@@ -1,10 +1,12 @@
-import type { Logger, Vote } from "@uptop/core";
+import type { Logger, ReplicaEntry, Status, Vote } from "@uptop/core";
 import {
   existingMonitorIds,
   inTransaction,
   insertResults,
   insertStateChanges,
+  replicaOfOutboxRow,
   saveMonitorStates,
+  type OutboxRow,
   type Db,
   type MonitorStateRecord,
   type ResultRow,
@@ -15,7 +17,7 @@ import { enqueueAlert } from "./outbox-writer.js";
 /** A transition to record (or none, for alerts that change no status: reminders, certificates). */
 export interface StateChangeWrite {
   monitorId: number;
-  change: { from: string; to: string; reason: string; votes: Vote[]; at: Date } | null;
+  change: { from: Status; to: Status; reason: string; votes: Vote[]; at: Date } | null;
   alerts: PlannedAlert[];
 }
 
@@ -32,6 +34,8 @@ export interface WriteQueueOptions {
   onBatch?: (kind: "results" | "critical", size: number) => void;
   /** Raw results just dropped because the bound was reached (for the metrics counter). */
   onDrop?: (count: number) => void;
+  /** What each critical transaction wrote, once it has committed (the follower's change feed). */
+  onCommitted?: (entries: ReplicaEntry[]) => void;
 }
 
 export interface WriteQueueStats {
@@ -161,22 +165,33 @@ export class WriteQueue {
       const states = [...this.states.values()];
       const epoch = this.o.epoch();
       const now = new Date(this.now());
+      const nodeId = this.o.nodeId;
+      const written: ReplicaEntry[] = [];
       await inTransaction(this.o.db, async (tx) => {
+        written.length = 0;
         // Monitors deleted since the verdict took their history with them: skip their rows
         // rather than fail the whole transaction on a foreign key.
         const existing = await existingMonitorIds(tx, [
           ...new Set([...changes.map((c) => c.monitorId), ...states.map((s) => s.monitorId)]),
         ]);
         const kept = changes.filter((c) => existing.has(c.monitorId));
-        const nodeId = this.o.nodeId;
-        await insertStateChanges(
-          tx,
-          kept.flatMap((c) => (c.change ? [{ monitorId: c.monitorId, ...c.change, epoch, nodeId }] : [])),
+        const transitions = kept.flatMap((c) =>
+          c.change ? [{ monitorId: c.monitorId, ...c.change, epoch, nodeId }] : [],
         );
-        for (const c of kept) for (const alert of c.alerts) await enqueueAlert(tx, alert, epoch, now);
+        await insertStateChanges(tx, transitions);
+        const rows: OutboxRow[] = [];
+        for (const c of kept) for (const alert of c.alerts) rows.push(...(await enqueueAlert(tx, alert, epoch, now)));
         const keptStates = states.filter((s) => existing.has(s.monitorId));
         if (keptStates.length) await saveMonitorStates(tx, keptStates);
+        for (const t of transitions)
+          written.push({
+            kind: "change",
+            change: { ...t, at: t.at.toISOString() },
+          });
+        for (const row of rows) written.push({ kind: "outbox", row: replicaOfOutboxRow(row) });
+        for (const state of keptStates) written.push({ kind: "state", state });
       });
+      if (written.length) this.o.onCommitted?.(written);
       this.critical.splice(0, changes.length);
       for (const s of states) if (this.states.get(s.monitorId) === s) this.states.delete(s.monitorId);
       if (changes.length) this.o.onBatch?.("critical", changes.length);

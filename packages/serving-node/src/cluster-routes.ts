@@ -4,6 +4,7 @@ import {
   channelToMirror,
   clusterGuard,
   configMirrorSchema,
+  feedQuerySchema,
   handbackSchema,
   openPayload,
   sealedBodySchema,
@@ -11,7 +12,8 @@ import {
   type ConfigMirror,
 } from "@uptop/cluster-protocol";
 import { getMonitorStates, listMonitors, mergeHandback, readMirrorExtras, type Db } from "@uptop/store";
-import { ValidationError } from "@uptop/core";
+import { ValidationError, zodIssues } from "@uptop/core";
+import type { ReplicationFeed } from "@uptop/engine";
 import type { EpochHolder } from "./epoch.js";
 
 /** How far back delivered notifications are mirrored: long enough to cover any open incident. */
@@ -23,6 +25,8 @@ export interface ClusterRoutesDeps {
   secret: string | null;
   epoch: EpochHolder;
   logger: Logger;
+  /** This leader's change feed, tailed by the follower. */
+  feed: ReplicationFeed;
   /** Called after a handback is merged, before it is acknowledged (the engine reloads verdicts). */
   onHandback(followerId: string, epoch: number): Promise<void>;
 }
@@ -34,6 +38,9 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
   r.use("/api/cluster", ...clusterGuard(deps.secret));
 
   r.get("/api/cluster/config", async (_req, res) => {
+    // The position first: every change after it is either in this copy or re-sent by the feed,
+    // and applying a change twice is harmless.
+    const feed = deps.feed.position();
     const monitors = await listMonitors(db, box);
     const states = [...(await getMonitorStates(db)).values()];
     const extras = await readMirrorExtras(db, box, new Date(Date.now() - DELIVERED_WINDOW_MS));
@@ -45,8 +52,26 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
       maintenance: extras.maintenance,
       states,
       delivered: extras.delivered,
+      outbox: extras.outbox,
+      feed,
     });
     res.json({ sealed: sealPayload(deps.secret!, mirror) });
+  });
+
+  r.get("/api/cluster/feed", async (req, res) => {
+    const q = feedQuerySchema.safeParse(req.query);
+    if (!q.success) throw new ValidationError("invalid feed query", zodIssues(q.error));
+    // A follower that hangs up (it is stopping, or promoted) releases its wait at once.
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
+    const answer = await deps.feed.read({
+      feedId: q.data.feed,
+      after: q.data.after,
+      waitMs: q.data.wait,
+      signal: gone.signal,
+    });
+    if (gone.signal.aborted) return;
+    res.json({ sealed: sealPayload(deps.secret!, answer) });
   });
 
   r.post("/api/cluster/handback", async (req, res) => {
@@ -60,7 +85,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
     // term: that would fence our own alerts still waiting in the outbox.
     const followerLed = await deps.epoch.observe(h.epoch, h.nodeId);
     const epoch = followerLed ? await deps.epoch.bump(h.epoch) : deps.epoch.get();
-    const merged = await mergeHandback(db, h, h.nodeId, epoch);
+    const merged = await mergeHandback(db, h, h.nodeId, epoch, { requeueOwn: followerLed });
     await deps.onHandback(h.nodeId, epoch);
     logger.info("handback merged", {
       follower: h.nodeId,

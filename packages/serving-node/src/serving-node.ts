@@ -19,7 +19,7 @@ import {
   type NodeRuntime,
   type RunningServer,
 } from "@uptop/api";
-import { Dispatcher, Engine, EngineMetrics, HistoryJobs } from "@uptop/engine";
+import { Dispatcher, Engine, EngineMetrics, HistoryJobs, type ReplicationFeed } from "@uptop/engine";
 import { configRouter } from "@uptop/api";
 import type { EpochHolder } from "./epoch.js";
 
@@ -35,6 +35,8 @@ export interface ServingNodeOptions {
   extraRouters?: { open?: RequestHandler[]; cluster?: RequestHandler[]; admin?: RequestHandler[] };
   /** Extra fields for /api/health (a follower's view of its leader, for instance). */
   healthDetails?: () => Record<string, unknown>;
+  /** The leader's change feed: what it commits and sends, its follower holds first. */
+  replication?: ReplicationFeed;
 }
 
 /**
@@ -89,7 +91,11 @@ export class ServingNode {
   async listen(): Promise<number> {
     const { config, logger, store, box } = this.o;
     const db = store.db;
-    const onChange = () => this.engineRef?.notifyChange();
+    const onChange = () => {
+      this.engineRef?.notifyChange();
+      // The follower copies the configuration at once rather than at its next periodic mirror.
+      this.o.replication?.append([{ kind: "config" }]);
+    };
     const metrics = metricsRouter(this.metrics.registry);
     const extra = this.o.extraRouters ?? {};
     // A follower's configuration is a mirror of the leader's: it may be read, never edited,
@@ -190,6 +196,7 @@ export class ServingNode {
         nodeId: config.cluster.nodeId,
         epoch: () => this.o.epoch.get(),
         isActive: () => this.active,
+        ...(this.o.replication ? { replication: this.o.replication } : {}),
       });
       this.dispatcher.start();
       this.metrics.clusterTransitions.inc({ to: "active" });
@@ -227,6 +234,7 @@ export class ServingNode {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.o.replication?.close();
     await this.server?.close();
     await this.deactivate("shutdown");
   }

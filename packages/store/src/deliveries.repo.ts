@@ -4,9 +4,9 @@ import { sql } from "kysely";
 import type { Db } from "./database.js";
 import type { AttemptOutcome, OutboxRow } from "./notifications.repo.js";
 
-/** Refuses rows written under an older fencing epoch: they belong to a term that has ended. */
-export async function fenceStaleNotifications(db: Db, epoch: number): Promise<number> {
-  const res = await db
+/** Refuses rows written under an older fencing epoch: they belong to a term that has ended. Returns their ids. */
+export async function fenceStaleNotifications(db: Db, epoch: number): Promise<number[]> {
+  const rows = await db
     .updateTable("notifications")
     .set({
       state: "failed",
@@ -16,8 +16,20 @@ export async function fenceStaleNotifications(db: Db, epoch: number): Promise<nu
     })
     .where("state", "=", "pending")
     .where("epoch", "<", epoch)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The rows as they stand now, in id order (the change feed carries each change whole). */
+export async function outboxRowsByIds(db: Db, ids: readonly number[]): Promise<OutboxRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("id", "in", [...ids])
+    .orderBy("id")
+    .execute();
 }
 
 /**

@@ -73,16 +73,18 @@ export async function collectHandback(db: Db, since: Date): Promise<HandbackCont
       .innerJoin("channels", "channels.id", "notifications.channel_id")
       .leftJoin("monitors", "monitors.id", "notifications.monitor_id")
       .select(["dedupe_key", "channels.name as channel", "monitors.name as monitor", "event"]);
+  // Replicas are the leader's own rows; adopted ones (taken over on promotion) are ours to report.
   const sent = await named()
     .select(["sent_at", "notifications.epoch"])
     .where("state", "=", "sent")
     .where("sent_at", ">=", since)
+    .where("notifications.origin", "<>", "replica")
     .orderBy("notifications.id")
     .execute();
   const unsent = await named()
     .select(["payload", "notifications.created_at"])
     .where("state", "=", "pending")
-    .where("notifications.created_at", ">=", since)
+    .where((eb) => eb.or([eb("notifications.created_at", ">=", since), eb("notifications.origin", "=", "adopted")]))
     .orderBy("notifications.id")
     .execute();
   const sinceDay = since.toISOString().slice(0, 10);
@@ -138,6 +140,8 @@ export interface HandbackMerged {
   notifications: number;
   /** Undelivered alerts taken over from the follower, now in our outbox. */
   pending: number;
+  /** Our own undelivered alerts moved to the new term instead of fenced. */
+  requeued: number;
   rollups: number;
   states: number;
 }
@@ -152,13 +156,14 @@ export async function mergeHandback(
   h: HandbackContent,
   followerId: string,
   epoch: number,
+  options: { requeueOwn: boolean } = { requeueOwn: false },
 ): Promise<HandbackMerged> {
   return db.transaction().execute(async (tx) => {
     const monitors = await tx.selectFrom("monitors").select(["id", "name"]).execute();
     const idOf = new Map(monitors.map((m) => [m.name, m.id]));
     const channels = await tx.selectFrom("channels").select(["id", "name"]).execute();
     const channelOf = new Map(channels.map((c) => [c.name, c.id]));
-    const out: HandbackMerged = { stateChanges: 0, notifications: 0, pending: 0, rollups: 0, states: 0 };
+    const out: HandbackMerged = { stateChanges: 0, notifications: 0, pending: 0, requeued: 0, rollups: 0, states: 0 };
 
     const changeRows = h.stateChanges
       .filter((c) => idOf.has(c.monitorName))
@@ -197,10 +202,23 @@ export async function mergeHandback(
         response: `delivered by ${followerId}`,
       }));
     if (notificationRows.length) {
+      // A key we hold too (an alert of ours the follower took over and delivered) is delivered:
+      // our copy must not go out again.
       const r = await tx
         .insertInto("notifications")
         .values(notificationRows)
-        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        .onConflict((oc) =>
+          oc
+            .column("dedupe_key")
+            .doUpdateSet((eb) => ({
+              state: "sent",
+              sent_at: eb.ref("excluded.sent_at"),
+              response: eb.ref("excluded.response"),
+              claimed_by: null,
+              claimed_until: null,
+            }))
+            .where("notifications.state", "<>", "sent"),
+        )
         .executeTakeFirst();
       out.notifications = Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
@@ -226,6 +244,18 @@ export async function mergeHandback(
         .onConflict((oc) => oc.column("dedupe_key").doNothing())
         .executeTakeFirst();
       out.pending = Number(r.numInsertedOrUpdatedRows ?? 0n);
+    }
+    if (options.requeueOwn) {
+      // Our alerts still waiting from before the follower led are ours to send, under the new
+      // term: fencing them would lose an alert neither node delivered.
+      const r = await tx
+        .updateTable("notifications")
+        .set({ epoch, claimed_by: null, claimed_until: null })
+        .where("state", "=", "pending")
+        .where("epoch", "<", epoch)
+        .where("origin", "<>", "replica")
+        .executeTakeFirst();
+      out.requeued = Number(r.numUpdatedRows);
     }
     const rollupRows = h.rollups
       .filter((r) => idOf.has(r.monitorName))

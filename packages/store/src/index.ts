@@ -19,6 +19,7 @@ export * from "./results.repo.js";
 export * from "./maintenance.repo.js";
 export * from "./history.repo.js";
 export * from "./mirror.repo.js";
+export * from "./replica.repo.js";
 export * from "./handback.repo.js";
 export * from "./channels.repo.js";
 export * from "./notifications.repo.js";

@@ -1,9 +1,17 @@
 import { sql } from "kysely";
-import type { ChannelConfig, MaintenanceWindowRecord, Monitor, MonitorState, SecretBox } from "@uptop/core";
+import type {
+  ChannelConfig,
+  MaintenanceWindowRecord,
+  Monitor,
+  MonitorState,
+  ReplicaOutboxRow,
+  SecretBox,
+} from "@uptop/core";
 import type { Db } from "./database.js";
 import { decryptChannelSettings, encryptChannelSettings } from "./channels.repo.js";
 import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
+import { closeStaleReplicas, readOpenOutbox, upsertReplicaOutbox } from "./replica.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
 
 export type MirrorChannel = ChannelConfig & { id: number };
@@ -23,9 +31,11 @@ export interface MirrorContent {
   maintenance: MaintenanceWindowRecord[];
   states: MonitorState[];
   delivered: MirrorDelivered[];
+  /** The leader's alerts still in play; absent from an older leader. */
+  outbox?: ReplicaOutboxRow[];
 }
 
-/** Reads what a follower mirrors: configuration with secrets in clear (the caller seals it). */
+/** Reads what a follower mirrors: configuration with secrets in clear (the caller seals it), and open alerts. */
 export async function readMirrorExtras(
   db: Db,
   box: SecretBox,
@@ -40,7 +50,9 @@ export async function readMirrorExtras(
     .where("sent_at", ">=", deliveredSince)
     .orderBy("id")
     .execute();
+  const outbox = await readOpenOutbox(db);
   return {
+    outbox,
     channels: channels.map((c) => ({
       id: c.id,
       name: c.name,
@@ -164,10 +176,21 @@ export async function applyMirror(
             sent_at: d.sentAt,
             epoch: d.epoch,
             response: "delivered by the leader",
+            origin: "replica",
           })),
         )
-        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        // A copy held here as still open was delivered since: it must never be sent from here.
+        .onConflict((oc) =>
+          oc
+            .column("dedupe_key")
+            .doUpdateSet((eb) => ({ state: "sent", sent_at: eb.ref("excluded.sent_at"), claimed_by: null }))
+            .where("notifications.origin", "<>", "local"),
+        )
         .execute();
+    }
+    if (m.outbox) {
+      await upsertReplicaOutbox(tx, m.outbox, { monitors: known, channels: new Set(channelIds) });
+      await closeStaleReplicas(tx, new Set([...m.outbox, ...m.delivered].map((r) => r.dedupeKey)));
     }
   });
 }

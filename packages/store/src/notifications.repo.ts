@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
+import type { OutboxState } from "@uptop/core";
 import type { Db } from "./database.js";
 import type { NotificationsTable } from "./schema.js";
 
@@ -10,7 +11,7 @@ export type OutboxRow = Selectable<NotificationsTable>;
  * answer, and the provider cannot absorb a repeat: the message may or may not have arrived,
  * and it is deliberately not sent again.
  */
-export type NotificationState = "pending" | "sending" | "sent" | "failed" | "unknown";
+export type NotificationState = OutboxState;
 
 /** One delivery as the API lists it: state and evidence, never the payload or a secret. */
 export interface NotificationRecord {

@@ -1,6 +1,8 @@
 // The writing side of the outbox: which channels an alert may reach, and its rows. Which of them
 // really hear it is a rule of `@uptop/aggregation` (`recipients`); this only reads and writes.
+import { sql } from "kysely";
 import type { Db } from "./database.js";
+import type { OutboxRow } from "./notifications.repo.js";
 
 export interface AlertChannel {
   id: number;
@@ -58,10 +60,10 @@ export async function existingDedupeKeys(db: Db, keys: readonly string[]): Promi
   return new Set(rows.map((r) => r.dedupe_key));
 }
 
-/** Writes pending rows; a row whose dedupe key exists is skipped. Returns how many were new. */
-export async function insertOutboxRows(db: Db, rows: readonly NewOutboxRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const res = await db
+/** Writes pending rows; a row whose dedupe key exists is skipped. Returns the rows written. */
+export async function insertOutboxRows(db: Db, rows: readonly NewOutboxRow[]): Promise<OutboxRow[]> {
+  if (rows.length === 0) return [];
+  return db
     .insertInto("notifications")
     .values(
       rows.map((r) => ({
@@ -77,6 +79,47 @@ export async function insertOutboxRows(db: Db, rows: readonly NewOutboxRow[]): P
       })),
     )
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
-    .executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0n);
+    .returningAll()
+    .execute();
+}
+
+export interface OpenIncident {
+  monitorId: number;
+  incidentKey: string;
+  downSince: string;
+}
+
+/**
+ * Incidents whose DOWN this node wrote (queued, sent or possibly sent) and whose UP it has not:
+ * the ones a receiver may still show open. A hand-back can leave such an incident behind a verdict
+ * that no longer continues it.
+ */
+export async function openIncidents(db: Db, since: Date): Promise<OpenIncident[]> {
+  const rows = await db
+    .selectFrom("notifications as d")
+    .select([
+      "d.monitor_id",
+      sql<string>`d.payload->>'incidentKey'`.as("incident_key"),
+      sql<string>`d.payload->>'downSince'`.as("down_since"),
+    ])
+    .distinct()
+    .where("d.event", "=", "down")
+    .where("d.monitor_id", "is not", null)
+    .where("d.origin", "<>", "replica")
+    .where("d.state", "in", ["pending", "sending", "sent", "unknown"])
+    .where("d.created_at", ">=", since)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          // The UP of one incident on one channel has the DOWN's key with its event replaced.
+          selectFrom("notifications as u")
+            .select("u.id")
+            .whereRef("u.dedupe_key", "=", sql<string>`'up' || substr(d.dedupe_key, 5)`),
+        ),
+      ),
+    )
+    .execute();
+  return rows
+    .filter((r) => r.monitor_id !== null && r.incident_key && r.down_since)
+    .map((r) => ({ monitorId: r.monitor_id!, incidentKey: r.incident_key, downSince: r.down_since }));
 }

@@ -169,6 +169,10 @@ export interface NotificationsTable {
   claimed_until: Timestamp | null;
   response: string | null;
   created_at: CreatedAt;
+  /** `local`, `replica` (the leader's row, mirrored) or `adopted` (a replica taken over on promotion). */
+  origin: Generated<string>;
+  /** Sent before the follower confirmed holding it. */
+  unreplicated: Generated<boolean>;
 }
 
 export interface NotificationAttemptsTable {

@@ -1,4 +1,10 @@
-import { channelConfigSchema, maintenanceWindowSchema, monitorStateSchema, type ChannelConfig } from "@uptop/core";
+import {
+  channelConfigSchema,
+  maintenanceWindowSchema,
+  monitorStateSchema,
+  replicaOutboxRowSchema,
+  type ChannelConfig,
+} from "@uptop/core";
 import { z } from "zod";
 import { assignedMonitorSchema } from "./monitor.js";
 
@@ -26,6 +32,10 @@ export function channelFromMirror({ reminderInterval, ...channel }: MirroredChan
   return { ...channel, reminderIntervalS: reminderInterval };
 }
 
+/** A place in the leader's change feed: the feed (one per leader process) and the last entry. */
+export const feedPositionSchema = z.object({ feedId: z.string().min(1), seq: z.number().int().min(0) });
+export type FeedPosition = z.infer<typeof feedPositionSchema>;
+
 /** Plaintext of `GET /api/cluster/config` → `{ sealed }`: everything a follower needs to lead. */
 export const configMirrorSchema = z.object({
   epoch: z.number().int().min(0),
@@ -48,5 +58,9 @@ export const configMirrorSchema = z.object({
       }),
     )
     .default([]),
+  /** The leader's alerts not yet delivered (or in flight): a promoted follower continues them. */
+  outbox: z.array(replicaOutboxRowSchema).default([]),
+  /** Where the leader's change feed stood before this copy was read: the follower tails from there. */
+  feed: feedPositionSchema.nullable().default(null),
 });
 export type ConfigMirror = z.infer<typeof configMirrorSchema>;
