@@ -90,6 +90,13 @@ export class FeedTail {
           this.position = { feedId: from.feedId, seq: answer.next };
           return true;
         });
+        if (this.o.logger.isDebugEnabled())
+          this.o.logger.debug("change feed answer", {
+            after: from.seq,
+            entries: entries.length,
+            next: answer.next,
+            kept,
+          });
         if (kept && entries.length) {
           this.applied += entries.length;
           this.lastAppliedAt = Date.now();

@@ -1,17 +1,14 @@
-import pg from "pg";
+import { ADMIN_TOKEN, HttpTarget, sleep, until, WebhookReceiver } from "@uptop/test-kit";
 import {
-  ADMIN_TOKEN,
-  createTempDatabase,
-  freePort,
-  HttpTarget,
-  sleep,
-  TcpProxy,
-  until,
-  WebhookReceiver,
-  type Proc,
-  type TempDatabase,
-} from "@uptop/test-kit";
-import { FOLLOWER_MAIN, LEADER_MAIN, api, health, startProcess } from "./harness.js";
+  addMonitor as addMonitorOf,
+  addWebhook as addWebhookOf,
+  api,
+  ClusterFixture,
+  health,
+  mirrored,
+  stateOf,
+  statusOf,
+} from "./harness.js";
 
 /**
  * Real processes, killed for real: a leader and a follower on their own Postgres databases, a
@@ -20,8 +17,7 @@ import { FOLLOWER_MAIN, LEADER_MAIN, api, health, startProcess } from "./harness
  */
 const LONG = 180_000;
 
-let dbs: TempDatabase[] = [];
-let procs: Proc[] = [];
+const fixture = new ClusterFixture();
 let target: HttpTarget;
 let receiver: WebhookReceiver;
 
@@ -30,86 +26,17 @@ beforeAll(async () => {
   receiver = await new WebhookReceiver().start();
 });
 
-afterEach(async () => {
-  await Promise.all(procs.map((p) => p.kill("SIGKILL")));
-  procs = [];
-  for (const d of dbs) await d.drop().catch(() => {});
-  dbs = [];
-});
+afterEach(() => fixture.cleanup());
 
 afterAll(async () => {
   await target.stop();
   await receiver.stop();
 });
 
-interface Cluster {
-  leaderPort: number;
-  followerPort: number;
-  proxy: TcpProxy;
-  leaderDsn: string;
-  startLeader(): Promise<Proc>;
-  startFollower(): Proc;
-}
+const cluster = (env: Record<string, string> = {}) => fixture.cluster(env);
+const addWebhook = (dsn: string) => addWebhookOf(dsn, receiver.url);
+const addMonitor = (port: number, name: string) => addMonitorOf(port, name, target.url);
 
-async function cluster(pollEnv: Record<string, string> = {}): Promise<Cluster> {
-  const [a, b] = [await createTempDatabase("uptop_fo_leader"), await createTempDatabase("uptop_fo_follower")];
-  dbs.push(a, b);
-  const leaderPort = await freePort();
-  const followerPort = await freePort();
-  const proxy = await new TcpProxy("127.0.0.1", leaderPort).open();
-  return {
-    leaderPort,
-    followerPort,
-    proxy,
-    leaderDsn: a.dsn,
-    async startLeader() {
-      const p = startProcess("leader", LEADER_MAIN, {
-        UPTOP_DB_TYPE: "postgres",
-        UPTOP_DB_DSN: a.dsn,
-        UPTOP_HTTP_PORT: String(leaderPort),
-        ...pollEnv,
-      });
-      procs.push(p);
-      await until("leader health", () => health(leaderPort), 60_000);
-      return p;
-    },
-    startFollower() {
-      const p = startProcess("follower", FOLLOWER_MAIN, {
-        UPTOP_CLUSTER_MODE: "follower",
-        UPTOP_PEER_URL: `http://127.0.0.1:${proxy.port}`,
-        UPTOP_DB_TYPE: "postgres",
-        UPTOP_DB_DSN: b.dsn,
-        UPTOP_HTTP_PORT: String(followerPort),
-        ...pollEnv,
-      });
-      procs.push(p);
-      return p;
-    },
-  };
-}
-
-/** A webhook channel for every monitor, written straight into the leader's database. */
-async function addWebhook(dsn: string): Promise<void> {
-  const c = new pg.Client({ connectionString: dsn });
-  await c.connect();
-  try {
-    await c.query(
-      `insert into channels (name, type, settings, is_default, enabled) values ('hook', 'webhook', $1, true, true)`,
-      [JSON.stringify({ url: receiver.url })],
-    );
-  } finally {
-    await c.end();
-  }
-}
-
-async function addMonitor(port: number, name: string): Promise<number> {
-  const monitor = { name, type: "http", url: target.url, interval: 5, timeout: 2 };
-  const res = await api<{ id: number }>(port, "/api/monitors", { method: "POST", body: JSON.stringify(monitor) });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-const stateOf = async (port: number) => (await health(port))?.state;
 /** The `uptop_cluster_role` sample of a node's /metrics, e.g. `{role="follower",state="standby"} 1`. */
 async function roleSample(port: number): Promise<string | undefined> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -118,10 +45,6 @@ async function roleSample(port: number): Promise<string | undefined> {
     .find((l) => l.startsWith("uptop_cluster_role{"))
     ?.slice("uptop_cluster_role".length);
 }
-const statusOf = async (port: number, id: number) =>
-  (await api<{ status: string }>(port, `/api/monitors/${id}`)).body.status;
-const mirrored = async (port: number, name: string) =>
-  ((await api<Array<{ name: string }>>(port, "/api/monitors")).body ?? []).some((m) => m.name === name);
 
 describe("failover", () => {
   it(
@@ -241,7 +164,7 @@ describe("failover", () => {
       await until("mirrored", async () => mirrored(c.followerPort, "kept"), 60_000);
       await leader.kill("SIGKILL");
       await follower.kill("SIGKILL");
-      procs = procs.filter((p) => p !== follower);
+      fixture.forget(follower);
       c.startFollower();
       await until("restarted follower active", async () => (await stateOf(c.followerPort)) === "active", 60_000, 200);
       expect(await roleSample(c.followerPort)).toMatch(/^\{role="follower",state="active"\} \d+$/);

@@ -4,7 +4,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_TOKEN, apiClient, spawnNode, type Env, type Proc } from "@uptop/test-kit";
+import pg from "pg";
+import {
+  ADMIN_TOKEN,
+  apiClient,
+  createTempDatabase,
+  freePort,
+  spawnNode,
+  TcpProxy,
+  until,
+  type Env,
+  type Proc,
+  type TempDatabase,
+} from "@uptop/test-kit";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const LEADER_MAIN = join(HERE, "..", "..", "leader", "dist", "main.js");
@@ -50,4 +62,108 @@ export async function api<T = unknown>(
   const res = await apiClient(`http://127.0.0.1:${port}`)(path, init);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export const stateOf = async (port: number) => (await health(port))?.state;
+
+export const statusOf = async (port: number, id: number) =>
+  (await api<{ status: string }>(port, `/api/monitors/${id}`)).body.status;
+
+export const mirrored = async (port: number, name: string) =>
+  ((await api<Array<{ name: string }>>(port, "/api/monitors")).body ?? []).some((m) => m.name === name);
+
+/** A webhook channel for every monitor, written straight into the leader's database. */
+export async function addWebhook(dsn: string, url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: dsn });
+  await c.connect();
+  try {
+    await c.query(
+      `insert into channels (name, type, settings, is_default, enabled) values ('hook', 'webhook', $1, true, true)`,
+      [JSON.stringify({ url })],
+    );
+  } finally {
+    await c.end();
+  }
+}
+
+/** An http monitor of `url` checked every 5 s, created through the leader's API; returns its id. */
+export async function addMonitor(port: number, name: string, url: string): Promise<number> {
+  const monitor = { name, type: "http", url, interval: 5, timeout: 2 };
+  const res = await api<{ id: number }>(port, "/api/monitors", { method: "POST", body: JSON.stringify(monitor) });
+  if (res.status !== 201) throw new Error(`creating ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+export interface Cluster {
+  leaderPort: number;
+  followerPort: number;
+  /** Between the follower and the leader: cut it to part them without stopping the leader. */
+  proxy: TcpProxy;
+  leaderDsn: string;
+  startLeader(env?: Env): Promise<Proc>;
+  startFollower(env?: Env): Proc;
+}
+
+/**
+ * A leader and a follower on their own Postgres databases, the follower reaching the leader
+ * through a proxy. Everything it starts is killed and dropped by `cleanup`.
+ */
+export class ClusterFixture {
+  private dbs: TempDatabase[] = [];
+  procs: Proc[] = [];
+
+  async cluster(env: Env = {}): Promise<Cluster> {
+    const [a, b] = [await createTempDatabase("uptop_fo_leader"), await createTempDatabase("uptop_fo_follower")];
+    this.dbs.push(a, b);
+    const leaderPort = await freePort();
+    const followerPort = await freePort();
+    const proxy = await new TcpProxy("127.0.0.1", leaderPort).open();
+    const started = (p: Proc) => {
+      this.procs.push(p);
+      return p;
+    };
+    return {
+      leaderPort,
+      followerPort,
+      proxy,
+      leaderDsn: a.dsn,
+      async startLeader(extra: Env = {}) {
+        const p = started(
+          startProcess("leader", LEADER_MAIN, {
+            UPTOP_DB_TYPE: "postgres",
+            UPTOP_DB_DSN: a.dsn,
+            UPTOP_HTTP_PORT: String(leaderPort),
+            ...env,
+            ...extra,
+          }),
+        );
+        await until("leader health", () => health(leaderPort), 60_000);
+        return p;
+      },
+      startFollower(extra: Env = {}) {
+        return started(
+          startProcess("follower", FOLLOWER_MAIN, {
+            UPTOP_CLUSTER_MODE: "follower",
+            UPTOP_PEER_URL: `http://127.0.0.1:${proxy.port}`,
+            UPTOP_DB_TYPE: "postgres",
+            UPTOP_DB_DSN: b.dsn,
+            UPTOP_HTTP_PORT: String(followerPort),
+            ...env,
+            ...extra,
+          }),
+        );
+      },
+    };
+  }
+
+  forget(p: Proc): void {
+    this.procs = this.procs.filter((x) => x !== p);
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.kill("SIGKILL")));
+    this.procs = [];
+    for (const d of this.dbs) await d.drop().catch(() => {});
+    this.dbs = [];
+  }
 }

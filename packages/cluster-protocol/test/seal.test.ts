@@ -11,6 +11,8 @@ const mirror = {
   maintenance: [],
   states: [],
   delivered: [],
+  outbox: [],
+  feed: null,
 };
 
 describe("sealPayload / openPayload", () => {

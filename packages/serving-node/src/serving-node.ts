@@ -176,6 +176,7 @@ export class ServingNode {
         },
         strategy: config.cluster.aggStrategy,
         localChecks: config.cluster.leaderChecks,
+        ...(this.o.replication ? { replication: this.o.replication } : {}),
         checkOverdueOnStart: this.o.role === "follower",
         checkOptions: {
           allowPrivateTargets: config.security.allowPrivateTargets,

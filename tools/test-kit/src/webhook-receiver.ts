@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   body: string;
   /** The body parsed as JSON; undefined when it is not JSON. */
   json: unknown;
+  /** The status answered; null while the answer is held (or was never given). */
+  answered: number | null;
 }
 
 /** The fields of uptop's webhook body that tests look at. */
@@ -19,6 +21,8 @@ export interface WebhookBody {
   reason: string;
   epoch: number;
   at: string;
+  /** When the incident began: with the monitor, it names the incident. */
+  downSince: string | null;
 }
 
 function parse(text: string): unknown {
@@ -36,6 +40,12 @@ function parse(text: string): unknown {
 export class WebhookReceiver extends LoopbackServer {
   readonly received: ReceivedRequest[] = [];
   status = 200;
+  /**
+   * Called as each request arrives, before it is answered: return "hold" to keep the answer back
+   * (a send the sender never sees settled) until `releaseHeld`.
+   */
+  onRequest: ((r: ReceivedRequest) => "hold" | undefined) | null = null;
+  private held: Array<() => void> = [];
 
   get url(): string {
     return this.urlOf("/hook");
@@ -56,8 +66,40 @@ export class WebhookReceiver extends LoopbackServer {
     req.on("data", (c: Buffer) => (body += c));
     req.on("end", () => {
       const { method = "", url: path = "", headers } = req;
-      this.received.push({ method, path, headers, body, json: parse(body) });
-      res.writeHead(this.status, { "content-type": "application/json" }).end(JSON.stringify({ ok: this.status < 300 }));
+      const r: ReceivedRequest = { method, path, headers, body, json: parse(body), answered: null };
+      this.received.push(r);
+      const answer = () => {
+        r.answered = this.status;
+        res
+          .writeHead(this.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ ok: this.status < 300 }));
+      };
+      if (this.onRequest?.(r) === "hold") this.held.push(answer);
+      else answer();
     });
+  }
+
+  /** Answers the held requests (with `status` as it is now). */
+  releaseHeld(): void {
+    for (const answer of this.held.splice(0)) answer();
+  }
+
+  /**
+   * What a receiver that honours `X-Uptop-Delivery` keeps: one delivery per key among those it
+   * accepted (answered 2xx) or never answered (held: the content arrived), oldest first.
+   */
+  deliveries(monitor: string, event: string): WebhookBody[] {
+    const seen = new Set<string>();
+    const out: WebhookBody[] = [];
+    for (const r of this.received) {
+      const b = r.json as WebhookBody | undefined;
+      if (!b || b.monitor?.name !== monitor || b.event !== event) continue;
+      if (r.answered !== null && r.answered >= 300) continue;
+      const key = String(r.headers["x-uptop-delivery"] ?? "");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(b);
+    }
+    return out;
   }
 }
