@@ -329,6 +329,8 @@ export class Dispatcher {
     const waitedS = (performance.now() - started) / 1000;
     if (replicated) {
       this.o.metrics?.replicationWait.observe({ outcome: "replicated" }, waitedS);
+      if (this.o.logger.isDebugEnabled())
+        this.o.logger.debug("notification replicated", { id: row.id, waitedMs: Math.round(waitedS * 1e4) / 10 });
       return;
     }
     if (!expected) return;
