@@ -33,6 +33,7 @@ export interface FeedTailView {
 export class FeedTail {
   private position: FeedPosition | null = null;
   private running = false;
+  private stopping = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
   private failing = false;
   private lastAppliedAt: number | null = null;
@@ -56,11 +57,13 @@ export class FeedTail {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loopDone = this.loop();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort(); // a long poll held open by the leader must not hold our shutdown
     await this.loopDone;
   }
 
@@ -68,11 +71,16 @@ export class FeedTail {
     while (this.running) {
       const from = this.position;
       if (!this.o.standby() || from === null) {
-        await sleep(this.o.retryMs);
+        await sleep(this.o.retryMs, this.stopping.signal);
         continue;
       }
       try {
-        const answer = await this.o.client.feed({ feedId: from.feedId, after: from.seq, waitMs: this.o.waitMs });
+        const answer = await this.o.client.feed({
+          feedId: from.feedId,
+          after: from.seq,
+          waitMs: this.o.waitMs,
+          signal: this.stopping.signal,
+        });
         if (this.failing) this.o.logger.info("change feed resumed", { after: from.seq });
         this.failing = false;
         if (answer.reset) {
@@ -103,15 +111,25 @@ export class FeedTail {
           if (entries.some((e) => e.kind === "config")) this.o.resync("the leader's configuration changed");
         }
       } catch (err) {
+        if (!this.running) break;
         if (!this.failing)
           this.o.logger.warn("change feed unavailable", { error: err instanceof Error ? err.message : String(err) });
         this.failing = true;
-        await sleep(this.o.retryMs);
+        await sleep(this.o.retryMs, this.stopping.signal);
       }
     }
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+/** Waits `ms`, or less if `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

@@ -48,6 +48,8 @@ interface Call<T> {
   attempts?: number;
   /** Always the first peer, and no failing over along the list. */
   leaderOnly?: boolean;
+  /** Abandons the call (its caller is stopping). */
+  signal?: AbortSignal;
 }
 
 type Answer<T> = { status: 304; url: string } | { status: number; url: string; body: T; etag: string | undefined };
@@ -157,7 +159,7 @@ export class ClusterClient {
    * The leader's changes after `after` (follower): held open up to `waitMs` until there is one.
    * One attempt against the leader only; the caller's loop asks again.
    */
-  async feed(q: { feedId: string; after: number; waitMs: number }): Promise<FeedAnswer> {
+  async feed(q: { feedId: string; after: number; waitMs: number; signal?: AbortSignal }): Promise<FeedAnswer> {
     const answer = await this.call({
       method: "GET",
       path: "/api/cluster/feed",
@@ -166,6 +168,7 @@ export class ClusterClient {
       timeoutMs: q.waitMs + (this.options.timeoutMs ?? 10_000),
       attempts: 1,
       leaderOnly: true,
+      ...(q.signal ? { signal: q.signal } : {}),
     });
     return open(this.options.secret, bodyOf(answer).sealed, feedAnswerSchema);
   }
@@ -198,7 +201,9 @@ export class ClusterClient {
           headers: call.headers,
           timeout: timeoutMs,
           // axios's timeout does not cover a connect that hangs; the signal does.
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: call.signal
+            ? AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)])
+            : AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
         res = undefined;

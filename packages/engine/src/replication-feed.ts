@@ -53,6 +53,8 @@ export class ReplicationFeed implements AlertReplication {
   private lastFetchAt: number | null = null;
   /** Long polls held open right now: a follower waiting in one is attached, however long it waits. */
   private openReads = 0;
+  /** Shutting down: nobody is held any more (a held request would hold the server's close). */
+  private closed = false;
   private readers = new Set<() => void>();
   private ackWaiters = new Set<{ seq: number; done: (ok: boolean) => void }>();
   private readonly capacity: number;
@@ -104,7 +106,7 @@ export class ReplicationFeed implements AlertReplication {
     const oldest = this.buffer[0]?.seq ?? this.seq + 1;
     if (q.after < oldest - 1) return { reset: true, reason: "fell behind what the leader keeps: resynchronise" };
     this.confirm(q.after);
-    if (q.after === this.seq && q.waitMs > 0 && !q.signal?.aborted) {
+    if (q.after === this.seq && q.waitMs > 0 && !q.signal?.aborted && !this.closed) {
       this.openReads++;
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -150,6 +152,7 @@ export class ReplicationFeed implements AlertReplication {
 
   /** Releases every waiter (shutdown): their alerts go out as unreplicated rather than hang. */
   close(): void {
+    this.closed = true;
     for (const w of [...this.ackWaiters]) w.done(false);
     for (const wake of [...this.readers]) wake();
   }

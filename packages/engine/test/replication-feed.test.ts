@@ -99,11 +99,12 @@ describe("replication feed", () => {
     await expect(waiting).resolves.toMatchObject({ replicated: true });
   });
 
-  it("releases every waiter when closed", async () => {
+  it("releases every waiter when closed, and holds no reader after", async () => {
     const feed = new ReplicationFeed();
     await feed.read({ feedId: feed.id, after: 0, waitMs: 0 });
     const waiting = feed.replicated(feed.append([config]), 60_000);
     feed.close();
     await expect(waiting).resolves.toMatchObject({ replicated: false });
+    await expect(feed.read({ feedId: feed.id, after: 1, waitMs: 60_000 })).resolves.toMatchObject({ entries: [] });
   });
 });
