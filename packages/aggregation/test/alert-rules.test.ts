@@ -1,6 +1,7 @@
 import type { Status } from "@uptop/core";
 import {
   alertsForDeletion,
+  alertsForSupersededIncident,
   alertsForTransition,
   certWarning,
   reminderFor,
@@ -277,5 +278,29 @@ describe("alert rules: what the outbox gains after each event", () => {
     // A callback taking more arguments than a row has would be handed jest's `done`: keep it at three.
   ])("%s", (_name, tokens, expected, ...options) => {
     expect(run(tokens, options[0])).toBe(expected);
+  });
+});
+
+describe("an incident a hand-back superseded", () => {
+  const OPEN = "2030-01-01T00:00:00.000Z";
+  const machine = (status: Status, health: MachineState["health"], downSince: string | null): MachineState => ({
+    status,
+    health,
+    since: "2030-01-01T00:05:00.000Z",
+    failures: 0,
+    successes: 0,
+    downSince,
+  });
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["the verdict still continues it: nothing", machine("DOWN", "DOWN", OPEN), []],
+    ["the other node saw it recover: its UP", machine("UP", "UP", null), ["up UP"]],
+    ["the other node has it DOWN since another time: its UP", machine("DOWN", "DOWN", "2030-01-01T00:02:00.000Z"), ["up DOWN"]],
+    ["the other node paused it: its UP", machine("PAUSED", "PENDING", null), ["up PAUSED"]],
+    ["in maintenance but still the same incident: nothing", machine("MAINTENANCE", "DOWN", OPEN), []],
+  ])("%s", (...[, state, expected]) => {
+    const plans = alertsForSupersededIncident(state, OPEN);
+    expect(plans.map((p) => `${p.event} ${p.status}`)).toEqual(expected);
+    for (const p of plans) expect(p).toMatchObject({ downSince: OPEN, onlyIfAlerted: true, previousStatus: "DOWN" });
   });
 });

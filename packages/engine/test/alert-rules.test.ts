@@ -1,4 +1,12 @@
-import { deleteMonitor, openAndMigrate, setMonitorPaused, touchNode, type Store } from "@uptop/store";
+import {
+  deleteMonitor,
+  getMonitorStates,
+  openAndMigrate,
+  saveMonitorStates,
+  setMonitorPaused,
+  touchNode,
+  type Store,
+} from "@uptop/store";
 import type { CheckReport, MonitorDraft } from "@uptop/core";
 import type { Engine } from "../src/index.js";
 import { addMonitor, addWebhookChannel, draft, startEngine, statusOf, waitFor } from "./harness.js";
@@ -186,6 +194,36 @@ describe("alert rules (monitor channels only, no default channel)", () => {
     expect(ups[0]).toMatchObject({ channel_id: hook, monitor_id: null });
     expect(ups[0]!.payload).toMatchObject({ event: "up", status: null, monitor: { id, name: "deleted-while-down" } });
     expect(incidentOf(ups[0]!)).toBe(incidentOf(down!));
+  }, 60_000);
+
+  it("closes an alerted incident once when a hand-back replaces its verdict with another node's", async () => {
+    const hook = await addWebhookChannel(store.db, "superseded-hook", false);
+    const id = await addMonitor(store.db, monitor("superseded", { channels: ["superseded-hook"] }));
+    engine = await engineOn(store);
+    vote(engine, id, false);
+    await settled(engine, store, id, "DOWN");
+    const [down] = await rowsOf(store, { monitorId: id });
+    // The follower's final verdict, merged by a hand-back: it saw the monitor recover.
+    const ours = (await getMonitorStates(store.db)).get(id)!;
+    const since = new Date(clock).toISOString();
+    await saveMonitorStates(store.db, [{ ...ours, status: "UP", health: "UP", since, downSince: null }]);
+    await engine.reloadStates();
+    await engine.reloadStates(); // a second merge (or a restart) closes nothing again
+    await engine.stop();
+    engine = await engineOn(store); // nor does a restart
+    await engine.flush();
+
+    const rows = await rowsOf(store, { monitorId: id });
+    expect(rows.map((r) => [r.event, r.channel_id])).toEqual([
+      ["down", hook],
+      ["up", hook],
+    ]);
+    expect(incidentOf(rows[1]!)).toBe(incidentOf(down!));
+    expect(rows[1]!.payload).toMatchObject({
+      status: "UP",
+      previousStatus: "DOWN",
+      downSince: down!.payload.downSince,
+    });
   }, 60_000);
 
   it("spares a child's DOWN only on the channels its group's alert reaches", async () => {
