@@ -11,13 +11,23 @@ function clock(start = 1_000_000) {
 
 describe("replication feed", () => {
   it("answers the entries after a position, in order, and the position after them", async () => {
-    const feed = new ReplicationFeed();
+    const feed = new ReplicationFeed({ followerKnown: () => true });
     feed.append(entries(3));
     const all = await feed.read({ feedId: feed.id, after: 0, waitMs: 0 });
     expect(all).toEqual({ reset: false, feedId: feed.id, entries: entries(3), next: 3 });
     const rest = await feed.read({ feedId: feed.id, after: 2, waitMs: 0 });
     expect(rest).toMatchObject({ reset: false, next: 3 });
     expect(rest.reset === false && rest.entries.length).toBe(1);
+  });
+
+  it("keeps nothing while no follower is known or has asked: one that appears starts from a full copy", async () => {
+    const feed = new ReplicationFeed();
+    feed.append(entries(3));
+    expect(feed.position().seq).toBe(3);
+    expect(await feed.read({ feedId: feed.id, after: 0, waitMs: 0 })).toMatchObject({ reset: true });
+    expect(await feed.read({ feedId: feed.id, after: 3, waitMs: 0 })).toMatchObject({ reset: false, entries: [] });
+    feed.append(entries(1));
+    expect(await feed.read({ feedId: feed.id, after: 3, waitMs: 0 })).toMatchObject({ reset: false, next: 4 });
   });
 
   it.each([
