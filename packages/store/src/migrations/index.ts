@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m001 from "./001-foundation.js";
 import * as m002 from "./002-engine.js";
 import * as m003 from "./003-notification-attempts.js";
+import * as m004 from "./004-node-lease.js";
 
 // Migrations are compiled in, not read from a folder, so they work the same from dist/, from a
 // `pnpm deploy` bundle and inside tests.
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "001-foundation": m001,
   "002-engine": m002,
   "003-notification-attempts": m003,
+  "004-node-lease": m004,
 };
 
 export const migrationProvider: MigrationProvider = {
