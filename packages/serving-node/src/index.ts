@@ -3,3 +3,4 @@ export { EpochHolder } from "./epoch.js";
 export { ensureApiToken } from "./api-token.js";
 export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
+export { openLockedStore } from "./locked-store.js";
