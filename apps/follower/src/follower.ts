@@ -1,7 +1,7 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
 import { ClusterClient } from "@uptop/cluster-protocol";
-import { openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken } from "@uptop/serving-node";
+import type { DatabaseLockedError, Store } from "@uptop/store";
+import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken, openLockedStore } from "@uptop/serving-node";
 import { FailoverController } from "./failover.js";
 
 export interface RunningFollower {
@@ -24,11 +24,33 @@ function warnAboutSecurity(config: Config, logger: Logger): void {
   }
 }
 
-export async function startFollower(config: Config, logger: Logger): Promise<RunningFollower> {
+export interface StartOptions {
+  /**
+   * Ends the process at once: this node must not act another moment (another node took its
+   * database while its connection was down). Without it the follower stops watching and acting.
+   */
+  fail?: (err: Error) => void;
+}
+
+/**
+ * Takes its own database for this follower alone — a follower on its leader's database is refused
+ * with DatabaseLockedError naming the leader — then stands by, watching the leader.
+ */
+export async function startFollower(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningFollower> {
   warnAboutSecurity(config, logger);
   const box = new SecretBox(config.security.encryptionKey);
   if (!box.enabled) logger.warn("UPTOP_ENCRYPTION_KEY is not set: mirrored secrets are stored in clear");
-  const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: config.db.poolMax });
+  let stopActing = () => {};
+  const lockLost = (err: DatabaseLockedError) => {
+    if (options.fail) return options.fail(err);
+    logger.error(err.message, { code: err.code });
+    stopActing();
+  };
+  const store = await openLockedStore(config, "follower", logger, lockLost);
   await checkEncryptionKey(store, box, logger);
   const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
@@ -59,6 +81,8 @@ export async function startFollower(config: Config, logger: Logger): Promise<Run
     healthDetails: () => (failover ? { leader: failover.view() } : {}),
   });
   failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch });
+  const watching = failover;
+  stopActing = () => void watching.stop().then(() => node.deactivate("database taken by another node"));
   const port = await node.listen();
   await failover.start();
   logger.info("follower standing by", {

@@ -1,5 +1,5 @@
 import { SecretBox, type Config, type Logger } from "@uptop/core";
-import { listNodes, openAndMigrate, type Store } from "@uptop/store";
+import { listNodes, type DatabaseLockedError, type Store } from "@uptop/store";
 import {
   EpochHolder,
   ReplicationFeed,
@@ -7,6 +7,7 @@ import {
   checkEncryptionKey,
   clusterRouter,
   ensureApiToken,
+  openLockedStore,
 } from "@uptop/serving-node";
 
 export interface RunningLeader {
@@ -17,16 +18,33 @@ export interface RunningLeader {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Aborted when the process is told to stop while starting: stop waiting, do not activate. */
+  signal?: AbortSignal;
+  /**
+   * Ends the process at once: this node must not act another moment (another node took its
+   * database while its connection was down). Without it the engine is stopped and the API stays.
+   */
+  fail?: (err: Error) => void;
+}
+
 /**
- * Opens the database, applies migrations, serves the API and runs the engine. Once `signal` is
- * aborted (the process is told to stop while starting), it stops waiting and does not activate;
- * the caller stops what it returns.
+ * Takes the database for this node alone (or throws DatabaseLockedError naming the node that has
+ * it), applies migrations, serves the API and runs the engine. Once `signal` is aborted, it stops
+ * waiting and does not activate; the caller stops what it returns.
  */
-export async function startLeader(config: Config, logger: Logger, signal?: AbortSignal): Promise<RunningLeader> {
+export async function startLeader(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningLeader> {
+  const { signal } = options;
   const box = new SecretBox(config.security.encryptionKey);
   if (!box.enabled)
     logger.warn("UPTOP_ENCRYPTION_KEY is not set: channel secrets and monitor credentials are stored in clear");
-  const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: config.db.poolMax });
+  let stopActing = () => {};
+  const lockLost = (err: DatabaseLockedError) => {
+    if (options.fail) return options.fail(err);
+    logger.error(err.message, { code: err.code });
+    stopActing();
+  };
+  const store = await openLockedStore(config, "leader", logger, lockLost);
   logger.info("database ready", { type: config.db.type });
   await checkEncryptionKey(store, box, logger);
   const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
@@ -79,6 +97,7 @@ export async function startLeader(config: Config, logger: Logger, signal?: Abort
       ],
     },
   });
+  stopActing = () => void node.deactivate("database taken by another node");
   const port = await node.listen();
   if (awaitingHandback) {
     const waitMs = config.cluster.failoverPollMs * 2 + 5000;

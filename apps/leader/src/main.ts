@@ -3,4 +3,4 @@ import { startLeader } from "./leader.js";
 
 const config = loadConfigOrExit(process.env, { expectedMode: "leader" });
 const logger = createLogger({ level: config.logLevel, defaultMeta: { node: config.cluster.nodeId, role: "leader" } });
-await runService(logger, (signal) => startLeader(config, logger, signal));
+await runService(logger, (signal, fail) => startLeader(config, logger, { signal, fail }));

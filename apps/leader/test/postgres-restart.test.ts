@@ -176,4 +176,15 @@ describeWithPostgres("Postgres stopped and started under a running leader proces
     expect(events.filter((e) => e === "down")).toHaveLength(1);
     expect(events.filter((e) => e === "up")).toHaveLength(1);
   });
+
+  it("holds the database again once Postgres is back: a second leader is refused", async () => {
+    await leader!.waitFor("database lock taken again");
+    const second = await startLeaderProcess(
+      { dsn: pg.dsn, port: await freePort(), extra: { UPTOP_NODE_ID: "second" } },
+      false,
+    );
+    expect(await second.exited).toBe(2);
+    expect(second.stdout).toContain(`is already in use by leader \\"leader\\" (pid ${leader!.pid} on `);
+    expect(leader!.child.exitCode).toBeNull();
+  });
 });

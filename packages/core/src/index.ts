@@ -69,4 +69,4 @@ export {
   type SlotSchedulerStats,
   type SkipReason,
 } from "./runtime/slot-scheduler.js";
-export { runService, type Service } from "./runtime/run-service.js";
+export { runService, type FailService, type Service } from "./runtime/run-service.js";

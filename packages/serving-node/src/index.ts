@@ -4,3 +4,4 @@ export { ensureApiToken } from "./api-token.js";
 export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
 export { ReplicationFeed } from "@uptop/engine";
+export { openLockedStore } from "./locked-store.js";

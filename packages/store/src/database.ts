@@ -49,8 +49,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Store> {
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client losing its server (a Postgres restart) must not crash the process.
+    // A client losing its server (a Postgres restart) must not crash the process: an idle one
+    // reports on the pool, a busy one on itself (its query fails with the error as well), and the
+    // pool drops either once it is back.
     pool.on("error", () => {});
+    pool.on("connect", (client) => client.on("error", () => {}));
     dialect = new PostgresDialect({ pool });
   }
   const db = new Kysely<Database>({ dialect });

@@ -28,3 +28,15 @@ export * from "./outbox.repo.js";
 export * from "./state-changes.repo.js";
 export * from "./secrets-at-rest.repo.js";
 export * from "./config-apply.js";
+export {
+  acquireDatabaseLock,
+  type DatabaseLock,
+  type DatabaseLockOptions,
+} from "./database-lock.js";
+export {
+  DatabaseLockedError,
+  describeHolder,
+  type LockHolder,
+  type LockIdentity,
+} from "./database-locked-error.js";
+export { FOLDER_LOCK_FILE } from "./folder-lock.js";

@@ -189,6 +189,19 @@ export interface NotificationAttemptsTable {
   epoch: number;
 }
 
+/** The node holding the database's one-serving-node lock (written by `database-lock.ts`). */
+export interface NodeLeaseTable {
+  id: number;
+  node_id: string;
+  role: string;
+  pid: number;
+  host: string;
+  started_at: Timestamp;
+  backend_pid: number;
+  backend_start: Timestamp;
+  acquired_at: CreatedAt;
+}
+
 export interface Database {
   monitors: MonitorsTable;
   channels: ChannelsTable;
@@ -203,4 +216,5 @@ export interface Database {
   maintenance_windows: MaintenanceWindowsTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
+  node_lease: NodeLeaseTable;
 }

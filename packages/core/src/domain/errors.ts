@@ -123,3 +123,14 @@ export class SecretKeyError extends UptopError {
     super("SECRET_KEY", message, 500);
   }
 }
+
+/**
+ * The node must not run as it is set up — its database is led by another live node, say. The
+ * service logs `message` as one line (it names the cause and what to do) and exits with code 2.
+ */
+export class RefusedToRunError extends UptopError {
+  readonly exitCode = 2;
+  constructor(code: string, message: string, details?: unknown) {
+    super(code, message, 500, details);
+  }
+}

@@ -1,8 +1,12 @@
 import type { Logger } from "@uptop/core";
+import { RefusedToRunError } from "../domain/errors.js";
 
 export interface Service {
   stop(): Promise<void>;
 }
+
+/** Ends the process at once: a node that can no longer act safely must not flush or finish anything. */
+export type FailService = (err: unknown) => void;
 
 /**
  * The life of a serving process: start, then on SIGTERM/SIGINT stop taking work, flush, close and
@@ -11,8 +15,14 @@ export interface Service {
  * The signal handlers are installed before `start` runs, so a signal during start-up (while the
  * leader waits for a follower's hand-back, say) stops the process the same way: `start`'s signal
  * is aborted, what it had started is stopped once it returns, and the process exits 0.
+ *
+ * A start that throws, or a running service that calls `fail`, exits 2 for a RefusedToRunError
+ * (its message, one line, says why and what to do) and 1 for anything else.
  */
-export async function runService(logger: Logger, start: (signal: AbortSignal) => Promise<Service>): Promise<void> {
+export async function runService(
+  logger: Logger,
+  start: (signal: AbortSignal, fail: FailService) => Promise<Service>,
+): Promise<void> {
   process.on("unhandledRejection", (err) => logger.error("unhandled rejection", { error: err }));
   const aborter = new AbortController();
   let service: Service | null = null;
@@ -43,16 +53,24 @@ export async function runService(logger: Logger, start: (signal: AbortSignal) =>
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  const fail: FailService = (err) => {
+    if (err instanceof RefusedToRunError) {
+      logger.error(err.message, { code: err.code, ...(err.details === undefined ? {} : { details: err.details }) });
+      process.exit(err.exitCode);
+    }
+    logger.error(service ? "fatal error, exiting" : "start-up failed", { error: err });
+    process.exit(1);
+  };
 
   try {
-    service = await start(aborter.signal);
+    service = await start(aborter.signal, fail);
   } catch (err) {
     if (stopping) {
       logger.info("stopped during start-up", { error: err });
       process.exit(0);
     }
-    logger.error("start-up failed", { error: err });
-    process.exit(1);
+    fail(err);
+    return;
   }
   if (stopping) void stop(service);
 }

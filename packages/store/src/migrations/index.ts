@@ -3,6 +3,7 @@ import * as m001 from "./001-foundation.js";
 import * as m002 from "./002-engine.js";
 import * as m003 from "./003-notification-attempts.js";
 import * as m004 from "./004-replication.js";
+import * as m005 from "./005-node-lease.js";
 
 // Migrations are compiled in, not read from a folder, so they work the same from dist/, from a
 // `pnpm deploy` bundle and inside tests.
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "002-engine": m002,
   "003-notification-attempts": m003,
   "004-replication": m004,
+  "005-node-lease": m005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,45 @@
+import type { DbType, Logger } from "@uptop/core";
+import { fullIdentity, type DatabaseLockedError, type LockIdentity } from "./database-locked-error.js";
+import { acquireFolderLock } from "./folder-lock.js";
+import { acquirePostgresLock } from "./postgres-lock.js";
+
+export interface DatabaseLockOptions {
+  type: DbType;
+  /** The PGlite folder, "memory://", or a postgres:// URL — as `openDatabase` takes it. */
+  dsn: string;
+  holder: LockIdentity;
+  logger?: Logger;
+  /**
+   * Called at most once, when the lock was lost (its connection dropped) and another node took it
+   * before this one could take it back: stop acting at once, without flushing.
+   */
+  onLost?: (err: DatabaseLockedError) => void;
+  /** How often a held lock's connection is checked; 2 s. */
+  checkIntervalMs?: number;
+  /** How often a lost lock is tried again while the database is away; 1 s. */
+  retryIntervalMs?: number;
+}
+
+/** One serving node per database, held for the life of the process. */
+export interface DatabaseLock {
+  /** False while a dropped connection is being replaced; the node keeps running meanwhile. */
+  readonly held: boolean;
+  /** Writes who holds the lock into the database; call once migrations have created its table. */
+  record(): Promise<void>;
+  /** Lets the lock go; call after the node has stopped writing. */
+  release(): Promise<void>;
+}
+
+const NO_LOCK: DatabaseLock = { held: true, record: async () => {}, release: async () => {} };
+
+/**
+ * Takes the database for this node, or throws DatabaseLockedError naming the node that has it.
+ * Postgres: a session advisory lock on a connection of its own, which the server frees when the
+ * process dies, kill -9 included. PGlite: a lock file in its folder, stale once its pid is gone.
+ * An in-memory PGlite is private to its process and needs none.
+ */
+export async function acquireDatabaseLock(options: DatabaseLockOptions): Promise<DatabaseLock> {
+  if (options.type === "postgres") return acquirePostgresLock(options);
+  if (options.dsn === "memory://" || options.dsn === "") return NO_LOCK;
+  return acquireFolderLock(options.dsn, fullIdentity(options.holder));
+}

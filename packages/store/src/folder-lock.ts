@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import type { DatabaseLock } from "./database-lock.js";
+import { DatabaseLockedError, describeHolder, type LockHolder } from "./database-locked-error.js";
+
+/** The lock file inside a PGlite folder: who has the folder open. */
+export const FOLDER_LOCK_FILE = "uptop.lock";
+
+// Folders this process holds. A second open from the same process is refused too: by the pid
+// rule alone it would look like a lock left by an earlier life of this process.
+const heldHere = new Map<string, LockHolder>();
+
+interface Content {
+  holder: LockHolder;
+  token: string;
+}
+
+function readLock(path: string): Content | null {
+  try {
+    const raw = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    const { nodeId, role, pid, host, startedAt, token } = raw;
+    if (typeof nodeId !== "string" || typeof role !== "string" || typeof pid !== "number") return null;
+    if (typeof host !== "string" || typeof startedAt !== "string" || typeof token !== "string") return null;
+    return { holder: { nodeId, role, pid, host, startedAt: new Date(startedAt) }, token };
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A lock is stale when its holder ran on this host and is gone, or has this very pid (a container
+ * restarted: its process gets the pid of its previous life). A holder on another host (a shared
+ * folder) cannot be checked from here, so it is taken to be alive.
+ */
+function isStale(h: LockHolder): boolean {
+  if (h.host !== hostname()) return false;
+  return h.pid === process.pid || !alive(h.pid);
+}
+
+/** Creates `path` with `content` unless it exists: via a hard link where the file system has them. */
+function createExclusive(path: string, tmp: string): boolean {
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw err;
+  }
+  try {
+    writeFileSync(path, readFileSync(tmp), { flag: "wx" });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+}
+
+/**
+ * PGlite runs Postgres inside one process with no lock of its own: a second process opening the
+ * same folder runs a second server on the same files, and each overwrites the other's writes.
+ */
+export function acquireFolderLock(dir: string, me: LockHolder): DatabaseLock {
+  const folder = resolve(dir);
+  const where = `PGlite folder ${dir}`;
+  const path = join(folder, FOLDER_LOCK_FILE);
+  const here = heldHere.get(folder);
+  if (here) throw new DatabaseLockedError({ where, who: `${describeHolder(here)}, in this process`, holder: here });
+  mkdirSync(folder, { recursive: true });
+  const token = randomBytes(8).toString("hex");
+  // Written whole, then linked into place: a reader never sees a half-written lock.
+  const tmp = `${path}.${process.pid}.${token}`;
+  writeFileSync(tmp, `${JSON.stringify({ ...me, startedAt: me.startedAt.toISOString(), token })}\n`);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (createExclusive(path, tmp)) break;
+      const other = readLock(path);
+      if (attempt > 0 || (other && !isStale(other.holder))) {
+        const hint = other && other.holder.host !== hostname() ? `if that process is gone, delete ${path}` : undefined;
+        throw new DatabaseLockedError({
+          where,
+          who: other ? describeHolder(other.holder) : "another process",
+          holder: other?.holder ?? null,
+          ...(hint ? { hint } : {}),
+        });
+      }
+      rmSync(path, { force: true });
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  heldHere.set(folder, me);
+  let held = true;
+  return {
+    get held() {
+      return held;
+    },
+    record: async () => {},
+    release: async () => {
+      if (!held) return;
+      held = false;
+      heldHere.delete(folder);
+      if (readLock(path)?.token === token) unlinkSync(path);
+    },
+  };
+}

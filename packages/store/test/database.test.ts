@@ -1,0 +1,37 @@
+import { sql } from "kysely";
+import { createTempDatabase, TcpProxy, type TempDatabase } from "@uptop/test-kit";
+import { openDatabase } from "../src/index.js";
+
+describe("a Postgres pool whose server goes away", () => {
+  let temp: TempDatabase;
+  beforeAll(async () => {
+    temp = await createTempDatabase("uptop_pool");
+  });
+  afterAll(async () => {
+    await temp.drop();
+  });
+
+  it("fails the query in flight and keeps the process alive when a busy connection dies", async () => {
+    const proxy = await new TcpProxy("127.0.0.1", Number(new URL(temp.dsn).port || 5432)).open();
+    const store = await openDatabase({ type: "postgres", dsn: proxy.dsnThrough(temp.dsn), poolMax: 2 });
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", record);
+    try {
+      await sql`select 1`.execute(store.db);
+      const slow = sql`select pg_sleep(5)`.execute(store.db);
+      await new Promise((r) => setTimeout(r, 200));
+      await proxy.cut();
+      await expect(slow).rejects.toThrow(/Connection terminated|ECONNRESET/);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(uncaught).toEqual([]);
+      // The pool opens a new connection once the server answers again.
+      await proxy.restore();
+      expect((await sql<{ one: number }>`select 1 as one`.execute(store.db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off("uncaughtException", record);
+      await proxy.cut();
+      await store.close().catch(() => {});
+    }
+  }, 30_000);
+});
