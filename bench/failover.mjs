@@ -18,7 +18,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freePort, startTarget } from "../scripts/smoke/loopback.mjs";
-import { Fatal, sleep, until } from "../scripts/smoke/poll.mjs";
 import { Proc } from "../scripts/smoke/processes.mjs";
 import { fmt } from "./lib/harness.mjs";
 
@@ -37,7 +36,9 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || !(MAX_WAIT_MS >= 0) || !Number.isInte
   process.exit(2);
 }
 
-const { createTempDatabase } = await import(new URL("../tools/test-kit/dist/index.js", import.meta.url).href);
+const { createTempDatabase, sleep, StopWaiting, until } = await import(
+  new URL("../tools/test-kit/dist/index.js", import.meta.url).href
+);
 const main = (app) => fileURLToPath(new URL(`../apps/${app}/dist/main.js`, import.meta.url));
 
 // The targets: the follower's first check ≤ 16 s after the leader dies; it stands down ≤ 6 s
@@ -100,7 +101,7 @@ async function api(port, path, init = {}) {
 function alive(...names) {
   for (const n of names) {
     const p = procs.get(n);
-    if (p && !p.running) throw new Fatal(`${n} exited (${p.child.exitCode ?? p.child.signalCode})`);
+    if (p && !p.running) throw new StopWaiting(`${n} exited (${p.child.exitCode ?? p.child.signalCode})`);
   }
 }
 
