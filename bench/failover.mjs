@@ -8,8 +8,16 @@
 // leader says active again.
 // The first check waits for the monitor's next grid slot after take-over (up to one interval);
 // with the interval equal to the poll (5 s) that wait is the same in every run of one session,
-// so pass e.g. --interval 7 to see its spread. Build first (`pnpm build`), then
-//   node bench/failover.mjs [--runs 5] [--max-wait 5] [--interval 5]
+// so pass e.g. --interval 7 to see its spread.
+// Before the kills, the alert latency replication adds: --monitors HTTP monitors at 5 s, with a
+// default webhook channel pointed at a loopback receiver, have their target flipped down and up
+// --flips times, first with the leader alone, then with the follower tailing its change feed.
+// Per alert it reports the leader's wait for the follower (its debug line "notification
+// replicated"; "sent before the follower held it" counts as unreplicated), and in both phases the
+// time from the first answer in the flipped mode to the webhook's arrival, and from the flip itself
+// (which adds the wait for the monitor's next slot). --flips 0 skips this part.
+// Build first (`pnpm build`), then
+//   node bench/failover.mjs [--runs 5] [--max-wait 5] [--interval 5] [--monitors 20] [--flips 3]
 // Postgres: UPTOP_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -17,9 +25,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, startTarget } from "../scripts/smoke/loopback.mjs";
-import { Fatal, sleep, until } from "../scripts/smoke/poll.mjs";
 import { Proc } from "../scripts/smoke/processes.mjs";
+import {
+  FlipTarget,
+  flipCycles,
+  replicationHistogram,
+  startStampingReceiver,
+  summary,
+  tapLog,
+} from "./lib/alert-latency.mjs";
 import { fmt } from "./lib/harness.mjs";
 
 const { values: args } = parseArgs({
@@ -27,17 +41,36 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "5" },
     "max-wait": { type: "string", default: "5" },
     interval: { type: "string", default: "5" },
+    monitors: { type: "string", default: "20" },
+    flips: { type: "string", default: "3" },
   },
 });
 const RUNS = Number(args.runs);
 const MAX_WAIT_MS = Number(args["max-wait"]) * 1000;
 const INTERVAL_S = Number(args.interval);
-if (!Number.isInteger(RUNS) || RUNS < 1 || !(MAX_WAIT_MS >= 0) || !Number.isInteger(INTERVAL_S) || INTERVAL_S < 5) {
-  console.error("usage: node bench/failover.mjs [--runs N (≥ 1)] [--max-wait seconds] [--interval seconds (≥ 5)]");
+const MONITORS = Number(args.monitors);
+const FLIPS = Number(args.flips);
+if (
+  !Number.isInteger(RUNS) ||
+  RUNS < 1 ||
+  !(MAX_WAIT_MS >= 0) ||
+  !Number.isInteger(INTERVAL_S) ||
+  INTERVAL_S < 5 ||
+  !Number.isInteger(MONITORS) ||
+  MONITORS < 1 ||
+  !Number.isInteger(FLIPS) ||
+  FLIPS < 0
+) {
+  console.error(
+    "usage: node bench/failover.mjs [--runs N (≥ 1)] [--max-wait seconds] [--interval seconds (≥ 5)] " +
+      "[--monitors N (≥ 1)] [--flips N (0: no alert latency)]",
+  );
   process.exit(2);
 }
 
-const { createTempDatabase } = await import(new URL("../tools/test-kit/dist/index.js", import.meta.url).href);
+const { createTempDatabase, freePort, sleep, StopWaiting, until } = await import(
+  new URL("../tools/test-kit/dist/index.js", import.meta.url).href
+);
 const main = (app) => fileURLToPath(new URL(`../apps/${app}/dist/main.js`, import.meta.url));
 
 // The targets: the follower's first check ≤ 16 s after the leader dies; it stands down ≤ 6 s
@@ -47,6 +80,8 @@ const STANDDOWN_TARGET_MS = 6_000;
 // The figures are read by polling /api/health this often; they carry up to this much error.
 const POLL_MS = 50;
 const PHASE_TIMEOUT_MS = 60_000;
+// The alerting monitors check at the shortest interval, so a flip turns into an alert soonest.
+const ALERT_INTERVAL_S = 5;
 const TOKEN = randomBytes(24).toString("hex");
 const SECRET = randomBytes(24).toString("hex");
 const KEY = randomBytes(32).toString("hex");
@@ -55,6 +90,7 @@ const work = mkdtempSync(join(tmpdir(), "uptop-bench-failover-"));
 const procs = new Map();
 const dbs = [];
 let target;
+let receiver;
 
 function start(name, vars) {
   const dataDir = join(work, name);
@@ -67,7 +103,8 @@ function start(name, vars) {
     UPTOP_API_TOKEN: TOKEN,
     UPTOP_ENCRYPTION_KEY: KEY,
     UPTOP_ALLOW_PRIVATE_TARGETS: "true",
-    UPTOP_LOG_LEVEL: "info",
+    // The leader logs each alert's wait for the follower at debug level.
+    UPTOP_LOG_LEVEL: name === "leader" ? "debug" : "info",
     UPTOP_DB_TYPE: "postgres",
     UPTOP_NODE_ID: name,
     ...vars,
@@ -100,7 +137,7 @@ async function api(port, path, init = {}) {
 function alive(...names) {
   for (const n of names) {
     const p = procs.get(n);
-    if (p && !p.running) throw new Fatal(`${n} exited (${p.child.exitCode ?? p.child.signalCode})`);
+    if (p && !p.running) throw new StopWaiting(`${n} exited (${p.child.exitCode ?? p.child.signalCode})`);
   }
 }
 
@@ -116,6 +153,89 @@ const median = (xs) => {
 };
 const sec = (ms) => fmt(ms / 1000, 2);
 
+/** A default webhook channel to the receiver, and the alerting monitors, one target path each. */
+async function createAlerting(port) {
+  await api(port, "/api/channels", {
+    method: "POST",
+    body: JSON.stringify({ name: "bench-hook", type: "webhook", default: true, settings: { url: receiver.url } }),
+  });
+  const monitors = [];
+  for (let i = 1; i <= MONITORS; i++) {
+    const name = `bench-alert-${String(i).padStart(3, "0")}`;
+    const path = `/${name}`;
+    const m = await api(port, "/api/monitors", {
+      method: "POST",
+      body: JSON.stringify({
+        name,
+        type: "http",
+        url: target.urlOf(path),
+        interval: ALERT_INTERVAL_S,
+        timeout: 2,
+        retries: 0,
+      }),
+    });
+    monitors.push({ id: m.id, name, path });
+  }
+  return monitors;
+}
+
+async function flipPhase(port, monitors, alive) {
+  const ids = new Set(monitors.map((m) => m.id));
+  await until(
+    `the ${monitors.length} alerting monitors UP`,
+    async () => {
+      alive();
+      return (await api(port, "/api/monitors")).filter((m) => ids.has(m.id) && m.status === "UP").length === ids.size;
+    },
+    PHASE_TIMEOUT_MS,
+  );
+  return flipCycles({ target, receiver, monitors, cycles: FLIPS, intervalS: ALERT_INTERVAL_S, alive });
+}
+
+const ms = (v) => fmt(v, 1);
+
+/** Prints the replication wait per alert, and the alert latency with the leader alone and with the follower. */
+function reportAlertLatency(alone, withFollower, lines, histogram) {
+  const waits = lines.filter((l) => l.message === "notification replicated").map((l) => l.waitedMs);
+  const unreplicated = lines.filter((l) => l.message !== "notification replicated").map((l) => l.waitedMs);
+  const fromAnswer = (alerts) => alerts.map((a) => a.arrivedAt - a.answerAt);
+  const fromFlip = (alerts) => alerts.map((a) => a.arrivedAt - a.flipAt);
+  console.log(`\nalerts (ms)                          n     p50     p99     max    mean`);
+  const row = (label, xs) => {
+    const s = summary(xs);
+    const cells = [s.p50, s.p99, s.max, s.mean].map((v) => ms(v).padStart(7));
+    console.log(`${label.padEnd(33)} ${String(s.n).padStart(4)} ${cells.join(" ")}`);
+    return s;
+  };
+  row("replication wait (leader's log)", waits);
+  const a = row("check answer → webhook, alone", fromAnswer(alone));
+  const f = row("check answer → webhook, follower", fromAnswer(withFollower));
+  row("target flip → webhook, alone", fromFlip(alone));
+  row("target flip → webhook, follower", fromFlip(withFollower));
+  // The dispatcher polls its outbox every second, so answer → webhook spreads over a second
+  // either way: the difference of the means carries this standard error.
+  const variance = (xs, mean) => xs.reduce((acc, x) => acc + (x - mean) ** 2, 0) / Math.max(1, xs.length - 1);
+  const se = Math.sqrt(variance(fromAnswer(alone), a.mean) / a.n + variance(fromAnswer(withFollower), f.mean) / f.n);
+  console.log(
+    `added by the follower (check answer → webhook): p50 ${ms(f.p50 - a.p50)} ms, ` +
+      `mean ${ms(f.mean - a.mean)} ± ${ms(se)} ms (one standard error)`,
+  );
+  console.log(
+    `unreplicated ("sent before the follower held it"): ${unreplicated.length}` +
+      (unreplicated.length ? `, waited up to ${ms(Math.max(...unreplicated))} ms` : ""),
+  );
+  // Every alert sent with the follower attached waits for it: one that logged neither line went
+  // out as if there were no follower, and nothing records that the follower may lack it.
+  const silent = withFollower.length - waits.length - unreplicated.length;
+  if (silent !== 0) console.log(`with the follower but neither replicated nor unreplicated: ${silent} (expected 0)`);
+  const h = (outcome) => histogram[outcome] ?? { count: 0, sum: 0 };
+  const meanMs = ({ count, sum }) => (count ? ms((sum / count) * 1000) : "n/a");
+  console.log(
+    `the leader's uptop_alert_replication_wait_seconds: replicated ${h("replicated").count} ` +
+      `(mean ${meanMs(h("replicated"))} ms), unreplicated ${h("unreplicated").count}`,
+  );
+}
+
 async function bench() {
   const ports = { leader: await freePort(), follower: await freePort() };
   const leaderUrl = `http://127.0.0.1:${ports.leader}`;
@@ -124,7 +244,8 @@ async function bench() {
     await createTempDatabase("uptop_bench_fo_follower"),
   ];
   dbs.push(leaderDb, followerDb);
-  target = await startTarget();
+  target = await new FlipTarget().start();
+  receiver = await startStampingReceiver();
 
   const startLeader = () =>
     start("leader", {
@@ -132,7 +253,11 @@ async function bench() {
       UPTOP_DB_DSN: leaderDb.dsn,
       UPTOP_HTTP_PORT: String(ports.leader),
     });
-  startLeader();
+  // Only the first leader process sends alerts; the restarted ones of the kill runs need no tap.
+  const replicationLog = tapLog(startLeader().child.stdout, [
+    "notification replicated",
+    "notification sent before the follower held it",
+  ]);
   await until("the leader's /api/health", async () => (alive("leader"), health(ports.leader)), PHASE_TIMEOUT_MS);
   // Created before the follower starts, so its first mirror already holds work for the engine.
   const monitor = await api(ports.leader, "/api/monitors", {
@@ -140,12 +265,28 @@ async function bench() {
     body: JSON.stringify({
       name: "bench-failover",
       type: "http",
-      url: target.url,
+      url: target.urlOf("/health"),
       interval: INTERVAL_S,
       timeout: 2,
       retries: 0,
     }),
   });
+  const alerting = FLIPS > 0 ? await createAlerting(ports.leader) : [];
+  let alone = [];
+  if (FLIPS > 0) {
+    await until(
+      "the leader active",
+      async () => (alive("leader"), (await health(ports.leader))?.state === "active"),
+      PHASE_TIMEOUT_MS,
+    );
+    console.log(
+      `alert latency: ${MONITORS} monitors every ${ALERT_INTERVAL_S} s, a default webhook channel, ` +
+        `${FLIPS} down/up flips each; leader alone…`,
+    );
+    alone = await flipPhase(ports.leader, alerting, () => alive("leader"));
+  }
+  const logMark = replicationLog.length;
+
   start("follower", {
     UPTOP_CLUSTER_MODE: "follower",
     UPTOP_PEER_URL: leaderUrl,
@@ -153,11 +294,14 @@ async function bench() {
     UPTOP_HTTP_PORT: String(ports.follower),
   });
   await until(
-    "the follower on standby with the monitor mirrored",
+    "the follower on standby with the monitors mirrored, tailing the change feed",
     async () => {
       alive("leader", "follower");
-      if ((await health(ports.follower))?.state !== "standby") return false;
-      return (await api(ports.follower, "/api/monitors")).some((m) => m.id === monitor.id);
+      const h = await health(ports.follower);
+      // Applied entries mean the follower asks the leader's feed; a mirror alone does not.
+      if (h?.state !== "standby" || !h.leader?.feed?.lastAppliedAt) return false;
+      const mirrored = new Set((await api(ports.follower, "/api/monitors")).map((m) => m.id));
+      return [monitor, ...alerting].every((m) => mirrored.has(m.id));
     },
     PHASE_TIMEOUT_MS,
   );
@@ -166,8 +310,19 @@ async function bench() {
     async () => (alive("leader"), (await health(ports.leader))?.state === "active"),
     PHASE_TIMEOUT_MS,
   );
+  if (FLIPS > 0) {
+    console.log("… and with the follower");
+    const withFollower = await flipPhase(ports.leader, alerting, () => alive("leader", "follower"));
+    const metricsText = await (
+      await fetch(`http://127.0.0.1:${ports.leader}/metrics`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        signal: AbortSignal.timeout(5000),
+      })
+    ).text();
+    reportAlertLatency(alone, withFollower, replicationLog.slice(logMark), replicationHistogram(metricsText));
+  }
   console.log(
-    `leader :${ports.leader}, follower :${ports.follower}, monitor #${monitor.id} every ${INTERVAL_S} s on ${target.url}; poll 5 s, threshold 3 (defaults); ${RUNS} runs`,
+    `\nleader :${ports.leader}, follower :${ports.follower}, monitor #${monitor.id} every ${INTERVAL_S} s on ${target.urlOf("/health")}; poll 5 s, threshold 3 (defaults); ${RUNS} runs`,
   );
   console.log(
     "run  wait-before-kill  take-over  first-check  wait-before-restart  leader-serving  stand-down  leader-active   (s)",
@@ -255,7 +410,8 @@ const cleanUp = () => (cleaning ??= cleanUpOnce());
 
 async function cleanUpOnce() {
   await Promise.all([...procs.values()].map((p) => p.kill("SIGKILL")));
-  await target?.close();
+  await target?.stop();
+  await receiver?.stop();
   for (const d of dbs) {
     try {
       await d.drop();

@@ -13,7 +13,8 @@ const BENCHES = {
     "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",
   probe: "one probe process with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS",
   failover:
-    "leader + follower on Postgres, default poll/threshold: kill -9 to follower active, leader back to follower standby",
+    "leader + follower on Postgres, default poll/threshold: alert latency added by replication, " +
+    "kill -9 to follower active, leader back to follower standby",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));
