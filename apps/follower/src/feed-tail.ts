@@ -34,6 +34,7 @@ export class FeedTail {
   private position: FeedPosition | null = null;
   private running = false;
   private stopping = new AbortController();
+  private wake = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
   private failing = false;
   private lastAppliedAt: number | null = null;
@@ -44,6 +45,10 @@ export class FeedTail {
   /** Where to continue from: set by every full mirror, which holds everything up to it. */
   resume(position: FeedPosition | null): void {
     this.position = position;
+    // A tail waiting for its first position asks at once, not after its retry pause: alerts the
+    // leader sends meanwhile would go out before we hold them.
+    this.wake.abort();
+    this.wake = new AbortController();
   }
 
   view(): FeedTailView {
@@ -71,7 +76,7 @@ export class FeedTail {
     while (this.running) {
       const from = this.position;
       if (!this.o.standby() || from === null) {
-        await sleep(this.o.retryMs, this.stopping.signal);
+        await sleep(this.o.retryMs, AbortSignal.any([this.stopping.signal, this.wake.signal]));
         continue;
       }
       try {

@@ -58,6 +58,8 @@ export class ReplicationFeed implements AlertReplication {
   private openReads = 0;
   /** Shutting down: nobody is held any more (a held request would hold the server's close). */
   private closed = false;
+  /** A follower copied our state: it is expected from now on, even before its first feed request. */
+  private followerSeen = false;
   private readers = new Set<() => void>();
   private ackWaiters = new Set<{ seq: number; done: (ok: boolean) => void }>();
   private readonly capacity: number;
@@ -90,7 +92,7 @@ export class ReplicationFeed implements AlertReplication {
   append(entries: readonly ReplicaEntry[]): number {
     if (entries.length === 0) return this.seq;
     // A leader without a follower keeps nothing: one that appears starts from a full copy anyway.
-    if (this.lastFetchAt === null && !this.o.followerKnown?.()) {
+    if (!this.expectsFollower()) {
       this.seq += entries.length;
       return this.seq;
     }
@@ -141,7 +143,7 @@ export class ReplicationFeed implements AlertReplication {
   }
 
   replicated(seq: number, maxWaitMs: number): Promise<{ replicated: boolean; expected: boolean }> {
-    const expected = this.lastFetchAt !== null || (this.o.followerKnown?.() ?? false);
+    const expected = this.expectsFollower();
     if (this.acked >= seq) return Promise.resolve({ replicated: true, expected });
     if (!this.attached()) return Promise.resolve({ replicated: false, expected });
     return new Promise((resolve) => {
@@ -163,6 +165,15 @@ export class ReplicationFeed implements AlertReplication {
     this.closed = true;
     for (const w of [...this.ackWaiters]) w.done(false);
     for (const wake of [...this.readers]) wake();
+  }
+
+  /** A follower took a full copy (it tails from that copy's position next). */
+  followerCopied(): void {
+    this.followerSeen = true;
+  }
+
+  private expectsFollower(): boolean {
+    return this.followerSeen || this.lastFetchAt !== null || (this.o.followerKnown?.() ?? false);
   }
 
   private attached(): boolean {

@@ -97,6 +97,14 @@ describe("replication feed", () => {
     await expect(feed.replicated(seq, 60_000)).resolves.toEqual({ replicated: false, expected });
   });
 
+  it("expects a follower from its first full copy, before its first feed request", async () => {
+    const feed = new ReplicationFeed();
+    feed.followerCopied();
+    const seq = feed.append([config]);
+    await expect(feed.replicated(seq, 60_000)).resolves.toEqual({ replicated: false, expected: true });
+    expect(await feed.read({ feedId: feed.id, after: 0, waitMs: 0 })).toMatchObject({ reset: false, next: 1 });
+  });
+
   it("counts a follower held in a long poll as attached, however long it has waited", async () => {
     const c = clock();
     const feed = new ReplicationFeed({ now: c.now, awayMs: 10_000 });

@@ -41,6 +41,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
     // The position first: every change after it is either in this copy or re-sent by the feed,
     // and applying a change twice is harmless.
     const feed = deps.feed.position();
+    deps.feed.followerCopied();
     const monitors = await listMonitors(db, box);
     const states = [...(await getMonitorStates(db)).values()];
     const extras = await readMirrorExtras(db, box, new Date(Date.now() - DELIVERED_WINDOW_MS));
