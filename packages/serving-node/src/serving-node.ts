@@ -115,7 +115,13 @@ export class ServingNode {
         open: [
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
           ...(config.status.enabled
-            ? [statusPageRouter({ db, config: { title: config.status.title, corsOrigin: config.http.corsOrigin } })]
+            ? [
+                statusPageRouter({
+                  db,
+                  logger,
+                  config: { title: config.status.title, corsOrigin: config.http.corsOrigin },
+                }),
+              ]
             : []),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),

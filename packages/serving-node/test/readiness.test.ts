@@ -56,7 +56,7 @@ async function startNode(role: "leader" | "follower", awaitingHandback?: () => b
 }
 
 describe("readiness of a serving node", () => {
-  it("a follower is not ready on standby, ready once it takes over, and not ready again after standing down", async () => {
+  it("a follower is not ready on standby, ready once it takes over, not ready after standing down", async () => {
     const { node, get } = await startNode("follower");
     expect(await get("/api/ready")).toEqual({
       status: 503,
