@@ -15,12 +15,14 @@ const BENCHES = {
   failover:
     "leader + follower on Postgres, default poll/threshold: alert latency added by replication, " +
     "kill -9 to follower active, leader back to follower standby",
+  "health-under-load":
+    "a leader on Postgres with 200 monitors: /api/health p50/p99/max while 50 connections flood /status",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));
 if (!which) {
   console.log("benches (pnpm bench <name> [-- args] | pnpm bench all):");
-  for (const [name, what] of Object.entries(BENCHES)) console.log(`  ${name.padEnd(10)} ${what}`);
+  for (const [name, what] of Object.entries(BENCHES)) console.log(`  ${name.padEnd(17)} ${what}`);
   process.exit(0);
 }
 const names = which === "all" ? Object.keys(BENCHES) : [which];

@@ -8,7 +8,12 @@ import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
 export const BODY_LIMIT = "1mb";
 
 export interface AppRouters {
-  /** Open routes: health, status page, push. */
+  /**
+   * Health and readiness, answered from memory. Mounted right after the security headers, before
+   * body parsing, rate limits and every other router, so no load elsewhere can queue them.
+   */
+  health?: RequestHandler[];
+  /** Open routes: status page, push. */
   open?: RequestHandler[];
   /** Cluster routes; each router brings its own secret middleware. */
   cluster?: RequestHandler[];
@@ -100,6 +105,7 @@ export function createApp(options: CreateAppOptions): Express {
       crossOriginResourcePolicy: { policy: "same-origin" },
     }),
   );
+  for (const r of routers.health ?? []) app.use(r);
   app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
   app.use(express.text({ limit: BODY_LIMIT, type: ["text/*", "application/yaml", "application/x-yaml"] }));
   app.use(express.raw({ limit: BODY_LIMIT, type: () => true }), dropUnparsedBody);

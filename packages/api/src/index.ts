@@ -3,6 +3,7 @@ export { adminAuth } from "./admin-auth.js";
 export { errorBody, errorHandler, notFoundHandler, type ErrorBody } from "./errors.js";
 export type { NodeRuntime } from "./node-runtime.js";
 export { healthRouter } from "./routes/health.js";
+export { readinessRouter } from "./routes/readiness.js";
 export { monitorsRouter, parseId, type MonitorRoutesDeps, type MonitorChangeListener } from "./routes/monitors.js";
 export { monitorView, maskMonitorSecrets, restoreMaskedSecrets, MASK, type MonitorView } from "./monitor-view.js";
 export { startServer, type RunningServer } from "./server.js";

@@ -10,8 +10,9 @@ export interface NodeRuntime {
   state(): "active" | "standby";
   epoch(): number;
   /**
-   * Extra health fields (write backlog, database reachability…). `degraded` lowers the status but
-   * still answers 200; `unavailable` (shutting down) answers 503.
+   * Extra health fields (write backlog, database reachability…), read from memory on every poll.
+   * `degraded` lowers the status but still answers 200; `unavailable` (shutting down) answers
+   * 503; `awaitingHandback` (a returning leader) keeps the node out of readiness.
    */
-  healthDetails?(): { degraded?: boolean; unavailable?: boolean; [key: string]: unknown };
+  healthDetails?(): { degraded?: boolean; unavailable?: boolean; awaitingHandback?: boolean; [key: string]: unknown };
 }

@@ -41,10 +41,9 @@ function barClass(value: number | null): string {
   return "b4";
 }
 
-function bars(item: StatusPageItem, firstDayMs: number): string {
+function bars(item: StatusPageItem, dayLabel: (index: number) => string): string {
   const spans = item.days.map((d, i) => {
-    const day = new Date(firstDayMs + i * DAY_MS).toISOString().slice(0, 10);
-    return `<span class="${barClass(d)}" title="${day}: ${escapeHtml(pct(d))}"></span>`;
+    return `<span class="${barClass(d)}" title="${dayLabel(i)}: ${escapeHtml(pct(d))}"></span>`;
   });
   return `<div class="bars" aria-label="daily uptime, last ${item.days.length} days">${spans.join("")}</div>`;
 }
@@ -73,7 +72,7 @@ export function sparkline(points: ReadonlyArray<number | null>): string {
   return `<svg class="spark" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" role="img" aria-label="latency, last 24 hours">${polylines}</svg>`;
 }
 
-function itemHtml(item: StatusPageItem, firstDayMs: number): string {
+function itemHtml(item: StatusPageItem, dayLabel: (index: number) => string): string {
   const latest = [...item.latency24h].reverse().find((v) => v !== null) ?? null;
   const meta = [
     `${escapeHtml(pct(item.uptime90dPct, 3))} uptime (90 days)`,
@@ -82,9 +81,9 @@ function itemHtml(item: StatusPageItem, firstDayMs: number): string {
     item.regionsDown.length ? `problem seen from ${item.regionsDown.map(escapeHtml).join(", ")}` : "",
   ].filter(Boolean);
   const head = `<div class="row"><span class="name">${escapeHtml(item.name)}</span>${sparkline(item.latency24h)}<span class="badge s-${escapeHtml(item.status)}">${escapeHtml(item.status)}</span></div>
-<div class="meta">${meta.join(" · ")}</div>${bars(item, firstDayMs)}`;
+<div class="meta">${meta.join(" · ")}</div>${bars(item, dayLabel)}`;
   if (item.kind !== "group") return `<div class="card">${head}</div>`;
-  const children = item.children.map((c) => itemHtml(c, firstDayMs)).join("\n");
+  const children = item.children.map((c) => itemHtml(c, dayLabel)).join("\n");
   return `<div class="card"><details open><summary>${head}</summary><div class="children">${children}</div></details></div>`;
 }
 
@@ -100,6 +99,9 @@ function windowHtml(w: StatusPageWindow): string {
 
 export function renderStatusPage(data: StatusPageData): string {
   const firstDayMs = Date.parse(`${data.firstDay}T00:00:00Z`);
+  // Every bar of every monitor names the same days: format each once per page, not once per bar.
+  const labels: string[] = [];
+  const dayLabel = (i: number) => (labels[i] ??= new Date(firstDayMs + i * DAY_MS).toISOString().slice(0, 10));
   const incidents = [
     ...data.incidents.windows.map(windowHtml),
     ...data.incidents.down.map(
@@ -120,7 +122,7 @@ export function renderStatusPage(data: StatusPageData): string {
 <div class="banner ${escapeHtml(data.overall.status)}">${escapeHtml(data.overall.label)}</div>
 ${sections.join("\n")}
 <h2>Services</h2>
-${data.items.map((i) => itemHtml(i, firstDayMs)).join("\n")}
+${data.items.map((i) => itemHtml(i, dayLabel)).join("\n")}
 <footer>Updated ${when(data.generatedAt)} · refreshes every minute · <a href="/status/json">JSON</a></footer>
 </main></body></html>`;
 }

@@ -1,5 +1,6 @@
+import http from "node:http";
 import { Router } from "express";
-import { healthRouter, type NodeRuntime } from "../src/index.js";
+import { healthRouter, readinessRouter, type NodeRuntime } from "../src/index.js";
 import { startTestServer, type TestServer } from "./helpers.js";
 
 // The app shell every serving node runs: open routes, security headers, and the admin token
@@ -16,7 +17,7 @@ beforeAll(async () => {
   const monitors = Router().get("/api/monitors", (_req, res) => {
     res.json([]);
   });
-  t = await startTestServer({ open: [healthRouter(node)], admin: [monitors] });
+  t = await startTestServer({ health: [healthRouter(node), readinessRouter(node)], admin: [monitors] });
 });
 afterAll(async () => {
   await t?.close();
@@ -41,6 +42,38 @@ describe("health", () => {
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(res.headers.get("strict-transport-security")).toBeNull();
     expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+});
+
+/**
+ * A GET with a body (fetch refuses to send one) on a connection of its own: the server may drop
+ * a connection whose body it never read, which a reused one would see as a hang-up.
+ */
+function getWithBody(path: string, headers: Record<string, string>, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${t.url}${path}`,
+      // A GET is not chunked by default: without a length the body would not be framed as one.
+      { method: "GET", headers: { ...headers, "content-length": String(body.length) }, agent: false },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("health and readiness ahead of everything else", () => {
+  // Nothing that parses, limits or queues runs before them: a body no parser would take
+  // (malformed JSON, over the 1 MB limit) is never read, let alone refused.
+  it.each([
+    ["malformed JSON", { "content-type": "application/json" }, Buffer.from("{not json")],
+    ["a body over the limit", { "content-type": "application/octet-stream" }, Buffer.alloc(2 * 1024 * 1024)],
+  ])("answers with %s in the request", async (...[, headers, body]) => {
+    expect(await getWithBody("/api/health", headers, body)).toBe(200);
+    expect(await getWithBody("/api/ready", headers, body)).toBe(200);
   });
 });
 

@@ -1,6 +1,6 @@
-import { insertResults, saveMonitorStates, upsertRollups } from "@uptop/store";
-import { BACKENDS } from "@uptop/test-kit";
-import { statusPageRouter } from "../src/index.js";
+import { insertResults, saveMonitorStates, upsertRollups, type Db } from "@uptop/store";
+import { BACKENDS, until } from "@uptop/test-kit";
+import { buildStatusPage, statusPageRouter } from "../src/index.js";
 import { addChange, addMonitor, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 // Everything here is planted in the data and must never reach the public page.
@@ -152,13 +152,14 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       })
       .execute();
 
+    // Served from a snapshot: every row above is planted before the first request builds it, so
+    // these tests need no freshness beyond that first build.
     srv = await startTestServer({
       open: [
         statusPageRouter({
           db,
           config: { title: "Acme <Status>", corsOrigin: "https://www.example.org" },
           now: () => now,
-          cacheMs: 0,
         }),
       ],
     });
@@ -248,5 +249,131 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
     } finally {
       await plain.close();
     }
+  });
+
+  describe("under a flood of visitors", () => {
+    type Plugin = Parameters<Db["withPlugin"]>[0];
+    const REFRESH_MS = 5_000;
+
+    /**
+     * The router on a clock the test moves, over the database as it sees it: every query it
+     * starts is counted, and while `hold` is set their results wait for it.
+     */
+    async function flooded(fail = false) {
+      const seen = { queries: 0, hold: null as Promise<void> | null };
+      const plugin: Plugin = {
+        transformQuery: (args) => {
+          seen.queries++;
+          if (fail) throw new Error("database unreachable");
+          return args.node;
+        },
+        transformResult: async (args) => {
+          await seen.hold;
+          return args.result;
+        },
+      };
+      const db = tdb.store.db.withPlugin(plugin);
+      let clockMs = now.getTime();
+      const server = await startTestServer({
+        open: [
+          statusPageRouter({
+            db,
+            config: { title: "S", corsOrigin: null },
+            now: () => new Date(clockMs),
+            refreshMs: REFRESH_MS,
+          }),
+        ],
+      });
+      // One build's worth of queries, counted the same way, is the unit of cost.
+      const before = seen.queries;
+      if (!fail) await buildStatusPage(db, "S", now);
+      const perBuild = seen.queries - before;
+      seen.queries = before;
+      const visit = (i: number) => server.api(i % 2 ? "/status" : "/status/json", { token: null });
+      const flood = (n = 50) => Promise.all(Array.from({ length: n }, (_, i) => visit(i)));
+      const generatedAt = async () => (await (await server.api("/status/json", { token: null })).json()).generatedAt;
+      return { seen, perBuild, server, flood, generatedAt, advance: (ms: number) => (clockMs += ms) };
+    }
+
+    it("costs 50 concurrent visitors one build of queries, and nothing more while it is fresh", async () => {
+      const f = await flooded();
+      try {
+        expect(f.perBuild).toBeGreaterThanOrEqual(5);
+        const answers = await f.flood();
+        expect(answers.map((r) => r.status)).toEqual(new Array(50).fill(200));
+        expect(f.seen.queries).toBe(f.perBuild);
+        f.advance(REFRESH_MS - 1);
+        await f.flood();
+        expect(f.seen.queries).toBe(f.perBuild);
+      } finally {
+        await f.server.close();
+      }
+    });
+
+    it("serves the previous snapshot while one rebuild runs, then the rebuilt one", async () => {
+      const f = await flooded();
+      try {
+        const first = await f.generatedAt();
+        f.advance(REFRESH_MS);
+        let release = () => {};
+        f.seen.hold = new Promise((r) => (release = r));
+        // The rebuild's queries cannot finish during this flood, yet every visitor is answered.
+        const answers = await f.flood();
+        expect(answers.map((r) => r.status)).toEqual(new Array(50).fill(200));
+        const served = await Promise.all(
+          answers.filter((r) => r.url.endsWith("/json")).map(async (r) => (await r.json()).generatedAt),
+        );
+        expect(new Set(served)).toEqual(new Set([first]));
+        release();
+        f.seen.hold = null;
+        const rebuilt = new Date(now.getTime() + REFRESH_MS).toISOString();
+        await until("the rebuilt page", async () => (await f.generatedAt()) === rebuilt, 10_000, 20);
+        expect(f.seen.queries).toBe(2 * f.perBuild);
+      } finally {
+        await f.server.close();
+      }
+    });
+
+    it("asks a failing database at most once per interval, however many visitors", async () => {
+      const f = await flooded(true);
+      try {
+        const answers = await f.flood();
+        expect(answers.map((r) => r.status)).toEqual(new Array(50).fill(500));
+        const once = f.seen.queries;
+        expect(once).toBeGreaterThan(0);
+        await f.flood();
+        expect(f.seen.queries).toBe(once);
+        f.advance(REFRESH_MS);
+        await f.flood();
+        expect(f.seen.queries).toBe(2 * once);
+      } finally {
+        await f.server.close();
+      }
+    });
+
+    it("sends the page gzipped when asked, and a bodiless 304 to a visitor who has it", async () => {
+      const f = await flooded();
+      try {
+        const plain = await f.server.api("/status", { token: null, headers: { "accept-encoding": "identity" } });
+        const html = await plain.text();
+        expect(plain.headers.get("content-encoding")).toBeNull();
+        expect(plain.headers.get("vary")).toContain("Accept-Encoding");
+        const zipped = await fetch(`${f.server.url}/status`, { headers: { "accept-encoding": "gzip" } });
+        expect(zipped.headers.get("content-encoding")).toBe("gzip");
+        // fetch inflates on its own; the length on the wire is the compressed one.
+        expect(Number(zipped.headers.get("content-length"))).toBeLessThan(Buffer.byteLength(html));
+        expect(await zipped.text()).toBe(html);
+        const etag = plain.headers.get("etag")!;
+        // An explicit Cache-Control, as a browser's reload sends, or fetch adds "no-cache" itself.
+        const again = await f.server.api("/status", {
+          token: null,
+          headers: { "accept-encoding": "identity", "if-none-match": etag, "cache-control": "max-age=0" },
+        });
+        expect(again.status).toBe(304);
+        expect(await again.text()).toBe("");
+      } finally {
+        await f.server.close();
+      }
+    });
   });
 });

@@ -14,6 +14,7 @@ import {
   nodesRouter,
   probeRouter,
   pushRouter,
+  readinessRouter,
   startServer,
   statusPageRouter,
   type NodeRuntime,
@@ -33,8 +34,11 @@ export interface ServingNodeOptions {
   epoch: EpochHolder;
   /** Routers only this kind of node serves (cluster routes of the leader, for instance). */
   extraRouters?: { open?: RequestHandler[]; cluster?: RequestHandler[]; admin?: RequestHandler[] };
-  /** Extra fields for /api/health (a follower's view of its leader, for instance). */
-  healthDetails?: () => Record<string, unknown>;
+  /**
+   * Extra fields for /api/health (a follower's view of its leader, for instance), read from
+   * memory on every poll: never a database call, or load on the database would delay health.
+   */
+  healthDetails?: () => { awaitingHandback?: boolean; [key: string]: unknown };
   /** The leader's change feed: what it commits and sends, its follower holds first. */
   replication?: ReplicationFeed;
 }
@@ -97,6 +101,7 @@ export class ServingNode {
       this.o.replication?.append([{ kind: "config" }]);
     };
     const metrics = metricsRouter(this.metrics.registry);
+    const runtime = this.runtime();
     const extra = this.o.extraRouters ?? {};
     // A follower's configuration is a mirror of the leader's: it may be read, never edited,
     // or the next mirror would silently undo the edit.
@@ -112,11 +117,17 @@ export class ServingNode {
       logger,
       apiToken: this.o.apiToken,
       routers: {
+        health: [healthRouter(runtime), readinessRouter(runtime)],
         open: [
-          healthRouter(this.runtime()),
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
           ...(config.status.enabled
-            ? [statusPageRouter({ db, config: { title: config.status.title, corsOrigin: config.http.corsOrigin } })]
+            ? [
+                statusPageRouter({
+                  db,
+                  logger,
+                  config: { title: config.status.title, corsOrigin: config.http.corsOrigin },
+                }),
+              ]
             : []),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),

@@ -20,6 +20,7 @@ interface Container {
   image?: string;
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
+  startupProbe?: Probe;
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -78,9 +79,24 @@ function labelsMatch(selector: Record<string, string>, labels: Record<string, st
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
-function checkProbe(where: string, name: string, probe: Probe | undefined, uptop: boolean): string[] {
-  if (!probe) return [`${where}: no ${name}`];
-  if (uptop && probe.httpGet?.path !== "/api/health") return [`${where}: ${name} is not an httpGet on /api/health`];
+/**
+ * The path each probe of an uptop container must ask, by app. Liveness and start-up ask
+ * /api/health, which a standby passes (on /api/ready a standby follower would be killed, or
+ * never start). Readiness asks /api/ready on leader and follower, so only the active one takes
+ * traffic; a probe node has no such notion and stays on /api/health.
+ */
+function probePath(app: string | null, name: ProbeName): string {
+  return name === "readinessProbe" && (app === "leader" || app === "follower") ? "/api/ready" : "/api/health";
+}
+
+type ProbeName = "startupProbe" | "livenessProbe" | "readinessProbe";
+
+function checkProbe(where: string, name: ProbeName, c: Container, required = true): string[] {
+  const probe = c[name];
+  if (!probe) return required ? [`${where}: no ${name}`] : [];
+  const app = appOf(c.image);
+  const path = probePath(app, name);
+  if (app !== null && probe.httpGet?.path !== path) return [`${where}: ${name} is not an httpGet on ${path}`];
   if (!probe.httpGet && !probe.exec && !probe.tcpSocket) return [`${where}: ${name} has no handler`];
   return [];
 }
@@ -282,8 +298,9 @@ export function checkManifests(
       const uptop = isUptopImage(c.image);
       if (/(^|\/)uptop-leader(:|@|$)/.test(c.image ?? "")) runsLeader = true;
       problems.push(
-        ...checkProbe(where, "livenessProbe", c.livenessProbe, uptop),
-        ...checkProbe(where, "readinessProbe", c.readinessProbe, uptop),
+        ...checkProbe(where, "startupProbe", c, false),
+        ...checkProbe(where, "livenessProbe", c),
+        ...checkProbe(where, "readinessProbe", c),
         ...checkResources(where, c),
         ...checkSecurity(where, c, pod.securityContext, uptop),
         ...checkRefs(where, namespace, c, idx, knownEnv, uptop),
@@ -300,16 +317,39 @@ export function checkManifests(
     }
   }
 
+  // The serving nodes (leader, follower) the given workloads run.
+  const servingApps = (targets: readonly Manifest[]) =>
+    new Set(
+      targets
+        .flatMap((w) => (spec(w).template?.spec?.containers ?? []).map((c) => appOf(c.image)))
+        .filter((app) => app === "leader" || app === "follower"),
+    );
+  let routesToActive = false;
+  const hasFollower = servingApps(workloads(ms)).has("follower");
   for (const m of ms.filter((x) => x.object.kind === "Service")) {
-    const selector = (m.object.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    const serviceSpec = (m.object.spec ?? {}) as {
+      selector?: Record<string, string>;
+      publishNotReadyAddresses?: boolean;
+    };
+    const selector = serviceSpec.selector;
     if (!selector || Object.keys(selector).length === 0) {
       problems.push(`${describe(m)}: no selector`);
       continue;
     }
-    const target = workloads(ms).find(
+    const targets = workloads(ms).filter(
       (w) => ns(w.object) === ns(m.object) && labelsMatch(selector, spec(w).template?.metadata?.labels),
     );
-    if (!target) problems.push(`${describe(m)}: selects no workload`);
+    if (targets.length === 0) problems.push(`${describe(m)}: selects no workload`);
+    const apps = servingApps(targets);
+    if (apps.size === 2) routesToActive = true;
+    // One node's own Service is how its peers and probes reach it, ready (active) or not.
+    else if (apps.size === 1 && serviceSpec.publishNotReadyAddresses !== true)
+      problems.push(
+        `${describe(m)}: selects only the ${[...apps][0]} without publishNotReadyAddresses: true, so its peers ` +
+          "lose it whenever it is not the active node",
+      );
   }
+  if (hasFollower && !routesToActive)
+    problems.push("no Service selects both the leader and the follower, to route users to the active one");
   return problems;
 }

@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import type { StatusPageData } from "./status-page-data.js";
+import { renderStatusPage } from "./status-page-html.js";
+
+const gzipAsync = promisify(gzip);
+
+/** One representation of the page, in both encodings, with a strong validator for each. */
+export interface EncodedBody {
+  readonly identity: Buffer;
+  readonly gzip: Buffer;
+  readonly etag: string;
+  readonly gzipEtag: string;
+}
+
+/** One build of the page, rendered and compressed once: every visitor until the next build gets these. */
+export interface StatusPageBodies {
+  readonly data: StatusPageData;
+  readonly html: EncodedBody;
+  readonly json: EncodedBody;
+  /** When the build started: the data is as of this instant. */
+  readonly builtAtMs: number;
+}
+
+export interface StatusPageSnapshotOptions {
+  /** Runs the queries for one build; called at most once at a time. */
+  build: (now: Date) => Promise<StatusPageData>;
+  now: () => Date;
+  /** A snapshot younger than this is served without a rebuild. */
+  refreshMs: number;
+  /**
+   * A snapshot older than this is not served while a rebuild runs: the request waits for the
+   * rebuild, so the first visitor after a quiet hour does not read hour-old news.
+   */
+  maxStaleMs: number;
+  /** A rebuild failed while an older snapshot could still be served. */
+  onStaleServed?: (err: unknown) => void;
+}
+
+async function encode(text: string): Promise<EncodedBody> {
+  const identity = Buffer.from(text);
+  const hash = createHash("sha1").update(identity).digest("base64url");
+  // The page is mostly repeated markup (a 1 MB page of 200 monitors is 32 kB gzipped), and
+  // compressing off the event loop once per build is far cheaper than sending it raw each time.
+  return { identity, gzip: await gzipAsync(identity), etag: `"${hash}"`, gzipEtag: `"${hash}-gzip"` };
+}
+
+async function render(data: StatusPageData, builtAtMs: number): Promise<StatusPageBodies> {
+  const [html, json] = await Promise.all([encode(renderStatusPage(data)), encode(JSON.stringify(data))]);
+  return { data, html, json, builtAtMs };
+}
+
+/**
+ * The public page as an in-memory snapshot: however many visitors arrive, the database sees at
+ * most one build per `refreshMs` (one at a time; a failed build also waits that long before the
+ * next try), and every visitor gets bytes rendered and compressed once. A stale snapshot is
+ * served while the rebuild runs; only the first request, or one finding the snapshot older than
+ * `maxStaleMs`, waits.
+ */
+export class StatusPageSnapshot {
+  private current: StatusPageBodies | null = null;
+  private running: Promise<StatusPageBodies> | null = null;
+  private lastAttemptMs = Number.NEGATIVE_INFINITY;
+  private lastError: unknown = null;
+
+  constructor(private readonly o: StatusPageSnapshotOptions) {}
+
+  get(): Promise<StatusPageBodies> {
+    const nowMs = this.o.now().getTime();
+    const current = this.current;
+    if (current && nowMs - current.builtAtMs < this.o.refreshMs) return Promise.resolve(current);
+    const due = nowMs - this.lastAttemptMs >= this.o.refreshMs;
+    if (!this.running && !due) {
+      // The last attempt failed less than an interval ago: answer from what we have.
+      if (current) return Promise.resolve(current);
+      return Promise.reject(this.lastError);
+    }
+    const rebuild = this.running ?? this.rebuild(nowMs);
+    if (current && nowMs - current.builtAtMs < this.o.maxStaleMs) return Promise.resolve(current);
+    return rebuild;
+  }
+
+  private rebuild(nowMs: number): Promise<StatusPageBodies> {
+    this.lastAttemptMs = nowMs;
+    const run = this.buildOnce(nowMs).finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    // Nobody may be waiting for a background rebuild; a failure is handled in buildOnce.
+    run.catch(() => {});
+    return run;
+  }
+
+  private async buildOnce(nowMs: number): Promise<StatusPageBodies> {
+    try {
+      const data = await this.o.build(new Date(nowMs));
+      this.current = await render(data, nowMs);
+      this.lastError = null;
+      return this.current;
+    } catch (err) {
+      this.lastError = err;
+      if (!this.current) throw err;
+      // Old news beats an error page, whatever its age.
+      this.o.onStaleServed?.(err);
+      return this.current;
+    }
+  }
+}
