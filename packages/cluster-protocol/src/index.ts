@@ -29,7 +29,7 @@ export {
   type ResultsRequest,
   type ResultsResponse,
 } from "./schemas/results.js";
-export { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
+export { healthResponseSchema, isLiveLeader, type HealthResponse } from "./schemas/health.js";
 export {
   sealedBodySchema,
   mirroredChannelSchema,
@@ -41,3 +41,9 @@ export {
   type ConfigMirror,
 } from "./schemas/config-mirror.js";
 export { handbackSchema, handbackResponseSchema, type Handback, type HandbackResponse } from "./schemas/handback.js";
+export {
+  witnessReportSchema,
+  witnessResponseSchema,
+  type WitnessReport,
+  type WitnessResponse,
+} from "./schemas/witness.js";
