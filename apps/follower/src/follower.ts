@@ -1,8 +1,9 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
 import { ClusterClient } from "@uptop/cluster-protocol";
 import { openAndMigrate, type Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken } from "@uptop/serving-node";
+import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken, witnessRouter } from "@uptop/serving-node";
 import { FailoverController } from "./failover.js";
+import { Witnesses } from "./witnesses.js";
 
 export interface RunningFollower {
   port: number;
@@ -48,6 +49,7 @@ export async function startFollower(config: Config, logger: Logger): Promise<Run
     logger,
   });
   let failover: FailoverController | null = null;
+  const witnesses = new Witnesses();
   const node = new ServingNode({
     config,
     logger,
@@ -56,9 +58,14 @@ export async function startFollower(config: Config, logger: Logger): Promise<Run
     apiToken,
     role: "follower",
     epoch,
-    healthDetails: () => (failover ? { leader: failover.view() } : {}),
+    extraRouters: {
+      cluster: [
+        witnessRouter({ secret: config.cluster.secret, onReport: (report) => witnesses.record(report, Date.now()) }),
+      ],
+    },
+    healthDetails: () => (failover ? { leader: failover.view(), witnesses: witnesses.view(Date.now()) } : {}),
   });
-  failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch });
+  failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch, witnesses });
   const port = await node.listen();
   await failover.start();
   logger.info("follower standing by", {

@@ -3,3 +3,4 @@ export { EpochHolder } from "./epoch.js";
 export { ensureApiToken } from "./api-token.js";
 export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
+export { witnessRouter, type WitnessRoutesDeps } from "./witness-routes.js";
