@@ -1,5 +1,5 @@
 import { type Config, type Logger, type SecretBox, formatDuration } from "@uptop/core";
-import { channelFromMirror, type ClusterClient, type HealthResponse } from "@uptop/cluster-protocol";
+import { channelFromMirror, isLiveLeader, type ClusterClient, type HealthResponse } from "@uptop/cluster-protocol";
 import {
   adoptReplicaOutbox,
   applyMirror,
@@ -13,6 +13,7 @@ import {
 import type { EpochHolder, ServingNode } from "@uptop/serving-node";
 import { absorbsRepeats, CHANNEL_TYPES, secretFieldsOf, isChannelType } from "@uptop/notify";
 import { FeedTail, type FeedTailView } from "./feed-tail.js";
+import type { WitnessDecision } from "./witnesses.js";
 
 export type FailoverState = "standby" | "active" | "handing-back";
 
@@ -31,6 +32,8 @@ export interface FailoverOptions {
   mirrorMs?: number;
   /** How long the leader may hold one feed request open. */
   feedWaitMs?: number;
+  /** What the probes say of the leader; without it the health polls alone decide. */
+  witnesses?: { decision(nowMs: number): WitnessDecision };
   now?: () => number;
 }
 
@@ -70,6 +73,8 @@ export class FailoverController {
   private mirrorTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private busy: Promise<void> = Promise.resolve();
+  /** Probes vetoed the take-over in this episode of failed polls (logged once). */
+  private heldByWitnesses = false;
   private readonly now: () => number;
   private readonly leaderUrl: string;
   private readonly tail: FeedTail;
@@ -157,7 +162,7 @@ export class FailoverController {
     } catch {
       health = null;
     }
-    const alive = health !== null && health.role === "leader" && health.status !== "unavailable";
+    const alive = health !== null && isLiveLeader(health);
     if (!alive) {
       this.failures++;
       if (this.leaderReachable)
@@ -173,6 +178,7 @@ export class FailoverController {
             });
           return;
         }
+        if (!this.witnessesAgree()) return;
         await this.promote();
       }
       return;
@@ -191,6 +197,34 @@ export class FailoverController {
       await this.mirror("leader back");
     }
     if (health!.epoch > this.o.epoch.get()) await this.o.epoch.observe(health!.epoch, "leader");
+  }
+
+  /**
+   * Probes that still reach the leader veto the take-over: the cut is then between the leader and
+   * us, and taking over would make two active nodes. Asked on every poll past the threshold, so the
+   * take-over follows as soon as most probes agree.
+   */
+  private witnessesAgree(): boolean {
+    if (this.failures === this.o.config.cluster.failoverThreshold) this.heldByWitnesses = false;
+    const d = this.o.witnesses?.decision(this.now());
+    if (!d || d.probesSeen === 0) return true;
+    if (d.allow) {
+      this.o.logger.warn("probes confirm the leader is unreachable", {
+        leader: this.leaderUrl,
+        confirming: d.confirming,
+        probesSeen: d.probesSeen,
+      });
+      return true;
+    }
+    if (!this.heldByWitnesses) {
+      const others = `${d.probesSeen - d.confirming} of ${d.probesSeen}`;
+      this.o.logger.warn(
+        `leader unreachable from here but ${others} probes still reach it or went quiet: not taking over`,
+        { leader: this.leaderUrl, ...d },
+      );
+    }
+    this.heldByWitnesses = true;
+    return false;
   }
 
   private async promote(): Promise<void> {

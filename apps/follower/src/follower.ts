@@ -1,8 +1,16 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
 import { ClusterClient } from "@uptop/cluster-protocol";
 import type { DatabaseLockedError, Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken, openLockedStore } from "@uptop/serving-node";
+import {
+  EpochHolder,
+  ServingNode,
+  checkEncryptionKey,
+  ensureApiToken,
+  openLockedStore,
+  witnessRouter,
+} from "@uptop/serving-node";
 import { FailoverController } from "./failover.js";
+import { Witnesses } from "./witnesses.js";
 
 export interface RunningFollower {
   port: number;
@@ -70,6 +78,7 @@ export async function startFollower(
     logger,
   });
   let failover: FailoverController | null = null;
+  const witnesses = new Witnesses();
   const node = new ServingNode({
     config,
     logger,
@@ -78,9 +87,14 @@ export async function startFollower(
     apiToken,
     role: "follower",
     epoch,
-    healthDetails: () => (failover ? { leader: failover.view() } : {}),
+    extraRouters: {
+      cluster: [
+        witnessRouter({ secret: config.cluster.secret, onReport: (report) => witnesses.record(report, Date.now()) }),
+      ],
+    },
+    healthDetails: () => (failover ? { leader: failover.view(), witnesses: witnesses.view(Date.now()) } : {}),
   });
-  failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch });
+  failover = new FailoverController({ config, logger, client, node, db: store.db, box, epoch, witnesses });
   const watching = failover;
   stopActing = () => void watching.stop().then(() => node.deactivate("database taken by another node"));
   const port = await node.listen();

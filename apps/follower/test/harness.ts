@@ -21,9 +21,10 @@ import {
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const LEADER_MAIN = join(HERE, "..", "..", "leader", "dist", "main.js");
 export const FOLLOWER_MAIN = join(HERE, "..", "dist", "main.js");
+export const PROBE_MAIN = join(HERE, "..", "..", "probe", "dist", "main.js");
 const SECRET = "failover-test-secret-0123456789";
 
-/** A leader or follower process: the settings both share, then `env`. */
+/** A leader, follower or probe process: the settings they share, then `env`. */
 export function startProcess(name: string, main: string, env: Env): Proc {
   return spawnNode(name, main, {
     UPTOP_LOG_LEVEL: "info",

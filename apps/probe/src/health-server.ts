@@ -1,6 +1,7 @@
 import { VERSION } from "@uptop/core";
 import express, { type Express } from "express";
 import type { ResultBuffer } from "./buffer.js";
+import type { LeaderWitnessView } from "./leader-witness.js";
 import type { ProbeMetrics } from "./metrics.js";
 import type { ProbeState } from "./probe-state.js";
 
@@ -11,6 +12,8 @@ export interface HealthServerOptions {
   buffer: ResultBuffer;
   metrics: ProbeMetrics;
   scheduler(): { items: number; inFlight: number; queued: number; skipped: number };
+  /** What this probe tells the followers about the leader. */
+  witness(): LeaderWitnessView;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createHealthApp(options: HealthServerOptions): Express {
       monitors: state.monitors,
       buffer: { size: buffer.size, limit: buffer.limit, dropped: buffer.dropped },
       scheduler: options.scheduler(),
+      witness: options.witness(),
     });
   });
   app.get("/metrics", async (_req, res) => {

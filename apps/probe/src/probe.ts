@@ -6,6 +6,7 @@ import { ResultBuffer } from "./buffer.js";
 import { createCheckRunner, type RunMonitor } from "./check-runner.js";
 import { createHealthApp } from "./health-server.js";
 import { ProbeMetrics } from "./metrics.js";
+import { LeaderWitness } from "./leader-witness.js";
 import { initialState } from "./probe-state.js";
 import { ScheduledChecks } from "./scheduled-checks.js";
 import { ResultSender } from "./sender.js";
@@ -29,6 +30,7 @@ export class Probe {
   private readonly sync: AssignmentSync;
   private readonly checks: ScheduledChecks;
   private readonly sender: ResultSender;
+  private readonly witness: LeaderWitness;
 
   constructor(private readonly options: ProbeOptions) {
     const { config, logger } = options;
@@ -44,6 +46,15 @@ export class Probe {
       region: c.region,
       role: "probe",
       version: VERSION,
+      logger,
+      onAnswer: (url) => this.witness.noteAnswer(url),
+    });
+    this.witness = new LeaderWitness({
+      client,
+      nodeId: c.nodeId,
+      region: c.region,
+      leaderUrl: c.peerUrls[0]!,
+      followerUrls: c.peerUrls.slice(1),
       logger,
     });
     this.sync = new AssignmentSync({
@@ -90,6 +101,7 @@ export class Probe {
       buffer: this.buffer,
       metrics,
       scheduler: () => this.checks.stats(),
+      witness: () => this.witness.view(),
     });
     this.listen = () =>
       new Promise((resolve, reject) => {
@@ -100,19 +112,21 @@ export class Probe {
 
   private readonly listen: () => Promise<Server>;
 
-  /** Starts the health port, registration/sync, the scheduler and the sender. Returns the bound port. */
+  /** Starts the health port, registration/sync, the scheduler, the sender and the witness. Returns the bound port. */
   async start(): Promise<number> {
     this.server = await this.listen();
     this.server.requestTimeout = 10_000;
     this.checks.start();
     this.sync.start();
     this.sender.start();
+    this.witness.start();
     return (this.server.address() as AddressInfo).port;
   }
 
   /** Stops taking work, waits for running checks, flushes what it can within a few seconds. */
   async stop(): Promise<void> {
     const deadline = Date.now() + DRAIN_MS;
+    await this.witness.stop();
     await this.sync.stop();
     await this.checks.stop();
     await this.sender.drain(deadline);

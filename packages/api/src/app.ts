@@ -113,7 +113,11 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.use("/api/push", limiter(60_000, 600));
   app.use("/api/probe", limiter(60_000, 6000));
-  app.use("/api/cluster", limiter(60_000, 600));
+  // Every probe reports to the follower every 2 s, and probes behind one NAT share an address: a
+  // refused report would count as a probe that still sees the leader, and hold a take-over back.
+  const clusterLimit = limiter(60_000, 600);
+  const witnessLimit = limiter(60_000, 6000);
+  app.use("/api/cluster", (req, res, next) => (req.path === "/witness" ? witnessLimit : clusterLimit)(req, res, next));
   app.use("/status", limiter(60_000, 300));
 
   for (const r of routers.open ?? []) app.use(r);

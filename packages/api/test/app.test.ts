@@ -98,3 +98,29 @@ describe("admin auth", () => {
     expect((await t.api("/api/nothing-here")).status).toBe(404);
   });
 });
+
+describe("rate limits", () => {
+  it("gives witness reports the probes' budget, and leaves the cluster budget to other cluster calls", async () => {
+    const cluster = Router()
+      .post("/api/cluster/witness", (_req, res) => {
+        res.json({ accepted: true });
+      })
+      .get("/api/cluster/config", (_req, res) => {
+        res.json({});
+      });
+    const s = await startTestServer({ cluster: [cluster] });
+    try {
+      const statuses = async (n: number, path: string, init: { method?: string } = {}) => {
+        const seen = new Set<number>();
+        for (let i = 0; i < n; i++) seen.add((await s.api(path, { ...init, token: null })).status);
+        return [...seen];
+      };
+      // 700 a minute: 23 probes behind one address, reporting every 2 s.
+      expect(await statuses(700, "/api/cluster/witness", { method: "POST" })).toEqual([200]);
+      expect(await statuses(600, "/api/cluster/config")).toEqual([200]);
+      expect(await statuses(1, "/api/cluster/config")).toEqual([429]);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -12,6 +12,12 @@ import { handbackResponseSchema, handbackSchema, type Handback, type HandbackRes
 import { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
 import { registerResponseSchema, type RegisterRequest, type RegisterResponse } from "./schemas/register.js";
 import { resultsResponseSchema, type ResultItem, type ResultsResponse } from "./schemas/results.js";
+import {
+  witnessReportSchema,
+  witnessResponseSchema,
+  type WitnessReport,
+  type WitnessResponse,
+} from "./schemas/witness.js";
 
 export interface ClusterClientOptions {
   /** Leader first, then follower(s): the client fails over along this list. */
@@ -31,6 +37,8 @@ export interface ClusterClientOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   logger?: Logger;
+  /** Told of every 2xx/304 answer, with the peer that gave it (a probe's proof the leader is alive). */
+  onAnswer?(peerUrl: string): void;
 }
 
 export type AssignmentsResult = { notModified: true } | { notModified: false; etag: string; body: AssignmentsResponse };
@@ -184,53 +192,34 @@ export class ClusterClient {
     }).then(bodyOf);
   }
 
+  /**
+   * Posts a witness report to one peer, once: the report speaks of that peer's view, and the next
+   * one replaces it within seconds, so it is neither retried nor sent along the peer list.
+   */
+  async reportWitness(url: string, report: WitnessReport): Promise<WitnessResponse> {
+    const base = url.replace(/\/+$/, "");
+    const call: Call<WitnessResponse> = {
+      method: "POST",
+      path: "/api/cluster/witness",
+      data: witnessReportSchema.parse(report),
+      schema: witnessResponseSchema,
+    };
+    const answer = await this.attempt(base, call, this.options.healthTimeoutMs ?? 2000);
+    if (typeof answer === "string") throw new ClusterUnavailableError(call.path, [{ url: base, reason: answer }]);
+    return bodyOf(answer);
+  }
+
   private async call<T>(call: Call<T>): Promise<Answer<T>> {
     const timeoutMs = call.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const attempts: Array<{ url: string; reason: string }> = [];
     for (let attempt = 0; attempt < (call.attempts ?? this.maxAttempts); attempt++) {
       const url = call.leaderOnly ? this.peers[0]! : this.currentPeer;
-      let res: AxiosResponse<unknown> | undefined;
-      let reason: string;
-      try {
-        res = await this.http.request({
-          method: call.method,
-          baseURL: url,
-          url: call.path,
-          data: call.data,
-          params: call.params,
-          headers: call.headers,
-          timeout: timeoutMs,
-          // axios's timeout does not cover a connect that hangs; the signal does.
-          signal: call.signal
-            ? AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)])
-            : AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        res = undefined;
-        reason = describe(err);
-      }
-      if (res) {
-        if (res.status === 304) return { status: 304, url };
-        if (res.status >= 200 && res.status < 300) {
-          const parsed = call.schema.safeParse(res.data);
-          if (!parsed.success) {
-            throw new ClusterResponseError(
-              `${url}${call.path}`,
-              `answer does not match the protocol: ${parsed.error.issues[0]?.path.join(".") ?? ""} ${parsed.error.issues[0]?.message ?? ""}`,
-            );
-          }
-          const etag = res.headers.etag;
-          return { status: res.status, url, body: parsed.data, etag: typeof etag === "string" ? etag : undefined };
-        }
-        if (res.status < 500) throw requestError(res, `${url}${call.path}`);
-        reason = `status ${res.status}${serverMessage(res.data) ? `: ${serverMessage(res.data)}` : ""}`;
-      } else {
-        reason ??= "no answer";
-      }
-      attempts.push({ url, reason: reason! });
+      const answer = await this.attempt(url, call, timeoutMs);
+      if (typeof answer !== "string") return answer;
+      attempts.push({ url, reason: answer });
       // A leader-only call (the follower's feed) is its caller's loop to report and repeat.
       if (call.leaderOnly) continue;
-      this.options.logger?.warn("cluster call failed", { url, path: call.path, attempt: attempt + 1, reason: reason! });
+      this.options.logger?.warn("cluster call failed", { url, path: call.path, attempt: attempt + 1, reason: answer });
       this.current = (this.current + 1) % this.peers.length;
       const roundDone = (attempt + 1) % this.peers.length === 0;
       if (roundDone && attempt + 1 < this.maxAttempts) {
@@ -245,6 +234,48 @@ export class ClusterClient {
       }
     }
     throw new ClusterUnavailableError(call.path, attempts);
+  }
+
+  /**
+   * One request to `url`: the answer for 2xx/304, a thrown error for a final refusal (4xx, or a
+   * 2xx off the protocol), and the reason as a string for what is worth retrying elsewhere.
+   */
+  private async attempt<T>(url: string, call: Call<T>, timeoutMs: number): Promise<Answer<T> | string> {
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.http.request({
+        method: call.method,
+        baseURL: url,
+        url: call.path,
+        data: call.data,
+        params: call.params,
+        headers: call.headers,
+        timeout: timeoutMs,
+        // axios's timeout does not cover a connect that hangs; the signal does.
+        signal: call.signal
+          ? AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      return describe(err) || "no answer";
+    }
+    if (res.status === 304) {
+      this.options.onAnswer?.(url);
+      return { status: 304, url };
+    }
+    if (res.status >= 200 && res.status < 300) {
+      const parsed = call.schema.safeParse(res.data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const what = `${issue?.path.join(".") ?? ""} ${issue?.message ?? ""}`;
+        throw new ClusterResponseError(`${url}${call.path}`, `answer does not match the protocol: ${what}`);
+      }
+      this.options.onAnswer?.(url);
+      const etag = res.headers.etag;
+      return { status: res.status, url, body: parsed.data, etag: typeof etag === "string" ? etag : undefined };
+    }
+    if (res.status < 500) throw requestError(res, `${url}${call.path}`);
+    return `status ${res.status}${serverMessage(res.data) ? `: ${serverMessage(res.data)}` : ""}`;
   }
 }
 

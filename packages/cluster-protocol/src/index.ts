@@ -29,7 +29,7 @@ export {
   type ResultsRequest,
   type ResultsResponse,
 } from "./schemas/results.js";
-export { healthResponseSchema, type HealthResponse } from "./schemas/health.js";
+export { healthResponseSchema, isLiveLeader, type HealthResponse } from "./schemas/health.js";
 export {
   sealedBodySchema,
   mirroredChannelSchema,
@@ -50,3 +50,9 @@ export {
   type FeedQuery,
   type FeedAnswer,
 } from "./schemas/feed.js";
+export {
+  witnessReportSchema,
+  witnessResponseSchema,
+  type WitnessReport,
+  type WitnessResponse,
+} from "./schemas/witness.js";

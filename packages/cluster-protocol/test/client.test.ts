@@ -9,8 +9,10 @@ import {
   registerRequestSchema,
   resultsRequestSchema,
   sealPayload,
+  witnessReportSchema,
   NODE_HEADER,
   type Handback,
+  type WitnessReport,
 } from "../src/index.js";
 import { deadUrl, listen, monitor, SECRET, type Running } from "./fixtures.js";
 
@@ -75,6 +77,10 @@ async function peer(unavailable = 0, secret: string | null = SECRET): Promise<Pe
         maintenance: [],
       }),
     });
+  });
+  app.post("/api/cluster/witness", (req, res) => {
+    witnessReportSchema.parse(req.body);
+    res.json({ accepted: true });
   });
   app.post("/api/cluster/handback", (req, res) => {
     const hb = openPayload(SECRET, String(req.body.sealed), handbackSchema);
@@ -226,5 +232,48 @@ describe("ClusterClient", () => {
       rollups: [],
     };
     expect(await c.handback(hb)).toEqual({ stateChanges: 0, notifications: 0, rollups: 0 });
+  });
+
+  it("tells onAnswer which peer answered, and only for answers", async () => {
+    const dead = await deadUrl();
+    const follower = await peer(1);
+    servers.push(follower);
+    const answered: string[] = [];
+    const c = new ClusterClient({
+      peerUrls: [dead, follower.url],
+      secret: SECRET,
+      nodeId: "probe-eu-1",
+      maxAttempts: 6,
+      backoffBaseMs: 10,
+      backoffMaxMs: 50,
+      onAnswer: (url) => answered.push(url),
+    });
+    await c.register();
+    // The dead peer and the standby's 503 told nothing; the one 200 did.
+    expect(answered).toEqual([follower.url]);
+  });
+
+  it("posts a witness report to the named peer once, leaving the peer it sticks to alone", async () => {
+    const leader = await peer();
+    const follower = await peer();
+    servers.push(leader, follower);
+    const c = client([leader.url, follower.url]);
+    const report: WitnessReport = {
+      nodeId: "probe-eu-1",
+      region: "eu-west",
+      leaderUrl: leader.url,
+      lastLeaderContact: null,
+      leaderReachable: false,
+    };
+    expect(await c.reportWitness(`${follower.url}/`, report)).toEqual({ accepted: true });
+    expect(follower.hits).toEqual(["POST /api/cluster/witness"]);
+    expect(leader.calls).toEqual([]);
+    expect(c.currentPeer).toBe(leader.url);
+
+    const dead = await deadUrl();
+    const err = await c.reportWitness(dead, report).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterUnavailableError);
+    expect((err as ClusterUnavailableError).attempts).toHaveLength(1);
+    expect(leader.calls).toEqual([]);
   });
 });

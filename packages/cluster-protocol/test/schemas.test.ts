@@ -9,6 +9,8 @@ import {
   channelFromMirror,
   channelToMirror,
   mirroredChannelSchema,
+  isLiveLeader,
+  witnessReportSchema,
   MAX_RESULTS_PER_BATCH,
   type ResultItem,
 } from "../src/index.js";
@@ -32,6 +34,8 @@ describe("wire schemas", () => {
     ["assignments", assignmentsResponseSchema, { etag: "\"abc\"", epoch: 3, monitors: [monitor(), monitor({ id: 8, type: "tcp", url: null, hostname: "db", port: 5432 })] }],
     ["results", resultsRequestSchema, { nodeId: "probe-eu-1", results: [item, { ...item, ok: true, error: null, details: undefined }] }],
     ["health", healthResponseSchema, { status: "ok", role: "probe", state: "active", nodeId: "probe-eu-1", epoch: 0, version: "1.0.0" }],
+    ["witness", witnessReportSchema, { nodeId: "probe-eu-1", region: "eu-west", leaderUrl: "http://leader:8080", lastLeaderContact: "2030-01-01T00:00:00.000Z", leaderReachable: true }],
+    ["witness (never reached)", witnessReportSchema, { nodeId: "probe-eu-1", region: "eu-west", leaderUrl: "http://leader:8080", lastLeaderContact: null, leaderReachable: false }],
     [
       "config mirror",
       configMirrorSchema,
@@ -134,5 +138,26 @@ describe("wire schemas", () => {
     ["details that are not small", { ...item, details: { blob: "x".repeat(5000) } }],
   ])("refuses a result with %s", (_why, bad) => {
     expect(resultsRequestSchema.safeParse({ nodeId: "p", results: [bad] }).success).toBe(false);
+  });
+
+  it.each([
+    ["a contact time that is not an ISO time", { lastLeaderContact: "a minute ago" }],
+    ["no reachability", { leaderReachable: undefined }],
+    ["a node id with a space", { nodeId: "probe eu" }],
+  ])("refuses a witness report with %s", (...row) => {
+    const [, change] = row as [string, Record<string, unknown>];
+    const good = { nodeId: "p1", region: "eu", leaderUrl: "http://l", lastLeaderContact: null, leaderReachable: true };
+    expect(witnessReportSchema.safeParse(good).success).toBe(true);
+    expect(witnessReportSchema.safeParse({ ...good, ...change }).success).toBe(false);
+  });
+
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["an active leader", { status: "ok", role: "leader", state: "active" }, true],
+    ["a degraded leader (its database is away, it still leads)", { status: "degraded", role: "leader", state: "active" }, true],
+    ["a leader shutting down", { status: "unavailable", role: "leader", state: "active" }, false],
+    ["a follower answering on the leader's address", { status: "ok", role: "follower", state: "standby" }, false],
+  ] as const)("isLiveLeader: %s → %s", (_name, fields, live) => {
+    expect(isLiveLeader({ nodeId: "n", epoch: 1, version: "1.0.0", ...fields })).toBe(live);
   });
 });

@@ -5,3 +5,4 @@ export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
 export { ReplicationFeed } from "@uptop/engine";
 export { openLockedStore } from "./locked-store.js";
+export { witnessRouter, type WitnessRoutesDeps } from "./witness-routes.js";

@@ -4,15 +4,18 @@ import {
   clusterGuard,
   registerRequestSchema,
   resultsRequestSchema,
+  witnessReportSchema,
   NODE_HEADER,
   type AssignedMonitor,
   type ResultItem,
+  type WitnessReport,
 } from "@uptop/cluster-protocol";
 import { closeServer, listenOnLoopback } from "./loopback-server.js";
 
 /**
  * A stand-in for the leader's cluster routes, built from the same schemas and guard the real
- * leader uses, with switches to make it unavailable: what a probe is tested against.
+ * leader uses, with switches to make it unavailable: what a probe is tested against. It also
+ * answers `/api/health` and takes witness reports, so a second one stands in for a follower.
  */
 export class FakeLeader {
   readonly registrations: string[] = [];
@@ -24,6 +27,12 @@ export class FakeLeader {
   resultsStatus = 200;
   monitors: AssignedMonitor[] = [];
   etag = '"1"';
+  /** Health answers to give, one per call, before falling back to `healthy`. */
+  readonly healthScript: boolean[] = [];
+  healthy = true;
+  /** Each health call and whether it was answered as a live leader. */
+  readonly healthCalls: boolean[] = [];
+  readonly witnessReports: WitnessReport[] = [];
   private server: Server | null = null;
 
   constructor(readonly secret: string) {}
@@ -31,6 +40,17 @@ export class FakeLeader {
   async listen(port = 0): Promise<number> {
     const app = express();
     app.use(express.json({ limit: "1mb" }));
+    app.get("/api/health", (_req, res) => {
+      const live = this.healthScript.shift() ?? this.healthy;
+      this.healthCalls.push(live);
+      const body = { role: "leader", state: "active", nodeId: "fake-leader", epoch: 1, version: "1.0.0" };
+      res.status(live ? 200 : 503).json({ ...body, status: live ? "ok" : "unavailable" });
+    });
+    app.use("/api/cluster", ...clusterGuard(this.secret));
+    app.post("/api/cluster/witness", (req, res) => {
+      this.witnessReports.push(witnessReportSchema.parse(req.body));
+      res.json({ accepted: true });
+    });
     app.use("/api/probe", ...clusterGuard(this.secret));
     app.post("/api/probe/register", (req, res) => {
       const body = registerRequestSchema.parse(req.body);

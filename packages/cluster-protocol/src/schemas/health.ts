@@ -13,3 +13,11 @@ export const healthResponseSchema = z.looseObject({
   awaitingHandback: z.boolean().optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/**
+ * A health answer that proves the leader alive: it calls itself the leader and is not shutting
+ * down. A standby or draining node answering on the leader's address proves nothing.
+ */
+export function isLiveLeader(health: HealthResponse): boolean {
+  return health.role === "leader" && health.status !== "unavailable";
+}
