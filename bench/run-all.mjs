@@ -14,6 +14,7 @@ const BENCHES = {
   probe: "one probe process with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS",
   failover:
     "leader + follower on Postgres, default poll/threshold: kill -9 to follower active, leader back to follower standby",
+  text: "making outside text storable: wellFormed on clean and damaged strings, the deep check of a result",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));
