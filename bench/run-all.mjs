@@ -17,6 +17,7 @@ const BENCHES = {
     "kill -9 to follower active, leader back to follower standby",
   "health-under-load":
     "a leader on Postgres with 200 monitors: /api/health p50/p99/max while 50 connections flood /status",
+  text: "making outside text storable: wellFormed on clean and damaged strings, the deep check of a result",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));

@@ -82,4 +82,56 @@ describe("POST /api/probe/results", () => {
     }));
     await expect(probe.postResults(bad)).rejects.toThrow(/validTo/);
   });
+
+  // Each number below once got past the schema, was answered 200 and blocked the result queue.
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["a status code beyond an integer column", { statusCode: 2_147_483_648 }, "results.1.statusCode", "HTTP status"],
+    ["a status code that is no HTTP status", { statusCode: 42 }, "results.1.statusCode", "HTTP status"],
+    ["a negative latency", { latencyMs: -1 }, "results.1.latencyMs", ""],
+    ["a latency of 30 years", { latencyMs: 1e12 }, "results.1.latencyMs", "at most"],
+    ["a monitor id beyond an integer column", { monitorId: 2_147_483_648 }, "results.1.monitorId", "monitor id"],
+    ["a slot in year 0", { slot: "0000-01-01T00:00:00Z" }, "results.1.slot", "1970"],
+  ])("answers 400 naming the item for %s, and takes the next batch", async (_name, bad, field, says) => {
+    const items = [...batch(), { ...batch()[0]!, ...bad }];
+    const err = await probe.postResults(items).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ status: 400 });
+    expect((err as Error).message).toContain(`${field}: `);
+    expect((err as Error).message).toContain(says);
+    expect(await probe.postResults(batch())).toMatchObject({ accepted: 1 });
+  });
+
+  it("stores an error text holding half an emoji and a NUL made storable, and keeps writing", async () => {
+    const errorSlot = new Date(Date.parse(slot) + 60_000).toISOString();
+    const message = `body "${"x".repeat(20)}\uD83D" and a\u0000b`;
+    const failed = { ...batch()[0]!, slot: errorSlot, ok: false, error: { code: "ASSERTION" as const, message } };
+    expect(await probe.postResults([failed])).toMatchObject({ accepted: 1, duplicates: 0 });
+    const row = await t.leader.store.db
+      .selectFrom("check_results")
+      .select("error_message")
+      .where("monitor_id", "=", monitorId)
+      .where("slot", "=", new Date(errorSlot))
+      .executeTakeFirstOrThrow();
+    expect(row.error_message).toBe(`body "${"x".repeat(20)}\uFFFD" and ab`);
+    // The vote it cast is written with the monitor's state: the writes go on, nothing is held back.
+    await until(
+      "the monitor's state to hold the cleaned error",
+      async () => {
+        const state = await t.leader.store.db
+          .selectFrom("monitor_state")
+          .select("last_result")
+          .where("monitor_id", "=", monitorId)
+          .executeTakeFirst();
+        return JSON.stringify(state?.last_result ?? null).includes("and ab");
+      },
+      10_000,
+      100,
+    );
+    const health = (await (await fetch(`${t.url}/api/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: "ok", writeBacklog: 0 });
+    expect(health.database).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import type { ResultItem } from "@uptop/cluster-protocol";
 import { checkSpecFromMonitor, runCheck, type CheckOptions, type CheckResult } from "@uptop/checks";
-import type { Monitor } from "@uptop/core";
+import { truncateText, type Monitor } from "@uptop/core";
 
 export type RunMonitor = (monitor: Monitor, slotMs: number) => Promise<ResultItem | null>;
 
@@ -29,7 +29,7 @@ export function toResultItem(monitorId: number, slotMs: number, r: CheckResult):
 
 /** The few details the leader shows; never bodies, URLs (may carry credentials) or whole chains. */
 function smallDetails(r: CheckResult): Record<string, unknown> | undefined {
-  const warning = r.warning ? { warning: r.warning.slice(0, 300) } : {};
+  const warning = r.warning ? { warning: truncateText(r.warning, 300) } : {};
   switch (r.type) {
     case "http":
       return {
@@ -46,7 +46,7 @@ function smallDetails(r: CheckResult): Record<string, unknown> | undefined {
       return {
         ...warning,
         rcode: r.details.rcode,
-        answers: r.details.answers.slice(0, 10).map((a) => a.slice(0, 200)),
+        answers: r.details.answers.slice(0, 10).map((a) => truncateText(a, 200)),
       };
     case "tcp":
       return Object.keys(warning).length ? warning : undefined;

@@ -40,11 +40,22 @@ const dropUnparsedBody: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** A query or body the database layer could not store (a NUL, absurd nesting) stops here, with a 400. */
+/**
+ * Routes whose text comes from machines, not people: a cron job's push message, a probe's error
+ * text. Refusing it would lose a heartbeat or a vote over one bad byte, so these routes make it
+ * storable themselves; only absurd nesting is refused here.
+ */
+const CLEANS_OWN_TEXT = /^\/api\/(?:push(?:\/[^/]*)?|probe\/results)\/?$/i;
+
+/**
+ * A query or body the database layer could not store (a NUL, half a surrogate pair, absurd
+ * nesting) stops here, with a 400 naming the field.
+ */
 const refuseUnstorable: RequestHandler = (req, _res, next) => {
+  const options = { text: !CLEANS_OWN_TEXT.test(req.path) };
   const issues = [
-    ...unstorableIssues(req.query),
-    ...unstorableIssues(req.body, typeof req.body === "string" ? "body" : ""),
+    ...unstorableIssues(req.query, "", options),
+    ...unstorableIssues(req.body, typeof req.body === "string" ? "body" : "", options),
   ];
   next(issues.length ? ValidationError.fromIssues(issues) : undefined);
 };

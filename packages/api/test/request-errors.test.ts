@@ -10,6 +10,7 @@ import {
   maintenanceRouter,
   monitorsRouter,
   pushRouter,
+  type PushReport,
 } from "../src/index.js";
 import { openTestDb, post, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
@@ -66,12 +67,20 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
   let srv: TestServer;
   let db: Db;
   const box = new SecretBox(null);
+  const pushed: PushReport[] = [];
 
   beforeAll(async () => {
     tdb = await openTestDb(backend, "uptop_api_requests");
     db = tdb.store.db;
     srv = await startTestServer({
-      open: [pushRouter({ push: (token) => ({ found: token === PUSH_TOKEN }) })],
+      open: [
+        pushRouter({
+          push: (token, report) => {
+            pushed.push(report);
+            return { found: token === PUSH_TOKEN };
+          },
+        }),
+      ],
       admin: [
         monitorsRouter({ db, box }),
         channelsRouter({ db, box, epoch: () => 1, nodeId: "leader" }),
@@ -261,15 +270,64 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
       expect(e).toMatchObject({ status: 400, fields: ["body"] });
     });
 
-    it("in a query parameter is a 400 naming it, on an open route too", async () => {
-      const e = await errorOf(await srv.api(`/api/push/${PUSH_TOKEN}?status=down&msg=disk%00full`, { token: null }));
-      expect(e).toMatchObject({ status: 400, code: "VALIDATION", fields: ["msg"] });
+    it("in a query parameter is a 400 naming it", async () => {
+      const e = await errorOf(await srv.api("/api/monitors?q=disk%00full"));
+      expect(e).toMatchObject({ status: 400, code: "VALIDATION", fields: ["q"] });
     });
 
     it("leaves nothing stored", async () => {
       expect(await db.selectFrom("monitors").select("name").execute()).toEqual([]);
       expect(await db.selectFrom("channels").select("name").execute()).toEqual([]);
       expect(await db.selectFrom("maintenance_windows").select("title").execute()).toEqual([]);
+    });
+  });
+
+  describe("half a surrogate pair (half an emoji)", () => {
+    const half = "\uD83D";
+    // biome-ignore format: a table reads best one case per line
+    it.each([
+      ["a monitor's description", "/api/monitors", { name: "s1", type: "group", description: `a${half}` }, "description"],
+      ["a monitor's header value", "/api/monitors", { name: "s2", type: "http", url: "https://x.example/", headers: { "X-A": half } }, "headers.X-A"],
+      ["a monitor's json assertion value", "/api/monitors", { name: "s3", type: "http", url: "https://x.example/", jsonAssertion: { path: "a", equals: { b: `x${half}` } } }, "jsonAssertion.equals.b"],
+      ["a channel's settings", "/api/channels", { name: "c2", type: "webhook", settings: { url: "https://x.example/", headers: { "X-A": `\uDE00` } } }, "settings.headers.X-A"],
+      ["a maintenance window's title", "/api/maintenance", { title: `w${half}`, start: "2026-05-01T11:00:00Z" }, "title"],
+      ["a config document", "/api/config/apply", { monitors: [{ name: `m${half}`, type: "group" }] }, "monitors.0.name"],
+    ])("in %s is a 400 naming the field", async (_name, path, body, field) => {
+      // JSON.stringify writes a lone surrogate as the escape \uD83D, which JSON.parse turns back into one.
+      const e = await errorOf(await srv.api(path, post(body)));
+      expect(e).toMatchObject({ status: 400, code: "VALIDATION" });
+      expect(e.fields).toEqual([field]);
+      expect(e.message).toBe(`${field}: must be valid Unicode text: it holds half of a surrogate pair (half a character)`);
+    });
+
+    it("leaves nothing stored", async () => {
+      expect(await db.selectFrom("monitors").select("name").execute()).toEqual([]);
+      expect(await db.selectFrom("channels").select("name").execute()).toEqual([]);
+    });
+  });
+
+  describe("a push message", () => {
+    beforeEach(() => {
+      pushed.length = 0;
+    });
+
+    it("holding a NUL is taken, without it", async () => {
+      const res = await srv.api(`/api/push/${PUSH_TOKEN}?status=down&msg=disk%00full`, { token: null });
+      expect(res.status).toBe(200);
+      expect(pushed).toEqual([{ down: true, message: "diskfull" }]);
+    });
+
+    it("cut at 500 characters through an emoji is cut before it", async () => {
+      const msg = encodeURIComponent(`${"a".repeat(499)}\u{1F600}tail`);
+      const res = await srv.api(`/api/push/${PUSH_TOKEN}?status=down&msg=${msg}`, { token: null });
+      expect(res.status).toBe(200);
+      expect(pushed).toEqual([{ down: true, message: "a".repeat(499) }]);
+    });
+
+    it("with whole emoji is taken as it is", async () => {
+      const res = await srv.api(`/api/push/${PUSH_TOKEN}?msg=${encodeURIComponent("done \u{1F600}")}`, { token: null });
+      expect(res.status).toBe(200);
+      expect(pushed).toEqual([{ down: false, message: "done \u{1F600}" }]);
     });
   });
 

@@ -1,4 +1,4 @@
-import type { JsonAssertion } from "@uptop/core";
+import { truncateText, type JsonAssertion } from "@uptop/core";
 
 /** `data.items[0].status` → ["data", "items", 0, "status"]; undefined when malformed. */
 export function parseJsonPath(path: string): Array<string | number> | undefined {
@@ -76,7 +76,8 @@ export function checkJsonAssertion(doc: unknown, assertion: JsonAssertion): stri
   return null;
 }
 
+/** The shown value quotes the target's body: cut on a character boundary, never through an emoji. */
 function truncate(s: string | undefined): string {
   if (s === undefined) return "undefined";
-  return s.length > 100 ? `${s.slice(0, 100)}…` : s;
+  return truncateText(s, 100, "…");
 }

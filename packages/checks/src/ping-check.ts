@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { CheckError } from "@uptop/core";
+import { truncateText, type CheckError } from "@uptop/core";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { parsePingOutput } from "./ping-output.js";
 import { vetTarget } from "./ssrf.js";
@@ -49,7 +49,7 @@ export async function runPingCheck(spec: PingCheckSpec, options: CheckOptions): 
     const summary = parsePingOutput(run.stdout);
     if (!summary) {
       const why = (run.stderr || run.stdout).trim().split("\n")[0] || `ping exited with code ${run.code}`;
-      return finish({ code: "PING", message: why.slice(0, 300) });
+      return finish({ code: "PING", message: truncateText(why, 300) });
     }
     details.sent = summary.sent;
     details.received = summary.received;

@@ -18,11 +18,13 @@ import type {
   TlsCheckResult,
   TlsCheckSpec,
 } from "./types.js";
+import { storableResult } from "./storable-result.js";
 import { validateSpec } from "./validate-spec.js";
 
 /**
  * Runs one check. Resolves for every failure of the target (`ok: false` with a coded error);
- * throws InvalidCheckSpecError only when the spec itself is malformed.
+ * throws InvalidCheckSpecError only when the spec itself is malformed. Every text of the result
+ * is storable (no NUL, no half character), however the target answered.
  */
 export function runCheck(spec: HttpCheckSpec, options?: CheckOptions): Promise<HttpCheckResult>;
 export function runCheck(spec: TcpCheckSpec, options?: CheckOptions): Promise<TcpCheckResult>;
@@ -32,6 +34,10 @@ export function runCheck(spec: TlsCheckSpec, options?: CheckOptions): Promise<Tl
 export function runCheck(spec: CheckSpec, options?: CheckOptions): Promise<CheckResult>;
 export async function runCheck(spec: CheckSpec, options: CheckOptions = {}): Promise<CheckResult> {
   validateSpec(spec);
+  return storableResult(await run(spec, options));
+}
+
+function run(spec: CheckSpec, options: CheckOptions): Promise<CheckResult> {
   switch (spec.type) {
     case "http":
       return runHttpCheck(spec, options);

@@ -21,6 +21,8 @@ beforeAll(async () => {
       "web.test/AAAA": [{ type: "AAAA", name: "web.test", data: "2001:db8::10" }],
       "web.test/MX": [{ type: "MX", name: "web.test", data: { preference: 10, exchange: "Mail.web.test" } }],
       "web.test/TXT": [{ type: "TXT", name: "web.test", data: "v=spf1 -all" }],
+      // A NUL byte and bytes that are not UTF-8: a zone may hold anything.
+      "odd.test/TXT": [{ type: "TXT", name: "odd.test", data: Buffer.from([0x61, 0x00, 0x62, 0xed, 0xa0, 0x80]) }],
       "web.test/NS": [{ type: "NS", name: "web.test", data: "ns1.web.test" }],
       "web.test/CAA": [{ type: "CAA", name: "web.test", data: { flags: 0, tag: "issue", value: "letsencrypt.org" } }],
       "web.test/SRV": [
@@ -73,6 +75,18 @@ describe("dns check", () => {
     expect(r.details.answers).toEqual(answers);
     expect(r.details.rcode).toBe("NOERROR");
     expect(r.details.resolver).toBe(resolver);
+  });
+
+  it("reports a record holding a NUL byte without it, in the error and the details", async () => {
+    const r = await runCheck(
+      { type: "dns", hostname: "odd.test", recordType: "TXT", resolver, expected: ["v=spf1"] },
+      local,
+    );
+    expect(r.error?.code).toBe("ASSERTION");
+    expect(r.error?.message).toContain("got ab");
+    expect(r.error?.message).not.toContain("\u0000");
+    expect(r.details.answers.join("")).not.toContain("\u0000");
+    expect(r.error?.message.isWellFormed()).toBe(true);
   });
 
   it.each([

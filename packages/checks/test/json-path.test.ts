@@ -35,3 +35,18 @@ describe("checkJsonAssertion", () => {
     expect(checkJsonAssertion(doc, assertion) === null).toBe(holds);
   });
 });
+
+describe("the value a failed assertion shows", () => {
+  // `"` and 98 letters, then an emoji across the cut at 100: a plain cut leaves half of it.
+  const doc = { status: `${"a".repeat(98)}${"\u{1F600}".repeat(5)}` };
+
+  it.each([
+    ["equals", { path: "status", equals: "ok" }],
+    ["contains", { path: "status", contains: "ok" }],
+    ["exists: false", { path: "status", exists: false }],
+  ])("is cut on a character boundary (%s)", (_name, assertion) => {
+    const message = checkJsonAssertion(doc, assertion);
+    expect(message).toContain(`"${"a".repeat(98)}…`);
+    expect(message!.isWellFormed()).toBe(true);
+  });
+});

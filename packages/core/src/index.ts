@@ -1,6 +1,17 @@
 export * from "./domain/types.js";
 export * from "./domain/errors.js";
 export {
+  isWellFormedText,
+  wellFormed,
+  truncateText,
+  storableText,
+  wellFormedDeep,
+} from "./domain/well-formed-text.js";
+export {
+  CHECK_MESSAGE_MAX_CHARS,
+  INT4_MAX,
+  LATENCY_MAX_MS,
+  isoTimeSchema,
   checkErrorSchema,
   certSummarySchema,
   checkReportSchema,

@@ -1,10 +1,9 @@
 import type { WindowSpec } from "@uptop/aggregation";
 import { runCheck as defaultRunCheck } from "@uptop/checks";
-import type { CheckReport, NodeInfo } from "@uptop/core";
+import { errorMessage, type CheckReport, type NodeInfo } from "@uptop/core";
 import {
   getMonitorStates,
   inTransaction,
-  insertResults,
   listMonitors,
   listNodes,
   listWindowSpecs,
@@ -79,6 +78,7 @@ export class Engine {
         o.writeQueue?.onBatch?.(kind, size);
       },
       onDrop: (count) => metrics.droppedResults.inc(count),
+      onRejected: (kind, outcome) => metrics.writeRejected.inc({ kind, outcome }),
       onCommitted: (entries) => o.replication?.append(entries),
     });
     const runtimes = this.runtimes;
@@ -211,8 +211,9 @@ export class Engine {
   /**
    * A probe's batch, written before it is acknowledged: the probe drops what we accept, so a
    * leader killed a moment later must not lose it. One multi-row insert; replays are skipped by
-   * the unique key and counted. With the database away the rows wait in the write queue (and
-   * the verdicts go on), as for our own checks; `stored` is then null.
+   * the unique key and counted, and a row the database refuses is set apart (repaired or
+   * dropped) while the rest are stored. With the database away the rows wait in the write queue
+   * (and the verdicts go on), as for our own checks; `stored` is then null.
    */
   async ingestDurably(
     nodeId: string,
@@ -222,10 +223,14 @@ export class Engine {
     const rows = resultRows(nodeId, results);
     let stored: number | null = null;
     try {
-      stored = await insertResults(this.o.db, rows);
+      stored = await this.queue.writeResults(rows);
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      this.o.logger.warn("probe results not written, queued for retry", { nodeId, results: rows.length, error });
+      // Rows written before the failure are queued again too: the unique key makes that a no-op.
+      this.o.logger.warn("probe results not written, queued for retry", {
+        nodeId,
+        results: rows.length,
+        error: errorMessage(err),
+      });
       this.queue.addResults(rows);
     }
     this.rounds.applyVotes(nodeId, region, results);

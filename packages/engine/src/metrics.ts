@@ -28,6 +28,8 @@ export class EngineMetrics {
   readonly notificationsTotal: Counter<"channel_type" | "result">;
   readonly schedulerLag: Histogram;
   readonly droppedResults: Counter;
+  /** Rows the database refused for what they held, by what they were and whether they were repaired or dropped. */
+  readonly writeRejected: Counter<"kind" | "outcome">;
   /** Engine starts and stops of this node, by the state entered; the reason is in the log. */
   readonly clusterTransitions: Counter<"to">;
   /** How long an alert waited for the follower to hold it before it was sent. */
@@ -68,6 +70,12 @@ export class EngineMetrics {
     this.droppedResults = new Counter({
       name: "uptop_dropped_results_total",
       help: "Raw results dropped because the write backlog was full",
+      registers: [r],
+    });
+    this.writeRejected = new Counter({
+      name: "uptop_write_rejected_total",
+      help: "Rows the database refused for what they held (bad text, a number out of range), repaired or dropped",
+      labelNames: ["kind", "outcome"],
       registers: [r],
     });
     new Gauge({

@@ -1,6 +1,8 @@
-import { openAndMigrate, type Store } from "@uptop/store";
-import { createTempDatabase, quietLogger, type TempDatabase } from "@uptop/test-kit";
-import { WriteQueue } from "../src/index.js";
+import type { MonitorState, ReplicaEntry, Vote } from "@uptop/core";
+import { openAndMigrate, type ResultRow, type Store } from "@uptop/store";
+import { BACKENDS, createTempDatabase, quietLogger, type TempDatabase } from "@uptop/test-kit";
+import { WriteQueue, type PlannedAlert, type StateChangeWrite } from "../src/index.js";
+import { addMonitor, addWebhookChannel, draft } from "./harness.js";
 
 let temp: TempDatabase;
 let store: Store;
@@ -48,4 +50,201 @@ describe("write queue at scale", () => {
       .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(ids.length);
   }, 120_000);
+});
+
+const HALF_EMOJI = "\uD83D";
+const FFFD = "\uFFFD";
+
+function state(monitorId: number, over: Partial<MonitorState> = {}): MonitorState {
+  return {
+    monitorId,
+    status: "DOWN",
+    health: "DOWN",
+    since: "2026-05-01T10:00:00.000Z",
+    failures: 1,
+    successes: 0,
+    lastCheck: null,
+    votes: [],
+    lastPushAt: null,
+    downSince: "2026-05-01T10:00:00.000Z",
+    noData: false,
+    ...over,
+  };
+}
+
+/** A transition to DOWN with its alert, as the engine plans them; `said` is what the job reported. */
+function wentDown(monitorId: number, said: string, at: Date): StateChangeWrite {
+  const vote: Vote = {
+    node: "leader",
+    region: "local",
+    ok: false,
+    latencyMs: null,
+    error: { code: "PROTOCOL", message: said },
+    at: at.toISOString(),
+  };
+  const reason = `push reported down: ${said}`;
+  const alert: PlannedAlert = {
+    monitorId,
+    event: "down",
+    suppressed: null,
+    message: {
+      event: "down",
+      monitor: { id: monitorId, name: `m${monitorId}`, type: "push", url: null },
+      status: "DOWN",
+      previousStatus: "UP",
+      reason,
+      votes: [vote],
+      at: at.toISOString(),
+      downSince: at.toISOString(),
+      outageDurationS: null,
+      epoch: 0,
+      incidentKey: `${monitorId}:${at.toISOString()}`,
+    },
+  };
+  return { monitorId, change: { from: "UP", to: "DOWN", reason, votes: [vote], at }, alerts: [alert] };
+}
+
+function result(monitorId: number, slotMs: number, over: Partial<ResultRow> = {}): ResultRow {
+  return {
+    monitorId,
+    nodeId: "probe-1",
+    slot: new Date(slotMs),
+    checkedAt: new Date(slotMs + 100),
+    ok: false,
+    latencyMs: 12,
+    statusCode: 503,
+    errorCode: "HTTP_STATUS",
+    errorMessage: "status 503 is not in 200-299",
+    ...over,
+  };
+}
+
+describe.each(BACKENDS)("a row the database refuses, on %s", (backend) => {
+  let tdb: TempDatabase;
+  let db: Store;
+  let ids: number[];
+  let queue: WriteQueue;
+  let rejected: string[];
+  let committed: ReplicaEntry[];
+
+  beforeAll(async () => {
+    tdb = await createTempDatabase("uptop_wq_poison", backend);
+    db = await openAndMigrate({ type: tdb.type, dsn: tdb.dsn, poolMax: 2 });
+    await addWebhookChannel(db.db, "hook");
+    ids = [];
+    for (const name of ["a", "b", "c"]) ids.push(await addMonitor(db.db, draft({ name, type: "push" })));
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await tdb?.drop();
+  }, 60_000);
+
+  beforeEach(() => {
+    rejected = [];
+    committed = [];
+    queue = new WriteQueue({
+      db: db.db,
+      logger: quietLogger(),
+      nodeId: "leader",
+      epoch: () => 1,
+      onRejected: (kind, outcome) => rejected.push(`${kind} ${outcome}`),
+      onCommitted: (entries) => committed.push(...entries),
+    });
+  });
+
+  it("stores every state change of the batch, the poisoned one repaired, and never reports the database away", async () => {
+    const [a, b, c] = ids as [number, number, number];
+    const at = new Date("2026-05-01T10:00:00.000Z");
+    // Half an emoji in a vote and an alert (jsonb refuses it) and a NUL in a state (refused everywhere).
+    queue.addStateChange(wentDown(a, "disk full", at));
+    queue.addStateChange(wentDown(b, `cut here ${HALF_EMOJI}`, at));
+    queue.addStateChange(wentDown(c, "backup failed", at));
+    queue.saveState(state(a));
+    queue.saveState(
+      state(b, {
+        lastCheck: {
+          at: at.toISOString(),
+          ok: false,
+          latencyMs: null,
+          error: { code: "PROTOCOL", message: "a\u0000b" },
+        },
+      }),
+    );
+    queue.saveState(state(c));
+
+    // The first change started a write of its own; flush joins it, then writes the rest.
+    await queue.flush();
+    await queue.flush();
+
+    expect(queue.stats()).toMatchObject({ failing: false, lastError: null, critical: 0, states: 0 });
+    expect(rejected.sort()).toEqual(["monitor_state repaired", "state_change repaired"]);
+    const changes = await db.db
+      .selectFrom("state_changes")
+      .select(["monitor_id", "to_status", "reason", "votes"])
+      .orderBy("monitor_id")
+      .execute();
+    expect(changes.map((r) => [r.monitor_id, r.to_status])).toEqual([
+      [a, "DOWN"],
+      [b, "DOWN"],
+      [c, "DOWN"],
+    ]);
+    expect(changes[1]!.reason).toBe(`push reported down: cut here ${FFFD}`);
+    const alerts = await db.db
+      .selectFrom("notifications")
+      .select(["monitor_id", "payload"])
+      .orderBy("monitor_id")
+      .execute();
+    expect(alerts.map((r) => r.monitor_id)).toEqual([a, b, c]);
+    expect((alerts[1]!.payload as { reason: string }).reason).toBe(`push reported down: cut here ${FFFD}`);
+    const states = await db.db.selectFrom("monitor_state").select(["monitor_id", "last_result"]).execute();
+    expect(states).toHaveLength(3);
+    expect(JSON.stringify(states.find((s) => s.monitor_id === b)?.last_result)).toContain('"message":"ab"');
+    // What committed went to the change feed: the three transitions, their alerts and the states.
+    expect(committed.filter((e) => e.kind === "change")).toHaveLength(3);
+    expect(committed.filter((e) => e.kind === "outbox")).toHaveLength(3);
+    expect(committed.filter((e) => e.kind === "state")).toHaveLength(3);
+  });
+
+  it("stores the good results of a batch, repairs the ones it can and drops the rest", async () => {
+    const [a, b] = ids as [number, number];
+    const t = Date.parse("2026-05-02T10:00:00.000Z");
+    const rows = [
+      result(a, t),
+      result(a, t + 1000, { statusCode: 2_147_483_648 }),
+      result(b, t),
+      result(b, t + 1000, { errorMessage: "nul\u0000here" }),
+      result(2_147_483_648, t),
+      result(a, t + 2000),
+    ];
+    queue.addResults(rows);
+
+    await queue.flush();
+
+    expect(queue.stats()).toMatchObject({ failing: false, lastError: null, results: 0 });
+    expect(rejected.sort()).toEqual(["result dropped", "result repaired", "result repaired"]);
+    const stored = await db.db
+      .selectFrom("check_results")
+      .select(["monitor_id", "slot", "status_code", "error_message"])
+      .where("slot", ">=", new Date(t))
+      .orderBy("monitor_id")
+      .orderBy("slot")
+      .execute();
+    expect(stored.map((r) => [r.monitor_id, r.slot.getTime() - t, r.status_code, r.error_message])).toEqual([
+      [a, 0, 503, "status 503 is not in 200-299"],
+      [a, 1000, null, "status 503 is not in 200-299"],
+      [a, 2000, 503, "status 503 is not in 200-299"],
+      [b, 0, 503, "status 503 is not in 200-299"],
+      [b, 1000, 503, "nulhere"],
+    ]);
+  });
+
+  it("answers how many rows a direct write stored, the refused one set apart", async () => {
+    const [c] = ids.slice(2) as [number];
+    const t = Date.parse("2026-05-03T10:00:00.000Z");
+    const rows = [result(c, t), result(c, t + 1000, { latencyMs: Number.NaN, errorMessage: "\u0000" })];
+    expect(await queue.writeResults(rows)).toBe(2);
+    expect(await queue.writeResults(rows)).toBe(0); // a replay
+    expect(rejected).toEqual(["result repaired", "result repaired"]);
+  });
 });

@@ -1,3 +1,4 @@
+import { truncateText } from "@uptop/core";
 import { sql } from "kysely";
 import type { Db } from "./database.js";
 
@@ -83,7 +84,7 @@ export async function insertResults(db: Db, rows: readonly ResultRow[]): Promise
     latency_ms: r.latencyMs,
     status_code: r.statusCode,
     error_code: r.errorCode,
-    error_message: r.errorMessage === null ? null : r.errorMessage.slice(0, 500),
+    error_message: r.errorMessage === null ? null : truncateText(r.errorMessage, 500),
   }));
   const run = async () => {
     const res = await db

@@ -1,5 +1,9 @@
 import { Router, type Request, type Response } from "express";
+import { storableText } from "@uptop/core";
 import { errorBody } from "../errors.js";
+
+/** The longest push message kept; a longer one is cut on a character boundary. */
+export const PUSH_MESSAGE_MAX_CHARS = 500;
 
 export interface PushReport {
   down: boolean;
@@ -36,7 +40,8 @@ export function pushRouter(deps: PushRoutesDeps): Router {
       );
       return;
     }
-    const msg = typeof req.query.msg === "string" ? req.query.msg.slice(0, 500) : null;
+    // A job's message is whatever its output was: made storable (no NUL, no half emoji), never refused.
+    const msg = typeof req.query.msg === "string" ? storableText(req.query.msg, PUSH_MESSAGE_MAX_CHARS) : null;
     const result = deps.push(token, { down: status === "down", message: msg });
     if (result === null) {
       res

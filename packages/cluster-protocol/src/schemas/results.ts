@@ -1,18 +1,18 @@
-import { certSummarySchema, checkReportSchema, type CheckReport } from "@uptop/core";
+import { certSummarySchema, checkReportSchema, isoTimeSchema, type CheckReport } from "@uptop/core";
 import { z } from "zod";
 import { nodeIdSchema } from "./register.js";
 
 export const MAX_RESULTS_PER_BATCH = 1000;
 const MAX_DETAILS_CHARS = 4096;
 
-const isoTime = z.iso.datetime({ offset: true });
-
 /**
  * One executed check on the wire: core's CheckReport with its slot as an ISO time, and the
  * certificate inside `details`, beside the other small details a probe sends for display.
+ * Numbers are held to what their columns take (a bad one is a 400 naming the item, never a row
+ * that blocks the write queue); the error text, which quotes the network, is made storable.
  */
 export const resultItemSchema = checkReportSchema.omit({ slotMs: true, cert: true }).extend({
-  slot: isoTime,
+  slot: isoTimeSchema,
   /** Small type details for display; `cert` is read by the leader (expiry warnings and metrics). */
   details: z
     .looseObject({ cert: certSummarySchema.nullable().optional() })

@@ -16,31 +16,53 @@ export class UptopError extends Error {
   }
 }
 
+/** What to log for a caught value: an Error's message, anything else as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export interface FieldIssue {
   field: string;
   message: string;
 }
 
 const NUL_MESSAGE = "must not contain a NUL character (\\u0000)";
+const SURROGATE_MESSAGE = "must be valid Unicode text: it holds half of a surrogate pair (half a character)";
 /** Far beyond any real document, far below where JSON.stringify runs out of stack. */
 const MAX_DEPTH = 64;
+
+export interface UnstorableOptions {
+  /**
+   * Check strings and keys (default true). Off for data that comes from machines and is made
+   * storable by its route instead of refused (a push message, a probe's error text).
+   */
+  text?: boolean;
+}
+
+/** Why a string cannot be stored, or null: U+0000 anywhere, or a lone surrogate (refused in jsonb). */
+function textProblem(text: string): string | null {
+  if (text.includes("\u0000")) return NUL_MESSAGE;
+  return text.isWellFormed() ? null : SURROGATE_MESSAGE;
+}
 
 /**
  * What input cannot be stored as it is, as issues named by dotted path (`root` names the value
  * itself, for a bare string): U+0000 in a string or a key, which Postgres refuses in text and
- * jsonb, and nesting deeper than 64 levels, on which JSON.stringify overflows the stack. Either
- * would be a 500 from the database layer; found at the edge it is a 400. Breadth-first over a
- * queue, so the walk itself never recurses.
+ * jsonb, half a surrogate pair, which it refuses in jsonb, and nesting deeper than 64 levels, on
+ * which JSON.stringify overflows the stack. Any would be a 500 from the database layer; found at
+ * the edge it is a 400. Breadth-first over a queue, so the walk itself never recurses.
  */
-export function unstorableIssues(value: unknown, root = ""): FieldIssue[] {
+export function unstorableIssues(value: unknown, root = "", options: UnstorableOptions = {}): FieldIssue[] {
+  const text = options.text ?? true;
   const issues: FieldIssue[] = [];
   const queue: Array<[unknown, string, number]> = [[value, root, 0]];
-  const shown = (key: string) => key.replaceAll("\u0000", "\\u0000");
+  const shown = (key: string) => key.replaceAll("\u0000", "\\u0000").toWellFormed();
   let tooDeep = false;
   for (let i = 0; i < queue.length; i++) {
     const [v, path, depth] = queue[i]!;
     if (typeof v === "string") {
-      if (v.includes("\u0000")) issues.push({ field: path, message: NUL_MESSAGE });
+      const problem = text ? textProblem(v) : null;
+      if (problem) issues.push({ field: path, message: problem });
     } else if (v !== null && typeof v === "object") {
       if (depth === MAX_DEPTH) {
         if (!tooDeep) issues.push({ field: path, message: `is nested more than ${MAX_DEPTH} levels deep` });
@@ -49,7 +71,8 @@ export function unstorableIssues(value: unknown, root = ""): FieldIssue[] {
       }
       for (const [key, child] of Object.entries(v)) {
         const field = path ? `${path}.${shown(key)}` : shown(key);
-        if (key.includes("\u0000")) issues.push({ field, message: `field name ${NUL_MESSAGE}` });
+        const problem = text ? textProblem(key) : null;
+        if (problem) issues.push({ field, message: `field name ${problem}` });
         queue.push([child, field, depth + 1]);
       }
     }
