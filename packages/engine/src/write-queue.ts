@@ -142,6 +142,13 @@ export class WriteQueue {
    * not deferred. Never throws: a failure is retried later.
    */
   flush(): Promise<void> {
+    // A write already running took only what was queued when it began: wait for it, then write
+    // the rest, so a caller that asks sees everything queued before it asked written.
+    if (this.flushing) return this.flushing.then(() => this.startFlush());
+    return this.startFlush();
+  }
+
+  private startFlush(): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = this.flushOnce()
       .then(() => {
@@ -170,7 +177,7 @@ export class WriteQueue {
   private flushWhenDue(): Promise<void> {
     if (this.flushing) return this.flushing;
     if (this.now() < this.nextTryAt) return Promise.resolve();
-    return this.flush();
+    return this.startFlush();
   }
 
   /**

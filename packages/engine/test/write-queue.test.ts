@@ -50,6 +50,28 @@ describe("write queue at scale", () => {
       .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(ids.length);
   }, 120_000);
+
+  it("a flush asked while a write runs also writes what was queued after that write began", async () => {
+    const [first, second] = (await store.db.selectFrom("monitors").select("id").orderBy("id").limit(2).execute()).map(
+      (r) => r.id,
+    );
+    const queue = new WriteQueue({ db: store.db, logger: quietLogger(), nodeId: "leader", epoch: () => 1 });
+    const at = new Date();
+    const change = (monitorId: number) => ({
+      monitorId,
+      change: { from: "UP" as const, to: "DOWN" as const, reason: "flush order", votes: [], at },
+      alerts: [],
+    });
+    queue.addStateChange(change(first!)); // starts a write at once
+    queue.addStateChange(change(second!)); // queued behind it
+    await queue.flush();
+    const written = await store.db
+      .selectFrom("state_changes")
+      .select("monitor_id")
+      .where("reason", "=", "flush order")
+      .execute();
+    expect(written.map((r) => r.monitor_id).sort((a, b) => a - b)).toEqual([first, second]);
+  }, 60_000);
 });
 
 const HALF_EMOJI = "\uD83D";
