@@ -7,7 +7,8 @@
 // as a proxy) so the per-client limit does not turn the flood into cheap 429s. Health is polled
 // every 100 ms on a new connection, like the follower's poll; prints p50/p99/max per phase, how
 // many polls took longer than the follower's 2 s timeout, the flood's rate and latency, and the
-// leader's CPU. The flood asks for gzip like a browser, does not inflate what it gets, and runs in
+// leader's CPU. A follower (its own database, poll 1 s, threshold 3) stands by throughout and
+// must never take over; its state is sampled every 200 ms and printed. The flood asks for gzip like a browser, does not inflate what it gets, and runs in
 // a worker thread, so its own work delays neither the leader nor the health poller more than it
 // must. Build first (`pnpm build`), then
 //   node bench/health-under-load.mjs [--monitors 200] [--connections 50] [--visitors 2000]
@@ -151,13 +152,16 @@ async function main() {
 
   const target = await startTarget();
   const temp = await createTempDatabase("uptop_bench_health");
+  const followerDb = await createTempDatabase("uptop_bench_health_follower");
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-bench-health-"));
   let leader = null;
-  // An interrupted bench must not leave its leader or its database behind.
+  let follower = null;
+  // An interrupted bench must not leave its nodes or its databases behind.
   process.once("SIGINT", () => {
     leader?.child.kill("SIGKILL");
+    follower?.child.kill("SIGKILL");
     target.stop();
-    void temp.drop().finally(() => process.exit(130));
+    void Promise.all([temp.drop(), followerDb.drop()]).finally(() => process.exit(130));
   });
   try {
     const t0 = performance.now();
@@ -172,6 +176,7 @@ async function main() {
     );
 
     const port = await freePort();
+    const secret = randomBytes(24).toString("hex");
     leader = spawnNode("leader", fileURLToPath(new URL("../apps/leader/dist/main.js", import.meta.url)), {
       UPTOP_DB_TYPE: "postgres",
       UPTOP_DB_DSN: temp.dsn,
@@ -179,7 +184,7 @@ async function main() {
       UPTOP_HTTP_HOST: "127.0.0.1",
       UPTOP_HTTP_PORT: String(port),
       UPTOP_API_TOKEN: randomBytes(24).toString("hex"),
-      UPTOP_CLUSTER_SECRET: randomBytes(24).toString("hex"),
+      UPTOP_CLUSTER_SECRET: secret,
       UPTOP_ALLOW_PRIVATE_TARGETS: "true",
       UPTOP_STATUS_ENABLED: "true",
       UPTOP_TRUSTED_PROXIES: "127.0.0.1",
@@ -195,6 +200,35 @@ async function main() {
       60_000,
       200,
     );
+    const followerPort = await freePort();
+    follower = spawnNode("follower", fileURLToPath(new URL("../apps/follower/dist/main.js", import.meta.url)), {
+      UPTOP_CLUSTER_MODE: "follower",
+      UPTOP_PEER_URL: `http://127.0.0.1:${port}`,
+      UPTOP_DB_TYPE: "postgres",
+      UPTOP_DB_DSN: followerDb.dsn,
+      UPTOP_DATA_DIR: mkdtempSync(join(dataDir, "follower-")),
+      UPTOP_HTTP_HOST: "127.0.0.1",
+      UPTOP_HTTP_PORT: String(followerPort),
+      UPTOP_API_TOKEN: randomBytes(24).toString("hex"),
+      UPTOP_CLUSTER_SECRET: secret,
+      UPTOP_FAILOVER_POLL: "1s",
+      UPTOP_FAILOVER_THRESHOLD: "3",
+      UPTOP_LOG_LEVEL: "warn",
+    });
+    const followerState = async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${followerPort}/api/health`, { signal: AbortSignal.timeout(1000) });
+        return (await res.json()).state;
+      } catch {
+        return "unanswered";
+      }
+    };
+    await until("the follower standing by", async () => (await followerState()) === "standby", 60_000, 200);
+    // The follower's view, sampled through every phase: it must never take over a live leader.
+    const followerSeen = new Map();
+    const sampler = setInterval(() => {
+      void followerState().then((st) => followerSeen.set(st, (followerSeen.get(st) ?? 0) + 1));
+    }, 200);
     // One page first, so the flood measures serving it rather than the very first build.
     const first = await fetch(`http://127.0.0.1:${port}/status`);
     console.log(
@@ -264,10 +298,19 @@ async function main() {
     console.log(
       `\n"> ${FOLLOWER_TIMEOUT_MS / 1000} s": polls unanswered within the follower's timeout (failed polls to it).`,
     );
+    clearInterval(sampler);
+    const states = [...followerSeen].map(([st, n]) => `${st} ${n}×`).join(", ");
+    console.log(`follower (poll 1 s, threshold 3) sampled every 200 ms: ${states}`);
+    if (followerSeen.has("active")) {
+      console.log("FAIL: the follower took over a live leader");
+      process.exitCode = 1;
+    }
   } finally {
     await leader?.kill("SIGKILL");
+    await follower?.kill("SIGKILL");
     target.stop();
     await temp.drop();
+    await followerDb.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
