@@ -2,14 +2,15 @@ import { lookup as systemLookup } from "node:dns/promises";
 import { vetTarget } from "@uptop/ssrf-guard";
 import { runCheck, type CheckSpec, type LookupFn } from "../src/index.js";
 import { runHttpCheck, type Vet } from "../src/http-check.js";
-import { startCountingListener, startDns, startHttp, type Running } from "./servers.js";
+import { CountingListener } from "@uptop/test-kit";
+import { startDns, startHttp, type Running } from "./servers.js";
 
 /**
  * Every attempt must come back PRIVATE_TARGET and the loopback listener must see no connection:
  * the proof is the count, not the error code.
  */
 describe("SSRF bypass attempts", () => {
-  let target: Running & { count(): number };
+  const target = new CountingListener();
   let dns: Running;
   let redirector: Running;
   let P: number;
@@ -38,7 +39,7 @@ describe("SSRF bypass attempts", () => {
   };
 
   beforeAll(async () => {
-    target = await startCountingListener();
+    await target.start();
     P = target.port;
     dns = await startDns({});
     // Pretends to be a public site and redirects to the private listener in many spellings.
@@ -48,7 +49,7 @@ describe("SSRF bypass attempts", () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([target.close(), dns.close(), redirector.close()]);
+    await Promise.all([target.stop(), dns.close(), redirector.close()]);
   });
 
   const specs: Array<[string, () => CheckSpec]> = [
@@ -110,11 +111,11 @@ describe("SSRF bypass attempts", () => {
   ];
 
   it.each(specs)("%s → PRIVATE_TARGET, nothing sent", async (_name, make) => {
-    const before = target.count();
+    const before = target.connections;
     const result = await runCheck(make(), { lookup });
     expect(result.error?.code).toBe("PRIVATE_TARGET");
     expect(result.ok).toBe(false);
-    expect(target.count()).toBe(before);
+    expect(target.connections).toBe(before);
   });
 
   it("the DNS server never saw a query from a blocked resolver check", () => {
@@ -137,21 +138,21 @@ describe("SSRF bypass attempts", () => {
     "http://rebind.test:PORT/",
     "http://169.254.169.254/latest/meta-data/",
   ])("redirect to %s → PRIVATE_TARGET, nothing sent", async (to) => {
-    const before = target.count();
+    const before = target.connections;
     const url = `http://public.test:${redirector.port}/?to=${encodeURIComponent(to)}`;
     const r = await runHttpCheck({ type: "http", url }, { lookup }, publicFirstHop);
     expect(r.error?.code).toBe("PRIVATE_TARGET");
     expect(r.details.redirects).toBe(1);
-    expect(target.count()).toBe(before);
+    expect(target.connections).toBe(before);
   });
 
   it.each(["127.0.0.1", "::1", "127.0.0.2"])(
     "allowPrivateTargets turns the guard off (the listener is reached at %s)",
     async (host) => {
-      const before = target.count();
+      const before = target.connections;
       const r = await runCheck({ type: "tcp", hostname: host, port: P }, { allowPrivateTargets: true });
       expect(r.ok).toBe(true);
-      expect(target.count()).toBe(before + 1);
+      expect(target.connections).toBe(before + 1);
     },
   );
 
