@@ -26,6 +26,8 @@ async function dumpAll(db: Db): Promise<string> {
 describe.each(BACKENDS)("channels API on %s", (backend) => {
   let tdb: TestDb;
   let server: TestServer;
+  /** The same routes without UPTOP_ALLOW_PRIVATE_TARGETS: every receiver here is on loopback. */
+  let guarded: TestServer;
   let receiver: WebhookReceiver;
   const box = new SecretBox(randomBytes(32));
 
@@ -35,15 +37,17 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     receiver = await new WebhookReceiver().start();
     server = await startTestServer({
       admin: [
-        channelsRouter({ db, box, epoch: () => 4, nodeId: "leader" }),
+        channelsRouter({ db, box, epoch: () => 4, nodeId: "leader", allowPrivateTargets: true }),
         notificationsRouter({ db, box }),
         monitorsRouter({ db, box }),
       ],
     });
+    guarded = await startTestServer({ admin: [channelsRouter({ db, box, epoch: () => 4, nodeId: "leader" })] });
   }, 60_000);
 
   afterAll(async () => {
     await server.close();
+    await guarded.close();
     await receiver.stop();
     await tdb.close();
   });
@@ -232,6 +236,20 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     const text = await all.text();
     for (const secret of [ROUTING_KEY, HOOK_SECRET, "header-token-planted", "a-new-routing-key"])
       expect(text).not.toContain(secret);
+  });
+
+  it("refuses a test send to a private receiver without the opt-in; the receiver hears nothing", async () => {
+    const before = receiver.received.length;
+    const res = await json(await guarded.api(`/api/channels/${hookId}/test`, post({})));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: false, retryable: false, status: null, response: null });
+    expect(res.body.error).toBe(
+      `webhook (${receiver.origin}) refused: 127.0.0.1 is a private or reserved address; ` +
+        "set UPTOP_ALLOW_PRIVATE_TARGETS=true to allow private receivers",
+    );
+    expect(receiver.received).toHaveLength(before);
+    const attempts = await json(await server.api(`/api/notifications/${res.body.notificationId}/attempts`));
+    expect(attempts.body).toEqual([expect.objectContaining({ ok: false, retryable: false, error: res.body.error })]);
   });
 
   it.each([

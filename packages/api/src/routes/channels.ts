@@ -33,6 +33,8 @@ export interface ChannelRoutesDeps {
   nodeId: string;
   /** Deadline of a test send (default 10 s). */
   testTimeoutMs?: number;
+  /** Let a test send reach a private receiver, as deliveries may (UPTOP_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets?: boolean;
 }
 
 /** A channel as the API shows it: secrets replaced by the mask. */
@@ -230,6 +232,7 @@ export function channelsRouter(deps: ChannelRoutesDeps): Router {
     try {
       const result = await sendNotification(channel.type, message, channel.settings, {
         timeoutMs: deps.testTimeoutMs ?? 10_000,
+        allowPrivateTargets: deps.allowPrivateTargets ?? false,
       });
       outcome = { ok: true, retryable: null, status: null, error: null, response: result.response };
     } catch (err) {
