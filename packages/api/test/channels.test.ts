@@ -252,6 +252,44 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     expect(attempts.body).toEqual([expect.objectContaining({ ok: false, retryable: false, error: res.body.error })]);
   });
 
+  it("shows a short, scrubbed excerpt of the receiver's answer, never the raw body, and keeps only that", async () => {
+    // Raw bytes as an internal service might answer: not JSON, so nothing escapes them.
+    const raw = [
+      "internal\u0000 failure\r\nX-Injected: 1\u202e",
+      "session=sess-0123456789abcdef0123456789",
+      '"password": "pw-planted-77"',
+      "see http://10.1.2.3:8500/v1/kv/secret?token=consul-planted",
+      "lorem ipsum ".repeat(40),
+    ].join(" ");
+    receiver.body = raw;
+    receiver.status = 500;
+    try {
+      const failed = await json(await server.api(`/api/channels/${hookId}/test`, post({})));
+      receiver.status = 200;
+      const sent = await json(await server.api(`/api/channels/${hookId}/test`, post({})));
+      expect(failed.body).toMatchObject({ ok: false, retryable: true, status: 500 });
+      expect(sent.body.ok).toBe(true);
+      const attempts = await json(await server.api(`/api/notifications/${failed.body.notificationId}/attempts`));
+      const shown = [failed.body.error, failed.body.response, sent.body.response, attempts.body[0].response];
+      for (const text of shown as string[]) {
+        expect(Array.from(text).length).toBeLessThanOrEqual(201);
+        expect(text).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+        for (const leak of ["sess-0123", "pw-planted", "consul-planted", "/v1/kv", "X-Injected: 1\r"])
+          expect(text).not.toContain(leak);
+      }
+      expect(failed.body.response).toMatch(
+        /^HTTP 500 internal failure X-Injected: 1 session=\[redacted\] "password": "\[redacted\]" see http:\/\/10\.1\.2\.3:8500\/… lorem/,
+      );
+      expect(failed.body.response.endsWith("…")).toBe(true);
+      expect(failed.body.error).toMatch(
+        new RegExp(`^webhook \\(${receiver.origin.replace(/\./g, "\\.")}\\) answered HTTP 500 `),
+      );
+    } finally {
+      receiver.body = null;
+      receiver.status = 200;
+    }
+  });
+
   it.each([
     ["state=lost", "state"],
     ["limit=0", "limit"],
