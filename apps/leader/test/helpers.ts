@@ -11,7 +11,7 @@ export interface TestLeader {
   api: ApiClient;
 }
 
-/** A leader in this process on an in-memory PGlite and a random loopback port. */
+/** A leader in this process on an in-memory PGlite and a random loopback port, private targets allowed. */
 export async function startTestLeader(env: Record<string, string> = {}): Promise<TestLeader> {
   const config = loadConfig({
     UPTOP_DB_DSN: "memory://",
@@ -20,6 +20,8 @@ export async function startTestLeader(env: Record<string, string> = {}): Promise
     UPTOP_HTTP_PORT: "0",
     UPTOP_API_TOKEN: ADMIN_TOKEN,
     UPTOP_LOG_LEVEL: "error",
+    // Targets and notification receivers in these tests listen on loopback.
+    UPTOP_ALLOW_PRIVATE_TARGETS: "true",
     ...env,
   });
   const leader = await startLeader(config, quietLogger());

@@ -26,6 +26,8 @@ async function dumpAll(db: Db): Promise<string> {
 describe.each(BACKENDS)("channels API on %s", (backend) => {
   let tdb: TestDb;
   let server: TestServer;
+  /** The same routes without UPTOP_ALLOW_PRIVATE_TARGETS: every receiver here is on loopback. */
+  let guarded: TestServer;
   let receiver: WebhookReceiver;
   const box = new SecretBox(randomBytes(32));
 
@@ -35,15 +37,17 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     receiver = await new WebhookReceiver().start();
     server = await startTestServer({
       admin: [
-        channelsRouter({ db, box, epoch: () => 4, nodeId: "leader" }),
+        channelsRouter({ db, box, epoch: () => 4, nodeId: "leader", allowPrivateTargets: true }),
         notificationsRouter({ db, box }),
         monitorsRouter({ db, box }),
       ],
     });
+    guarded = await startTestServer({ admin: [channelsRouter({ db, box, epoch: () => 4, nodeId: "leader" })] });
   }, 60_000);
 
   afterAll(async () => {
     await server.close();
+    await guarded.close();
     await receiver.stop();
     await tdb.close();
   });
@@ -232,6 +236,58 @@ describe.each(BACKENDS)("channels API on %s", (backend) => {
     const text = await all.text();
     for (const secret of [ROUTING_KEY, HOOK_SECRET, "header-token-planted", "a-new-routing-key"])
       expect(text).not.toContain(secret);
+  });
+
+  it("refuses a test send to a private receiver without the opt-in; the receiver hears nothing", async () => {
+    const before = receiver.received.length;
+    const res = await json(await guarded.api(`/api/channels/${hookId}/test`, post({})));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: false, retryable: false, status: null, response: null });
+    expect(res.body.error).toBe(
+      `webhook (${receiver.origin}) refused: 127.0.0.1 is a private or reserved address; ` +
+        "set UPTOP_ALLOW_PRIVATE_TARGETS=true to allow private receivers",
+    );
+    expect(receiver.received).toHaveLength(before);
+    const attempts = await json(await server.api(`/api/notifications/${res.body.notificationId}/attempts`));
+    expect(attempts.body).toEqual([expect.objectContaining({ ok: false, retryable: false, error: res.body.error })]);
+  });
+
+  it("shows a short, scrubbed excerpt of the receiver's answer, never the raw body, and keeps only that", async () => {
+    // Raw bytes as an internal service might answer: not JSON, so nothing escapes them.
+    const raw = [
+      "internal\u0000 failure\r\nX-Injected: 1\u202e",
+      "session=sess-0123456789abcdef0123456789",
+      '"password": "pw-planted-77"',
+      "see http://10.1.2.3:8500/v1/kv/secret?token=consul-planted",
+      "lorem ipsum ".repeat(40),
+    ].join(" ");
+    receiver.body = raw;
+    receiver.status = 500;
+    try {
+      const failed = await json(await server.api(`/api/channels/${hookId}/test`, post({})));
+      receiver.status = 200;
+      const sent = await json(await server.api(`/api/channels/${hookId}/test`, post({})));
+      expect(failed.body).toMatchObject({ ok: false, retryable: true, status: 500 });
+      expect(sent.body.ok).toBe(true);
+      const attempts = await json(await server.api(`/api/notifications/${failed.body.notificationId}/attempts`));
+      const shown = [failed.body.error, failed.body.response, sent.body.response, attempts.body[0].response];
+      for (const text of shown as string[]) {
+        expect(Array.from(text).length).toBeLessThanOrEqual(201);
+        expect(text).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+        for (const leak of ["sess-0123", "pw-planted", "consul-planted", "/v1/kv", "X-Injected: 1\r"])
+          expect(text).not.toContain(leak);
+      }
+      expect(failed.body.response).toMatch(
+        /^HTTP 500 internal failure X-Injected: 1 session=\[redacted\] "password": "\[redacted\]" see http:\/\/10\.1\.2\.3:8500\/… lorem/,
+      );
+      expect(failed.body.response.endsWith("…")).toBe(true);
+      expect(failed.body.error).toMatch(
+        new RegExp(`^webhook \\(${receiver.origin.replace(/\./g, "\\.")}\\) answered HTTP 500 `),
+      );
+    } finally {
+      receiver.body = null;
+      receiver.status = 200;
+    }
   });
 
   it.each([

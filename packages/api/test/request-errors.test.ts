@@ -83,7 +83,7 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
       ],
       admin: [
         monitorsRouter({ db, box }),
-        channelsRouter({ db, box, epoch: () => 1, nodeId: "leader" }),
+        channelsRouter({ db, box, epoch: () => 1, nodeId: "leader", allowPrivateTargets: true }),
         maintenanceRouter({ db }),
         configRouter({ db, box }),
         throwingRouter(),

@@ -7,7 +7,7 @@ import type { CheckError, DnsRecordType } from "@uptop/core";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { formatAnswer, matchExpected, reverseName } from "./dns-records.js";
 import { networkError } from "./network-error.js";
-import { ipLiteral, vetTarget } from "./ssrf.js";
+import { ipLiteral, vetTarget } from "@uptop/ssrf-guard";
 import type { CheckOptions, DnsCheckResult, DnsCheckSpec, DnsDetails, ResolvedAddress } from "./types.js";
 
 export async function runDnsCheck(spec: DnsCheckSpec, options: CheckOptions): Promise<DnsCheckResult> {

@@ -9,8 +9,7 @@ import { describeCert, expiryWarning } from "./cert-info.js";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { checkJsonAssertion } from "./json-path.js";
 import { networkError } from "./network-error.js";
-import { pinnedLookup } from "./pinned-lookup.js";
-import { vetTarget, type VetOptions, type VetResult } from "./ssrf.js";
+import { pinnedLookup, vetTarget, type VetOptions, type VetResult } from "@uptop/ssrf-guard";
 import type {
   CheckOptions,
   HttpCheckResult,

@@ -1,6 +1,6 @@
 export { runCheck } from "./run-check.js";
 export { checkSpecFromMonitor } from "./from-monitor.js";
-export { isBlockedAddress } from "./ssrf.js";
+export { isBlockedAddress } from "@uptop/ssrf-guard";
 export { InvalidCheckSpecError } from "./errors.js";
 export { validateSpec } from "./validate-spec.js";
 export { BODY_CAP_BYTES } from "./body-reader.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { truncateText, type CheckError } from "@uptop/core";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { parsePingOutput } from "./ping-output.js";
-import { vetTarget } from "./ssrf.js";
+import { vetTarget } from "@uptop/ssrf-guard";
 import type { CheckOptions, PingCheckResult, PingCheckSpec, PingDetails } from "./types.js";
 
 const OUTPUT_CAP = 64 * 1024;

@@ -2,7 +2,7 @@ import net from "node:net";
 import type { CheckError } from "@uptop/core";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { networkError } from "./network-error.js";
-import { vetTarget } from "./ssrf.js";
+import { vetTarget } from "@uptop/ssrf-guard";
 import type { CheckOptions, TcpCheckResult, TcpCheckSpec } from "./types.js";
 
 export async function runTcpCheck(spec: TcpCheckSpec, options: CheckOptions): Promise<TcpCheckResult> {

@@ -3,7 +3,7 @@ import type { CheckError } from "@uptop/core";
 import { describeChain, expiryWarning, isExpired } from "./cert-info.js";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { networkError } from "./network-error.js";
-import { ipLiteral, vetTarget } from "./ssrf.js";
+import { ipLiteral, vetTarget } from "@uptop/ssrf-guard";
 import type { CheckOptions, TlsCheckResult, TlsCheckSpec, TlsDetails } from "./types.js";
 
 export async function runTlsCheck(spec: TlsCheckSpec, options: CheckOptions): Promise<TlsCheckResult> {

@@ -1,4 +1,5 @@
 import type { CheckError, DnsRecordType, HttpAuth, JsonAssertion } from "@uptop/core";
+import type { LookupFn } from "@uptop/ssrf-guard";
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
@@ -71,13 +72,7 @@ export interface TlsCheckSpec extends CheckSpecBase {
 export type CheckSpec = HttpCheckSpec | TcpCheckSpec | DnsCheckSpec | PingCheckSpec | TlsCheckSpec;
 export type CheckType = CheckSpec["type"];
 
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
-
-/** Resolves a host name to addresses; the default is the system resolver (getaddrinfo). */
-export type LookupFn = (hostname: string) => Promise<ResolvedAddress[]>;
+export type { LookupFn, ResolvedAddress } from "@uptop/ssrf-guard";
 
 export interface CheckOptions {
   /** Let checks reach loopback, private and link-local addresses. Default false. */

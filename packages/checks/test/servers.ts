@@ -25,24 +25,6 @@ function closer(server: net.Server): () => Promise<void> {
     });
 }
 
-/**
- * A TCP listener that only counts connections: proof that no packet reached it. It listens on
- * every address, IPv6 and IPv4 alike (dual stack), so a bypass aimed at ::1, 0.0.0.0 or another
- * loopback or local address would be counted too, not only one at 127.0.0.1.
- */
-export async function startCountingListener(): Promise<Running & { count(): number }> {
-  let count = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    count++;
-    sockets.add(s);
-    s.on("error", () => undefined);
-    s.destroy();
-  });
-  const port = await listen(server, "::");
-  return { port, count: () => count, close: closer(server) };
-}
-
 export async function startHttp(handler: http.RequestListener): Promise<Running & { server: http.Server }> {
   const server = http.createServer(handler);
   const port = await listen(server);

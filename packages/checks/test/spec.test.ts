@@ -2,7 +2,6 @@ import type { Monitor } from "@uptop/core";
 import { UptopError } from "@uptop/core";
 import { checkSpecFromMonitor, InvalidCheckSpecError, runCheck, type CheckSpec } from "../src/index.js";
 import { describeCert } from "../src/cert-info.js";
-import { formatIPv4, parseIPv4Loose } from "../src/ipv4-literal.js";
 import { splitHostPort } from "../src/dns-check.js";
 import type { PeerCertificate } from "node:tls";
 
@@ -98,29 +97,6 @@ describe("checkSpecFromMonitor", () => {
 
   it.each(["push", "group"] as const)("%s → null", (type) => {
     expect(checkSpecFromMonitor({ ...base, type })).toBeNull();
-  });
-});
-
-describe("parseIPv4Loose", () => {
-  it.each([
-    ["127.0.0.1", "127.0.0.1"],
-    ["2130706433", "127.0.0.1"],
-    ["0x7f.1", "127.0.0.1"],
-    ["0177.0.0.01", "127.0.0.1"],
-    ["127.1", "127.0.0.1"],
-    ["10.1.258", "10.1.1.2"],
-    ["0", "0.0.0.0"],
-    ["0x", "0.0.0.0"],
-    ["1.2.3.4.", "1.2.3.4"],
-    ["256.0.0.1", undefined],
-    ["08.0.0.1", undefined],
-    ["1.2.3.4.5", undefined],
-    ["4294967296", undefined],
-    ["example.com", undefined],
-    ["1..2", undefined],
-  ])("%s → %s", (text, ip) => {
-    const n = parseIPv4Loose(text);
-    expect(n === undefined ? undefined : formatIPv4(n)).toBe(ip);
   });
 });
 

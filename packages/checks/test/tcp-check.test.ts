@@ -1,17 +1,18 @@
+import { CountingListener } from "@uptop/test-kit";
 import { runCheck } from "../src/index.js";
-import { startCountingListener, startSilent } from "./servers.js";
+import { startSilent } from "./servers.js";
 
 const local = { allowPrivateTargets: true };
 
 describe("tcp check", () => {
   it("passes when the port accepts, latency is the connect time", async () => {
-    const l = await startCountingListener();
+    const l = await new CountingListener().start();
     try {
       const r = await runCheck({ type: "tcp", hostname: "127.0.0.1", port: l.port }, local);
       expect(r).toMatchObject({ ok: true, error: null, details: { address: "127.0.0.1", port: l.port } });
       expect(r.latencyMs).toBeGreaterThanOrEqual(0);
     } finally {
-      await l.close();
+      await l.stop();
     }
   });
 

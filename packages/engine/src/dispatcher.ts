@@ -44,6 +44,11 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** Deadline of one send (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Let sends reach receivers on loopback, private and link-local addresses (default false:
+   * the SSRF guard refuses them, and the row fails for good). UPTOP_ALLOW_PRIVATE_TARGETS.
+   */
+  allowPrivateTargets?: boolean;
   /** How long a claim holds a row against other dispatchers (default 30 s, > timeoutMs). */
   leaseMs?: number;
   /** Rows claimed per round (default 20) and sent at once (default 5). */
@@ -100,6 +105,7 @@ export class Dispatcher {
       pollMs: 1000,
       maxAttempts: 8,
       timeoutMs: 10_000,
+      allowPrivateTargets: false,
       leaseMs: 30_000,
       batchSize: 20,
       concurrency: 5,
@@ -245,6 +251,7 @@ export class Dispatcher {
       const result = await sendNotification(type, row.payload as unknown as NotificationMessage, channel.settings, {
         timeoutMs: this.o.timeoutMs,
         deliveryId: row.dedupe_key,
+        allowPrivateTargets: this.o.allowPrivateTargets,
       });
       const settled = await settleNotification(
         db,

@@ -58,6 +58,7 @@ describe("engine + outbox + dispatcher end to end", () => {
       epoch: () => 1,
       isActive: () => true,
       pollMs: 100,
+      allowPrivateTargets: true,
     });
     dispatcher.start();
 

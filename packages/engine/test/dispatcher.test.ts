@@ -21,6 +21,8 @@ function dispatcher(store: Store, over: Partial<DispatcherOptions> = {}): Dispat
     pollMs: 50,
     backoffBaseMs: 50,
     backoffMaxMs: 200,
+    // The fake receivers listen on loopback, which the SSRF guard refuses without this.
+    allowPrivateTargets: true,
     ...over,
   });
 }
@@ -122,6 +124,23 @@ describe("dispatcher on PGlite", () => {
     expect((await rowOf(store.db, id)).attempts).toBe(1);
     expect(fake.hits).toHaveLength(1);
   }, 30_000);
+
+  it("fails a receiver on a private address at once, with the refusal on the row, and never reaches it", async () => {
+    const metrics = new EngineMetrics();
+    const id = await enqueue(store.db, hook, "private-receiver");
+    d = dispatcher(store, { allowPrivateTargets: false, metrics });
+    await d.runOnce();
+    const row = await rowOf(store.db, id);
+    expect(row.state).toBe("failed");
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(
+      /^webhook \(http:\/\/127\.0\.0\.1:\d+\) refused: 127\.0\.0\.1 is a private or reserved address; set UPTOP_ALLOW_PRIVATE_TARGETS=true/,
+    );
+    expect(await listAttempts(store.db, id)).toMatchObject([{ ok: false, retryable: false }]);
+    expect(fake.hits).toHaveLength(0);
+    const text = await metrics.registry.getSingleMetricAsString("uptop_notifications_total");
+    expect(text).toContain('channel_type="webhook",result="failed"} 1');
+  });
 
   it("never sends a row of an older epoch: it is failed as fenced", async () => {
     const old = await enqueue(store.db, hook, "old-term", 1);

@@ -1,7 +1,11 @@
+import http from "node:http";
+import https from "node:https";
 import axios, { type AxiosError } from "axios";
+import { pinnedLookup } from "@uptop/ssrf-guard";
 import { truncateAnswer } from "./answer-text.js";
 import { DeliveryError, isRetryableStatus } from "./delivery-error.js";
 import type { ProviderResult, SendContext } from "./provider.js";
+import { vetReceiver } from "./receiver-guard.js";
 
 export interface HttpPost {
   url: string;
@@ -28,6 +32,10 @@ export function jsonPost(
  * POSTs one notification. Resolves with the provider's answer on 2xx; otherwise throws a
  * DeliveryError that says whether a retry can help. Error messages name only the target's
  * origin, never its path or query: webhook URLs and bot tokens live there.
+ *
+ * The receiver's host passes the SSRF guard first, and the connection goes to the address it
+ * vetted (a pinned lookup, kept across same-origin redirects); proxies from the environment are
+ * ignored because a proxy would resolve the name again, out of the guard's sight.
  */
 export async function sendHttp(provider: string, req: HttpPost, ctx: SendContext): Promise<ProviderResult> {
   const target = new URL(req.url);
@@ -37,6 +45,7 @@ export async function sendHttp(provider: string, req: HttpPost, ctx: SendContext
   let crossHostRedirect: string | undefined;
 
   try {
+    const lookup = pinnedLookup(await vetReceiver(where, target.hostname, ctx, signal));
     const res = await axios.request<string>({
       method: "POST",
       url: req.url,
@@ -45,6 +54,10 @@ export async function sendHttp(provider: string, req: HttpPost, ctx: SendContext
       ...(req.basicAuth ? { auth: req.basicAuth } : {}),
       timeout: ctx.timeoutMs,
       signal,
+      proxy: false,
+      // Agents of this send only: every socket it opens, redirects included, dials the vetted address.
+      httpAgent: new http.Agent({ lookup }),
+      httpsAgent: new https.Agent({ lookup }),
       // The answer is kept as text; parsing it is not our business and must not throw.
       responseType: "text",
       transformResponse: [(data: unknown) => data],

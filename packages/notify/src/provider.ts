@@ -1,3 +1,4 @@
+import type { LookupFn } from "@uptop/ssrf-guard";
 import type { z } from "zod";
 import type { NotificationMessage } from "./message.js";
 
@@ -16,6 +17,14 @@ export interface SendContext {
    * the receiver drop a repeat, which is what makes re-sending an interrupted delivery safe.
    */
   deliveryId?: string;
+  /**
+   * Let the send reach a receiver on a loopback, private or link-local address (a self-hosted
+   * ntfy or Gotify, a LAN webhook). Default false: the SSRF guard refuses them. The serving node
+   * passes UPTOP_ALLOW_PRIVATE_TARGETS, the same switch checks obey.
+   */
+  allowPrivateTargets?: boolean;
+  /** Replaces the system resolver for receiver host names (tests, custom resolution). */
+  lookup?: LookupFn;
 }
 
 export interface Provider<S> {

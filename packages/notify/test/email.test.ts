@@ -7,7 +7,9 @@ import { startSmtpFake, type SmtpFake } from "./smtp-fake.js";
 // Key generation and TLS handshakes are slow on a busy two-core machine.
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(30_000);
 
-const ctx = { timeoutMs: 10_000 };
+const ctx = { timeoutMs: 10_000, allowPrivateTargets: true };
+/** `mail.test` stands for the SMTP server's name: it resolves to the loopback fake, once. */
+const named = { ...ctx, lookup: async () => [{ address: "127.0.0.1", family: 4 as const }] };
 const TO = ["ops@example.com", "oncall@example.com", "boss@example.com"];
 
 function settings(port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -58,6 +60,14 @@ describe("email over STARTTLS", () => {
     expect(smtp.received[1]!.parsed.text).toContain("test notification from uptop");
   });
 
+  it("upgrades a host name to TLS under that name, on the address the guard vetted", async () => {
+    smtp.servernames.length = 0;
+    await sendNotification("email", downMessage, settings(smtp.port, { requireTls: true, host: "mail.test" }), named);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.secure).toBe(true);
+    expect(smtp.servernames).toEqual(["mail.test"]);
+  });
+
   it("refuses a self-signed certificate unless ignoreTls is set, as not retryable", async () => {
     const err = await failure(sendNotification("email", downMessage, settings(smtp.port, { ignoreTls: false }), ctx));
     expect(err.message).toContain("self-signed certificate");
@@ -104,6 +114,14 @@ describe("email over implicit TLS", () => {
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]!.secure).toBe(true);
     expect(smtp.received[0]!.to).toEqual(TO);
+  });
+
+  it("dials the vetted address of a host name and still asks TLS for that name", async () => {
+    smtp.received.length = 0;
+    smtp.servernames.length = 0;
+    await sendNotification("email", downMessage, settings(smtp.port, { secure: true, host: "mail.test" }), named);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.servernames).toEqual(["mail.test"]);
   });
 });
 
@@ -177,7 +195,9 @@ describe("email failures", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", () => resolve()));
     try {
       const port = (silent.address() as AddressInfo).port;
-      const err = await failure(sendNotification("email", downMessage, settings(port), { timeoutMs: 500 }));
+      const err = await failure(
+        sendNotification("email", downMessage, settings(port), { timeoutMs: 500, allowPrivateTargets: true }),
+      );
       expect(err.retryable).toBe(true);
     } finally {
       for (const s of sockets) s.destroy();

@@ -3,7 +3,7 @@ import { startFakeApi, type FakeApi } from "./fake-api.js";
 import { downMessage, reminderMessage, testMessage, upMessage } from "./messages.js";
 import { settingsFor } from "./settings-for.js";
 
-const ctx = { timeoutMs: 5000 };
+const ctx = { timeoutMs: 5000, allowPrivateTargets: true };
 let api: FakeApi;
 
 beforeAll(async () => {

@@ -15,6 +15,8 @@ export interface ReceivedMail {
 export interface SmtpFake {
   port: number;
   received: ReceivedMail[];
+  /** The TLS server names clients asked for (SNI), in order. */
+  servernames: string[];
   close(): Promise<void>;
 }
 
@@ -43,11 +45,17 @@ export interface SmtpFakeOptions {
 export async function startSmtpFake(options: SmtpFakeOptions = {}): Promise<SmtpFake> {
   const { key, cert } = await certificate();
   const received: ReceivedMail[] = [];
+  const servernames: string[] = [];
   const serverOptions: SMTPServerOptions = {
     secure: options.secure ?? false,
     key,
     cert,
     logger: false,
+    // Records the name and answers with the default certificate.
+    SNICallback(servername, callback) {
+      servernames.push(servername);
+      callback(null, undefined);
+    },
     ...(options.plain ? { disabledCommands: ["STARTTLS"] } : {}),
     authOptional: !options.credentials,
     onAuth(auth, _session, callback) {
@@ -82,5 +90,5 @@ export async function startSmtpFake(options: SmtpFakeOptions = {}): Promise<Smtp
   const server = new SMTPServer(serverOptions);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.server.address() as AddressInfo;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, received, servernames, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -151,7 +151,13 @@ export class ServingNode {
           maintenanceRouter({ db, onChange }),
           configRouter({ db, box, onChange }),
           historyRouter({ db }),
-          channelsRouter({ db, box, epoch: () => this.o.epoch.get(), nodeId: config.cluster.nodeId }),
+          channelsRouter({
+            db,
+            box,
+            epoch: () => this.o.epoch.get(),
+            nodeId: config.cluster.nodeId,
+            allowPrivateTargets: config.security.allowPrivateTargets,
+          }),
           notificationsRouter({ db, box }),
           nodesRouter({ db }),
           ...(extra.admin ?? []),
@@ -208,6 +214,7 @@ export class ServingNode {
         nodeId: config.cluster.nodeId,
         epoch: () => this.o.epoch.get(),
         isActive: () => this.active,
+        allowPrivateTargets: config.security.allowPrivateTargets,
         ...(this.o.replication ? { replication: this.o.replication } : {}),
       });
       this.dispatcher.start();

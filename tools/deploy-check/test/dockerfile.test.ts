@@ -106,7 +106,12 @@ describe("what pnpm deploy --prod ships", () => {
 
   it("keeps the probe free of the store, the embedded database and the API", () => {
     const { workspace, external } = productionClosure(pkgs, "@uptop/probe");
-    expect([...workspace].sort()).toEqual(["@uptop/checks", "@uptop/cluster-protocol", "@uptop/core"]);
+    expect([...workspace].sort()).toEqual([
+      "@uptop/checks",
+      "@uptop/cluster-protocol",
+      "@uptop/core",
+      "@uptop/ssrf-guard",
+    ]);
     expect(external.has("@electric-sql/pglite")).toBe(false);
     expect(external.has("pg")).toBe(false);
   });

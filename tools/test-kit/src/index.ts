@@ -2,6 +2,7 @@ export { BACKENDS, createTempDatabase, type Backend, type TempDatabase } from ".
 export { planPrivatePostgres, PrivatePostgres, type PostgresPlan } from "./private-postgres.js";
 export { closeServer, freePort, listenOnLoopback, LoopbackServer } from "./loopback-server.js";
 export { HttpTarget, type TargetMode } from "./http-target.js";
+export { CountingListener } from "./counting-listener.js";
 export { WebhookReceiver, type ReceivedRequest, type WebhookBody } from "./webhook-receiver.js";
 export { TcpProxy } from "./tcp-proxy.js";
 export { sleep, StopWaiting, until } from "./poll-until.js";

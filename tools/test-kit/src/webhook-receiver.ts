@@ -40,6 +40,8 @@ function parse(text: string): unknown {
 export class WebhookReceiver extends LoopbackServer {
   readonly received: ReceivedRequest[] = [];
   status = 200;
+  /** The body answered; null: `{"ok":true}` (or false from status 300 on). */
+  body: string | null = null;
   /**
    * Called as each request arrives, before it is answered: return "hold" to keep the answer back
    * (a send the sender never sees settled) until `releaseHeld`.
@@ -72,7 +74,7 @@ export class WebhookReceiver extends LoopbackServer {
         r.answered = this.status;
         res
           .writeHead(this.status, { "content-type": "application/json" })
-          .end(JSON.stringify({ ok: this.status < 300 }));
+          .end(this.body ?? JSON.stringify({ ok: this.status < 300 }));
       };
       if (this.onRequest?.(r) === "hold") this.held.push(answer);
       else answer();

@@ -22,6 +22,7 @@ import {
   type ChannelDraft,
   type Db,
 } from "@uptop/store";
+import { answerExcerpt } from "../answer-excerpt.js";
 import { MASK } from "../monitor-view.js";
 import { parseId } from "./monitors.js";
 
@@ -33,6 +34,8 @@ export interface ChannelRoutesDeps {
   nodeId: string;
   /** Deadline of a test send (default 10 s). */
   testTimeoutMs?: number;
+  /** Let a test send reach a private receiver, as deliveries may (UPTOP_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets?: boolean;
 }
 
 /** A channel as the API shows it: secrets replaced by the mask. */
@@ -211,7 +214,8 @@ export function channelsRouter(deps: ChannelRoutesDeps): Router {
   });
 
   // The provider's verdict is the answer, so a refused test is still HTTP 200 with ok: false;
-  // 502 would read as "uptop is broken" when it is the channel's settings that are.
+  // 502 would read as "uptop is broken" when it is the channel's settings that are. What the
+  // receiver said is shown (and kept with the test row) only as a short, scrubbed excerpt.
   r.post("/api/channels/:id/test", async (req, res) => {
     const channel = await byId(req);
     if (!isChannelType(channel.type))
@@ -230,16 +234,17 @@ export function channelsRouter(deps: ChannelRoutesDeps): Router {
     try {
       const result = await sendNotification(channel.type, message, channel.settings, {
         timeoutMs: deps.testTimeoutMs ?? 10_000,
+        allowPrivateTargets: deps.allowPrivateTargets ?? false,
       });
-      outcome = { ok: true, retryable: null, status: null, error: null, response: result.response };
+      outcome = { ok: true, retryable: null, status: null, error: null, response: answerExcerpt(result.response) };
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       outcome = {
         ok: false,
         retryable: err.retryable,
         status: err.status ?? null,
-        error: err.message,
-        response: err.response ?? null,
+        error: answerExcerpt(err.message),
+        response: err.response === undefined ? null : answerExcerpt(err.response),
       };
     }
     const id = await recordTestNotification(db, {

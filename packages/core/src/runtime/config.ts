@@ -38,6 +38,7 @@ export interface Config {
   };
   readonly security: {
     readonly encryptionKey: Buffer | null;
+    /** Checks and notification receivers may reach loopback, private and link-local addresses. */
     readonly allowPrivateTargets: boolean;
     readonly insecureSkipVerify: boolean;
   };

@@ -1,10 +1,12 @@
-import nodemailer from "nodemailer";
+import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
+import { ipLiteral } from "@uptop/ssrf-guard";
 import { z } from "zod";
 import { truncateAnswer } from "../answer-text.js";
 import { defineProvider } from "../define-provider.js";
 import { DeliveryError } from "../delivery-error.js";
 import { formatText } from "../format-text.js";
+import { vetReceiver } from "../receiver-guard.js";
 import { intInRange, optionalString, requiredString } from "../settings-fields.js";
 
 const ADDRESS = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/;
@@ -92,6 +94,24 @@ function toDeliveryError(err: unknown, where: string): DeliveryError {
   });
 }
 
+function smtpOptions(settings: EmailSettings, port: number, address: string, timeoutMs: number): SMTPTransport.Options {
+  return {
+    host: address,
+    port,
+    secure: settings.secure,
+    requireTLS: settings.requireTls,
+    ...(settings.user && settings.password ? { auth: { user: settings.user, pass: settings.password } } : {}),
+    tls: {
+      rejectUnauthorized: !settings.ignoreTls,
+      // SNI and the certificate check use the configured name, not the address dialled.
+      ...(ipLiteral(settings.host) ? {} : { servername: settings.host }),
+    },
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  };
+}
+
 export const emailProvider = defineProvider<EmailSettings>({
   type: "email",
   settingsSchema: emailSettingsSchema,
@@ -99,18 +119,6 @@ export const emailProvider = defineProvider<EmailSettings>({
   async deliver(message, settings, ctx) {
     const port = settings.port ?? (settings.secure ? 465 : 587);
     const where = `${settings.host}:${port}`;
-    const options: SMTPTransport.Options = {
-      host: settings.host,
-      port,
-      secure: settings.secure,
-      requireTLS: settings.requireTls,
-      ...(settings.user && settings.password ? { auth: { user: settings.user, pass: settings.password } } : {}),
-      tls: { rejectUnauthorized: !settings.ignoreTls },
-      connectionTimeout: ctx.timeoutMs,
-      greetingTimeout: ctx.timeoutMs,
-      socketTimeout: ctx.timeoutMs,
-    };
-    const transport = nodemailer.createTransport(options);
     const { title, body } = formatText(message);
     const subject = settings.subjectPrefix ? `${settings.subjectPrefix} ${title}` : title;
 
@@ -125,8 +133,13 @@ export const emailProvider = defineProvider<EmailSettings>({
       onAbort = () => reject(new DeliveryError(`email (${where}): send aborted`, { retryable: true }));
       ctx.signal?.addEventListener("abort", onAbort, { once: true });
     });
+    let transport: Transporter<SMTPTransport.SentMessageInfo> | undefined;
     try {
       if (ctx.signal?.aborted) throw new DeliveryError(`email (${where}): send aborted`, { retryable: true });
+      // The SMTP host passes the same guard as HTTP receivers; nodemailer then dials the vetted
+      // address and checks the certificate against the name the user gave.
+      const address = await Promise.race([vetReceiver(`email (${where})`, settings.host, ctx), deadline]);
+      transport = nodemailer.createTransport(smtpOptions(settings, port, address.address, ctx.timeoutMs));
       const sending = transport.sendMail({
         from: settings.from,
         to: settings.to,
@@ -143,7 +156,7 @@ export const emailProvider = defineProvider<EmailSettings>({
     } finally {
       clearTimeout(timer);
       if (onAbort) ctx.signal?.removeEventListener("abort", onAbort);
-      transport.close();
+      transport?.close();
     }
   },
 });

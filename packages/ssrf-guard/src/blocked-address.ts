@@ -1,10 +1,8 @@
-import { lookup as systemLookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
-import type { CheckError } from "@uptop/core";
 import { formatIPv4, parseIPv4Loose } from "./ipv4-literal.js";
-import type { LookupFn, ResolvedAddress } from "./types.js";
+import type { ResolvedAddress } from "./types.js";
 
-/** [network, prefix length] pairs of IPv4 space a check must never reach. */
+/** [network, prefix length] pairs of IPv4 space nothing of ours may reach unasked. */
 const BLOCKED_V4: ReadonlyArray<readonly [number, number]> = [
   [0x00000000, 8], // 0.0.0.0/8 "this network"
   [0x0a000000, 8], // 10/8
@@ -19,7 +17,7 @@ const BLOCKED_V4: ReadonlyArray<readonly [number, number]> = [
   [0xf0000000, 4], // 240/4 reserved, includes 255.255.255.255
 ];
 
-export function isBlockedIPv4(n: number): boolean {
+function isBlockedIPv4(n: number): boolean {
   for (const [net, bits] of BLOCKED_V4) {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
     if ((n & mask) >>> 0 === net) return true;
@@ -54,7 +52,7 @@ function isBlockedIPv6(p: number[]): boolean {
 }
 
 /**
- * True when a check must not connect to `ip`. Accepts IPv4 in any notation (`2130706433`,
+ * True when nothing of ours may connect to `ip` unasked. Accepts IPv4 in any notation (`2130706433`,
  * `0x7f.1`), IPv6 with or without brackets, embedded IPv4 forms. Anything that is not an IP
  * address is blocked: the guard fails closed.
  */
@@ -76,56 +74,4 @@ export function ipLiteral(host: string): ResolvedAddress | undefined {
   }
   const v4 = parseIPv4Loose(text);
   return v4 === undefined ? undefined : { address: formatIPv4(v4), family: 4 };
-}
-
-export const defaultLookup: LookupFn = async (hostname) => {
-  const found = await systemLookup(hostname, { all: true, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
-
-export type VetResult = { ok: true; target: ResolvedAddress } | { ok: false; error: CheckError };
-
-export interface VetOptions {
-  allowPrivateTargets?: boolean | undefined;
-  lookup?: LookupFn | undefined;
-}
-
-/**
- * The one gate every check passes before opening a socket: resolve `host` once, refuse it if
- * any address is blocked, and hand back the address to connect to. Callers connect to that
- * address (or give it to the socket as a fixed lookup) and never resolve the name again, so a
- * second DNS answer cannot swap in a private address (DNS rebinding).
- */
-export async function vetTarget(host: string, options: VetOptions): Promise<VetResult> {
-  const literal = ipLiteral(host);
-  let addresses: ResolvedAddress[];
-  if (literal) {
-    addresses = [literal];
-  } else {
-    if (host === "" || /[\s/\\@#?%]/.test(host)) return fail("DNS", `"${host}" is not a host name`);
-    try {
-      addresses = await (options.lookup ?? defaultLookup)(host);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? "lookup failed";
-      return fail("DNS", `cannot resolve ${host}: ${code}`);
-    }
-    if (addresses.length === 0) return fail("DNS", `${host} has no addresses`);
-  }
-  if (!options.allowPrivateTargets) {
-    for (const a of addresses) {
-      if (isBlockedAddress(a.address)) {
-        const shown = literal ? a.address : `${host} (${a.address})`;
-        return fail("PRIVATE_TARGET", `${shown} is a private or reserved address`);
-      }
-    }
-  }
-  // Only the vetted literal form is ever connected to; a resolver's odd spelling is normalized.
-  const first = addresses[0]!;
-  const pinned = ipLiteral(first.address);
-  if (!pinned) return fail("DNS", `${host} resolved to "${first.address}", which is not an address`);
-  return { ok: true, target: pinned };
-}
-
-function fail(code: CheckError["code"], message: string): VetResult {
-  return { ok: false, error: { code, message } };
 }
