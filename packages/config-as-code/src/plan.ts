@@ -44,6 +44,11 @@ function canonical(v: unknown): string {
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
+/** `o[key]`, or null when `o` has no such field of its own: a header may be called `constructor`. */
+function ownValue<T>(o: Readonly<Record<string, T>>, key: string): T | null {
+  return Object.hasOwn(o, key) ? (o[key] ?? null) : null;
+}
+
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 
 const MONITOR_FIELDS: ReadonlyArray<keyof MonitorDraft> = [
@@ -97,8 +102,8 @@ function monitorChanges(cur: MonitorDraft, want: MonitorDraft): PlanChange[] {
     if (field === "headers") {
       const keys = new Set([...Object.keys(cur.headers), ...Object.keys(want.headers)]);
       for (const k of [...keys].sort()) {
-        const a = cur.headers[k] ?? null;
-        const b = want.headers[k] ?? null;
+        const a = ownValue(cur.headers, k);
+        const b = ownValue(want.headers, k);
         if (a !== b) changes.push({ field: `headers.${k}`, from: a, to: b, secret: SECRET_HEADER.test(k) });
       }
       continue;
@@ -121,8 +126,8 @@ function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
   const secrets = new Set(isChannelType(want.type) ? secretFieldsOf(want.type) : []);
   const keys = new Set([...Object.keys(cur.settings), ...Object.keys(want.settings)]);
   for (const k of [...keys].sort()) {
-    const a = cur.settings[k] ?? null;
-    const b = want.settings[k] ?? null;
+    const a = ownValue(cur.settings, k);
+    const b = ownValue(want.settings, k);
     if (!same(a, b)) changes.push({ field: `settings.${k}`, from: a, to: b, secret: secrets.has(k) });
   }
   for (const [field, shown] of CHANNEL_FIELDS) {

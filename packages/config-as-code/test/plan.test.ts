@@ -78,6 +78,7 @@ describe("planConfig", () => {
     ["paused", (d: any) => (d.monitors[1].paused = true), ["~ update monitor heartbeat paused: false -> true"]],
     ["a window's end", (d: any) => (d.maintenance[0].end = "2026-05-01T04:00:00Z"), ['~ update maintenance db upgrade endAt: "2026-05-01T03:00:00.000Z" -> "2026-05-01T04:00:00.000Z"']],
     ["moving a monitor out of its group", (d: any) => d.monitors.push(d.monitors[0].monitors.pop()), ['~ update monitor checkout-api parent: "shop" -> (none)']],
+    ["a header named constructor", (d: any) => (d.monitors[0].monitors[0].headers = { constructor: "x" }), ['~ update monitor checkout-api headers.constructor: (none) -> "x"']],
   ])("updates only what changed: %s", (_name, edit, expected) => {
     const doc = structuredClone(base);
     edit(doc);

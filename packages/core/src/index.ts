@@ -40,6 +40,14 @@ export {
 } from "./domain/replica-entry.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export {
+  MIN_TIME_MS,
+  MAX_TIME_MS,
+  TIME_RANGE_MESSAGE,
+  isTimeInRange,
+  isoTimeSchema,
+  parseTimeParam,
+} from "./domain/iso-time.js";
+export {
   loadConfig,
   loadConfigOrExit,
   type Config,
