@@ -58,6 +58,13 @@ export {
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";
 export { SecretBox, safeEqual } from "./runtime/secret-box.js";
 export {
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  makePrivateDir,
+  restrictPermissions,
+  writePrivateFile,
+} from "./runtime/private-files.js";
+export {
   monitorInputSchema,
   normalizeMonitor,
   monitorToInput,
