@@ -1,7 +1,14 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
 import { ClusterClient } from "@uptop/cluster-protocol";
 import type { DatabaseLockedError, Store } from "@uptop/store";
-import { EpochHolder, ServingNode, checkEncryptionKey, ensureApiToken, openLockedStore } from "@uptop/serving-node";
+import {
+  EpochHolder,
+  ServingNode,
+  checkEncryptionKey,
+  ensureApiToken,
+  openLockedStore,
+  restrictDataFiles,
+} from "@uptop/serving-node";
 import { FailoverController } from "./failover.js";
 
 export interface RunningFollower {
@@ -50,9 +57,11 @@ export async function startFollower(
     logger.error(err.message, { code: err.code });
     stopActing();
   };
+  // Files first: a token file no client could match stops the start before the database is touched.
+  restrictDataFiles(config, logger);
+  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const store = await openLockedStore(config, "follower", logger, lockLost);
   await checkEncryptionKey(store, box, logger);
-  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
 
