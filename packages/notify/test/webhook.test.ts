@@ -85,6 +85,33 @@ describe("webhook", () => {
     });
   });
 
+  const nodeEvent = {
+    ...testMessage,
+    event: "node" as const,
+    reason: "node probe-eu (eu-west) is offline: last seen 2025-01-02T03:00:00.000Z",
+    incidentKey: "node-probe-eu-1735786800000",
+  };
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["a node going offline names the node", { ...nodeEvent, node: { id: "probe-eu", name: "probe-eu", region: "eu-west", status: "offline" } }, { node: { id: "probe-eu", name: "probe-eu", region: "eu-west", status: "offline" } }],
+    ["a monitor left without data names the regions no live node covers", { ...nodeEvent, monitor: { id: 7, name: "checkout-api", type: "http" as const, url: "https://shop.example.com/health" }, uncoveredRegions: ["eu-west", "us-east"] }, { uncoveredRegions: ["eu-west", "us-east"] }],
+  ])("on a node event, %s", async (_what, message, extra) => {
+    await sendNotification("webhook", message, { url: `${api.url}/n` }, ctx);
+    expect(api.requests[0]!.json).toEqual({
+      event: "node",
+      monitor: message.monitor,
+      status: null,
+      previousStatus: null,
+      reason: nodeEvent.reason,
+      votes: [],
+      at: nodeEvent.at,
+      downSince: null,
+      outageDurationS: null,
+      epoch: 3,
+      ...extra,
+    });
+  });
+
   it("sends a test with a null monitor", async () => {
     await sendNotification("webhook", testMessage, settingsFor("webhook", api.url), ctx);
     expect(api.requests[0]!.json).toMatchObject({ event: "test", monitor: null, status: null });
