@@ -41,4 +41,26 @@ describe.each(BACKENDS)("config apply on %s", (backend) => {
     expect(error.message).toContain(message);
     expect(await tdb.store.db.selectFrom("maintenance_windows").select("id").execute()).toEqual([]);
   });
+
+  it("exports a monitor's URL password, body and token header as placeholders, and plans them as secrets", async () => {
+    const monitor = (pass: string) => ({
+      name: "login",
+      type: "http",
+      url: `https://svc:${pass}@api.example.com/login`,
+      method: "POST",
+      body: `{"password":"${pass}"}`,
+      headers: { "X-Vault-Token": pass },
+    });
+    expect((await srv.api("/api/config/apply", post({ monitors: [monitor("first-pa55")] }))).status).toBe(200);
+    const plan = await (
+      await srv.api("/api/config/apply?dryRun=true", post({ monitors: [monitor("next-pa55")] }))
+    ).text();
+    expect(plan).toContain("(secret changed)");
+    const exported = await (await srv.api("/api/config")).text();
+    for (const answer of [plan, exported])
+      for (const secret of ["first-pa55", "next-pa55"]) expect(answer).not.toContain(secret);
+    expect(exported).toContain("url: https://svc:${UPTOP_SECRET_MONITOR_LOGIN_URL_PASSWORD}@api.example.com/login");
+    expect(exported).toContain("body: ${UPTOP_SECRET_MONITOR_LOGIN_BODY}");
+    expect(exported).toContain("X-Vault-Token: ${UPTOP_SECRET_MONITOR_LOGIN_HEADER_X_VAULT_TOKEN}");
+  });
 });

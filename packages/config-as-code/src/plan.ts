@@ -1,4 +1,4 @@
-import type { MonitorDraft } from "@uptop/core";
+import { isSecretHeader, MASK, urlHasCredentials, urlWithCredentialAs, type MonitorDraft } from "@uptop/core";
 import { isChannelType, secretFieldsOf } from "@uptop/notify";
 import type { ChannelSpec, ConfigState, CurrentState, MaintenanceSpec } from "./state.js";
 
@@ -48,8 +48,6 @@ const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 function ownValue<T>(o: Readonly<Record<string, T>>, key: string): T | null {
   return Object.hasOwn(o, key) ? (o[key] ?? null) : null;
 }
-
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 
 const MONITOR_FIELDS: ReadonlyArray<keyof MonitorDraft> = [
   "type",
@@ -104,11 +102,18 @@ function monitorChanges(cur: MonitorDraft, want: MonitorDraft): PlanChange[] {
       for (const k of [...keys].sort()) {
         const a = ownValue(cur.headers, k);
         const b = ownValue(want.headers, k);
-        if (a !== b) changes.push({ field: `headers.${k}`, from: a, to: b, secret: SECRET_HEADER.test(k) });
+        if (a !== b) changes.push({ field: `headers.${k}`, from: a, to: b, secret: isSecretHeader(k) });
       }
       continue;
     }
-    if (!same(from, to)) changes.push({ field, from, to, secret: field === "auth" });
+    if (field === "url" && (urlHasCredentials(cur.url) || urlHasCredentials(want.url))) {
+      // Shown with the credential masked; when only the credential differs, as a secret change.
+      if (cur.url === want.url) continue;
+      const [a, b] = [cur.url, want.url].map((u) => (u === null ? null : urlWithCredentialAs(u, MASK)));
+      changes.push(a === b ? { field, from, to, secret: true } : { field, from: a, to: b, secret: false });
+      continue;
+    }
+    if (!same(from, to)) changes.push({ field, from, to, secret: field === "auth" || field === "body" });
   }
   return changes;
 }

@@ -10,6 +10,16 @@ export {
 } from "./domain/check-report.js";
 export { monitorSchema, type Monitor, type HttpAuth, type JsonAssertion } from "./domain/monitor.js";
 export {
+  MASK,
+  isSecretHeader,
+  urlHasCredentials,
+  withoutCredentials,
+  urlWithCredentialAs,
+  maskMonitorSecrets,
+  restoreMaskedSecrets,
+  type MonitorCredentials,
+} from "./domain/monitor-secrets.js";
+export {
   statusSchema,
   voteSchema,
   lastCheckSchema,

@@ -202,6 +202,23 @@ describe("engine on a real target", () => {
     expect(changes.map((c) => c.to)).toContain("MAINTENANCE");
   }, 60_000);
 
+  it("never puts a monitor URL's credentials in an alert", async () => {
+    target.set("/private", "down");
+    const url = `${target.url.replace("http://", "http://svc:url-pa55@")}private`;
+    const id = await addMonitor(store.db, draft({ name: "private", type: "http", url }));
+    engine = startEngine(store.db);
+    await engine.start();
+    await waitFor("DOWN", async () => (await statusOf(store.db, id)) === "DOWN");
+    await engine.flush();
+    const [down] = await store.db.selectFrom("notifications").select("payload").where("monitor_id", "=", id).execute();
+    const payload = down!.payload as { monitor: { url: string } };
+    expect(payload.monitor.url).toBe(`${target.url}private`);
+    expect(JSON.stringify(payload)).not.toContain("url-pa55");
+    await engine.stop();
+    engine = null;
+    await store.db.deleteFrom("monitors").where("id", "=", id).execute();
+  }, 60_000);
+
   it("sends one alert for a DOWN group instead of one per child", async () => {
     const bad = await new Target().start();
     bad.mode = "down";

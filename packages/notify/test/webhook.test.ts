@@ -112,6 +112,16 @@ describe("webhook", () => {
     });
   });
 
+  it("never sends a monitor URL's credentials, even from a message queued with them", async () => {
+    const queued = {
+      ...downMessage,
+      monitor: { ...downMessage.monitor!, url: "https://svc:url-pa55@shop.example.com/h" },
+    };
+    await sendNotification("webhook", queued, { url: `${api.url}/c` }, ctx);
+    expect(api.requests[0]!.json.monitor.url).toBe("https://shop.example.com/h");
+    expect(api.requests[0]!.body).not.toContain("url-pa55");
+  });
+
   it("sends a test with a null monitor", async () => {
     await sendNotification("webhook", testMessage, settingsFor("webhook", api.url), ctx);
     expect(api.requests[0]!.json).toMatchObject({ event: "test", monitor: null, status: null });
