@@ -7,6 +7,7 @@ import {
   checkEncryptionKey,
   ensureApiToken,
   openLockedStore,
+  restrictDataFiles,
   witnessRouter,
 } from "@uptop/serving-node";
 import { FailoverController } from "./failover.js";
@@ -58,9 +59,11 @@ export async function startFollower(
     logger.error(err.message, { code: err.code });
     stopActing();
   };
+  // Files first: a token file no client could match stops the start before the database is touched.
+  restrictDataFiles(config, logger);
+  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const store = await openLockedStore(config, "follower", logger, lockLost);
   await checkEncryptionKey(store, box, logger);
-  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
 

@@ -8,6 +8,7 @@ import {
   clusterRouter,
   ensureApiToken,
   openLockedStore,
+  restrictDataFiles,
 } from "@uptop/serving-node";
 
 export interface RunningLeader {
@@ -44,10 +45,12 @@ export async function startLeader(config: Config, logger: Logger, options: Start
     logger.error(err.message, { code: err.code });
     stopActing();
   };
+  // Files first: a token file no client could match stops the start before the database is touched.
+  restrictDataFiles(config, logger);
+  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const store = await openLockedStore(config, "leader", logger, lockLost);
   logger.info("database ready", { type: config.db.type });
   await checkEncryptionKey(store, box, logger);
-  const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
 

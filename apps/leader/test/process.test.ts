@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,19 @@ describe("leader process", () => {
     expect(lines[0]).toContain("example:");
   });
 
+  it("exits 2 with one line naming a token file no client could sign in with, before opening the database", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "uptop-proc-"));
+    writeFileSync(join(dataDir, "api-token"), "my admin token\n");
+    const r = await runNode(MAIN, [], { env: { UPTOP_DATA_DIR: dataDir }, timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.split("\n").filter((l) => l.includes('"level":"error"'));
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as { message: string; code: string };
+    expect(line.code).toBe("API_TOKEN_FILE");
+    expect(line.message).toContain(`${join(dataDir, "api-token")} holds spaces`);
+    expect(existsSync(join(dataDir, "uptop"))).toBe(false);
+  }, 60_000);
+
   it("generates a token once, keeps data across restarts and exits 0 on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "uptop-proc-"));
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
@@ -43,6 +56,8 @@ describe("leader process", () => {
     const first = await startLeader(env, "leader listening");
     const token = readFileSync(join(dataDir, "api-token"), "utf8").trim();
     expect(statSync(join(dataDir, "api-token")).mode & 0o777).toBe(0o600);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, "uptop")).mode & 0o777).toBe(0o700);
     expect(first.stdout).toContain(token);
     const created = await fetch(`http://127.0.0.1:${port}/api/monitors`, {
       method: "POST",

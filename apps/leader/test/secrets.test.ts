@@ -24,6 +24,8 @@ const PLANTED = [
   "basic-password-planted-888",
   "header-token-planted-999",
   "encrypted-from-start-555",
+  "url-password-planted-666",
+  "body-planted-333",
 ];
 
 const run = (script: string, args: string[], env: Env): Promise<NodeRun> =>
@@ -83,7 +85,9 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
         normalizeMonitor({
           name: "web",
           type: "http",
-          url: "https://example.com/",
+          url: `https://svc:${PLANTED[4]}@example.com/`,
+          method: "POST",
+          body: `{"key":"${PLANTED[5]}"}`,
           auth: { type: "basic", username: "u", password: PLANTED[1] },
           headers: { Authorization: PLANTED[2], Accept: "text/plain" },
         }),
@@ -124,7 +128,7 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
     const r = await run("admin/main.js", ["migrate-secrets"], env(KEY_A));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/encrypted 3 secret value\(s\) in 1 channel\(s\) and 1 monitor\(s\)/);
+    expect(r.stdout).toMatch(/encrypted 5 secret value\(s\) in 1 channel\(s\) and 1 monitor\(s\)/);
     await withDb(dsn, async (db) => {
       const text = await dump(db);
       for (const p of [...PLANTED, "hdr-map-secret-444"]) expect(text).not.toContain(p);
@@ -135,6 +139,8 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
       const web = await getMonitor(db, a, 1);
       expect(web.auth).toEqual({ type: "basic", username: "u", password: PLANTED[1] });
       expect(web.headers.Authorization).toBe(PLANTED[2]);
+      expect(web.url).toBe(`https://svc:${PLANTED[4]}@example.com/`);
+      expect(web.body).toBe(`{"key":"${PLANTED[5]}"}`);
     });
     const again = await run("admin/main.js", ["migrate-secrets"], env(KEY_A));
     expect(again.code).toBe(0);
@@ -154,7 +160,7 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
   it("rotate-key re-encrypts everything under the new key: the old key no longer opens it", async () => {
     const r = await run("admin/main.js", ["rotate-key", "--new-key", KEY_B], env(KEY_A));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/re-encrypted 5 secret value\(s\) in 2 channel\(s\) and 1 monitor\(s\)/);
+    expect(r.stdout).toMatch(/re-encrypted 7 secret value\(s\) in 2 channel\(s\) and 1 monitor\(s\)/);
     await withDb(dsn, async (db) => {
       await expect(getChannel(db, boxOf(KEY_A), 1)).rejects.toThrow(/wrong key/);
       const b = boxOf(KEY_B);
@@ -163,7 +169,11 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
         secret: PLANTED[3],
         headers: { "X-Token": "hdr-map-secret-444" },
       });
-      expect((await getMonitor(db, b, 1)).auth).toMatchObject({ password: PLANTED[1] });
+      expect(await getMonitor(db, b, 1)).toMatchObject({
+        auth: { password: PLANTED[1] },
+        url: `https://svc:${PLANTED[4]}@example.com/`,
+        body: `{"key":"${PLANTED[5]}"}`,
+      });
       const text = await dump(db);
       for (const p of [...PLANTED, "hdr-map-secret-444"]) expect(text).not.toContain(p);
     });
@@ -195,6 +205,9 @@ describe("secrets at rest: migrate-secrets, rotate-key and the start-up key chec
       expect(res.status).toBe(200);
       expect(text).toContain('"routingKey":"********"');
       for (const p of PLANTED) expect(text).not.toContain(p);
+      const monitors = await (await fetch(`http://127.0.0.1:${leader.port}/api/monitors`, { headers })).text();
+      expect(monitors).toContain('"url":"https://svc:********@example.com/"');
+      for (const p of PLANTED) expect(monitors).not.toContain(p);
     } finally {
       await leader.stop();
     }

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { UptopError, type Logger } from "@uptop/core";
+import { isDatabaseUnavailable } from "@uptop/store";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -55,6 +56,9 @@ function clientError(err: unknown, req: Request): [number, string, string] | und
   return [status, phrase.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), detail || phrase.toLowerCase()];
 }
 
+/** Seconds a client is asked to wait while the database is away: about a pool's connect timeout. */
+const DATABASE_RETRY_AFTER_S = 5;
+
 /** The one place errors become HTTP answers. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -69,6 +73,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       clientError(err, req);
     if (mapped && mapped[0] < 500) {
       res.status(mapped[0]).json(errorBody(mapped[1], mapped[2]));
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // The database is down or restarting: the client should retry, and nothing is broken here.
+      logger.warn("database unavailable", { method: req.method, path: req.path, error: (err as Error).message });
+      res.setHeader("Retry-After", String(DATABASE_RETRY_AFTER_S));
+      res.status(503).json(errorBody("DATABASE_UNAVAILABLE", "the database is unavailable; retry shortly"));
       return;
     }
     if (err instanceof UptopError) {

@@ -5,7 +5,7 @@ export type { NodeRuntime } from "./node-runtime.js";
 export { healthRouter } from "./routes/health.js";
 export { readinessRouter } from "./routes/readiness.js";
 export { monitorsRouter, parseId, type MonitorRoutesDeps, type MonitorChangeListener } from "./routes/monitors.js";
-export { monitorView, maskMonitorSecrets, restoreMaskedSecrets, MASK, type MonitorView } from "./monitor-view.js";
+export { monitorView, type MonitorView } from "./monitor-view.js";
 export { startServer, type RunningServer } from "./server.js";
 export { pushRouter, type PushRoutesDeps, type PushReport } from "./routes/push.js";
 export { metricsRouter } from "./routes/metrics.js";

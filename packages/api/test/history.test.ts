@@ -189,6 +189,15 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
     ["node", "results?node=a&node=b"],
     ["to", "state-changes?to=soon"],
     ["limit", "state-changes?limit=-1"],
+    // A name every object inherits is still an unknown period.
+    ["period", "sla?period=__proto__"],
+    ["period", "sla?period=constructor"],
+    ["period", "sla?period=toString"],
+    // Times the database or JS refuse: year 0 does not exist in Postgres.
+    ["from", "sla?from=0000-01-01T00:00:00Z"],
+    ["from", "results?from=0000-06-01"],
+    ["to", "state-changes?to=0000-12-31T23:59:59Z"],
+    ["from", "sla?from=1969-12-31T23:59:59Z&to=2026-04-01T00:00:00Z"],
   ])("answers 400 naming %s for %s", async (field, query) => {
     const { status, body } = await get(`/api/monitors/${ids.a}/${query}`);
     expect(status).toBe(400);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { SecretBox, type Monitor } from "@uptop/core";
 import { checkSpecFromMonitor, InvalidCheckSpecError, validateSpec, type CheckSpec } from "@uptop/checks";
 import { getMonitor, type Db } from "@uptop/store";
@@ -400,5 +401,55 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       const fields: string[] = (await res.json()).error.details.issues.map((i: { field: string }) => i.field);
       expect(fields.some((f) => f === field || f.startsWith(`${field}.`))).toBe(true);
     });
+  });
+});
+
+describe.each(BACKENDS)("monitor credentials on %s", (backend) => {
+  const box = new SecretBox(randomBytes(32));
+  let tdb: TestDb;
+  let t: TestServer;
+  let db: Db;
+
+  beforeAll(async () => {
+    tdb = await openTestDb(backend, "uptop_api_monitor_secrets");
+    db = tdb.store.db;
+    t = await startTestServer({ admin: [monitorsRouter({ db, box })] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await tdb?.close();
+  });
+
+  const base = { type: "http", url: "https://api.example.com/health" };
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["a password in the URL", { url: "https://svc:url-pa55@api.example.com/health" }, "url-pa55", { url: "https://svc:********@api.example.com/health" }],
+    ["a token as the URL's user name", { url: "https://ghp-url-t0ken@api.example.com/" }, "ghp-url-t0ken", { url: "https://********@api.example.com/" }],
+    ["a body", { method: "POST", body: '{"password":"body-pa55"}' }, "body-pa55", { body: "********" }],
+    ["a token header", { headers: { "Private-Token": "glpat-hdr-t0ken", Accept: "*/*" } }, "glpat-hdr-t0ken", { headers: { "Private-Token": "********", Accept: "*/*" } }],
+    ["a bearer token", { auth: { type: "bearer", token: "auth-t0ken" } }, "auth-t0ken", { auth: { type: "bearer", token: "********" } }],
+  ])("keeps %s secret: encrypted at rest, masked in answers, kept when the mask comes back", async (what, fields, secret, masked) => {
+    const name = `secret ${what}`;
+    const created = await t.api("/api/monitors", json({ name, ...base, ...fields }));
+    expect(created.status).toBe(201);
+    const m = await created.json();
+    expect(m).toMatchObject(masked);
+    const list = await (await t.api("/api/monitors")).text();
+    for (const answer of [JSON.stringify(m), await (await t.api(`/api/monitors/${m.id}`)).text(), list])
+      expect(answer).not.toContain(secret);
+
+    const row = await db.selectFrom("monitors").selectAll().where("id", "=", m.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(secret);
+
+    // A client sends back what it read, changing something else: the secret stays as stored.
+    const { id: _id, status: _s, statusSince: _ss, noData: _n, lastCheck: _l, votes: _v, createdAt: _c, updatedAt: _u, parentId: _p, ...input } = m;
+    const put = await t.api(`/api/monitors/${m.id}`, { method: "PUT", body: JSON.stringify({ ...input, interval: 45 }) });
+    expect(put.status).toBe(200);
+    const patched = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ ...masked, retries: 1 }) });
+    expect(patched.status).toBe(200);
+    const stored = await getMonitor(db, box, m.id);
+    expect(JSON.stringify(stored)).toContain(secret);
+    expect(stored).toMatchObject({ interval: 45, retries: 1 });
   });
 });

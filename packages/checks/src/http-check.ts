@@ -3,7 +3,7 @@ import https from "node:https";
 import type { Readable } from "node:stream";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import axios, { type AxiosResponse } from "axios";
-import { parseAcceptedCodes, type CheckError } from "@uptop/core";
+import { parseAcceptedCodes, withoutCredentials, type CheckError } from "@uptop/core";
 import { BODY_CAP_BYTES, readBodyCapped } from "./body-reader.js";
 import { describeCert, expiryWarning } from "./cert-info.js";
 import { Deadline, timeoutMessage } from "./deadline.js";
@@ -74,7 +74,7 @@ export async function runHttpCheck(
   const timings: HttpTimings = { dns: null, connect: null, tls: null, firstByte: null };
   const details: HttpDetails = {
     statusCode: null,
-    finalUrl: spec.url,
+    finalUrl: withoutCredentials(spec.url),
     redirects: 0,
     address: null,
     timings,
@@ -107,7 +107,7 @@ export async function runHttpCheck(
   let response: AxiosResponse<Readable> | undefined;
   try {
     for (;;) {
-      details.finalUrl = hop.url.href;
+      details.finalUrl = withoutCredentials(hop.url.href);
       const dnsStart = performance.now();
       const vetted = await deadline.race(vet(hop.url.hostname, options));
       timings.dns = isLiteralHost(hop.url.hostname) ? null : round(performance.now() - dnsStart);
@@ -143,7 +143,9 @@ export async function runHttpCheck(
       if (next.protocol !== "http:" && next.protocol !== "https:") {
         return finish({ code: "PROTOCOL", message: `redirect to unsupported scheme ${next.protocol}` });
       }
-      if (visited.has(next.href)) return finish({ code: "PROTOCOL", message: `redirect loop at ${next.href}` });
+      // A relative redirect keeps the URL's credentials; a result never shows them.
+      if (visited.has(next.href))
+        return finish({ code: "PROTOCOL", message: `redirect loop at ${withoutCredentials(next.href)}` });
       visited.add(next.href);
       details.redirects++;
       hop = redirectedHop(hop, next, response.status);

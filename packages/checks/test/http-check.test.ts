@@ -233,6 +233,12 @@ describe("http check", () => {
     expect(r.error?.message).toMatch(/loop/);
   });
 
+  it("never shows the URL's credentials, which a relative redirect carries along", async () => {
+    const r = await runCheck({ type: "http", url: `${base.replace("http://", "http://svc:url-pa55@")}/loop` }, local);
+    expect(r.error?.message).toBe(`redirect loop at ${base}/loop`);
+    expect(JSON.stringify(r)).not.toContain("url-pa55");
+  });
+
   it("refuses a redirect to a non-http scheme", async () => {
     const r = await runCheck({ type: "http", url: `${base}/ftp` }, local);
     expect(r.error?.code).toBe("PROTOCOL");

@@ -55,6 +55,33 @@ function parseFile(file: string, text: string): ParsedFile {
   return f;
 }
 
+/** Far more than any real config uses; past it, aliases expand like a "billion laughs" bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The file as plain values. Resolving aliases is where YAML refuses a document the parser took:
+ * one whose aliases would expand past the limit, or an alias named before its anchor. Either is
+ * the file's fault, reported at its first alias.
+ */
+function toPlain(f: ParsedFile): unknown {
+  try {
+    return f.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let offset = 0;
+    visit(f.doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const message = /excessive alias count/i.test(err.message)
+      ? `aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies of their anchors; write the values out instead`
+      : err.message;
+    throw new ConfigFileError([{ file: f.file, ...at(f, offset), field: "", message }]);
+  }
+}
+
 const VARIABLE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** A variable that is not set, at its place in one file (`path` is relative to that file). */
@@ -88,7 +115,8 @@ function substitute(f: ParsedFile, env: Readonly<Record<string, string | undefin
       if (key === "key" || typeof s.value !== "string" || !s.value.includes("$")) return;
       s.value = s.value.replace(VARIABLE, (whole, name: string | undefined) => {
         if (name === undefined) return "${";
-        const v = env[name];
+        // Own variables only: `${constructor}` names no variable, not what objects inherit.
+        const v = Object.hasOwn(env, name) ? env[name] : undefined;
         if (v === undefined) {
           missing.push({
             f,
@@ -161,7 +189,7 @@ export function loadConfigSources(
   const missing: MissingVariable[] = [];
   for (const f of files) {
     missing.push(...substitute(f, env));
-    const js: unknown = f.doc.toJS({ maxAliasCount: 100 });
+    const js = toPlain(f);
     if (js === null || js === undefined) continue;
     if (typeof js !== "object" || Array.isArray(js)) {
       problems.push({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { monitorInputSchema, parseDuration, recurrenceInputSchema, WINDOW_TYPES } from "@uptop/core";
+import { isoTimeSchema, monitorInputSchema, parseDuration, recurrenceInputSchema, WINDOW_TYPES } from "@uptop/core";
 
 /** Seconds as a number, or a duration string such as "30m" (same rule as the monitor fields). */
 const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -39,19 +39,14 @@ export const monitorEntrySchema: z.ZodType<MonitorEntryOutput, MonitorEntry> = z
   },
 });
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z",
-});
-
 /** Same shape as the maintenance API body (`maintenanceInputSchema` of @uptop/api). */
 export const maintenanceEntrySchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000).nullish(),
   type: z.enum(WINDOW_TYPES).optional(),
   monitors: z.array(z.string().min(1)).nullish(),
-  start: isoTime,
-  end: isoTime.nullish(),
+  start: isoTimeSchema,
+  end: isoTimeSchema.nullish(),
   recurrence: recurrenceInputSchema.nullish(),
 });
 

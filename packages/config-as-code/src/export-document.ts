@@ -1,5 +1,13 @@
 import { Document } from "yaml";
-import { monitorToInput, normalizeMonitor, ValidationError, type MonitorDraft } from "@uptop/core";
+import {
+  isSecretHeader,
+  monitorToInput,
+  normalizeMonitor,
+  urlHasCredentials,
+  urlWithCredentialAs,
+  ValidationError,
+  type MonitorDraft,
+} from "@uptop/core";
 import { isChannelType, secretFieldsOf, validateChannelSettings } from "@uptop/notify";
 import type { ChannelSpec, CurrentState, MaintenanceSpec } from "./state.js";
 
@@ -13,8 +21,6 @@ export interface ExportedConfig {
   /** The variables an apply of this export needs (empty with includeSecrets). */
   secretVariables: string[];
 }
-
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 
 /** `UPTOP_SECRET_OPS_SLACK_WEBHOOKURL` for channel "ops-slack", field "webhookUrl". */
 export function secretVariable(...parts: string[]): string {
@@ -31,6 +37,19 @@ export function secretVariable(...parts: string[]): string {
 /** A `${VAR}` the export writes on purpose; every other `${` in a value is escaped. */
 class Placeholder {
   constructor(readonly variable: string) {}
+}
+
+/** A value with a placeholder inside it: a URL whose password is one. Its other parts are escaped. */
+class Template {
+  constructor(readonly parts: ReadonlyArray<string | Placeholder>) {}
+}
+
+/** `https://user:${VAR}@host/`: the URL's credential as a placeholder, the rest as it is. */
+function urlTemplate(url: string, variable: Placeholder): Template {
+  // The marker cannot occur in a URL's own text: a URL percent-encodes spaces.
+  const marker = " credential ";
+  const [before, after] = urlWithCredentialAs(url, marker).split(marker);
+  return new Template([before ?? "", variable, after ?? ""]);
 }
 
 /**
@@ -59,6 +78,7 @@ class SecretVariables {
  */
 function escapeValues(v: unknown): unknown {
   if (v instanceof Placeholder) return `\${${v.variable}}`;
+  if (v instanceof Template) return v.parts.map(escapeValues).join("");
   // A function, not a replacement string: in one, `$$` would mean a single `$`.
   if (typeof v === "string") return v.replaceAll("${", () => "$${");
   if (Array.isArray(v)) return v.map(escapeValues);
@@ -101,10 +121,15 @@ function monitorEntry(m: MonitorDraft, o: ExportOptions, vars: SecretVariables):
     if (entry.headers) {
       entry.headers = Object.fromEntries(
         Object.entries(m.headers).map(([k, value]) => {
-          return [k, SECRET_HEADER.test(k) ? vars.placeholder("MONITOR", m.name, "HEADER", k) : value];
+          return [k, isSecretHeader(k) ? vars.placeholder("MONITOR", m.name, "HEADER", k) : value];
         }),
       );
     }
+    if (typeof entry.url === "string" && urlHasCredentials(entry.url)) {
+      const which = new URL(entry.url).password ? "URL_PASSWORD" : "URL_USERNAME";
+      entry.url = urlTemplate(entry.url, vars.placeholder("MONITOR", m.name, which));
+    }
+    if (typeof entry.body === "string" && entry.body !== "") entry.body = vars.placeholder("MONITOR", m.name, "BODY");
   }
   return entry;
 }

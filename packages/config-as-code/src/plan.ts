@@ -1,4 +1,4 @@
-import type { MonitorDraft } from "@uptop/core";
+import { isSecretHeader, MASK, urlHasCredentials, urlWithCredentialAs, type MonitorDraft } from "@uptop/core";
 import { isChannelType, secretFieldsOf } from "@uptop/notify";
 import type { ChannelSpec, ConfigState, CurrentState, MaintenanceSpec } from "./state.js";
 
@@ -44,7 +44,10 @@ function canonical(v: unknown): string {
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
+/** `o[key]`, or null when `o` has no such field of its own: a header may be called `constructor`. */
+function ownValue<T>(o: Readonly<Record<string, T>>, key: string): T | null {
+  return Object.hasOwn(o, key) ? (o[key] ?? null) : null;
+}
 
 const MONITOR_FIELDS: ReadonlyArray<keyof MonitorDraft> = [
   "type",
@@ -97,13 +100,20 @@ function monitorChanges(cur: MonitorDraft, want: MonitorDraft): PlanChange[] {
     if (field === "headers") {
       const keys = new Set([...Object.keys(cur.headers), ...Object.keys(want.headers)]);
       for (const k of [...keys].sort()) {
-        const a = cur.headers[k] ?? null;
-        const b = want.headers[k] ?? null;
-        if (a !== b) changes.push({ field: `headers.${k}`, from: a, to: b, secret: SECRET_HEADER.test(k) });
+        const a = ownValue(cur.headers, k);
+        const b = ownValue(want.headers, k);
+        if (a !== b) changes.push({ field: `headers.${k}`, from: a, to: b, secret: isSecretHeader(k) });
       }
       continue;
     }
-    if (!same(from, to)) changes.push({ field, from, to, secret: field === "auth" });
+    if (field === "url" && (urlHasCredentials(cur.url) || urlHasCredentials(want.url))) {
+      // Shown with the credential masked; when only the credential differs, as a secret change.
+      if (cur.url === want.url) continue;
+      const [a, b] = [cur.url, want.url].map((u) => (u === null ? null : urlWithCredentialAs(u, MASK)));
+      changes.push(a === b ? { field, from, to, secret: true } : { field, from: a, to: b, secret: false });
+      continue;
+    }
+    if (!same(from, to)) changes.push({ field, from, to, secret: field === "auth" || field === "body" });
   }
   return changes;
 }
@@ -121,8 +131,8 @@ function channelChanges(cur: ChannelSpec, want: ChannelSpec): PlanChange[] {
   const secrets = new Set(isChannelType(want.type) ? secretFieldsOf(want.type) : []);
   const keys = new Set([...Object.keys(cur.settings), ...Object.keys(want.settings)]);
   for (const k of [...keys].sort()) {
-    const a = cur.settings[k] ?? null;
-    const b = want.settings[k] ?? null;
+    const a = ownValue(cur.settings, k);
+    const b = ownValue(want.settings, k);
     if (!same(a, b)) changes.push({ field: `settings.${k}`, from: a, to: b, secret: secrets.has(k) });
   }
   for (const [field, shown] of CHANNEL_FIELDS) {

@@ -60,6 +60,12 @@ describe("YAML error positions", () => {
       "monitors.yaml:4:5 maintenance.0.end",
       "must be after start",
     ],
+    [
+      "a maintenance start in year 0000, which the database refuses",
+      "maintenance:\n  - title: db\n    start: 0000-05-01T02:00:00Z\n",
+      "monitors.yaml:3:5 maintenance.0.start",
+      "must be between 1970-01-01 and 9999-12-31",
+    ],
   ])("%s", (_name, text, where, message) => {
     const errors = locatedErrors(text);
     expect(errors.map(at)).toContain(where);
@@ -93,6 +99,30 @@ describe("YAML error positions", () => {
     const errors = locatedErrors(text);
     expect(errors.map((e) => e.field)).toEqual([field]);
     expect(errors[0]?.line).toBeGreaterThan(1);
+  });
+
+  const aliasBomb = [
+    "x-a: &a [v, v, v, v, v, v, v, v, v, v]",
+    "x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+    "x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+    "monitors: []",
+    "",
+  ].join("\n");
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["aliases past the limit (an alias bomb)", aliasBomb, "monitors.yaml:2:10", /aliases .* expand to more than 100 copies/],
+    ["an alias before its anchor", "monitors:\n  - *early\n", "monitors.yaml:2:5", /Unresolved alias .*early/],
+  ])("refuses %s as the file's fault, at its first alias", (_what, text, where, message) => {
+    let caught: unknown;
+    try {
+      load(text);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigFileError);
+    const [issue] = (caught as ConfigFileError).located;
+    expect(`${issue?.file}:${issue?.line}:${issue?.col}`).toBe(where);
+    expect(issue?.message).toMatch(message);
   });
 
   it("locates fields in the right file when several files are merged", () => {
@@ -150,6 +180,13 @@ describe("environment substitution", () => {
       );
     }
   });
+
+  it.each([["constructor"], ["toString"], ["__proto__"]])(
+    "takes ${%s}, a name objects inherit, as a variable that is not set",
+    (name) => {
+      expect(() => load(doc(`\${${name}}`), {})).toThrow(`environment variable ${name} is not set`);
+    },
+  );
 
   it("names the field of a missing variable by its path in the merged document", () => {
     try {

@@ -113,6 +113,23 @@ describe("exportConfig", () => {
     expect(parse(yaml).channels[0].settings.secret).toBe("${UPTOP_SECRET_OPS_HOOK_SECRET}");
   });
 
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["a password in the URL", { url: "https://svc:s3cr%40t@api.example.com/health?x=${Q}" }, "s3cr%40t", { UPTOP_SECRET_MONITOR_API_URL_PASSWORD: "s3cr%40t" }, "url: https://svc:${UPTOP_SECRET_MONITOR_API_URL_PASSWORD}@api.example.com/health?x=$${Q}"],
+    ["a token as the URL's user name", { url: "https://ghp_t0ken@api.example.com/" }, "ghp_t0ken", { UPTOP_SECRET_MONITOR_API_URL_USERNAME: "ghp_t0ken" }, "url: https://${UPTOP_SECRET_MONITOR_API_URL_USERNAME}@api.example.com/"],
+    ["a body", { url: "https://api.example.com/login", method: "POST", body: '{"password":"hunter2"}' }, "hunter2", { UPTOP_SECRET_MONITOR_API_BODY: '{"password":"hunter2"}' }, "body: ${UPTOP_SECRET_MONITOR_API_BODY}"],
+    ["a private token header", { url: "https://api.example.com/", headers: { "Private-Token": "glpat-xyz" } }, "glpat-xyz", { UPTOP_SECRET_MONITOR_API_HEADER_PRIVATE_TOKEN: "glpat-xyz" }, "Private-Token: ${UPTOP_SECRET_MONITOR_API_HEADER_PRIVATE_TOKEN}"],
+  ])("writes %s as a placeholder that applies back", (_what, fields, secret, env, line) => {
+    const server = serverHolding({ monitors: [{ name: "api", type: "http", ...fields }] });
+    const yaml = exportConfigYaml(server, { includeSecrets: false });
+    expect(yaml).not.toContain(secret);
+    expect(yaml).toContain(line);
+    expect(exportConfig(server, { includeSecrets: false }).secretVariables).toEqual(Object.keys(env));
+    const back = normalizeDocument(loadConfigSources([{ file: "e.yaml", text: yaml }], env).document);
+    expect(planConfig(server, back.state, { prune: true })).toEqual([]);
+    expect(exportConfigYaml(server, { includeSecrets: true })).toContain(secret);
+  });
+
   it("names the variables in the header comment", () => {
     const yaml = exportConfigYaml(serverHolding(doc), { includeSecrets: false });
     expect(yaml.split("\n").slice(0, 4).join("\n")).toContain("UPTOP_SECRET_OPS_HOOK_SECRET");
@@ -156,6 +173,7 @@ describe("exportConfig", () => {
           UPTOP_SECRET_HOOK_HEADERS_X_TPL: "$${RAW}",
           UPTOP_SECRET_MONITOR_TMPL_PASSWORD: "${P}",
           UPTOP_SECRET_MONITOR_TMPL_HEADER_AUTHORIZATION: "Bearer ${TOKEN}",
+          UPTOP_SECRET_MONITOR_TMPL_BODY: '{"user":"${USER}","raw":"$${HOME}","end":"$"}',
         };
     const back = normalizeDocument(loadConfigSources([{ file: "export.yaml", text: yaml }], env).document);
     expect(planConfig(server, back.state, { prune: true })).toEqual([]);

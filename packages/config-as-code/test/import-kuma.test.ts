@@ -32,6 +32,19 @@ describe("importKumaBackup: notifications", () => {
       reason: 'notification type "matrix" is not supported',
     });
   });
+
+  // Types are matched lower-cased, so these are the inherited keys a backup could name.
+  it.each([["__proto__"], ["constructor"]])(
+    "skips a notification type named like an object's inherited key, %s, as unsupported",
+    (type) => {
+      const { skipped } = importKumaBackup({
+        notificationList: [{ id: 1, name: "odd", config: JSON.stringify({ type }) }],
+      });
+      expect(skipped).toEqual([
+        { kind: "notification", name: "odd", type, reason: `notification type "${type}" is not supported` },
+      ]);
+    },
+  );
 });
 
 describe("importKumaBackup: settings uptop holds differently, noted in the report", () => {

@@ -78,6 +78,7 @@ describe("planConfig", () => {
     ["paused", (d: any) => (d.monitors[1].paused = true), ["~ update monitor heartbeat paused: false -> true"]],
     ["a window's end", (d: any) => (d.maintenance[0].end = "2026-05-01T04:00:00Z"), ['~ update maintenance db upgrade endAt: "2026-05-01T03:00:00.000Z" -> "2026-05-01T04:00:00.000Z"']],
     ["moving a monitor out of its group", (d: any) => d.monitors.push(d.monitors[0].monitors.pop()), ['~ update monitor checkout-api parent: "shop" -> (none)']],
+    ["a header named constructor", (d: any) => (d.monitors[0].monitors[0].headers = { constructor: "x" }), ['~ update monitor checkout-api headers.constructor: (none) -> "x"']],
   ])("updates only what changed: %s", (_name, edit, expected) => {
     const doc = structuredClone(base);
     edit(doc);
@@ -128,6 +129,34 @@ describe("planConfig", () => {
       ),
     );
     expect(formatPlan(plan)).toEqual(["~ update monitor a auth: (secret changed)"]);
+  });
+
+  const withCredentials = {
+    monitors: [
+      {
+        name: "api",
+        type: "http",
+        url: "https://svc:old-pass@api.example.com/health",
+        method: "POST",
+        body: '{"key":"old-key"}',
+        headers: { "X-Vault-Token": "old-token" },
+      },
+    ],
+  };
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["a URL's password", (m: any) => (m.url = "https://svc:new-pass@api.example.com/health"), ["~ update monitor api url: (secret changed)"]],
+    ["a URL's host, its password kept", (m: any) => (m.url = "https://svc:old-pass@api2.example.com/health"), ['~ update monitor api url: "https://svc:********@api.example.com/health" -> "https://svc:********@api2.example.com/health"']],
+    ["a URL losing its credentials", (m: any) => (m.url = "https://api.example.com/health"), ['~ update monitor api url: "https://svc:********@api.example.com/health" -> "https://api.example.com/health"']],
+    ["a body", (m: any) => (m.body = '{"key":"new-key"}'), ["~ update monitor api body: (secret changed)"]],
+    ["a token header", (m: any) => (m.headers["X-Vault-Token"] = "new-token"), ["~ update monitor api headers.X-Vault-Token: (secret changed)"]],
+  ])("never shows a monitor's credentials in a plan: %s", (_name, edit, expected) => {
+    const doc = structuredClone(withCredentials);
+    edit(doc.monitors[0]);
+    const plan = publicPlan(planConfig(current(withCredentials), normalizeDocument(doc).state, { prune: false }));
+    expect(formatPlan(plan)).toEqual(expected);
+    for (const secret of ["old-pass", "new-pass", "old-key", "new-key", "old-token", "new-token"])
+      expect(JSON.stringify(plan)).not.toContain(secret);
   });
 
   it("renames a push monitor that keeps its token instead of creating a second one with the same token", () => {

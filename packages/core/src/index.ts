@@ -11,7 +11,6 @@ export {
   CHECK_MESSAGE_MAX_CHARS,
   INT4_MAX,
   LATENCY_MAX_MS,
-  isoTimeSchema,
   checkErrorSchema,
   certSummarySchema,
   checkReportSchema,
@@ -20,6 +19,16 @@ export {
   type CheckReport,
 } from "./domain/check-report.js";
 export { monitorSchema, type Monitor, type HttpAuth, type JsonAssertion } from "./domain/monitor.js";
+export {
+  MASK,
+  isSecretHeader,
+  urlHasCredentials,
+  withoutCredentials,
+  urlWithCredentialAs,
+  maskMonitorSecrets,
+  restoreMaskedSecrets,
+  type MonitorCredentials,
+} from "./domain/monitor-secrets.js";
 export {
   statusSchema,
   voteSchema,
@@ -51,6 +60,14 @@ export {
 } from "./domain/replica-entry.js";
 export { parseDuration, formatDuration } from "./domain/duration.js";
 export {
+  MIN_TIME_MS,
+  MAX_TIME_MS,
+  TIME_RANGE_MESSAGE,
+  isTimeInRange,
+  isoTimeSchema,
+  parseTimeParam,
+} from "./domain/iso-time.js";
+export {
   loadConfig,
   loadConfigOrExit,
   type Config,
@@ -60,6 +77,13 @@ export {
 } from "./runtime/config.js";
 export { createLogger, redact, type Logger, type LoggerOptions } from "./runtime/logger.js";
 export { SecretBox, safeEqual } from "./runtime/secret-box.js";
+export {
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  makePrivateDir,
+  restrictPermissions,
+  writePrivateFile,
+} from "./runtime/private-files.js";
 export {
   monitorInputSchema,
   normalizeMonitor,

@@ -92,6 +92,9 @@ describe("normalizeMonitor", () => {
     [{ name: "a", type: "push", token: "short" }, "token"],
     [{ name: "a", type: "group", parent: "a" }, "parent"],
     [{ name: "", type: "group" }, "name"],
+    // Stored encrypted as enc:…; one stored in clear would read as a broken ciphertext.
+    [{ name: "a", type: "http", url: "https://x", headers: { "X-A": "enc:abc" } }, "headers.X-A"],
+    [{ name: "a", type: "http", url: "https://x", method: "POST", body: "enc:abc" }, "body"],
   ])("rejects %j naming field %j", (body, field) => {
     const issues = issuesOf(body);
     expect(issues.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { incidentKey, type AlertPlan, type Suppression } from "@uptop/aggregation";
-import type { Monitor, Status, Vote } from "@uptop/core";
+import { withoutCredentials, type Monitor, type Status, type Vote } from "@uptop/core";
 import type { NotificationEvent, NotificationMessage } from "@uptop/notify";
 
 /**
@@ -25,11 +25,17 @@ export interface MessageContext {
   children?: Array<{ name: string; status: Status }>;
 }
 
+/** The monitor as a message names it: its URL without credentials, which no receiver may see. */
+export function notificationMonitor(monitor: Monitor): NotificationMessage["monitor"] {
+  const url = monitor.url === null ? null : withoutCredentials(monitor.url);
+  return { id: monitor.id, name: monitor.name, type: monitor.type, url };
+}
+
 /** Words a rule's plan as the message every provider formats. */
 export function planAlert(monitor: Monitor, plan: AlertPlan, c: MessageContext): PlannedAlert {
   const message: NotificationMessage = {
     event: plan.event,
-    monitor: { id: monitor.id, name: monitor.name, type: monitor.type, url: monitor.url },
+    monitor: notificationMonitor(monitor),
     status: plan.status,
     previousStatus: plan.previousStatus,
     reason: plan.reason,

@@ -1,7 +1,7 @@
 import type { Logger, Monitor, NodeInfo, NodeStatus } from "@uptop/core";
 import { incidentKey } from "@uptop/aggregation";
 import { inTransaction, NODE_STALE_MS, type Db, type OutboxRow } from "@uptop/store";
-import { planNodeAlert, type PlannedAlert } from "./alert-messages.js";
+import { notificationMonitor, planNodeAlert, type PlannedAlert } from "./alert-messages.js";
 import { enqueueAlert } from "./outbox-writer.js";
 
 interface Seen {
@@ -96,7 +96,7 @@ export class NodeWatch {
       discriminator: "no-data",
       message: {
         event: "node",
-        monitor: { id: monitor.id, name: monitor.name, type: monitor.type, url: monitor.url },
+        monitor: notificationMonitor(monitor),
         status: null,
         previousStatus: null,
         reason: `${monitor.name} has no data: ${where}`,

@@ -11,7 +11,7 @@ import {
   statusOf,
   waitFor,
 } from "./harness.js";
-import type { Engine } from "../src/index.js";
+import { EngineMetrics, type Engine } from "../src/index.js";
 
 let store: Store;
 let target: Target;
@@ -57,6 +57,31 @@ describe("engine on a real target", () => {
     expect(changes[3]!.reason).toMatch(/2 successful rounds/);
     const sent = await notificationsOf(store.db, id);
     expect(sent.map((n) => n.event)).toEqual(["down", "up"]);
+  }, 60_000);
+
+  it("records how long a failed check ran in the duration histogram, not 0 s", async () => {
+    // A database of its own, so the histogram holds this monitor's checks only.
+    const own = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    target.set("/slow", "slow");
+    const id = await addMonitor(own.db, draft({ name: "slow", type: "http", url: `${target.url}slow`, timeout: 0.5 }));
+    const metrics = new EngineMetrics();
+    engine = startEngine(own.db, { metrics });
+    try {
+      await engine.start();
+      await waitFor("DOWN on timeouts", async () => (await statusOf(own.db, id)) === "DOWN");
+      const values = (await metrics.checkDuration.get()).values;
+      const of = (name: string, le?: number) =>
+        values.find((v) => v.metricName === name && (le === undefined || v.labels.le === le))?.value ?? 0;
+      const count = of("uptop_check_duration_seconds_count");
+      expect(count).toBeGreaterThan(0);
+      // Every one of them waited out the 0.5 s timeout.
+      expect(of("uptop_check_duration_seconds_sum")).toBeGreaterThanOrEqual(0.45 * count);
+      expect(of("uptop_check_duration_seconds_bucket", 0.25)).toBe(0);
+    } finally {
+      await engine.stop();
+      engine = null;
+      await own.close();
+    }
   }, 60_000);
 
   it("resumes the same status and counters after a restart", async () => {
@@ -175,6 +200,23 @@ describe("engine on a real target", () => {
     expect(ups[0]!.dedupe_key.split(":")[1]).toBe(downs[0]!.dedupe_key.split(":")[1]);
     const changes = await changesOf(store.db, id);
     expect(changes.map((c) => c.to)).toContain("MAINTENANCE");
+  }, 60_000);
+
+  it("never puts a monitor URL's credentials in an alert", async () => {
+    target.set("/private", "down");
+    const url = `${target.url.replace("http://", "http://svc:url-pa55@")}private`;
+    const id = await addMonitor(store.db, draft({ name: "private", type: "http", url }));
+    engine = startEngine(store.db);
+    await engine.start();
+    await waitFor("DOWN", async () => (await statusOf(store.db, id)) === "DOWN");
+    await engine.flush();
+    const [down] = await store.db.selectFrom("notifications").select("payload").where("monitor_id", "=", id).execute();
+    const payload = down!.payload as { monitor: { url: string } };
+    expect(payload.monitor.url).toBe(`${target.url}private`);
+    expect(JSON.stringify(payload)).not.toContain("url-pa55");
+    await engine.stop();
+    engine = null;
+    await store.db.deleteFrom("monitors").where("id", "=", id).execute();
   }, 60_000);
 
   it("sends one alert for a DOWN group instead of one per child", async () => {

@@ -1,3 +1,4 @@
+import { urlHasCredentials, withoutCredentials } from "@uptop/core";
 import { DeliveryError } from "./delivery-error.js";
 import type { NotificationMessage } from "./message.js";
 import type { Provider, ProviderResult, SendContext } from "./provider.js";
@@ -13,10 +14,18 @@ export interface ProviderDefinition<S> {
   deliver(message: NotificationMessage, settings: S, ctx: SendContext): Promise<ProviderResult>;
 }
 
+/** A message whose monitor URL carries credentials (one queued before they were stripped) without them. */
+function withoutMonitorCredentials(message: NotificationMessage): NotificationMessage {
+  const url = message.monitor?.url;
+  if (!url || !urlHasCredentials(url)) return message;
+  return { ...message, monitor: { ...message.monitor!, url: withoutCredentials(url) } };
+}
+
 /**
  * Builds a provider whose send can never leak a secret: whatever the delivery throws or
- * answers passes through one scrubber keyed on the provider's secret fields. Anything that is
- * not already a DeliveryError (a socket error deep in a library) becomes a retryable one.
+ * answers passes through one scrubber keyed on the provider's secret fields, and the message it
+ * words never carries a monitor URL's credentials. Anything that is not already a DeliveryError
+ * (a socket error deep in a library) becomes a retryable one.
  */
 export function defineProvider<S>(def: ProviderDefinition<S>): Provider<S> {
   return {
@@ -27,7 +36,7 @@ export function defineProvider<S>(def: ProviderDefinition<S>): Provider<S> {
     async send(message, settings, ctx) {
       const secrets = secretValues(settings as Record<string, unknown>, def.secretFields);
       try {
-        const result = await def.deliver(message, settings, ctx);
+        const result = await def.deliver(withoutMonitorCredentials(message), settings, ctx);
         return { response: scrubSecrets(result.response, secrets) };
       } catch (err) {
         if (err instanceof DeliveryError) {

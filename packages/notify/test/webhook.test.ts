@@ -85,6 +85,43 @@ describe("webhook", () => {
     });
   });
 
+  const nodeEvent = {
+    ...testMessage,
+    event: "node" as const,
+    reason: "node probe-eu (eu-west) is offline: last seen 2025-01-02T03:00:00.000Z",
+    incidentKey: "node-probe-eu-1735786800000",
+  };
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["a node going offline names the node", { ...nodeEvent, node: { id: "probe-eu", name: "probe-eu", region: "eu-west", status: "offline" } }, { node: { id: "probe-eu", name: "probe-eu", region: "eu-west", status: "offline" } }],
+    ["a monitor left without data names the regions no live node covers", { ...nodeEvent, monitor: { id: 7, name: "checkout-api", type: "http" as const, url: "https://shop.example.com/health" }, uncoveredRegions: ["eu-west", "us-east"] }, { uncoveredRegions: ["eu-west", "us-east"] }],
+  ])("on a node event, %s", async (_what, message, extra) => {
+    await sendNotification("webhook", message, { url: `${api.url}/n` }, ctx);
+    expect(api.requests[0]!.json).toEqual({
+      event: "node",
+      monitor: message.monitor,
+      status: null,
+      previousStatus: null,
+      reason: nodeEvent.reason,
+      votes: [],
+      at: nodeEvent.at,
+      downSince: null,
+      outageDurationS: null,
+      epoch: 3,
+      ...extra,
+    });
+  });
+
+  it("never sends a monitor URL's credentials, even from a message queued with them", async () => {
+    const queued = {
+      ...downMessage,
+      monitor: { ...downMessage.monitor!, url: "https://svc:url-pa55@shop.example.com/h" },
+    };
+    await sendNotification("webhook", queued, { url: `${api.url}/c` }, ctx);
+    expect(api.requests[0]!.json.monitor.url).toBe("https://shop.example.com/h");
+    expect(api.requests[0]!.body).not.toContain("url-pa55");
+  });
+
   it("sends a test with a null monitor", async () => {
     await sendNotification("webhook", testMessage, settingsFor("webhook", api.url), ctx);
     expect(api.requests[0]!.json).toMatchObject({ event: "test", monitor: null, status: null });

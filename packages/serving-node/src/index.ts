@@ -1,6 +1,7 @@
 export { ServingNode, type ServingNodeOptions } from "./serving-node.js";
 export { EpochHolder } from "./epoch.js";
-export { ensureApiToken } from "./api-token.js";
+export { API_TOKEN_FILE, ensureApiToken } from "./api-token.js";
+export { restrictDataFiles } from "./data-permissions.js";
 export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
 export { ReplicationFeed } from "@uptop/engine";

@@ -1,10 +1,9 @@
-import { mkdirSync } from "node:fs";
 import { Kysely, PostgresDialect, type Dialect } from "kysely";
 import { Migrator } from "kysely/migration";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { UptopError, type DbType } from "@uptop/core";
+import { makePrivateDir, UptopError, type DbType } from "@uptop/core";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
@@ -38,7 +37,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Store> {
   let dialect: Dialect;
   if (options.type === "pglite") {
     const memory = options.dsn === "memory://" || options.dsn === "";
-    if (!memory) mkdirSync(options.dsn, { recursive: true });
+    // The folder is the whole database: owner only (PGlite's own files inherit its protection).
+    if (!memory) makePrivateDir(options.dsn);
     const pglite = memory ? new PGlite() : new PGlite(options.dsn);
     await pglite.waitReady;
     dialect = new PGliteDialect(pglite);

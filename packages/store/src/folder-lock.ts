@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "@uptop/core";
 import type { DatabaseLock } from "./database-lock.js";
 import { DatabaseLockedError, describeHolder, type LockHolder } from "./database-locked-error.js";
 
@@ -59,7 +60,7 @@ function createExclusive(path: string, tmp: string): boolean {
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw err;
   }
   try {
-    writeFileSync(path, readFileSync(tmp), { flag: "wx" });
+    writeFileSync(path, readFileSync(tmp), { flag: "wx", mode: PRIVATE_FILE_MODE });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
@@ -77,11 +78,13 @@ export function acquireFolderLock(dir: string, me: LockHolder): DatabaseLock {
   const path = join(folder, FOLDER_LOCK_FILE);
   const here = heldHere.get(folder);
   if (here) throw new DatabaseLockedError({ where, who: `${describeHolder(here)}, in this process`, holder: here });
-  mkdirSync(folder, { recursive: true });
+  makePrivateDir(folder);
   const token = randomBytes(8).toString("hex");
   // Written whole, then linked into place: a reader never sees a half-written lock.
   const tmp = `${path}.${process.pid}.${token}`;
-  writeFileSync(tmp, `${JSON.stringify({ ...me, startedAt: me.startedAt.toISOString(), token })}\n`);
+  writeFileSync(tmp, `${JSON.stringify({ ...me, startedAt: me.startedAt.toISOString(), token })}\n`, {
+    mode: PRIVATE_FILE_MODE,
+  });
   try {
     for (let attempt = 0; ; attempt++) {
       if (createExclusive(path, tmp)) break;

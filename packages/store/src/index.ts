@@ -10,6 +10,7 @@ export {
   type DatabaseOptions,
 } from "./database.js";
 export type { Database } from "./schema.js";
+export { isDatabaseUnavailable } from "./database-unavailable.js";
 export * from "./monitors.repo.js";
 export * from "./cluster.repo.js";
 export * from "./nodes.repo.js";

@@ -6,6 +6,8 @@ import {
   ValidationError,
   type AggregationStrategy,
   type DnsRecordType,
+  isSecretHeader,
+  urlHasCredentials,
   type HttpAuth,
   type Monitor,
   type MonitorDraft,
@@ -32,7 +34,8 @@ export function monitorRow(
     name: d.name,
     type: d.type,
     description: d.description,
-    url: d.url,
+    // A URL is readable in the database unless it carries credentials; then it is a secret.
+    url: d.url !== null && urlHasCredentials(d.url) ? box.encrypt(d.url) : d.url,
     hostname: d.hostname,
     port: d.port,
     interval_s: d.interval,
@@ -42,7 +45,7 @@ export function monitorRow(
     recovery_threshold: d.recoveryThreshold,
     method: d.method,
     headers: JSON.stringify(encryptHeaders(d.headers, box)),
-    body: d.body,
+    body: d.body === null || d.body === "" ? d.body : box.encrypt(d.body),
     auth: d.auth ? box.encrypt(JSON.stringify(d.auth)) : null,
     accepted_codes: d.acceptedCodes,
     keyword: d.keyword,
@@ -68,10 +71,8 @@ export function monitorRow(
 }
 
 /** Header values that carry credentials are secrets like any password. */
-export const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
-
 function encryptHeaders(h: Record<string, string>, box: SecretBox): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, SECRET_HEADER.test(k) ? box.encrypt(v) : v]));
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, isSecretHeader(k) ? box.encrypt(v) : v]));
 }
 
 function decryptHeaders(h: Record<string, string>, box: SecretBox): Record<string, string> {
@@ -84,7 +85,7 @@ function fromRow(r: Row, box: SecretBox, parent: string | null, channels: string
     name: r.name,
     type: r.type as MonitorType,
     description: r.description,
-    url: r.url,
+    url: r.url === null ? null : box.decrypt(r.url),
     hostname: r.hostname,
     port: r.port,
     interval: r.interval_s,
@@ -94,7 +95,7 @@ function fromRow(r: Row, box: SecretBox, parent: string | null, channels: string
     recoveryThreshold: r.recovery_threshold,
     method: r.method,
     headers: decryptHeaders(r.headers ?? {}, box),
-    body: r.body,
+    body: r.body === null ? null : box.decrypt(r.body),
     auth: r.auth ? (JSON.parse(box.decrypt(r.auth)) as HttpAuth) : null,
     acceptedCodes: r.accepted_codes,
     keyword: r.keyword,

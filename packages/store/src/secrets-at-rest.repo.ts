@@ -1,6 +1,5 @@
-import { SecretBox } from "@uptop/core";
+import { isSecretHeader, SecretBox, urlHasCredentials } from "@uptop/core";
 import type { Db } from "./database.js";
-import { SECRET_HEADER } from "./monitors.repo.js";
 
 export interface ReencryptReport {
   channels: number;
@@ -20,9 +19,9 @@ export interface ReencryptOptions {
 }
 
 /**
- * Rewrites every secret at rest — channel secret fields, monitor auth and credential headers —
- * in ONE transaction: a rotation that fails half-way leaves every value under the old key, never
- * a mix that no single key opens.
+ * Rewrites every secret at rest — channel secret fields; monitor auth, credential headers, bodies
+ * and URLs that carry credentials — in ONE transaction: a rotation that fails half-way leaves
+ * every value under the old key, never a mix that no single key opens.
  */
 export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<ReencryptReport> {
   if (!o.to.enabled) throw new Error("an encryption key is required to encrypt secrets");
@@ -64,31 +63,29 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
     }
     for (const m of await tx
       .selectFrom("monitors")
-      .select(["id", "auth", "headers"])
+      .select(["id", "auth", "headers", "url", "body"])
       .orderBy("id")
       .forUpdate()
       .execute()) {
       let changed = 0;
-      let auth = m.auth;
-      if (auth) {
-        const next = rewrite(auth);
-        if (next !== null) {
-          auth = next;
-          changed++;
-        }
-      }
-      const headers: Record<string, string> = { ...(m.headers ?? {}) };
-      for (const [name, value] of Object.entries(headers)) {
-        if (!SECRET_HEADER.test(name) && !SecretBox.isEncrypted(value)) continue;
+      /** The value to store for a field that is a secret when `secret` says so, or as it was. */
+      const field = <T extends string | null>(value: T, secret: boolean): T => {
+        if (value === null || value === "" || (!secret && !SecretBox.isEncrypted(value))) return value;
         const next = rewrite(value);
-        if (next === null) continue;
-        headers[name] = next;
+        if (next === null) return value;
         changed++;
-      }
+        return next as T;
+      };
+      const auth = field(m.auth, true);
+      // A URL is a secret only while it carries credentials (read in clear, or once decrypted).
+      const url = field(m.url, m.url !== null && urlHasCredentials(m.url));
+      const body = field(m.body, true);
+      const headers: Record<string, string> = { ...(m.headers ?? {}) };
+      for (const [name, value] of Object.entries(headers)) headers[name] = field(value, isSecretHeader(name));
       if (changed) {
         await tx
           .updateTable("monitors")
-          .set({ auth, headers: JSON.stringify(headers) })
+          .set({ auth, url, body, headers: JSON.stringify(headers) })
           .where("id", "=", m.id)
           .execute();
         report.monitors++;
@@ -101,8 +98,10 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
 
 /** One stored encrypted value (a channel secret or a monitor credential), or null when none is. */
 export async function sampleEncryptedSecret(db: Db): Promise<string | null> {
-  const m = await db.selectFrom("monitors").select("auth").where("auth", "like", "enc:%").limit(1).executeTakeFirst();
-  if (m?.auth) return m.auth;
+  for (const column of ["auth", "url", "body"] as const) {
+    const m = await db.selectFrom("monitors").select(column).where(column, "like", "enc:%").limit(1).executeTakeFirst();
+    if (m?.[column]) return m[column];
+  }
   for (const ch of await db.selectFrom("channels").select("settings").execute()) {
     for (const v of Object.values(ch.settings ?? {})) if (typeof v === "string" && SecretBox.isEncrypted(v)) return v;
   }

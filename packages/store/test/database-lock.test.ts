@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -221,6 +221,13 @@ describe("the database lock on a PGlite folder", () => {
   afterEach(async () => {
     for (const lock of held.splice(0)) await lock.release();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("creates the folder and its lock file for the owner alone", async () => {
+    const folder = join(dir, "db");
+    await acquireDatabaseLock({ type: "pglite", dsn: folder, holder: LEADER_A }).then((l) => held.push(l));
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(join(folder, FOLDER_LOCK_FILE)).mode & 0o777).toBe(0o600);
   });
 
   it("refuses a second open of the folder in this process, and allows it once released", async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "kysely";
 import { createTempDatabase, TcpProxy, type TempDatabase } from "@uptop/test-kit";
 import { openDatabase } from "../src/index.js";
@@ -32,6 +35,20 @@ describe("a Postgres pool whose server goes away", () => {
       process.off("uncaughtException", record);
       await proxy.cut();
       await store.close().catch(() => {});
+    }
+  }, 30_000);
+});
+
+describe("a PGlite database", () => {
+  it("lives in a folder only its owner can open", async () => {
+    const dsn = join(mkdtempSync(join(tmpdir(), "uptop-pglite-")), "a", "uptop");
+    const store = await openDatabase({ type: "pglite", dsn });
+    try {
+      await sql`select 1`.execute(store.db);
+      expect(statSync(dsn).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dsn, "..")).mode & 0o777).toBe(0o700);
+    } finally {
+      await store.close();
     }
   }, 30_000);
 });

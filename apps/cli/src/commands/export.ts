@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { writePrivateFile } from "@uptop/core";
 import { clientFor, type CliContext } from "../context.js";
-import { writePrivateFile } from "../write-private-file.js";
 
 interface ExportOptions {
   output?: string;

@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { parseDuration, ValidationError, zodIssues, type SecretBox } from "@uptop/core";
+import { MASK, parseDuration, ValidationError, zodIssues, type SecretBox } from "@uptop/core";
 import {
   CHANNEL_TYPES,
   DeliveryError,
@@ -23,7 +23,6 @@ import {
   type Db,
 } from "@uptop/store";
 import { answerExcerpt } from "../answer-excerpt.js";
-import { MASK } from "../monitor-view.js";
 import { parseId } from "./monitors.js";
 
 export interface ChannelRoutesDeps {

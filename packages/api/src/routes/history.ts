@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { ValidationError } from "@uptop/core";
+import { parseTimeParam, ValidationError } from "@uptop/core";
 import { getMonitorOutline, listResults, listStateChanges, type Db } from "@uptop/store";
 import { monitorSla } from "../sla-report.js";
 import { parseId } from "./monitors.js";
@@ -9,12 +9,15 @@ export interface HistoryRoutesDeps {
   now?: () => Date;
 }
 
-const PERIODS_MS: Record<string, number> = {
-  "24h": 86_400_000,
-  "7d": 7 * 86_400_000,
-  "30d": 30 * 86_400_000,
-  "90d": 90 * 86_400_000,
-};
+// A Map, not an object: `period` comes from the caller, and `__proto__` or `constructor` must
+// read as unknown periods, not as what every object inherits.
+const PERIODS_MS = new Map<string, number>([
+  ["24h", 86_400_000],
+  ["7d", 7 * 86_400_000],
+  ["30d", 30 * 86_400_000],
+  ["90d", 90 * 86_400_000],
+]);
+const DEFAULT_PERIOD_MS = PERIODS_MS.get("30d")!;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
@@ -33,10 +36,9 @@ function param(req: Request, name: string): string | undefined {
 function timeParam(req: Request, name: string): Date | undefined {
   const v = param(req, name);
   if (v === undefined) return undefined;
-  const ms = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || !Number.isFinite(ms))
-    bad(name, "must be an ISO 8601 time, like 2026-05-01T00:00:00Z");
-  return new Date(ms);
+  const parsed = parseTimeParam(v);
+  if (!parsed.ok) bad(name, parsed.message);
+  return parsed.date;
 }
 
 function limitParam(req: Request): number {
@@ -83,15 +85,15 @@ export function historyRouter(deps: HistoryRoutesDeps): Router {
     let { from, to } = range(req);
     const at = now();
     if (period !== undefined) {
-      const ms = PERIODS_MS[period];
-      if (ms === undefined) bad("period", `must be one of ${Object.keys(PERIODS_MS).join(", ")}`);
+      const ms = PERIODS_MS.get(period);
+      if (ms === undefined) bad("period", `must be one of ${[...PERIODS_MS.keys()].join(", ")}`);
       if (from || to) bad("period", "give either period or from/to, not both");
       to = at;
       from = new Date(at.getTime() - ms);
     } else if (from === undefined) {
       if (to) bad("from", "is required with to");
       to = at;
-      from = new Date(at.getTime() - PERIODS_MS["30d"]!);
+      from = new Date(at.getTime() - DEFAULT_PERIOD_MS);
     } else {
       to ??= at;
       if (to < from) bad("from", "must not be in the future");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isWindowActive, type WindowSpec } from "@uptop/aggregation";
 import {
   ConflictError,
+  isoTimeSchema,
   recurrenceInputSchema,
   ValidationError,
   WINDOW_TYPES,
@@ -30,18 +31,13 @@ export interface MaintenanceRoutesDeps {
   now?: () => Date;
 }
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  message: "must be an ISO 8601 time with a zone, like 2026-05-01T02:00:00Z",
-});
-
 export const maintenanceInputSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000).nullish(),
   type: z.enum(WINDOW_TYPES).default("maintenance"),
   monitors: z.array(z.string().min(1)).nullish(),
-  start: isoTime,
-  end: isoTime.nullish(),
+  start: isoTimeSchema,
+  end: isoTimeSchema.nullish(),
   recurrence: recurrenceInputSchema.nullish(),
 });
 

@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { monitorToInput, normalizeMonitor, ValidationError, type SecretBox } from "@uptop/core";
+import { monitorToInput, normalizeMonitor, restoreMaskedSecrets, ValidationError, type SecretBox } from "@uptop/core";
 import {
   createMonitor,
   deleteMonitor,
@@ -10,7 +10,7 @@ import {
   updateMonitor,
   type Db,
 } from "@uptop/store";
-import { monitorView, restoreMaskedSecrets } from "../monitor-view.js";
+import { monitorView } from "../monitor-view.js";
 
 /** Called after any change so the engine re-reads the monitor within a second. */
 export type MonitorChangeListener = (change: { id: number; kind: "upsert" | "delete" }) => void;

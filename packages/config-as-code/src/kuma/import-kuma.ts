@@ -62,7 +62,9 @@ export function importKumaBackup(backup: unknown): KumaImport {
       continue;
     }
     const kumaType = typeof kuma.type === "string" ? kuma.type : "unknown";
-    const mapping = KUMA_CHANNELS[kumaType.toLowerCase()];
+    // The type is the backup's word: only the table's own keys count, never what objects inherit.
+    const key = kumaType.toLowerCase();
+    const mapping = Object.hasOwn(KUMA_CHANNELS, key) ? KUMA_CHANNELS[key] : undefined;
     if (!mapping) {
       skipped.push({
         kind: "notification",

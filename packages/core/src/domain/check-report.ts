@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ERROR_CODES } from "./types.js";
 import { storableText } from "./well-formed-text.js";
+import { isoTimeSchema } from "./iso-time.js";
 
 /** The longest check error message kept; a longer one is cut (on a character boundary), not refused. */
 export const CHECK_MESSAGE_MAX_CHARS = 2000;
@@ -8,14 +9,6 @@ export const CHECK_MESSAGE_MAX_CHARS = 2000;
 export const INT4_MAX = 2_147_483_647;
 /** Far beyond the longest check (an hour), far below anything a column or a histogram chokes on. */
 export const LATENCY_MAX_MS = 86_400_000;
-
-/**
- * An ISO time with an offset, from 1970 on: the database refuses year 0, and no check ran before
- * the epoch.
- */
-export const isoTimeSchema = z.iso
-  .datetime({ offset: true })
-  .refine((s) => Date.parse(s) >= 0, "must be a time from 1970 on");
 
 /** Why a check failed: one of the fixed codes, and a message made storable (it quotes the network). */
 export const checkErrorSchema = z.object({

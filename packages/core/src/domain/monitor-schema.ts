@@ -22,6 +22,13 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Empty means "not set"; a leading "-" would read as an option to the ping binary. */
 const HOST = /^(?:(?!-)[A-Za-z0-9._:[\]-]+)?$/;
 
+/**
+ * Header values and bodies may be stored encrypted, as `enc:…`; a value of that shape stored in
+ * clear would read as a broken ciphertext, so it is refused at the door.
+ */
+const notEncryptedLooking = (v: string) => !v.startsWith("enc:");
+const ENCRYPTED_PREFIX_MESSAGE = 'must not start with "enc:", which marks a value stored encrypted';
+
 /** The longest a check may run. */
 const MAX_TIMEOUT_S = 3600;
 
@@ -96,12 +103,14 @@ export const monitorInputSchema = z.strictObject({
       z
         .string()
         .max(8192)
-        .regex(/^[^\r\n]*$/, "must be one line (no CR or LF)"),
+        .regex(/^[^\r\n]*$/, "must be one line (no CR or LF)")
+        .refine(notEncryptedLooking, ENCRYPTED_PREFIX_MESSAGE),
     )
     .optional(),
   body: z
     .string()
     .max(64 * 1024)
+    .refine(notEncryptedLooking, ENCRYPTED_PREFIX_MESSAGE)
     .nullish(),
   auth: httpAuthSchema.nullish(),
   acceptedCodes: z

@@ -35,6 +35,9 @@ export function webhookPayload(message: NotificationMessage) {
     epoch: message.epoch,
     // A group's alert names the children behind it (one alert instead of one per child).
     ...(message.children ? { children: message.children } : {}),
+    // `node` events: the node that went offline or came back, or the regions a monitor lost.
+    ...(message.node ? { node: message.node } : {}),
+    ...(message.uncoveredRegions ? { uncoveredRegions: message.uncoveredRegions } : {}),
   };
 }
 

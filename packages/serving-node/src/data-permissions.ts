@@ -1,0 +1,32 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { restrictPermissions, type Config, type Logger } from "@uptop/core";
+import { API_TOKEN_FILE } from "./api-token.js";
+
+/**
+ * The data folder, the PGlite folder (the whole database) and the API token file are the
+ * owner's alone. uptop creates them so; ones made by an older version, a restore or an operator
+ * are tightened here at start. What the file system refuses (a volume owned by another user) is
+ * a warning: the node still runs, and the operator learns what stays readable.
+ */
+export function restrictDataFiles(config: Config, logger: Logger): void {
+  const targets: Array<{ path: string; tree: boolean }> = [
+    { path: config.dataDir, tree: false },
+    { path: join(config.dataDir, API_TOKEN_FILE), tree: false },
+  ];
+  const { type, dsn } = config.db;
+  if (type === "pglite" && dsn !== "" && dsn !== "memory://") targets.push({ path: dsn, tree: true });
+  for (const { path, tree } of targets) {
+    if (!existsSync(path)) continue;
+    try {
+      const changed = restrictPermissions(path, { tree });
+      if (changed.length)
+        logger.info("restricted data file permissions to the owner", { path, changed: changed.length });
+    } catch (err) {
+      logger.warn("could not restrict data file permissions to the owner", {
+        path,
+        error: (err as Error).message,
+      });
+    }
+  }
+}
