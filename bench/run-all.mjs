@@ -17,8 +17,7 @@ const BENCHES = {
     "kill -9 to follower active, leader back to follower standby",
   "health-under-load":
     "a leader on Postgres with 200 monitors: /api/health p50/p99/max while 50 connections flood /status",
-  "slow-bodies":
-    "a leader on Postgres: RSS growth while 400 unauthenticated connections trickle 1 MB bodies for 30 s",
+  "slow-bodies": "a leader on Postgres: RSS growth while 400 unauthenticated connections trickle 1 MB bodies for 30 s",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));
