@@ -18,6 +18,7 @@ const BENCHES = {
   "health-under-load":
     "a leader on Postgres with 200 monitors: /api/health p50/p99/max while 50 connections flood /status",
   text: "making outside text storable: wellFormed on clean and damaged strings, the deep check of a result",
+  "slow-bodies": "a leader on Postgres: RSS growth while 400 unauthenticated connections trickle 1 MB bodies for 30 s",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));

@@ -1,21 +1,22 @@
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
-import { rateLimit } from "express-rate-limit";
 import { unstorableIssues, UptopError, ValidationError, type Config, type Logger } from "@uptop/core";
-import { adminAuth } from "./admin-auth.js";
-import { errorBody, errorHandler, notFoundHandler } from "./errors.js";
-
-export const BODY_LIMIT = "1mb";
+import { errorHandler, notFoundHandler } from "./errors.js";
+import { gatedPolicy, requestGate } from "./request-gate.js";
 
 export interface AppRouters {
   /**
    * Health and readiness, answered from memory. Mounted right after the security headers, before
-   * body parsing, rate limits and every other router, so no load elsewhere can queue them.
+   * the request gate (rate limits, credentials, body reading) and every other router, so no load
+   * elsewhere can queue them.
    */
   health?: RequestHandler[];
-  /** Open routes: status page, push. */
+  /**
+   * Open routes: status page, push, public metrics. The gate judges a request by its path
+   * (`routePolicy`): an open route it does not list needs the admin token under /api/.
+   */
   open?: RequestHandler[];
-  /** Cluster routes; each router brings its own secret middleware. */
+  /** Cluster routes; the gate checks the cluster secret first, and each router its own guard too. */
   cluster?: RequestHandler[];
   /** Admin routes behind the bearer token (a plain middleware here runs before the routes after it). */
   admin?: RequestHandler[];
@@ -27,18 +28,6 @@ export interface CreateAppOptions {
   apiToken: string;
   routers: AppRouters;
 }
-
-/**
- * A body of any type but the parsed ones is read too, only to hold it to the same limit (413);
- * then it is dropped, remembering whether there was one.
- */
-const dropUnparsedBody: RequestHandler = (req, res, next) => {
-  if (Buffer.isBuffer(req.body)) {
-    res.locals.unparsedBody = req.body.length > 0;
-    req.body = undefined;
-  }
-  next();
-};
 
 /**
  * Routes whose text comes from machines, not people: a cron job's push message, a probe's error
@@ -73,19 +62,6 @@ const refuseUnparsedBody: RequestHandler = (req, res, next) => {
   );
 };
 
-function limiter(windowMs: number, limit: number): RequestHandler {
-  return rateLimit({
-    windowMs,
-    limit,
-    standardHeaders: "draft-7",
-    legacyHeaders: false,
-    handler: (_req, res, _next, options) => {
-      res.setHeader("Retry-After", String(Math.ceil(options.windowMs / 1000)));
-      res.status(429).json(errorBody("RATE_LIMITED", "too many requests, slow down"));
-    },
-  });
-}
-
 /**
  * The express app every serving node exposes. Routers are supplied by the caller so the same
  * shell serves the leader and a promoted follower.
@@ -117,32 +93,23 @@ export function createApp(options: CreateAppOptions): Express {
     }),
   );
   for (const r of routers.health ?? []) app.use(r);
-  app.use(express.json({ limit: BODY_LIMIT, type: ["application/json", "application/*+json"] }));
-  app.use(express.text({ limit: BODY_LIMIT, type: ["text/*", "application/yaml", "application/x-yaml"] }));
-  app.use(express.raw({ limit: BODY_LIMIT, type: () => true }), dropUnparsedBody);
+  app.use(
+    requestGate({
+      apiToken: options.apiToken,
+      clusterSecret: config.cluster.secret,
+      metricsPublic: config.metricsPublic,
+    }),
+  );
   app.use(refuseUnstorable);
-
-  app.use("/api/push", limiter(60_000, 600));
-  app.use("/api/probe", limiter(60_000, 6000));
-  // Every probe reports to the follower every 2 s, and probes behind one NAT share an address: a
-  // refused report would count as a probe that still sees the leader, and hold a take-over back.
-  const clusterLimit = limiter(60_000, 600);
-  const witnessLimit = limiter(60_000, 6000);
-  app.use("/api/cluster", (req, res, next) => (req.path === "/witness" ? witnessLimit : clusterLimit)(req, res, next));
-  app.use("/status", limiter(60_000, 300));
 
   for (const r of routers.open ?? []) app.use(r);
   for (const r of routers.cluster ?? []) app.use(r);
   const admin = express.Router();
-  admin.use(limiter(60_000, 1200));
-  admin.use(adminAuth(options.apiToken));
   admin.use(refuseUnparsedBody);
   for (const r of routers.admin ?? []) admin.use(r);
-  // Mounted at the root (not under "/api") so routers keep their full paths; anything under /api
-  // or /metrics that no open or cluster router answered needs the admin token.
-  app.use((req, res, next) =>
-    req.path.startsWith("/api/") || req.path === "/metrics" ? admin(req, res, next) : next(),
-  );
+  // Only a request the gate judged an admin request (its token checked) reaches the admin
+  // routers; they are mounted at the root so they keep their full paths.
+  app.use((req, res, next) => (gatedPolicy(res)?.auth === "admin-token" ? admin(req, res, next) : next()));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

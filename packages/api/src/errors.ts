@@ -2,6 +2,7 @@ import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { UptopError, type Logger } from "@uptop/core";
 import { isDatabaseUnavailable } from "@uptop/store";
+import { closeIfBodyUnread } from "./unread-body.js";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -13,7 +14,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 
 /** body-parser's error types → our codes: bad input is never a 500. */
 const PARSER_ERRORS: Record<string, [number, string, string]> = {
-  "entity.too.large": [413, "PAYLOAD_TOO_LARGE", "request body is larger than 1 MiB"],
+  "entity.too.large": [413, "PAYLOAD_TOO_LARGE", "request body is larger than this route takes"],
   "entity.parse.failed": [400, "INVALID_JSON", "request body is not a valid JSON object or array"],
   "encoding.unsupported": [415, "UNSUPPORTED_ENCODING", "unsupported content encoding"],
   "charset.unsupported": [415, "UNSUPPORTED_CHARSET", "unsupported charset"],
@@ -63,6 +64,7 @@ const DATABASE_RETRY_AFTER_S = 5;
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
+    closeIfBodyUnread(req, res);
     if (err instanceof UptopError && err.httpStatus < 500) {
       res.status(err.httpStatus).json(errorBody(err.code, err.message, err.details));
       return;
@@ -93,5 +95,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
+  closeIfBodyUnread(req, res);
   res.status(404).json(errorBody("NOT_FOUND", `no route for ${req.method} ${req.path}`));
 };

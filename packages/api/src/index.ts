@@ -1,5 +1,13 @@
-export { createApp, BODY_LIMIT, type AppRouters, type CreateAppOptions } from "./app.js";
-export { adminAuth } from "./admin-auth.js";
+export { createApp, type AppRouters, type CreateAppOptions } from "./app.js";
+export { adminAuth, adminTokenRefusal } from "./admin-auth.js";
+export {
+  BODY_LIMITS,
+  RATE_LIMITS_PER_MINUTE,
+  routePolicy,
+  type RoutePolicy,
+  type RouteAuth,
+  type RateGroup,
+} from "./route-policy.js";
 export { errorBody, errorHandler, notFoundHandler, type ErrorBody } from "./errors.js";
 export type { NodeRuntime } from "./node-runtime.js";
 export { healthRouter } from "./routes/health.js";

@@ -67,7 +67,7 @@ function getWithBody(path: string, headers: Record<string, string>, body: Buffer
 
 describe("health and readiness ahead of everything else", () => {
   // Nothing that parses, limits or queues runs before them: a body no parser would take
-  // (malformed JSON, over the 1 MB limit) is never read, let alone refused.
+  // (malformed JSON, over every route's limit) is never read, let alone refused.
   it.each([
     ["malformed JSON", { "content-type": "application/json" }, Buffer.from("{not json")],
     ["a body over the limit", { "content-type": "application/octet-stream" }, Buffer.alloc(2 * 1024 * 1024)],

@@ -37,9 +37,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app shell with the given routers on a loopback port. */
-export async function startTestServer(routers: AppRouters): Promise<TestServer> {
-  const config = loadConfig({ UPTOP_DB_DSN: "memory://", UPTOP_API_TOKEN: ADMIN_TOKEN, UPTOP_LOG_LEVEL: "error" });
+/** The real app shell with the given routers on a loopback port; `env` adds to its configuration. */
+export async function startTestServer(routers: AppRouters, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({
+    UPTOP_DB_DSN: "memory://",
+    UPTOP_API_TOKEN: ADMIN_TOKEN,
+    UPTOP_LOG_LEVEL: "error",
+    ...env,
+  });
   const app = createApp({ config, logger: quietLogger(), apiToken: ADMIN_TOKEN, routers });
   const server = http.createServer(app);
   const url = `http://127.0.0.1:${await listenOnLoopback(server)}`;

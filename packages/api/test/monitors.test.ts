@@ -203,7 +203,7 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
       expect((await res.json()).error.code).toBe(code);
     });
 
-    it("answers 413 for a body over 1 MiB", async () => {
+    it("answers 413 for a body over the admin limit (512 KiB)", async () => {
       const res = await t.api(
         "/api/monitors",
         json({ name: "big", type: "group", description: "x".repeat(1024 * 1024 + 10) }),

@@ -176,7 +176,7 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
       ["a binary body", "application/octet-stream", new Uint8Array(MIB + 1)],
       ["a form body", "application/x-www-form-urlencoded", `a=${"x".repeat(MIB)}`],
       ["a body with no type", "", new Uint8Array(MIB + 1)],
-    ])("over 1 MiB is a 413 for %s", async (_name, type, body) => {
+    ])("over the admin limit (512 KiB) is a 413 for %s", async (_name, type, body) => {
       const headers = type ? { "content-type": type } : {};
       const res = await fetch(`${srv.url}/api/monitors`, {
         method: "POST",
@@ -187,7 +187,7 @@ describe.each(BACKENDS)("bad requests on %s", (backend) => {
     });
 
     it.each([["application/json"], ["application/octet-stream"]])(
-      "over 1 MiB is a 413 when %s is streamed without a length",
+      "over the admin limit is a 413 when %s is streamed without a length",
       async (type) => {
         const res = await srv.api("/api/monitors", {
           method: "POST",

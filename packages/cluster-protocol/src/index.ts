@@ -1,7 +1,7 @@
 export { PROTOCOL_VERSION, PROTOCOL_HEADER, SECRET_HEADER, SECRET_HEADER_ALT, NODE_HEADER } from "./headers.js";
 export { ClusterRequestError, ClusterUnavailableError, ClusterResponseError, SealError } from "./errors.js";
 export { sealPayload, openPayload } from "./seal.js";
-export { clusterAuth, protocolVersionCheck, clusterGuard } from "./middleware.js";
+export { clusterAuth, clusterSecretRefusal, protocolVersionCheck, clusterGuard } from "./middleware.js";
 export { ClusterClient, type ClusterClientOptions, type AssignmentsResult } from "./client.js";
 export { backoffDelayMs } from "./backoff.js";
 export { apiErrorSchema, type ApiErrorBody } from "./schemas/error.js";

@@ -1,5 +1,5 @@
 import { safeEqual } from "@uptop/core";
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, SECRET_HEADER, SECRET_HEADER_ALT } from "./headers.js";
 
 function fail(res: Response, status: number, code: string, message: string, details: unknown = null): void {
@@ -7,26 +7,26 @@ function fail(res: Response, status: number, code: string, message: string, deta
 }
 
 /**
- * Guards cluster routes with the shared secret. Fails closed: with no secret configured every
- * call is refused, so a forgotten variable never leaves the probe ingest open.
+ * Why a request's headers do not carry the cluster secret, or null when they do. Fails closed:
+ * with no secret configured every call is refused, so a forgotten variable never leaves the
+ * probe ingest open. Headers only, so a server can refuse before it reads a byte of the body.
  */
+export function clusterSecretRefusal(secret: string | null, req: Pick<Request, "get">): string | null {
+  if (!secret) {
+    return "the cluster secret is not configured on this server (set UPTOP_CLUSTER_SECRET); cluster calls are refused";
+  }
+  const given = req.get(SECRET_HEADER) ?? req.get(SECRET_HEADER_ALT);
+  // safeEqual hashes both sides first, so neither a wrong length nor a common prefix shows in timing.
+  if (given === undefined || !safeEqual(given, secret))
+    return `missing or wrong cluster secret (header ${SECRET_HEADER})`;
+  return null;
+}
+
+/** Guards cluster routes with the shared secret (see `clusterSecretRefusal`). */
 export function clusterAuth(secret: string | null): RequestHandler {
   return (req, res, next) => {
-    if (!secret) {
-      fail(
-        res,
-        401,
-        "UNAUTHORIZED",
-        "the cluster secret is not configured on this server (set UPTOP_CLUSTER_SECRET); cluster calls are refused",
-      );
-      return;
-    }
-    const given = req.get(SECRET_HEADER) ?? req.get(SECRET_HEADER_ALT);
-    // safeEqual hashes both sides first, so neither a wrong length nor a common prefix shows in timing.
-    if (given === undefined || !safeEqual(given, secret)) {
-      fail(res, 401, "UNAUTHORIZED", `missing or wrong cluster secret (header ${SECRET_HEADER})`);
-      return;
-    }
+    const refusal = clusterSecretRefusal(secret, req);
+    if (refusal) return fail(res, 401, "UNAUTHORIZED", refusal);
     next();
   };
 }

@@ -17,6 +17,11 @@ export interface PushRoutesDeps {
 
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
+/** Whether a string has the shape of a push token; anything else is unknown without a lookup. */
+export function isPushToken(token: string | undefined): token is string {
+  return token !== undefined && TOKEN.test(token);
+}
+
 /**
  * Heartbeats from cron jobs and the like: `GET|POST /api/push/:token`, or `/api/push` with
  * `Authorization: Bearer <token>`; `?status=down&msg=…` reports a failure.
@@ -27,7 +32,7 @@ export function pushRouter(deps: PushRoutesDeps): Router {
     const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.get("authorization") ?? "")?.[1];
     const token = fromPath ?? bearer;
-    if (!token || !TOKEN.test(token)) {
+    if (!isPushToken(token)) {
       res.status(404).json(errorBody("NOT_FOUND", "unknown push token"));
       return;
     }

@@ -1,0 +1,111 @@
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/** Who may call a route, judged from the headers alone. */
+export type RouteAuth = "none" | "push-token" | "cluster-secret" | "admin-token";
+
+/** The per-client rate limits, each counted on its own, per minute. */
+export const RATE_LIMITS_PER_MINUTE = {
+  push: 600,
+  probe: 6000,
+  cluster: 600,
+  status: 300,
+  admin: 1200,
+} as const;
+
+export type RateGroup = keyof typeof RATE_LIMITS_PER_MINUTE;
+
+/** What a route class allows, checked in order before any byte of the body is read. */
+export interface RoutePolicy {
+  /** Names the class in error messages and docs. */
+  name: string;
+  /** Which rate limit counts the request; null: none. */
+  rate: RateGroup | null;
+  auth: RouteAuth;
+  /** The largest body the route reads; null: it reads none (a body sent anyway is never read). */
+  bodyLimitBytes: number | null;
+}
+
+/**
+ * Body limits per route class. Admin JSON is sized for the largest monitor the schema takes (a
+ * 64 Ki-character HTTP body, up to 192 KiB as UTF-8, plus headers and auth); a config document or
+ * an Uptime Kuma backup holds every monitor at once; a handback carries a follower's verdicts
+ * for every monitor and its daily rollups, sealed (a third larger than the JSON).
+ */
+export const BODY_LIMITS = {
+  push: 8 * KIB,
+  probeRegister: 64 * KIB,
+  probeResults: MIB,
+  clusterHandback: 16 * MIB,
+  witness: 8 * KIB,
+  admin: 512 * KIB,
+  configDocument: 16 * MIB,
+} as const;
+
+const POLICIES = {
+  push: { name: "push", rate: "push", auth: "push-token", bodyLimitBytes: BODY_LIMITS.push },
+  probeResults: {
+    name: "probe results",
+    rate: "probe",
+    auth: "cluster-secret",
+    bodyLimitBytes: BODY_LIMITS.probeResults,
+  },
+  probe: { name: "probe", rate: "probe", auth: "cluster-secret", bodyLimitBytes: BODY_LIMITS.probeRegister },
+  handback: {
+    name: "cluster handback",
+    rate: "cluster",
+    auth: "cluster-secret",
+    bodyLimitBytes: BODY_LIMITS.clusterHandback,
+  },
+  // Every probe reports to the follower every 2 s, and probes behind one NAT share an address: a
+  // refused report would count as a probe that still sees the leader, and hold a take-over back.
+  witness: { name: "witness report", rate: "probe", auth: "cluster-secret", bodyLimitBytes: BODY_LIMITS.witness },
+  cluster: { name: "cluster", rate: "cluster", auth: "cluster-secret", bodyLimitBytes: null },
+  status: { name: "status page", rate: "status", auth: "none", bodyLimitBytes: null },
+  publicMetrics: { name: "metrics", rate: null, auth: "none", bodyLimitBytes: null },
+  configDocument: {
+    name: "config document",
+    rate: "admin",
+    auth: "admin-token",
+    bodyLimitBytes: BODY_LIMITS.configDocument,
+  },
+  admin: { name: "admin", rate: "admin", auth: "admin-token", bodyLimitBytes: BODY_LIMITS.admin },
+  unrouted: { name: "unrouted", rate: null, auth: "none", bodyLimitBytes: null },
+} as const satisfies Record<string, RoutePolicy>;
+
+// Case-insensitive and with an optional trailing slash, as express matches the routers.
+const PUSH = /^\/api\/push(?:\/[^/]+)?\/?$/i;
+const PROBE_RESULTS = /^\/api\/probe\/results\/?$/i;
+const PROBE = /^\/api\/probe(?:\/|$)/i;
+const HANDBACK = /^\/api\/cluster\/handback\/?$/i;
+const WITNESS = /^\/api\/cluster\/witness\/?$/i;
+const CLUSTER = /^\/api\/cluster(?:\/|$)/i;
+const STATUS = /^\/status(?:\/|$)/i;
+const CONFIG_DOCUMENT = /^\/api\/(?:config\/apply|import\/kuma)\/?$/i;
+
+/**
+ * The policy of the route a path reaches. Anything under /api/ (and /metrics, unless public)
+ * that is not an open or cluster route is admin, as the admin router is mounted; any other path
+ * reaches no router that reads a body.
+ */
+export function routePolicy(path: string, options: { metricsPublic: boolean }): RoutePolicy {
+  if (PUSH.test(path)) return POLICIES.push;
+  if (PROBE_RESULTS.test(path)) return POLICIES.probeResults;
+  if (PROBE.test(path)) return POLICIES.probe;
+  if (HANDBACK.test(path)) return POLICIES.handback;
+  if (WITNESS.test(path)) return POLICIES.witness;
+  if (CLUSTER.test(path)) return POLICIES.cluster;
+  if (STATUS.test(path)) return POLICIES.status;
+  if (path === "/metrics" && options.metricsPublic) return POLICIES.publicMetrics;
+  if (path.startsWith("/api/") || path === "/metrics") {
+    return CONFIG_DOCUMENT.test(path) ? POLICIES.configDocument : POLICIES.admin;
+  }
+  return POLICIES.unrouted;
+}
+
+/** `1 MiB`, `8 KiB`: how limits are named to callers. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
+  if (bytes >= KIB && bytes % KIB === 0) return `${bytes / KIB} KiB`;
+  return `${bytes} bytes`;
+}
