@@ -125,7 +125,9 @@ describe("hostile requests against a leader on Postgres", () => {
       dsn: dbProxy.dsnThrough(temp.dsn),
       port,
       dataDir: mkdtempSync(join(tmpdir(), "uptop-hostile-")),
-      extra: { UPTOP_LEADER_CHECKS: "true" },
+      // Each request comes from an address of its own (forwarded by a trusted proxy), so the
+      // per-client rate limit lets the hostile bodies through to the code that must refuse them.
+      extra: { UPTOP_LEADER_CHECKS: "true", UPTOP_TRUSTED_PROXIES: "127.0.0.1" },
     });
   });
 
@@ -142,10 +144,14 @@ describe("hostile requests against a leader on Postgres", () => {
    * connection, which must not fail the requests after it). A connection closed before any answer
    * is 0: allowed only for a body over the limit, which the server may refuse unread.
    */
+  let client = 0;
   const send = (s: Shot): Promise<number> =>
     new Promise((resolve) => {
+      client++;
+      const from = `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}`;
+      const headers = { ...s.headers, "x-forwarded-for": from };
       const req = http.request(
-        { host: "127.0.0.1", port, method: s.method, path: s.path, headers: s.headers, agent: false },
+        { host: "127.0.0.1", port, method: s.method, path: s.path, headers, agent: false },
         (res) => {
           res.resume();
           res.on("end", () => resolve(res.statusCode ?? 0));
