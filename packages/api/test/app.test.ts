@@ -108,11 +108,13 @@ describe("rate limits", () => {
       .get("/api/cluster/config", (_req, res) => {
         res.json({});
       });
-    const s = await startTestServer({ cluster: [cluster] });
+    const secret = "rate-limit-test-secret-0123456789";
+    const s = await startTestServer({ cluster: [cluster] }, { UPTOP_CLUSTER_SECRET: secret });
     try {
       const statuses = async (n: number, path: string, init: { method?: string } = {}) => {
         const seen = new Set<number>();
-        for (let i = 0; i < n; i++) seen.add((await s.api(path, { ...init, token: null })).status);
+        const headers = { "x-uptop-secret": secret, "content-type": "application/json" };
+        for (let i = 0; i < n; i++) seen.add((await s.api(path, { ...init, token: null, headers })).status);
         return [...seen];
       };
       // 700 a minute: 23 probes behind one address, reporting every 2 s.
