@@ -76,6 +76,15 @@ describe("probes across leader restarts and probe deaths (real processes, Postgr
       .orderBy("slot")
       .execute();
 
+  /** Slots the probe's scheduler did not run (late or overlapping), from its /metrics. */
+  async function skippedSlots(probePort: number): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${probePort}/metrics`)).text();
+    return text
+      .split("\n")
+      .filter((l) => l.startsWith("uptop_scheduler_skipped_total{"))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  }
+
   it("buffers while the leader is down and replays without duplicates or gaps", async () => {
     await until(
       "results from both probes",
@@ -119,11 +128,13 @@ describe("probes across leader restarts and probe deaths (real processes, Postgr
       const slots = (await rows(both.id, node)).map((r) => r.slot.getTime());
       expect(slots[0]).toBeLessThan(downAt);
       expect(slots[slots.length - 1]).toBeGreaterThan(upAt);
-      const gaps = slots
+      // A slot is missing only if the probe itself did not run it: its scheduler skips a slot
+      // when a starved machine wakes it too late (counted), never because a replay lost it.
+      const missing = slots
         .slice(1)
-        .map((s, i) => s - slots[i]!)
-        .filter((d) => d !== 5000);
-      expect(gaps).toEqual([]);
+        .map((s, i) => (s - slots[i]!) / 5000 - 1)
+        .reduce((a, b) => a + b, 0);
+      expect(missing).toBeLessThanOrEqual(await skippedSlots(probes.get(node)!.port));
     }
   });
 
