@@ -11,7 +11,7 @@ import {
   type HandbackContent,
 } from "@uptop/store";
 import type { EpochHolder, ServingNode } from "@uptop/serving-node";
-import { absorbsRepeats, CHANNEL_TYPES, secretFieldsOf, isChannelType } from "@uptop/notify";
+import { REPEAT_ABSORBING_TYPES, secretFieldsOf, isChannelType } from "@uptop/notify";
 import { FeedTail, type FeedTailView } from "./feed-tail.js";
 import type { WitnessDecision } from "./witnesses.js";
 
@@ -234,13 +234,7 @@ export class FailoverController {
     this.stateValue = "active";
     // The leader's alerts we hold become ours, under our epoch, before our dispatcher starts
     // (it would fence them as an older term's).
-    const adopted = await this.exclusive(() =>
-      adoptReplicaOutbox(
-        this.o.db,
-        epoch,
-        CHANNEL_TYPES.filter((t) => absorbsRepeats(t)),
-      ),
-    );
+    const adopted = await this.exclusive(() => adoptReplicaOutbox(this.o.db, epoch, REPEAT_ABSORBING_TYPES));
     this.o.logger.warn("promoting to active", {
       reason: `${this.failures} consecutive failed health polls of ${this.leaderUrl}`,
       leaderSilentFor: silentFor,

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { NotFoundError, SecretKeyError, type Logger, type SecretBox } from "@uptop/core";
 import {
-  absorbsRepeats,
-  CHANNEL_TYPES,
   DeliveryError,
   isChannelType,
+  REPEAT_ABSORBING_TYPES,
   sendNotification,
   type NotificationMessage,
 } from "@uptop/notify";
@@ -68,9 +67,6 @@ export interface DispatcherOptions {
 }
 
 type Outcome = "sent" | "retry" | "failed" | "fenced" | "skipped" | "lost";
-
-/** Channel types whose receiver folds a repeated delivery into the first: safe to send again. */
-const RESEND_TYPES = CHANNEL_TYPES.filter((t) => absorbsRepeats(t));
 
 /** Delay before attempt `attempts + 1`: exponential with ±20 % jitter so a burst does not retry in lockstep. */
 export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, random: () => number): number {
@@ -155,7 +151,7 @@ export class Dispatcher {
   private async round(): Promise<number> {
     if (!this.o.isActive()) return 0;
     const epoch = this.o.epoch();
-    const recovered = await recoverInterruptedSends(this.o.db, RESEND_TYPES);
+    const recovered = await recoverInterruptedSends(this.o.db, REPEAT_ABSORBING_TYPES);
     for (const r of recovered) {
       this.o.logger.warn(
         r.outcome === "pending" ? "interrupted notification queued again" : "interrupted notification not sent again",

@@ -16,6 +16,7 @@ export {
   redactSettings,
   secretFieldsOf,
   absorbsRepeats,
+  REPEAT_ABSORBING_TYPES,
   sendNotification,
   type ChannelType,
 } from "./registry.js";

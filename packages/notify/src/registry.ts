@@ -85,6 +85,12 @@ export function absorbsRepeats(type: ChannelType): boolean {
   return PROVIDERS[type].absorbsRepeats;
 }
 
+/**
+ * The channel types whose receiver folds a repeated delivery into the first: the only ones a send
+ * of unknown outcome (its sender stopped mid-call) may be made again to.
+ */
+export const REPEAT_ABSORBING_TYPES: readonly ChannelType[] = CHANNEL_TYPES.filter((t) => absorbsRepeats(t));
+
 /** The settings that `redactSettings` hides for a channel type. */
 export function secretFieldsOf(type: ChannelType): readonly string[] {
   return PROVIDERS[type].secretFields;
