@@ -147,7 +147,7 @@ async function main() {
 
   const dist = (p) => import(new URL(`../${p}/dist/index.js`, import.meta.url).href);
   const { openAndMigrate, createMonitorIn, insertResults, upsertRollups } = await dist("packages/store");
-  const { SecretBox } = await dist("packages/core");
+  const { SecretBox, normalizeMonitor } = await dist("packages/core");
   const { createTempDatabase, freePort, spawnNode, until } = await dist("tools/test-kit");
 
   const target = await startTarget();
@@ -165,7 +165,7 @@ async function main() {
   });
   try {
     const t0 = performance.now();
-    await seed({ openAndMigrate, createMonitorIn, insertResults, upsertRollups, SecretBox }, temp, {
+    await seed({ openAndMigrate, createMonitorIn, insertResults, upsertRollups, SecretBox, normalizeMonitor }, temp, {
       monitors: MONITORS,
       intervalS: INTERVAL_S,
       url: target.url,
@@ -322,7 +322,11 @@ async function seed(store, temp, { monitors, intervalS, url }) {
     const box = new store.SecretBox(null);
     const ids = [];
     await db.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < monitors; i++) ids.push((await store.createMonitorIn(tx, box, draft(i, url, intervalS))).id);
+      for (let i = 0; i < monitors; i++) {
+        const name = `service-${String(i).padStart(3, "0")}`;
+        const draft = store.normalizeMonitor({ name, type: "http", url, interval: intervalS, timeout: 5 });
+        ids.push((await store.createMonitorIn(tx, box, draft)).id);
+      }
     });
     const now = Date.now();
     const stepMs = intervalS * 1000;
@@ -372,44 +376,4 @@ async function seed(store, temp, { monitors, intervalS, url }) {
   } finally {
     await db.close();
   }
-}
-
-function draft(i, url, intervalS) {
-  return {
-    name: `service-${String(i).padStart(3, "0")}`,
-    type: "http",
-    url,
-    description: null,
-    hostname: null,
-    port: null,
-    interval: intervalS,
-    timeout: 5,
-    retries: 0,
-    retryInterval: null,
-    recoveryThreshold: 1,
-    method: "GET",
-    headers: {},
-    body: null,
-    auth: null,
-    acceptedCodes: "200-299",
-    keyword: null,
-    keywordAbsent: null,
-    jsonAssertion: null,
-    followRedirects: true,
-    maxRedirects: 10,
-    ignoreTls: false,
-    certExpiryDays: 14,
-    recordType: null,
-    resolver: null,
-    expected: [],
-    expectedMode: "any",
-    pingCount: 1,
-    token: null,
-    grace: null,
-    parent: null,
-    regions: [],
-    aggregation: null,
-    paused: false,
-    channels: [],
-  };
 }

@@ -314,7 +314,8 @@ export class Dispatcher {
   /** Appends the rows as they now stand to the change feed; returns the feed position after them. */
   private async replicate(ids: readonly number[]): Promise<number> {
     const feed = this.o.replication;
-    if (!feed || ids.length === 0) return 0;
+    // Without a follower the feed keeps nothing: do not read the rows back for it.
+    if (!feed?.expectsFollower() || ids.length === 0) return 0;
     const rows = await outboxRowsByIds(this.o.db, ids);
     return feed.append(rows.map((r) => ({ kind: "outbox", row: replicaOfOutboxRow(r) })));
   }
@@ -325,7 +326,7 @@ export class Dispatcher {
    */
   private async awaitFollower(row: OutboxRow): Promise<void> {
     const feed = this.o.replication;
-    if (!feed) return;
+    if (!feed?.expectsFollower()) return;
     const started = performance.now();
     const seq = await this.replicate([row.id]);
     const { replicated, expected } = await feed.replicated(seq, this.o.replicationWaitMs);

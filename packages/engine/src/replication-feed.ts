@@ -31,6 +31,8 @@ export interface FeedStats {
 
 /** What the dispatcher needs of replication: record a change, wait until the follower holds it. */
 export interface AlertReplication {
+  /** Whether a follower is known: without one, nothing is kept and nothing waits. */
+  expectsFollower(): boolean;
   append(entries: readonly ReplicaEntry[]): number;
   /**
    * True once the follower holds entry `seq`; false after `maxWaitMs`, or at once when the
@@ -172,7 +174,7 @@ export class ReplicationFeed implements AlertReplication {
     this.followerSeen = true;
   }
 
-  private expectsFollower(): boolean {
+  expectsFollower(): boolean {
     return this.followerSeen || this.lastFetchAt !== null || (this.o.followerKnown?.() ?? false);
   }
 

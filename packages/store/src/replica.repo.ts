@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { ReplicaEntry, ReplicaOutboxRow, ReplicaStateChange, MonitorState } from "@uptop/core";
 import type { Db } from "./database.js";
 import type { OutboxRow } from "./notifications.repo.js";
+import { insertStateChanges } from "./state-changes.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
 
 /** An outbox row as the change feed carries it. */
@@ -94,27 +95,6 @@ export async function knownIds(db: Db): Promise<{ monitors: Set<number>; channel
   return { monitors: new Set(monitors.map((m) => m.id)), channels: new Set(channels.map((c) => c.id)) };
 }
 
-async function insertReplicaChanges(db: Db, changes: readonly ReplicaStateChange[]): Promise<void> {
-  if (changes.length === 0) return;
-  await db
-    .insertInto("state_changes")
-    .values(
-      changes.map((c) => ({
-        monitor_id: c.monitorId,
-        from_status: c.from,
-        to_status: c.to,
-        reason: c.reason,
-        votes: JSON.stringify(c.votes),
-        at: c.at,
-        epoch: c.epoch,
-        node_id: c.nodeId,
-        origin: "mirror",
-      })),
-    )
-    .onConflict((oc) => oc.columns(["monitor_id", "at", "to_status"]).doNothing())
-    .execute();
-}
-
 /**
  * Applies a batch of the leader's feed in one transaction, in order: a follower that confirms
  * the batch (by asking for what follows it) holds all of it durably.
@@ -131,7 +111,11 @@ export async function applyReplicaEntries(db: Db, entries: readonly ReplicaEntry
       else if (e.kind === "change" && known.monitors.has(e.change.monitorId)) changes.push(e.change);
       else if (e.kind === "outbox") outbox.push(e.row);
     }
-    await insertReplicaChanges(tx, changes);
+    await insertStateChanges(
+      tx,
+      changes.map((c) => ({ ...c, at: new Date(c.at) })),
+      "mirror",
+    );
     await upsertReplicaOutbox(tx, outbox, known);
     if (states.size) await saveMonitorStates(tx, [...states.values()]);
   });

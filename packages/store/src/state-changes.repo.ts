@@ -28,8 +28,15 @@ export async function existingMonitorIds(db: Db, ids: readonly number[]): Promis
   return out;
 }
 
-/** Multi-row inserts: 10 000 monitors turning UP at start-up are 20 statements, not 10 000. */
-export async function insertStateChanges(db: Db, changes: readonly NewStateChange[]): Promise<void> {
+/**
+ * Multi-row inserts: 10 000 monitors turning UP at start-up are 20 statements, not 10 000.
+ * `origin`: `local` for this node's own, `mirror` for the leader's copied by a follower.
+ */
+export async function insertStateChanges(
+  db: Db,
+  changes: readonly NewStateChange[],
+  origin: "local" | "mirror" = "local",
+): Promise<void> {
   const rows = changes.map((c) => ({
     monitor_id: c.monitorId,
     from_status: c.from,
@@ -39,7 +46,7 @@ export async function insertStateChanges(db: Db, changes: readonly NewStateChang
     at: c.at,
     epoch: c.epoch,
     node_id: c.nodeId,
-    origin: "local",
+    origin,
   }));
   for (let i = 0; i < rows.length; i += 500) {
     await db
