@@ -43,7 +43,7 @@ describe("loadConfig", () => {
     const c = loadConfig({});
     expect(c.mode).toBe("leader");
     expect(c.http).toMatchObject({ port: 8080, host: "0.0.0.0", tlsCert: null, trustedProxies: [] });
-    expect(c.db).toEqual({ type: "pglite", dsn: "./data/uptop", poolMax: 10 });
+    expect(c.db).toEqual({ type: "sqlite", dsn: "./data/uptop.db", poolMax: 10 });
     expect(c.cluster).toMatchObject({
       nodeId: "leader",
       nodeName: "leader",
@@ -165,10 +165,11 @@ describe("loadConfig", () => {
   it.each([
     [{ UPTOP_HTTP_PORT: "eighty" }, "UPTOP_HTTP_PORT", "UPTOP_HTTP_PORT=8080"],
     [{ UPTOP_HTTP_PORT: "70000" }, "UPTOP_HTTP_PORT", "outside 0..65535"],
-    [{ UPTOP_DB_TYPE: "mysql" }, "UPTOP_DB_TYPE", "pglite, postgres"],
+    [{ UPTOP_DB_TYPE: "mysql" }, "UPTOP_DB_TYPE", "sqlite, postgres"],
+    [{ UPTOP_DB_TYPE: "pglite" }, "UPTOP_DB_TYPE", "uptop-admin db copy --from pglite:"],
     [{ UPTOP_DB_TYPE: "postgres" }, "UPTOP_DB_DSN", "is required"],
     [{ UPTOP_DB_TYPE: "postgres", UPTOP_DB_DSN: "./data" }, "UPTOP_DB_DSN", "postgres://"],
-    [{ UPTOP_DB_DSN: "postgres://x/y" }, "UPTOP_DB_DSN", "folder path"],
+    [{ UPTOP_DB_DSN: "postgres://x/y" }, "UPTOP_DB_DSN", "file path"],
     [{ UPTOP_DB_POOL_MAX: "0" }, "UPTOP_DB_POOL_MAX", "outside"],
     [{ UPTOP_API_TOKEN: "short" }, "UPTOP_API_TOKEN", "16 characters"],
     [{ UPTOP_CLUSTER_MODE: "boss" }, "UPTOP_CLUSTER_MODE", "leader, follower, probe"],

@@ -2,7 +2,7 @@ import { ancestors, maintenanceIntervals, rollupDay, type WindowSpec } from "@up
 import type { Logger } from "@uptop/core";
 import {
   deleteRollupsBefore,
-  dropPartitionsBefore,
+  pruneResultsBefore,
   ensurePartitions,
   getSetting,
   listMonitorOutlines,
@@ -37,6 +37,8 @@ export interface HistoryJobsOptions {
 export interface HistoryRunReport {
   rolledUp: number;
   droppedPartitions: string[];
+  /** Raw results deleted row by row (SQLite, which has no partitions). */
+  deletedResults: number;
   deletedRollups: number;
 }
 
@@ -81,6 +83,7 @@ export class HistoryJobs {
         this.opts.logger.info("history jobs done", {
           rolledUp: r.rolledUp,
           droppedPartitions: r.droppedPartitions,
+          deletedResults: r.deletedResults,
           deletedRollups: r.deletedRollups,
         }),
       )
@@ -97,9 +100,9 @@ export class HistoryJobs {
     const today = dayStartMs(now.getTime());
     await ensurePartitions(db, today - DAY_MS, today + 2 * DAY_MS);
     const rolledUp = await this.rollUp(now);
-    const droppedPartitions = await dropPartitionsBefore(db, now.getTime() - retention.rawMs);
+    const pruned = await pruneResultsBefore(db, now.getTime() - retention.rawMs);
     const deletedRollups = await deleteRollupsBefore(db, utcDay(now.getTime() - retention.rollupMs));
-    return { rolledUp, droppedPartitions, deletedRollups };
+    return { rolledUp, droppedPartitions: pruned.partitions, deletedResults: pruned.rows, deletedRollups };
   }
 
   private async rollUp(now: Date): Promise<number> {

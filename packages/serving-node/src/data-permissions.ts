@@ -4,7 +4,7 @@ import { restrictPermissions, type Config, type Logger } from "@uptop/core";
 import { API_TOKEN_FILE } from "./api-token.js";
 
 /**
- * The data folder, the PGlite folder (the whole database) and the API token file are the
+ * The data folder, the SQLite database file (with its -wal and -shm) and the API token file are the
  * owner's alone. uptop creates them so; ones made by an older version, a restore or an operator
  * are tightened here at start. What the file system refuses (a volume owned by another user) is
  * a warning: the node still runs, and the operator learns what stays readable.
@@ -15,7 +15,9 @@ export function restrictDataFiles(config: Config, logger: Logger): void {
     { path: join(config.dataDir, API_TOKEN_FILE), tree: false },
   ];
   const { type, dsn } = config.db;
-  if (type === "pglite" && dsn !== "" && dsn !== "memory://") targets.push({ path: dsn, tree: true });
+  if (type === "sqlite" && dsn !== "" && dsn !== ":memory:") {
+    for (const suffix of ["", "-wal", "-shm"]) targets.push({ path: `${dsn}${suffix}`, tree: false });
+  }
   for (const { path, tree } of targets) {
     if (!existsSync(path)) continue;
     try {

@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import { isSqlite, type Db } from "./database.js";
 
 export interface ClusterTerm {
   epoch: number;
@@ -15,7 +15,8 @@ export async function bumpEpoch(db: Db, holder: string, atLeast = 0): Promise<Cl
   const row = await db
     .updateTable("cluster")
     .set((eb) => ({
-      epoch: eb.fn("greatest", [eb.ref("epoch"), eb.val(atLeast)]).$castTo<number>(),
+      // SQLite's two-argument max() is Postgres' greatest().
+      epoch: eb.fn(isSqlite(db) ? "max" : "greatest", [eb.ref("epoch"), eb.val(atLeast)]).$castTo<number>(),
       holder,
       updated_at: new Date(),
     }))

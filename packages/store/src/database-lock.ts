@@ -1,11 +1,11 @@
 import type { DbType, Logger } from "@uptop/core";
 import { fullIdentity, type DatabaseLockedError, type LockIdentity } from "./database-locked-error.js";
-import { acquireFolderLock } from "./folder-lock.js";
+import { acquireFileLock } from "./file-lock.js";
 import { acquirePostgresLock } from "./postgres-lock.js";
 
 export interface DatabaseLockOptions {
   type: DbType;
-  /** The PGlite folder, "memory://", or a postgres:// URL — as `openDatabase` takes it. */
+  /** The SQLite file, ":memory:", or a postgres:// URL — as `openDatabase` takes it. */
   dsn: string;
   holder: LockIdentity;
   logger?: Logger;
@@ -35,11 +35,11 @@ const NO_LOCK: DatabaseLock = { held: true, record: async () => {}, release: asy
 /**
  * Takes the database for this node, or throws DatabaseLockedError naming the node that has it.
  * Postgres: a session advisory lock on a connection of its own, which the server frees when the
- * process dies, kill -9 included. PGlite: a lock file in its folder, stale once its pid is gone.
- * An in-memory PGlite is private to its process and needs none.
+ * process dies, kill -9 included. SQLite: a lock file beside the database, stale once its pid is
+ * gone. An in-memory SQLite is private to its process and needs none.
  */
 export async function acquireDatabaseLock(options: DatabaseLockOptions): Promise<DatabaseLock> {
   if (options.type === "postgres") return acquirePostgresLock(options);
-  if (options.dsn === "memory://" || options.dsn === "") return NO_LOCK;
-  return acquireFolderLock(options.dsn, fullIdentity(options.holder));
+  if (options.dsn === ":memory:" || options.dsn === "") return NO_LOCK;
+  return acquireFileLock(options.dsn, fullIdentity(options.holder));
 }

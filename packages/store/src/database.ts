@@ -1,11 +1,10 @@
-import { Kysely, PostgresDialect, type Dialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type Dialect } from "kysely";
 import { Migrator } from "kysely/migration";
-import { PGliteDialect } from "kysely-pglite-dialect";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { makePrivateDir, UptopError, type DbType } from "@uptop/core";
-import { migrationProvider } from "./migrations/index.js";
+import { postgresMigrations, sqliteMigrations } from "./migrations/index.js";
 import type { Database } from "./schema.js";
+import { openSqliteFile } from "./sqlite-driver.js";
 
 export type Db = Kysely<Database>;
 
@@ -14,17 +13,31 @@ export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T>
   return db.transaction().execute(fn);
 }
 
+/**
+ * What a store can open: the two databases a node runs on, and PGlite, the embedded database of
+ * earlier versions, kept readable so `uptop-admin db copy` can move its data out.
+ */
+export type StoreType = DbType | "pglite";
+
 export interface DatabaseOptions {
-  type: DbType;
-  /** PGlite folder (or "memory://" for a throwaway one), or a postgres:// URL. */
+  type: StoreType;
+  /**
+   * SQLite: a file (":memory:" for a throwaway one). Postgres: a postgres:// URL. PGlite: its
+   * folder, or "memory://".
+   */
   dsn: string;
   poolMax?: number;
 }
 
 export interface Store {
   db: Db;
-  type: DbType;
+  type: StoreType;
   close(): Promise<void>;
+}
+
+/** True when `db` (or a transaction of it) speaks SQLite: where the SQL differs, repos ask this. */
+export function isSqlite(db: Db): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
 }
 
 // pg returns int8 and numeric as strings by default; our counters fit in a JS number.
@@ -35,10 +48,17 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export async function openDatabase(options: DatabaseOptions): Promise<Store> {
   let dialect: Dialect;
-  if (options.type === "pglite") {
+  if (options.type === "sqlite") {
+    dialect = new SqliteDialect({ database: await openSqliteFile(options.dsn || ":memory:") });
+  } else if (options.type === "pglite") {
     const memory = options.dsn === "memory://" || options.dsn === "";
     // The folder is the whole database: owner only (PGlite's own files inherit its protection).
     if (!memory) makePrivateDir(options.dsn);
+    // Loaded only here: its WebAssembly Postgres costs hundreds of megabytes once started.
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("kysely-pglite-dialect"),
+    ]);
     const pglite = memory ? new PGlite() : new PGlite(options.dsn);
     await pglite.waitReady;
     dialect = new PGliteDialect(pglite);
@@ -66,7 +86,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Store> {
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const provider = isSqlite(db) ? sqliteMigrations : postgresMigrations;
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
@@ -88,12 +109,18 @@ export async function openAndMigrate(options: DatabaseOptions): Promise<Store> {
   return store;
 }
 
+function errorCode(err: unknown): unknown {
+  return typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
 /** True when the error is the database refusing a duplicate of a unique key. */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "23505";
+  const code = errorCode(err);
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
 /** True when the error is a foreign key pointing at a row that does not exist. */
 export function isForeignKeyViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "23503";
+  const code = errorCode(err);
+  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
 }

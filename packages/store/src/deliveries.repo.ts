@@ -1,7 +1,7 @@
 // The dispatcher's side of the outbox: claim due rows, mark a send begun, settle its answer,
 // and recover the sends a stopped dispatcher left in flight.
 import { sql } from "kysely";
-import type { Db } from "./database.js";
+import { isSqlite, type Db } from "./database.js";
 import type { AttemptOutcome, OutboxRow } from "./notifications.repo.js";
 
 /** Refuses rows written under an older fencing epoch: they belong to a term that has ended. Returns their ids. */
@@ -10,7 +10,7 @@ export async function fenceStaleNotifications(db: Db, epoch: number): Promise<nu
     .updateTable("notifications")
     .set({
       state: "failed",
-      last_error: sql<string>`'fenced: epoch ' || epoch || ' < ' || ${String(epoch)}::text`,
+      last_error: sql<string>`'fenced: epoch ' || epoch || ' < ' || cast(${String(epoch)} as text)`,
       claimed_by: null,
       claimed_until: null,
     })
@@ -45,20 +45,18 @@ export async function claimDueNotifications(
   limit: number,
   leaseMs: number,
 ): Promise<OutboxRow[]> {
+  const now = new Date();
   const rows = await db
     .updateTable("notifications")
-    .set({
-      claimed_by: claimer,
-      claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::double precision)`,
-    })
+    .set({ claimed_by: claimer, claimed_until: new Date(now.getTime() + leaseMs) })
     .where("id", "in", (eb) =>
       eb
         .selectFrom("notifications as due")
         .select("due.id")
         .where("due.state", "=", "pending")
         .where("due.epoch", "=", epoch)
-        .where("due.next_attempt_at", "<=", sql<Date>`now()`)
-        .where((w) => w.or([w("due.claimed_until", "is", null), w("due.claimed_until", "<", sql<Date>`now()`)]))
+        .where("due.next_attempt_at", "<=", now)
+        .where((w) => w.or([w("due.claimed_until", "is", null), w("due.claimed_until", "<", now)]))
         // One monitor's notifications reach a channel in order: an UP never overtakes its DOWN
         // (PagerDuty would get resolve before trigger) while the DOWN waits for a retry or is
         // still being sent by another dispatcher.
@@ -76,8 +74,8 @@ export async function claimDueNotifications(
         )
         .orderBy("due.id")
         .limit(limit)
-        .forUpdate()
-        .skipLocked(),
+        // SQLite has one writer at a time, and no row locks to skip.
+        .$if(!isSqlite(db), (q) => q.forUpdate().skipLocked()),
     )
     .where("state", "=", "pending")
     .returningAll()
@@ -94,10 +92,7 @@ export async function claimDueNotifications(
 export async function startSend(db: Db, id: number, claimer: string, leaseMs: number): Promise<boolean> {
   const res = await db
     .updateTable("notifications")
-    .set({
-      state: "sending",
-      claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::double precision)`,
-    })
+    .set({ state: "sending", claimed_until: new Date(Date.now() + leaseMs) })
     .where("id", "=", id)
     .where("claimed_by", "=", claimer)
     .where("state", "=", "pending")
@@ -130,10 +125,9 @@ export async function recoverInterruptedSends(db: Db, resendTypes: readonly stri
       .innerJoin("channels as c", "c.id", "n.channel_id")
       .select(["n.id", "n.channel_id", "c.type", "n.dedupe_key", "n.epoch", "n.claimed_by"])
       .where("n.state", "=", "sending")
-      .where("n.claimed_until", "<", sql<Date>`now()`)
+      .where("n.claimed_until", "<", new Date())
       .orderBy("n.id")
-      .forUpdate("n")
-      .skipLocked()
+      .$if(!isSqlite(tx), (q) => q.forUpdate("n").skipLocked())
       .execute();
     const out: InterruptedSend[] = [];
     for (const r of rows) {
@@ -154,7 +148,7 @@ export async function recoverInterruptedSends(db: Db, resendTypes: readonly stri
           last_error: error,
           claimed_by: resend ? null : r.claimed_by,
           claimed_until: null,
-          ...(resend ? { next_attempt_at: sql<Date>`now()` } : {}),
+          ...(resend ? { next_attempt_at: new Date() } : {}),
         })
         .where("id", "=", r.id)
         .where("state", "=", "sending")

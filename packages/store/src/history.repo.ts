@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { NotFoundError, type Status, type Vote } from "@uptop/core";
-import type { Db } from "./database.js";
+import { isSqlite, type Db } from "./database.js";
 
 const DAY_MS = 86_400_000;
 
@@ -156,16 +156,30 @@ export async function loadTimelines(
   const out = new Map<number, Timeline>();
   if (monitors.length === 0) return out;
   const ids = monitors.map((m) => m.id);
-  const before = await db
-    .selectFrom("state_changes")
-    .select(["monitor_id", "to_status"])
-    .distinctOn("monitor_id")
-    .where("monitor_id", "in", ids)
-    .where("at", "<=", from)
-    .orderBy("monitor_id")
-    .orderBy("at", "desc")
-    .orderBy("id", "desc")
-    .execute();
+  const before = isSqlite(db)
+    ? await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom("state_changes")
+            .select(["monitor_id", "to_status"])
+            .select(sql<number>`row_number() over (partition by monitor_id order by at desc, id desc)`.as("n"))
+            .where("monitor_id", "in", ids)
+            .where("at", "<=", from)
+            .as("ranked"),
+        )
+        .select(["ranked.monitor_id", "ranked.to_status"])
+        .where("ranked.n", "=", 1)
+        .execute()
+    : await db
+        .selectFrom("state_changes")
+        .select(["monitor_id", "to_status"])
+        .distinctOn("monitor_id")
+        .where("monitor_id", "in", ids)
+        .where("at", "<=", from)
+        .orderBy("monitor_id")
+        .orderBy("at", "desc")
+        .orderBy("id", "desc")
+        .execute();
   const within = await db
     .selectFrom("state_changes")
     .select(["monitor_id", "to_status", "at"])
@@ -225,11 +239,13 @@ export async function hourlyLatency(
   from: Date,
   to: Date,
 ): Promise<Map<number, Array<{ hour: string; latencyMs: number }>>> {
+  // SQLite's slot is ISO text: its first 13 characters name the hour.
+  const hour = isSqlite(db) ? sql`substr(slot, 1, 13) || ':00:00.000Z'` : sql`date_trunc('hour', slot)`;
   const r = await sql<{ monitor_id: number; hour: Date | string; latency: number | string }>`
-    select monitor_id, date_trunc('hour', slot) as hour, avg(latency_ms) as latency
+    select monitor_id, ${hour} as hour, avg(latency_ms) as latency
     from check_results
     where slot >= ${from} and slot < ${to} and ok and latency_ms is not null
-    group by monitor_id, date_trunc('hour', slot)
+    group by monitor_id, ${hour}
     order by monitor_id, hour`.execute(db);
   const out = new Map<number, Array<{ hour: string; latencyMs: number }>>();
   for (const row of r.rows) {
@@ -318,10 +334,16 @@ export async function dailyUptime(
   toDay: string,
 ): Promise<Map<number, Array<{ upS: number; downS: number } | null>>> {
   const length = Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / DAY_MS) + 1;
-  const r = await sql<{ monitor_id: number; days: string }>`
-    select monitor_id, json_agg(json_build_array(day - ${fromDay}::date, up_s, down_s))::text as days
-    from rollups_daily where day >= ${fromDay}::date and day <= ${toDay}::date
-    group by monitor_id`.execute(db);
+  const r = isSqlite(db)
+    ? await sql<{ monitor_id: number; days: string }>`
+        select monitor_id,
+          json_group_array(json_array(cast(julianday(day) - julianday(${fromDay}) as integer), up_s, down_s)) as days
+        from rollups_daily where day >= ${fromDay} and day <= ${toDay}
+        group by monitor_id`.execute(db)
+    : await sql<{ monitor_id: number; days: string }>`
+        select monitor_id, json_agg(json_build_array(day - ${fromDay}::date, up_s, down_s))::text as days
+        from rollups_daily where day >= ${fromDay}::date and day <= ${toDay}::date
+        group by monitor_id`.execute(db);
   const out = new Map<number, Array<{ upS: number; downS: number } | null>>();
   for (const row of r.rows) {
     const days = new Array<{ upS: number; downS: number } | null>(Math.max(0, length)).fill(null);

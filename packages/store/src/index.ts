@@ -40,4 +40,4 @@ export {
   type LockHolder,
   type LockIdentity,
 } from "./database-locked-error.js";
-export { FOLDER_LOCK_FILE } from "./folder-lock.js";
+export { lockFileOf } from "./file-lock.js";

@@ -95,8 +95,8 @@ function toValues(input: MaintenanceWindowInput, monitorIds: number[] | null) {
     description: input.description,
     type: input.type,
     monitor_ids: monitorIds,
-    start_at: input.startAt,
-    end_at: input.endAt,
+    start_at: new Date(input.startAt),
+    end_at: input.endAt === null ? null : new Date(input.endAt),
     recurrence: JSON.stringify(input.recurrence),
     updated_at: new Date(),
   };

@@ -13,6 +13,7 @@ import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
 import { closeStaleReplicas, readOpenOutbox, upsertReplicaOutbox } from "./replica.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
+import { dateOf, dateOrNull } from "./dates.js";
 
 export type MirrorChannel = ChannelConfig & { id: number };
 
@@ -95,15 +96,15 @@ export async function applyMirror(
     if (channelIds.length) await tx.deleteFrom("channels").where("id", "not in", channelIds).execute();
     else await tx.deleteFrom("channels").execute();
     // Names are unique: move every kept row aside first so renames and swaps cannot collide.
-    await sql`update monitors set name = '~mirror~' || id::text, parent_id = null`.execute(tx);
-    await sql`update channels set name = '~mirror~' || id::text`.execute(tx);
+    await sql`update monitors set name = '~mirror~' || cast(id as text), parent_id = null`.execute(tx);
+    await sql`update channels set name = '~mirror~' || cast(id as text)`.execute(tx);
 
     for (const mon of m.monitors) {
       const row = { ...monitorRow({ ...mon, parent: null }, box, null), push_token: mon.token };
       await tx
         .insertInto("monitors")
-        .values({ id: mon.id, ...row, created_at: mon.createdAt, updated_at: mon.updatedAt })
-        .onConflict((oc) => oc.column("id").doUpdateSet({ ...row, updated_at: mon.updatedAt }))
+        .values({ id: mon.id, ...row, created_at: new Date(mon.createdAt), updated_at: new Date(mon.updatedAt) })
+        .onConflict((oc) => oc.column("id").doUpdateSet({ ...row, updated_at: new Date(mon.updatedAt) }))
         .execute();
     }
     for (const mon of m.monitors) {
@@ -147,8 +148,8 @@ export async function applyMirror(
             description: w.description,
             type: w.type,
             monitor_ids: w.monitorIds,
-            start_at: w.startAt,
-            end_at: w.endAt,
+            start_at: new Date(w.startAt),
+            end_at: w.endAt === null ? null : new Date(w.endAt),
             recurrence: JSON.stringify(w.recurrence),
             created_by: w.createdBy,
             updated_at: new Date(),
@@ -172,8 +173,8 @@ export async function applyMirror(
             dedupe_key: d.dedupeKey,
             state: "sent",
             attempts: 0,
-            next_attempt_at: d.sentAt,
-            sent_at: d.sentAt,
+            next_attempt_at: dateOf(d.sentAt),
+            sent_at: dateOf(d.sentAt),
             epoch: d.epoch,
             response: "delivered by the leader",
             origin: "replica",

@@ -302,9 +302,9 @@ export async function monitorsVersion(db: Exec): Promise<string> {
   const r = await db
     .selectFrom("monitors")
     .select([
-      sql<number>`count(*)::int`.as("n"),
-      sql<string | null>`max(updated_at)::text`.as("t"),
-      sql<number | null>`sum(id)::int`.as("s"),
+      sql<number>`cast(count(*) as integer)`.as("n"),
+      sql<string | null>`cast(max(updated_at) as text)`.as("t"),
+      sql<number | null>`cast(sum(id) as integer)`.as("s"),
     ])
     .executeTakeFirstOrThrow();
   return `${r.n}-${r.t ?? "0"}-${r.s ?? 0}`;

@@ -1,11 +1,11 @@
 // The follower's copy of the leader's alerts and verdicts, kept current by the change feed, and
 // what the follower does with it when it is promoted.
-import { sql } from "kysely";
 import type { ReplicaEntry, ReplicaOutboxRow, ReplicaStateChange, MonitorState } from "@uptop/core";
 import type { Db } from "./database.js";
 import type { OutboxRow } from "./notifications.repo.js";
 import { insertStateChanges } from "./state-changes.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
+import { dateOf, dateOrNull } from "./dates.js";
 
 /** An outbox row as the change feed carries it. */
 export function replicaOfOutboxRow(row: OutboxRow): ReplicaOutboxRow {
@@ -61,11 +61,11 @@ export async function upsertReplicaOutbox(
         dedupe_key: r.dedupeKey,
         state: r.state,
         attempts: r.attempts,
-        next_attempt_at: r.nextAttemptAt,
-        sent_at: r.sentAt,
+        next_attempt_at: dateOf(r.nextAttemptAt),
+        sent_at: dateOrNull(r.sentAt),
         last_error: r.lastError,
         epoch: r.epoch,
-        created_at: r.createdAt,
+        created_at: dateOf(r.createdAt),
         origin: "replica",
       })),
     )
@@ -186,7 +186,7 @@ export async function adoptReplicaOutbox(
           origin: "adopted",
           state: "pending",
           epoch,
-          next_attempt_at: sql<Date>`now()`,
+          next_attempt_at: new Date(),
           last_error:
             "the leader stopped before recording the provider's answer; sent again (the receiver drops a repeat)",
           claimed_by: null,

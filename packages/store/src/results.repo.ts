@@ -1,6 +1,6 @@
 import { truncateText } from "@uptop/core";
 import { sql } from "kysely";
-import type { Db } from "./database.js";
+import { isSqlite, type Db } from "./database.js";
 
 export interface ResultRow {
   monitorId: number;
@@ -22,8 +22,12 @@ export function partitionName(ms: number): string {
   return `check_results_${new Date(ms).toISOString().slice(0, 10).replaceAll("-", "")}`;
 }
 
-/** Creates the daily partitions covering [fromMs, toMs] that do not exist yet. */
+/**
+ * Creates the daily partitions covering [fromMs, toMs] that do not exist yet. SQLite keeps
+ * results in one table: nothing to create.
+ */
 export async function ensurePartitions(db: Db, fromMs: number, toMs: number): Promise<void> {
+  if (isSqlite(db)) return;
   const first = Math.floor(fromMs / DAY_MS) * DAY_MS;
   for (let day = first; day <= toMs; day += DAY_MS) {
     const name = partitionName(day);
@@ -41,8 +45,9 @@ export async function ensurePartitions(db: Db, fromMs: number, toMs: number): Pr
   }
 }
 
-/** Names of the existing daily partitions, oldest first. */
+/** Names of the existing daily partitions, oldest first (none on SQLite). */
 export async function listPartitions(db: Db): Promise<string[]> {
+  if (isSqlite(db)) return [];
   const r = await sql<{ name: string }>`
     select c.relname as name from pg_inherits i
     join pg_class c on c.oid = i.inhrelid
@@ -51,8 +56,37 @@ export async function listPartitions(db: Db): Promise<string[]> {
   return r.rows.map((x) => x.name);
 }
 
+/** What `pruneResultsBefore` removed: whole day partitions on Postgres, rows on SQLite. */
+export interface ResultsPruned {
+  partitions: string[];
+  rows: number;
+}
+
+/** Rows SQLite deletes per statement: each batch is a short write, so checks keep landing between them. */
+const PRUNE_BATCH = 5000;
+
+/**
+ * Retention of raw results: removes every result older than the UTC day of `beforeMs`. Postgres
+ * drops whole day partitions (no row deletes, no bloat). SQLite deletes in bounded batches,
+ * yielding between them, so the one writer is never held for long.
+ */
+export async function pruneResultsBefore(db: Db, beforeMs: number): Promise<ResultsPruned> {
+  if (!isSqlite(db)) return { partitions: await dropPartitionsBefore(db, beforeMs), rows: 0 };
+  const cutoff = new Date(Math.floor(beforeMs / DAY_MS) * DAY_MS);
+  let rows = 0;
+  for (;;) {
+    const res = await sql`
+      delete from check_results where (monitor_id, node_id, slot) in (
+        select monitor_id, node_id, slot from check_results where slot < ${cutoff} limit ${PRUNE_BATCH})`.execute(db);
+    const n = Number(res.numAffectedRows ?? 0n);
+    rows += n;
+    if (n < PRUNE_BATCH) return { partitions: [], rows };
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Drops whole day partitions older than `beforeMs` (retention without row deletes). */
-export async function dropPartitionsBefore(db: Db, beforeMs: number): Promise<string[]> {
+async function dropPartitionsBefore(db: Db, beforeMs: number): Promise<string[]> {
   const cutoff = partitionName(Math.floor(beforeMs / DAY_MS) * DAY_MS);
   const dropped: string[] = [];
   for (const name of await listPartitions(db)) {

@@ -1,8 +1,11 @@
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
 
-/** Timestamps come back as Date from both pg and PGlite; we write Date or ISO strings. */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/**
+ * Timestamps are read and written as Date on every database: SQLite stores them as ISO text of one
+ * fixed format (`toISOString()`), which a string written as it came could break, so none is.
+ */
+type Timestamp = ColumnType<Date, Date, Date>;
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
 
 export interface MonitorsTable {
   id: Generated<number>;
@@ -179,7 +182,7 @@ export interface NotificationAttemptsTable {
   id: Generated<number>;
   notification_id: number;
   attempt: number;
-  at: ColumnType<Date, Date | string | undefined, never>;
+  at: CreatedAt;
   ok: boolean;
   retryable: boolean | null;
   status: number | null;

@@ -1,5 +1,5 @@
 import { isSecretHeader, SecretBox, urlHasCredentials } from "@uptop/core";
-import type { Db } from "./database.js";
+import { isSqlite, type Db } from "./database.js";
 
 export interface ReencryptReport {
   channels: number;
@@ -36,7 +36,7 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
       .selectFrom("channels")
       .select(["id", "type", "settings"])
       .orderBy("id")
-      .forUpdate()
+      .$if(!isSqlite(tx), (q) => q.forUpdate())
       .execute()) {
       const settings = { ...(ch.settings ?? {}) };
       const secret = new Set(o.secretFieldsOf(ch.type));
@@ -65,7 +65,7 @@ export async function reencryptSecrets(db: Db, o: ReencryptOptions): Promise<Ree
       .selectFrom("monitors")
       .select(["id", "auth", "headers", "url", "body"])
       .orderBy("id")
-      .forUpdate()
+      .$if(!isSqlite(tx), (q) => q.forUpdate())
       .execute()) {
       let changed = 0;
       /** The value to store for a field that is a secret when `secret` says so, or as it was. */

@@ -1,5 +1,6 @@
 import type { LastCheck, MonitorState, Status, Vote } from "@uptop/core";
-import type { Db } from "./database.js";
+import { isForeignKeyViolation, type Db } from "./database.js";
+import { dateOf, dateOrNull } from "./dates.js";
 
 // The engine still imports the state types from the store by these names; they are core's.
 export type { LastCheck };
@@ -61,13 +62,13 @@ async function saveStateChunk(db: Db, states: readonly MonitorState[]): Promise<
       states.map((s) => ({
         monitor_id: s.monitorId,
         status: s.status,
-        since: s.since,
+        since: dateOf(s.since),
         failures: s.failures,
         successes: s.successes,
         last_result: JSON.stringify({ health: s.health, lastCheck: s.lastCheck }),
         last_votes: JSON.stringify(s.votes),
-        last_push_at: s.lastPushAt,
-        down_since: s.downSince,
+        last_push_at: dateOrNull(s.lastPushAt),
+        down_since: dateOrNull(s.downSince),
         no_data: s.noData,
         updated_at: now,
       })),
@@ -89,7 +90,7 @@ async function saveStateChunk(db: Db, states: readonly MonitorState[]): Promise<
     // The monitor may have been deleted since the verdict was reached; its state goes with it.
     .execute()
     .catch(async (err: unknown) => {
-      if ((err as { code?: string }).code !== "23503") throw err;
+      if (!isForeignKeyViolation(err)) throw err;
       const existing = new Set(
         (
           await db

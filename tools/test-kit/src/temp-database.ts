@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
-/** The two backends every store test runs on: the embedded PGlite and a real Postgres server. */
-export const BACKENDS = ["pglite", "postgres"] as const;
+/** The two backends every store test runs on: the embedded SQLite and a real Postgres server. */
+export const BACKENDS = ["sqlite", "postgres"] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /** The server tests use: CI sets UPTOP_TEST_DATABASE_URL; locally the default server answers. */
@@ -15,9 +15,9 @@ export function testServerUrl(): string {
 export interface TempDatabase {
   readonly type: Backend;
   readonly dsn: string;
-  /** The database's name on the server; "memory" for PGlite. */
+  /** The database's name on the server; "memory" for SQLite. */
   readonly name: string;
-  /** Drops the Postgres database, connections and all; nothing to do for PGlite. */
+  /** Drops the Postgres database, connections and all; nothing to do for SQLite. */
   drop(): Promise<void>;
 }
 
@@ -34,10 +34,10 @@ async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): 
 /**
  * A fresh, empty database for one test file, so files run in parallel without seeing each
  * other's rows: a new Postgres database named `<prefix>_<time>_<random>` on the test server, or
- * an in-memory PGlite.
+ * an in-memory SQLite.
  */
 export async function createTempDatabase(prefix = "uptop_test", backend: Backend = "postgres"): Promise<TempDatabase> {
-  if (backend === "pglite") return { type: "pglite", dsn: "memory://", name: "memory", drop: async () => {} };
+  if (backend === "sqlite") return { type: "sqlite", dsn: ":memory:", name: "memory", drop: async () => {} };
   const base = testServerUrl();
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   await onServer(base, (c) => c.query(`create database "${name}"`));

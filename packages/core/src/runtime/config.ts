@@ -5,7 +5,7 @@ import { ConfigError } from "../domain/errors.js";
 import { parseDuration } from "../domain/duration.js";
 import { ROLES, STRATEGIES, type AggregationStrategy, type NodeRole } from "../domain/types.js";
 
-export type DbType = "pglite" | "postgres";
+export type DbType = "sqlite" | "postgres";
 export type LogLevel = "error" | "warn" | "info" | "http" | "verbose" | "debug" | "silly";
 const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "http", "verbose", "debug", "silly"];
 
@@ -228,8 +228,16 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   }
 
   const dataDir = read(env, "UPTOP_DATA_DIR") ?? "./data";
-  const dbType = oneOf<DbType>(env, "UPTOP_DB_TYPE", ["pglite", "postgres"], "pglite");
-  let dsn = read(env, "UPTOP_DB_DSN") ?? (dbType === "pglite" ? `${dataDir.replace(/\/+$/, "")}/uptop` : "");
+  if (read(env, "UPTOP_DB_TYPE") === "pglite") {
+    throw new ConfigError(
+      "UPTOP_DB_TYPE",
+      "pglite is no longer supported: the embedded database is now sqlite. Move your data first with " +
+        "`uptop-admin db copy --from pglite:<folder> --to sqlite:<file>`, then start with the sqlite default",
+      "sqlite",
+    );
+  }
+  const dbType = oneOf<DbType>(env, "UPTOP_DB_TYPE", ["sqlite", "postgres"], "sqlite");
+  let dsn = read(env, "UPTOP_DB_DSN") ?? (dbType === "sqlite" ? `${dataDir.replace(/\/+$/, "")}/uptop.db` : "");
   if (dbType === "postgres") {
     if (!/^postgres(ql)?:\/\//.test(dsn)) {
       throw new ConfigError(
@@ -238,8 +246,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
         "postgres://uptop:secret@db:5432/uptop",
       );
     }
-  } else if (/^[a-z]+:\/\//.test(dsn) && !dsn.startsWith("file://") && dsn !== "memory://") {
-    throw new ConfigError("UPTOP_DB_DSN", "must be a folder path when UPTOP_DB_TYPE=pglite", "./data/uptop");
+  } else if (/^[a-z]+:\/\//.test(dsn) && !dsn.startsWith("file://")) {
+    throw new ConfigError("UPTOP_DB_DSN", "must be a file path when UPTOP_DB_TYPE=sqlite", "./data/uptop.db");
   } else {
     dsn = dsn.replace(/^file:\/\//, "");
   }

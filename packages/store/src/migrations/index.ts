@@ -5,8 +5,11 @@ import * as m003 from "./003-notification-attempts.js";
 import * as m004 from "./004-replication.js";
 import * as m005 from "./005-node-lease.js";
 
+import { SQLITE_MIGRATIONS } from "./sqlite.js";
+
 // Migrations are compiled in, not read from a folder, so they work the same from dist/, from a
-// `pnpm deploy` bundle and inside tests.
+// `pnpm deploy` bundle and inside tests. Each one exists for Postgres (these files) and for SQLite
+// (sqlite.ts), under the same name: a new migration adds both.
 const MIGRATIONS: Record<string, Migration> = {
   "001-foundation": m001,
   "002-engine": m002,
@@ -15,8 +18,14 @@ const MIGRATIONS: Record<string, Migration> = {
   "005-node-lease": m005,
 };
 
-export const migrationProvider: MigrationProvider = {
+export const postgresMigrations: MigrationProvider = {
   async getMigrations() {
     return MIGRATIONS;
+  },
+};
+
+export const sqliteMigrations: MigrationProvider = {
+  async getMigrations() {
+    return SQLITE_MIGRATIONS;
   },
 };

@@ -1,15 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "@uptop/core";
 import type { DatabaseLock } from "./database-lock.js";
 import { DatabaseLockedError, describeHolder, type LockHolder } from "./database-locked-error.js";
 
-/** The lock file inside a PGlite folder: who has the folder open. */
-export const FOLDER_LOCK_FILE = "uptop.lock";
+/** The lock file beside a SQLite database file: who has the database open. */
+export function lockFileOf(databaseFile: string): string {
+  return `${resolve(databaseFile)}.lock`;
+}
 
-// Folders this process holds. A second open from the same process is refused too: by the pid
+// Databases this process holds. A second open from the same process is refused too: by the pid
 // rule alone it would look like a lock left by an earlier life of this process.
 const heldHere = new Map<string, LockHolder>();
 
@@ -69,16 +71,16 @@ function createExclusive(path: string, tmp: string): boolean {
 }
 
 /**
- * PGlite runs Postgres inside one process with no lock of its own: a second process opening the
- * same folder runs a second server on the same files, and each overwrites the other's writes.
+ * SQLite keeps two processes from corrupting one file, but not from both serving it: two leaders
+ * on one database would both check and both alert. The lock file says who serves it.
  */
-export function acquireFolderLock(dir: string, me: LockHolder): DatabaseLock {
-  const folder = resolve(dir);
-  const where = `PGlite folder ${dir}`;
-  const path = join(folder, FOLDER_LOCK_FILE);
-  const here = heldHere.get(folder);
+export function acquireFileLock(databaseFile: string, me: LockHolder): DatabaseLock {
+  const file = resolve(databaseFile);
+  const where = `SQLite database ${databaseFile}`;
+  const path = lockFileOf(file);
+  const here = heldHere.get(file);
   if (here) throw new DatabaseLockedError({ where, who: `${describeHolder(here)}, in this process`, holder: here });
-  makePrivateDir(folder);
+  makePrivateDir(dirname(file));
   const token = randomBytes(8).toString("hex");
   // Written whole, then linked into place: a reader never sees a half-written lock.
   const tmp = `${path}.${process.pid}.${token}`;
@@ -103,7 +105,7 @@ export function acquireFolderLock(dir: string, me: LockHolder): DatabaseLock {
   } finally {
     rmSync(tmp, { force: true });
   }
-  heldHere.set(folder, me);
+  heldHere.set(file, me);
   let held = true;
   return {
     get held() {
@@ -113,7 +115,7 @@ export function acquireFolderLock(dir: string, me: LockHolder): DatabaseLock {
     release: async () => {
       if (!held) return;
       held = false;
-      heldHere.delete(folder);
+      heldHere.delete(file);
       if (readLock(path)?.token === token) unlinkSync(path);
     },
   };
