@@ -17,12 +17,12 @@ export interface TestServer {
 }
 
 /**
- * A serving node in this process on an in-memory PGlite and a loopback port. The engine is not
+ * A serving node in this process on an in-memory SQLite and a loopback port. The engine is not
  * activated: these tests are about configuration, and no check should reach the network.
  */
 export async function startTestServer(): Promise<TestServer> {
   const config = loadConfig({
-    UPTOP_DB_DSN: "memory://",
+    UPTOP_DB_DSN: ":memory:",
     UPTOP_DATA_DIR: mkdtempSync(join(tmpdir(), "uptop-cli-")),
     UPTOP_HTTP_HOST: "127.0.0.1",
     UPTOP_HTTP_PORT: "0",
@@ -30,7 +30,7 @@ export async function startTestServer(): Promise<TestServer> {
     UPTOP_ENCRYPTION_KEY: KEY,
     UPTOP_LOG_LEVEL: "error",
   });
-  const store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+  const store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
   const box = new SecretBox(config.security.encryptionKey);

@@ -20,14 +20,14 @@ import {
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);
 
 /**
- * One leader process on PGlite, its own checks the only vote, against a loopback target whose
+ * One leader process on SQLite, its own checks the only vote, against a loopback target whose
  * paths the test switches between healthy, failing and slow. The scenarios run side by side on
  * the one process (each monitor has its own path) so the file takes one interval budget, not five.
  */
 describe("the engine in a real leader process", () => {
   const target = new HttpTarget();
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-engine-proc-"));
-  const dsn = join(dataDir, "db");
+  const dsn = join(dataDir, "uptop.db");
   let leader: Proc | undefined;
   let port = 0;
   const m: Record<"retries" | "recovery" | "slow" | "paused" | "deleted", MonitorView> = {} as never;
@@ -35,11 +35,11 @@ describe("the engine in a real leader process", () => {
   let deletedAt = 0;
 
   const start = () =>
-    startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" } });
+    startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "sqlite", UPTOP_LEADER_CHECKS: "true" } });
 
-  /** monitor_state as stored, read with the process stopped (PGlite has one writer). */
+  /** monitor_state as stored, read with the process stopped (the lock keeps one node on the file). */
   async function storedStates(): Promise<Map<number, { status: string; failures: number; successes: number }>> {
-    const store = await openDatabase({ type: "pglite", dsn });
+    const store = await openDatabase({ type: "sqlite", dsn });
     try {
       const rows = await store.db
         .selectFrom("monitor_state")
@@ -265,7 +265,7 @@ describe("the engine in a real leader process", () => {
 });
 
 async function storedResultsFailedSince(dsn: string, monitorId: number, sinceMs: number): Promise<number> {
-  const store = await openDatabase({ type: "pglite", dsn });
+  const store = await openDatabase({ type: "sqlite", dsn });
   try {
     const rows = await store.db
       .selectFrom("check_results")

@@ -11,10 +11,10 @@ export interface TestLeader {
   api: ApiClient;
 }
 
-/** A leader in this process on an in-memory PGlite and a random loopback port, private targets allowed. */
+/** A leader in this process on an in-memory SQLite and a random loopback port, private targets allowed. */
 export async function startTestLeader(env: Record<string, string> = {}): Promise<TestLeader> {
   const config = loadConfig({
-    UPTOP_DB_DSN: "memory://",
+    UPTOP_DB_DSN: ":memory:",
     UPTOP_DATA_DIR: mkdtempSync(join(tmpdir(), "uptop-leader-")),
     UPTOP_HTTP_HOST: "127.0.0.1",
     UPTOP_HTTP_PORT: "0",

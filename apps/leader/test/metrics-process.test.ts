@@ -70,7 +70,7 @@ describe("/metrics of a leader process", () => {
       dsn: join(dataDir, "db"),
       port,
       dataDir,
-      extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" },
+      extra: { UPTOP_DB_TYPE: "sqlite", UPTOP_LEADER_CHECKS: "true" },
     });
 
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });

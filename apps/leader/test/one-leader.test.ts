@@ -82,20 +82,20 @@ describe("one leader per database", () => {
     }
   });
 
-  it("a second leader on one PGlite folder exits 2; once the first is killed the folder opens again", async () => {
+  it("a second leader on one SQLite file exits 2; once the first is killed the file opens again", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "uptop-oneleader-"));
-    const pglite = { UPTOP_DB_TYPE: "pglite" };
-    const dsn = join(dataDir, "db");
-    const first = await leader("leader-a", dsn, await freePort(), true, pglite);
-    const second = await leader("leader-b", dsn, await freePort(), false, pglite);
+    const sqlite = { UPTOP_DB_TYPE: "sqlite" };
+    const dsn = join(dataDir, "uptop.db");
+    const first = await leader("leader-a", dsn, await freePort(), true, sqlite);
+    const second = await leader("leader-b", dsn, await freePort(), false, sqlite);
     expect(await exitWithin(second, 20_000)).toBe(2);
     const lines = errorLines(second);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`PGlite folder ${dsn} is already in use by leader \\"leader-a\\" (pid ${first.pid}`);
+    expect(lines[0]).toContain(`SQLite database ${dsn} is already in use by leader \\"leader-a\\" (pid ${first.pid}`);
 
     await first.kill("SIGKILL");
     const thirdPort = await freePort();
-    await leader("leader-c", dsn, thirdPort, true, pglite);
+    await leader("leader-c", dsn, thirdPort, true, sqlite);
     expect((await json<{ status: string }>(thirdPort, "/api/health")).status).toBe("ok");
   });
 });

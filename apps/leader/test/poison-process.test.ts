@@ -31,7 +31,7 @@ describe("a push message cut through an emoji, in a real leader process", () => 
       dsn: join(dataDir, "db"),
       port,
       dataDir,
-      extra: { UPTOP_DB_TYPE: "pglite", UPTOP_LEADER_CHECKS: "true" },
+      extra: { UPTOP_DB_TYPE: "sqlite", UPTOP_LEADER_CHECKS: "true" },
     });
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
     job = await createMonitor(port, { name: "nightly-job", type: "push", token, interval: 60, grace: 60 });

@@ -82,9 +82,9 @@ describe("leader process", () => {
 
   it("exits 0 promptly on SIGTERM while waiting for a follower's hand-back", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "uptop-proc-"));
-    const dsn = join(dataDir, "db");
+    const dsn = join(dataDir, "uptop.db");
     // A follower the leader has heard of, so it starts by waiting for the follower's hand-back.
-    const store = await openAndMigrate({ type: "pglite", dsn });
+    const store = await openAndMigrate({ type: "sqlite", dsn });
     await touchNode(
       store.db,
       { id: "follower", name: "follower", region: "local", version: "1.0.0", role: "follower" },

@@ -9,10 +9,10 @@ import { changesOf, engineStatus, monitorOf, waitChange, type StateChangeView } 
 
 type Created = MonitorView & { createdAt: string };
 
-/** Push monitors of a real leader process (PGlite), pushed to over HTTP like a cron job would. */
+/** Push monitors of a real leader process (SQLite), pushed to over HTTP like a cron job would. */
 describe("push monitors over HTTP", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-push-proc-"));
-  const dsn = join(dataDir, "db");
+  const dsn = join(dataDir, "uptop.db");
   let leader: Proc | undefined;
   let port = 0;
   const token = {
@@ -24,7 +24,7 @@ describe("push monitors over HTTP", () => {
   const m = {} as Record<keyof typeof token, Created>;
   let keeper: NodeJS.Timeout | undefined;
 
-  const start = () => startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "pglite" } });
+  const start = () => startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "sqlite" } });
   const push = (path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${port}${path}`, init);
   const newPush = (create: Record<string, unknown>) =>
     createMonitor(port, { type: "push", ...create }) as Promise<Created>;

@@ -32,7 +32,7 @@ const run = (script: string, args: string[], env: Env): Promise<NodeRun> =>
   runNode(join(DIST, script), args, { env, timeoutMs: 60_000 });
 
 async function withDb<T>(dsn: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const store = await openAndMigrate({ type: "pglite", dsn });
+  const store = await openAndMigrate({ type: "sqlite", dsn });
   try {
     return await fn(store.db);
   } finally {
@@ -57,9 +57,9 @@ const boxOf = (hex: string | null) => new SecretBox(hex ? Buffer.from(hex, "hex"
 
 describe("secrets at rest: migrate-secrets, rotate-key and the start-up key check", () => {
   const dir = mkdtempSync(join(tmpdir(), "uptop-secrets-"));
-  const dsn = join(dir, "db");
+  const dsn = join(dir, "uptop.db");
   const env = (key: string | null): Record<string, string> => ({
-    UPTOP_DB_TYPE: "pglite",
+    UPTOP_DB_TYPE: "sqlite",
     UPTOP_DB_DSN: dsn,
     UPTOP_DATA_DIR: dir,
     UPTOP_LOG_LEVEL: "error",

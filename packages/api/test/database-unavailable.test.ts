@@ -90,7 +90,7 @@ describe("the admin API while Postgres is away", () => {
 
 describe("the admin API on a closed PGlite", () => {
   it("answers 503 DATABASE_UNAVAILABLE, not 500", async () => {
-    const store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    const store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     const srv = await startTestServer({ admin: routersFor(store) });
     try {
       expect((await srv.api("/api/monitors")).status).toBe(200);

@@ -40,7 +40,7 @@ export interface TestServer {
 /** The real app shell with the given routers on a loopback port; `env` adds to its configuration. */
 export async function startTestServer(routers: AppRouters, env: Record<string, string> = {}): Promise<TestServer> {
   const config = loadConfig({
-    UPTOP_DB_DSN: "memory://",
+    UPTOP_DB_DSN: ":memory:",
     UPTOP_API_TOKEN: ADMIN_TOKEN,
     UPTOP_LOG_LEVEL: "error",
     ...env,
@@ -66,7 +66,7 @@ export async function addMonitor(db: Db, name: string, opts: MonitorFields = {})
   const values = {
     name,
     type: opts.type ?? "http",
-    created_at: opts.createdAt ?? "2020-01-01T00:00:00Z",
+    created_at: new Date(opts.createdAt ?? "2020-01-01T00:00:00Z"),
     parent_id: opts.parentId ?? null,
     url: opts.url ?? null,
     hostname: opts.hostname ?? null,
@@ -94,7 +94,7 @@ export async function addChange(
     to_status: to,
     reason: `${from} to ${to}`,
     votes: JSON.stringify(votes),
-    at,
+    at: new Date(at),
     epoch: 1,
     node_id: "leader",
     origin: "local",

@@ -41,8 +41,8 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
         title: "switch swap",
         type: "maintenance",
         monitor_ids: [ids.shop],
-        start_at: "2026-04-30T11:00:00Z",
-        end_at: "2026-04-30T13:00:00Z",
+        start_at: new Date("2026-04-30T11:00:00Z"),
+        end_at: new Date("2026-04-30T13:00:00Z"),
         recurrence: "null",
       })
       .execute();
@@ -53,7 +53,7 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
         title: "slow api",
         type: "incident",
         monitor_ids: null,
-        start_at: "2026-04-30T00:00:00Z",
+        start_at: new Date("2026-04-30T00:00:00Z"),
         end_at: null,
         recurrence: "null",
       })

@@ -20,7 +20,7 @@ function secondsUntilCut(port: number): Promise<number> {
 describe("the listening server", () => {
   let srv: RunningServer;
   beforeAll(async () => {
-    const env = { UPTOP_DB_DSN: "memory://", UPTOP_API_TOKEN: ADMIN_TOKEN, UPTOP_HTTP_HOST: "127.0.0.1" };
+    const env = { UPTOP_DB_DSN: ":memory:", UPTOP_API_TOKEN: ADMIN_TOKEN, UPTOP_HTTP_HOST: "127.0.0.1" };
     const config = loadConfig({ ...env, UPTOP_HTTP_PORT: "0" });
     srv = await startServer(createApp({ config, logger: quietLogger(), apiToken: ADMIN_TOKEN, routers: {} }), config);
   });

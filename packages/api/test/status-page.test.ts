@@ -134,8 +134,8 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
         description: "creds p4ssw0rd",
         type: "maintenance",
         monitor_ids: [search],
-        start_at: "2026-05-02T01:00:00Z",
-        end_at: "2026-05-02T02:00:00Z",
+        start_at: new Date("2026-05-02T01:00:00Z"),
+        end_at: new Date("2026-05-02T02:00:00Z"),
         recurrence: "null",
       })
       .execute();
@@ -146,7 +146,7 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
         description: "see hunter2",
         type: "incident",
         monitor_ids: null,
-        start_at: "2026-05-01T11:00:00Z",
+        start_at: new Date("2026-05-01T11:00:00Z"),
         end_at: null,
         recurrence: "null",
       })

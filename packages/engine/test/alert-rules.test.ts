@@ -123,7 +123,7 @@ describe("alert rules (monitor channels only, no default channel)", () => {
   let store: Store;
   let engine: Engine | null = null;
   beforeAll(async () => {
-    store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
   }, 60_000);
   afterEach(async () => {
     await engine?.stop();
@@ -320,7 +320,7 @@ describe("node events (default channels)", () => {
   let store: Store;
   let engine: Engine | null = null;
   beforeAll(async () => {
-    store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
   }, 60_000);
   afterAll(async () => {
     await engine?.stop();

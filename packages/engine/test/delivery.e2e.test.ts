@@ -16,7 +16,7 @@ describe("engine + outbox + dispatcher end to end", () => {
   const box = keyedBox();
 
   beforeAll(async () => {
-    store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     target = await new Target().start();
     hook = await new FakeProvider().start();
     pd = await new FakeProvider().start();

@@ -49,7 +49,7 @@ describe("dispatcher on PGlite", () => {
   let d: Dispatcher | null = null;
 
   beforeAll(async () => {
-    store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     fake = await new FakeProvider().start();
     hook = await addChannel(
       store.db,

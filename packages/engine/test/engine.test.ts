@@ -18,7 +18,7 @@ let target: Target;
 let engine: Engine | null = null;
 
 beforeAll(async () => {
-  store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+  store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
   await addWebhookChannel(store.db, "ops");
   target = await new Target().start();
 }, 60_000);
@@ -61,7 +61,7 @@ describe("engine on a real target", () => {
 
   it("records how long a failed check ran in the duration histogram, not 0 s", async () => {
     // A database of its own, so the histogram holds this monitor's checks only.
-    const own = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    const own = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     target.set("/slow", "slow");
     const id = await addMonitor(own.db, draft({ name: "slow", type: "http", url: `${target.url}slow`, timeout: 0.5 }));
     const metrics = new EngineMetrics();

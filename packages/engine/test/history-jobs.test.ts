@@ -3,13 +3,14 @@ import { createLogger } from "@uptop/core";
 import {
   insertResults,
   listPartitions,
+  loadResultOutcomes,
   listRollups,
   openAndMigrate,
   upsertRollups,
   type Db,
   type Store,
 } from "@uptop/store";
-import { createTempDatabase, type TempDatabase } from "@uptop/test-kit";
+import { BACKENDS, createTempDatabase, type TempDatabase } from "@uptop/test-kit";
 import { HistoryJobs } from "../src/index.js";
 
 const DAY = 86_400_000;
@@ -18,7 +19,7 @@ const logger = createLogger({ level: "error", stream: new PassThrough() });
 async function addMonitor(db: Db, name: string, createdAt: string): Promise<number> {
   const r = await db
     .insertInto("monitors")
-    .values({ name, type: "http", created_at: createdAt })
+    .values({ name, type: "http", created_at: new Date(createdAt), updated_at: new Date(createdAt) })
     .returning("id")
     .executeTakeFirstOrThrow();
   return r.id;
@@ -33,7 +34,7 @@ async function change(db: Db, monitorId: number, from: string, to: string, at: s
       to_status: to,
       reason: "test",
       votes: "[]",
-      at,
+      at: new Date(at),
       epoch: 1,
       node_id: "leader",
       origin: "local",
@@ -55,7 +56,7 @@ function result(monitorId: number, slot: string, ok: boolean, latencyMs: number)
   };
 }
 
-describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) => {
+describe.each(BACKENDS)("history jobs on %s", (backend) => {
   let store: Store;
   let temp: TempDatabase | undefined;
   let a: number;
@@ -67,7 +68,7 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
       temp = await createTempDatabase("uptop_history_jobs");
       store = await openAndMigrate({ type: "postgres", dsn: temp.dsn });
     } else {
-      store = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+      store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     }
     const db = store.db;
     a = await addMonitor(db, "api", "2026-03-07T00:00:00Z");
@@ -81,8 +82,8 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
         title: "db upgrade",
         type: "maintenance",
         monitor_ids: [a],
-        start_at: "2026-03-09T00:00:00Z",
-        end_at: "2026-03-09T06:00:00Z",
+        start_at: new Date("2026-03-09T00:00:00Z"),
+        end_at: new Date("2026-03-09T06:00:00Z"),
         recurrence: "null",
       })
       .execute();
@@ -114,27 +115,34 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
     await temp?.drop();
   });
 
-  it("rolls up every finished day and today, drops old partitions and old rollups", async () => {
+  it("rolls up every finished day and today, drops old results and old rollups", async () => {
     const report = await jobs().runOnce(new Date("2026-03-10T12:00:00Z"));
-    // Inserting the February result created every day partition from then on; 14 days of raw
-    // retention before 10 March keeps 24 February onwards.
-    expect(report.droppedPartitions).toContain("check_results_20260220");
-    expect(report.droppedPartitions.every((p) => p < "check_results_20260224")).toBe(true);
     expect(report.deletedRollups).toBe(1);
     // api: 7, 8, 9, 10 March; late-comer: 9 and 10 March.
     expect(report.rolledUp).toBe(6);
+    // 14 days of raw retention before 10 March keeps 24 February onwards.
+    const kept = await loadResultOutcomes(store.db, [a], new Date("2026-01-01T00:00:00Z"), new Date("2027-01-01"));
+    expect(kept.get(a)).toHaveLength(4);
 
-    const partitions = await listPartitions(store.db);
-    expect(partitions).toEqual(
-      expect.arrayContaining([
-        "check_results_20260309",
-        "check_results_20260310",
-        "check_results_20260311",
-        "check_results_20260312",
-      ]),
-    );
-    expect(partitions).not.toContain("check_results_20260220");
-    expect(partitions).toContain("check_results_20260224");
+    if (backend === "sqlite") {
+      // One table, no partitions: the old row is deleted.
+      expect(report).toMatchObject({ droppedPartitions: [], deletedResults: 1 });
+    } else {
+      // Inserting the February result created every day partition from then on.
+      expect(report.droppedPartitions).toContain("check_results_20260220");
+      expect(report.droppedPartitions.every((p) => p < "check_results_20260224")).toBe(true);
+      const partitions = await listPartitions(store.db);
+      expect(partitions).toEqual(
+        expect.arrayContaining([
+          "check_results_20260309",
+          "check_results_20260310",
+          "check_results_20260311",
+          "check_results_20260312",
+        ]),
+      );
+      expect(partitions).not.toContain("check_results_20260220");
+      expect(partitions).toContain("check_results_20260224");
+    }
 
     const rows = await listRollups(store.db, { fromDay: "2000-01-01", toDay: "2100-01-01" });
     const of = (id: number, day: string) => rows.find((r) => r.monitorId === id && r.day === day);
@@ -157,7 +165,7 @@ describe.each(["pglite", "postgres"] as const)("history jobs on %s", (backend) =
 
   it("is idempotent and completes yesterday's partial row on the next day", async () => {
     const again = await jobs().runOnce(new Date("2026-03-10T13:00:00Z"));
-    expect(again).toEqual({ rolledUp: 2, droppedPartitions: [], deletedRollups: 0 });
+    expect(again).toEqual({ rolledUp: 2, droppedPartitions: [], deletedResults: 0, deletedRollups: 0 });
 
     const next = await jobs().runOnce(new Date("2026-03-11T01:00:00Z"));
     expect(next.rolledUp).toBe(4);

@@ -13,7 +13,7 @@ import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
 import { closeStaleReplicas, readOpenOutbox, upsertReplicaOutbox } from "./replica.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
-import { dateOf, dateOrNull } from "./dates.js";
+import { dateOf } from "./dates.js";
 
 export type MirrorChannel = ChannelConfig & { id: number };
 

@@ -8,7 +8,7 @@ import { createTempDatabase, TcpProxy, until, type TempDatabase } from "@uptop/t
 import {
   acquireDatabaseLock,
   DatabaseLockedError,
-  FOLDER_LOCK_FILE,
+  lockFileOf,
   openAndMigrate,
   type DatabaseLock,
   type DatabaseLockOptions,
@@ -186,15 +186,16 @@ describe("the database lock on Postgres", () => {
   }, 30_000);
 });
 
-describe("the database lock on a PGlite folder", () => {
+describe("the database lock on a SQLite file", () => {
   let dir: string;
+  let file: string;
   const held: DatabaseLock[] = [];
   const take = async (holder: LockIdentity) => {
-    const lock = await acquireDatabaseLock({ type: "pglite", dsn: dir, holder });
+    const lock = await acquireDatabaseLock({ type: "sqlite", dsn: file, holder });
     held.push(lock);
     return lock;
   };
-  const lockFile = () => join(dir, FOLDER_LOCK_FILE);
+  const lockFile = () => lockFileOf(file);
   const plant = (fields: Record<string, unknown>) =>
     writeFileSync(
       lockFile(),
@@ -217,32 +218,35 @@ describe("the database lock on a PGlite folder", () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "uptop-lock-"));
+    file = join(dir, "uptop.db");
   });
   afterEach(async () => {
     for (const lock of held.splice(0)) await lock.release();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("creates the folder and its lock file for the owner alone", async () => {
+  it("creates the folder and the lock file beside the database for the owner alone", async () => {
     const folder = join(dir, "db");
-    await acquireDatabaseLock({ type: "pglite", dsn: folder, holder: LEADER_A }).then((l) => held.push(l));
+    await acquireDatabaseLock({ type: "sqlite", dsn: join(folder, "uptop.db"), holder: LEADER_A }).then((l) =>
+      held.push(l),
+    );
     expect(statSync(folder).mode & 0o777).toBe(0o700);
-    expect(statSync(join(folder, FOLDER_LOCK_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(folder, "uptop.db.lock")).mode & 0o777).toBe(0o600);
   });
 
-  it("refuses a second open of the folder in this process, and allows it once released", async () => {
+  it("refuses a second open of the database in this process, and allows it once released", async () => {
     const first = await take(LEADER_A);
     // A promise that rejects, never a throw from the call itself.
-    const err = await refusal(acquireDatabaseLock({ type: "pglite", dsn: dir, holder: LEADER_B }));
-    expect(err.message).toContain(`PGlite folder ${dir} is already in use by leader "leader-a" (pid ${process.pid}`);
+    const err = await refusal(acquireDatabaseLock({ type: "sqlite", dsn: file, holder: LEADER_B }));
+    expect(err.message).toContain(`SQLite database ${file} is already in use by leader "leader-a" (pid ${process.pid}`);
     expect(err.message).toContain("in this process");
     await first.release();
     expect(existsSync(lockFile())).toBe(false);
     await take(LEADER_B);
   });
 
-  it("refuses while another live process holds the folder, and takes it once that process is killed", async () => {
-    const child = await holdInChild({ type: "pglite", dsn: dir, holder: { nodeId: "other", role: "follower" } });
+  it("refuses while another live process holds the database, and takes it once that process is killed", async () => {
+    const child = await holdInChild({ type: "sqlite", dsn: file, holder: { nodeId: "other", role: "follower" } });
     const err = await refusal(take(LEADER_A));
     expect(err.holder).toMatchObject({ nodeId: "other", role: "follower", pid: child.pid, host: hostname() });
     child.kill("SIGKILL");
@@ -275,8 +279,8 @@ describe("the database lock on a PGlite folder", () => {
   });
 
   it("needs no lock for an in-memory database", async () => {
-    const a = await acquireDatabaseLock({ type: "pglite", dsn: "memory://", holder: LEADER_A });
-    const b = await acquireDatabaseLock({ type: "pglite", dsn: "memory://", holder: LEADER_B });
+    const a = await acquireDatabaseLock({ type: "sqlite", dsn: ":memory:", holder: LEADER_A });
+    const b = await acquireDatabaseLock({ type: "sqlite", dsn: ":memory:", holder: LEADER_B });
     expect(a.held && b.held).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ describe("config mirror keeps channel secrets intact", () => {
   let stores: Store[] = [];
 
   async function open(): Promise<Store> {
-    const s = await openAndMigrate({ type: "pglite", dsn: "memory://" });
+    const s = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     stores.push(s);
     return s;
   }

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "kysely";
 import { ConflictError, NotFoundError, SecretBox, ValidationError, normalizeMonitor } from "@uptop/core";
 import {
   adoptEpoch,
