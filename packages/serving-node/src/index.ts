@@ -6,4 +6,5 @@ export { clusterRouter, type ClusterRoutesDeps } from "./cluster-routes.js";
 export { checkEncryptionKey } from "./encryption-key.js";
 export { ReplicationFeed } from "@uptop/engine";
 export { openLockedStore } from "./locked-store.js";
+export { legacyPgliteFolder, refuseLeftoverPglite } from "./leftover-pglite.js";
 export { witnessRouter, type WitnessRoutesDeps } from "./witness-routes.js";

@@ -1,10 +1,12 @@
 import type { Config, Logger } from "@uptop/core";
 import { acquireDatabaseLock, openAndMigrate, type DatabaseLockedError, type Store } from "@uptop/store";
+import { refuseLeftoverPglite } from "./leftover-pglite.js";
 
 /**
  * Opens this node's database for it alone, or throws DatabaseLockedError naming the node that has
  * it. The lock is taken before migrating (a refused node must not change the schema under the live
  * one), and let go only after the store's pool has closed, so no write of ours lands after it.
+ * An earlier version's PGlite database left in the data folder stops it first (`refuseLeftoverPglite`).
  */
 export async function openLockedStore(
   config: Config,
@@ -12,6 +14,7 @@ export async function openLockedStore(
   logger: Logger,
   onLost: (err: DatabaseLockedError) => void,
 ): Promise<Store> {
+  refuseLeftoverPglite(config);
   const { type, dsn, poolMax } = config.db;
   const lock = await acquireDatabaseLock({
     type,

@@ -1,11 +1,12 @@
-import type { DbType, Logger } from "@uptop/core";
+import type { Logger } from "@uptop/core";
+import type { StoreType } from "./database.js";
 import { fullIdentity, type DatabaseLockedError, type LockIdentity } from "./database-locked-error.js";
-import { acquireFileLock } from "./file-lock.js";
+import { acquireFileLock, acquirePgliteLock } from "./file-lock.js";
 import { acquirePostgresLock } from "./postgres-lock.js";
 
 export interface DatabaseLockOptions {
-  type: DbType;
-  /** The SQLite file, ":memory:", or a postgres:// URL — as `openDatabase` takes it. */
+  type: StoreType;
+  /** The SQLite file, ":memory:", a postgres:// URL or a PGlite folder — as `openDatabase` takes it. */
   dsn: string;
   holder: LockIdentity;
   logger?: Logger;
@@ -36,10 +37,15 @@ const NO_LOCK: DatabaseLock = { held: true, record: async () => {}, release: asy
  * Takes the database for this node, or throws DatabaseLockedError naming the node that has it.
  * Postgres: a session advisory lock on a connection of its own, which the server frees when the
  * process dies, kill -9 included. SQLite: a lock file beside the database, stale once its pid is
- * gone. An in-memory SQLite is private to its process and needs none.
+ * gone. An in-memory SQLite is private to its process and needs none. PGlite (read to copy it out):
+ * the lock file older versions kept in its folder.
  */
 export async function acquireDatabaseLock(options: DatabaseLockOptions): Promise<DatabaseLock> {
   if (options.type === "postgres") return acquirePostgresLock(options);
+  if (options.type === "pglite") {
+    if (options.dsn === "memory://" || options.dsn === "") return NO_LOCK;
+    return acquirePgliteLock(options.dsn, fullIdentity(options.holder));
+  }
   if (options.dsn === ":memory:" || options.dsn === "") return NO_LOCK;
   return acquireFileLock(options.dsn, fullIdentity(options.holder));
 }

@@ -13,7 +13,8 @@ export interface LockHolder {
 /** Who is asking; pid, host and start time default to this process's. */
 export interface LockIdentity {
   nodeId: string;
-  role: "leader" | "follower";
+  /** `admin`: uptop-admin, holding the database while it copies it. */
+  role: "leader" | "follower" | "admin";
   pid?: number;
   host?: string;
   startedAt?: Date;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "@uptop/core";
 import type { DatabaseLock } from "./database-lock.js";
 import { DatabaseLockedError, describeHolder, type LockHolder } from "./database-locked-error.js";
@@ -11,7 +11,7 @@ export function lockFileOf(databaseFile: string): string {
   return `${resolve(databaseFile)}.lock`;
 }
 
-// Databases this process holds. A second open from the same process is refused too: by the pid
+// Lock files this process holds. A second open from the same process is refused too: by the pid
 // rule alone it would look like a lock left by an earlier life of this process.
 const heldHere = new Map<string, LockHolder>();
 
@@ -70,17 +70,37 @@ function createExclusive(path: string, tmp: string): boolean {
   }
 }
 
+/** The lock file inside a PGlite folder, where versions before SQLite kept it. */
+export const PGLITE_LOCK_FILE = "uptop.lock";
+
+/** A lock file and what it guards, as a refusal names it. */
+interface LockFileTarget {
+  path: string;
+  where: string;
+}
+
 /**
  * SQLite keeps two processes from corrupting one file, but not from both serving it: two leaders
  * on one database would both check and both alert. The lock file says who serves it.
  */
 export function acquireFileLock(databaseFile: string, me: LockHolder): DatabaseLock {
-  const file = resolve(databaseFile);
-  const where = `SQLite database ${databaseFile}`;
-  const path = lockFileOf(file);
-  const here = heldHere.get(file);
+  return acquireLockFile({ path: lockFileOf(databaseFile), where: `SQLite database ${databaseFile}` }, me);
+}
+
+/**
+ * A PGlite folder, opened only to copy its data out: its lock is the file older versions took in
+ * the folder, so a node of such a version still running on it refuses the copy, and it the node.
+ */
+export function acquirePgliteLock(folder: string, me: LockHolder): DatabaseLock {
+  return acquireLockFile({ path: join(resolve(folder), PGLITE_LOCK_FILE), where: `PGlite folder ${folder}` }, me);
+}
+
+function acquireLockFile(target: LockFileTarget, me: LockHolder): DatabaseLock {
+  const { where } = target;
+  const path = resolve(target.path);
+  const here = heldHere.get(path);
   if (here) throw new DatabaseLockedError({ where, who: `${describeHolder(here)}, in this process`, holder: here });
-  makePrivateDir(dirname(file));
+  makePrivateDir(dirname(path));
   const token = randomBytes(8).toString("hex");
   // Written whole, then linked into place: a reader never sees a half-written lock.
   const tmp = `${path}.${process.pid}.${token}`;
@@ -105,7 +125,7 @@ export function acquireFileLock(databaseFile: string, me: LockHolder): DatabaseL
   } finally {
     rmSync(tmp, { force: true });
   }
-  heldHere.set(file, me);
+  heldHere.set(path, me);
   let held = true;
   return {
     get held() {
@@ -115,7 +135,7 @@ export function acquireFileLock(databaseFile: string, me: LockHolder): DatabaseL
     release: async () => {
       if (!held) return;
       held = false;
-      heldHere.delete(file);
+      heldHere.delete(path);
       if (readLock(path)?.token === token) unlinkSync(path);
     },
   };

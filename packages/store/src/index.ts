@@ -7,6 +7,7 @@ export {
   isForeignKeyViolation,
   type Db,
   type Store,
+  type StoreType,
   type DatabaseOptions,
 } from "./database.js";
 export type { Database } from "./schema.js";
@@ -40,4 +41,16 @@ export {
   type LockHolder,
   type LockIdentity,
 } from "./database-locked-error.js";
-export { lockFileOf } from "./file-lock.js";
+export { lockFileOf, PGLITE_LOCK_FILE } from "./file-lock.js";
+export {
+  copyDatabase,
+  COPIED_TABLES,
+  CopyMismatchError,
+  jsonColumnsOf,
+  TargetNotEmptyError,
+  type CopiedTable,
+  type CopyOptions,
+  type CopyReport,
+  type TableRows,
+} from "./database-copy.js";
+export { copyBetween, NoSourceDatabaseError, type CopyBetweenOptions } from "./copy-between.js";

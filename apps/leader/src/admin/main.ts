@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // uptop-admin: server-side maintenance of the leader's database. Run it with the same
-// environment as the leader (and, for PGlite, while the leader is stopped: one process owns
-// the folder).
+// environment as the leader; `db copy` names its two databases itself and holds both while it
+// runs, so the nodes on them must be stopped.
 import { loadConfig, UptopError } from "@uptop/core";
+import { dbCopy } from "./db-copy-command.js";
 import { migrateSecrets, rotateKey, UsageError } from "./secret-commands.js";
 
 const USAGE = `usage: uptop-admin <command>
@@ -12,27 +13,51 @@ commands:
                                with UPTOP_ENCRYPTION_KEY; safe to run again
   rotate-key --new-key HEX     re-encrypt every secret under a new 64-hex-character key, in one
                                transaction; the current key is UPTOP_ENCRYPTION_KEY
+  db copy --from DB --to DB [--batch-rows N]
+                               copy everything (monitors, channels, settings, state, history,
+                               alerts sent and pending, ids included) into an empty database, so
+                               a leader started there goes on where the source stopped, open
+                               incidents included. DB is sqlite:<file>, pglite:<folder> (an
+                               earlier version's embedded database; --from only) or a
+                               postgres:// URL. Stop every node on either database first: the
+                               copy holds both and refuses while a node does. Secrets are copied
+                               encrypted as stored: keep the same UPTOP_ENCRYPTION_KEY. The
+                               source is left as it was. --batch-rows: rows per transaction
+                               (5000). Example:
+                                 uptop-admin db copy --from sqlite:./data/uptop.db \\
+                                   --to postgres://uptop:secret@db:5432/uptop
 
-The database is the one UPTOP_DB_TYPE / UPTOP_DB_DSN name, as for the leader.`;
+migrate-secrets and rotate-key work on the database UPTOP_DB_TYPE / UPTOP_DB_DSN name, as the
+leader does. Exit codes: 0 done, 2 bad arguments or configuration, 1 refused or failed.`;
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    const config = loadConfig(process.env);
     let out: string;
-    if (command === "migrate-secrets") out = await migrateSecrets(config);
-    else if (command === "rotate-key") out = await rotateKey(config, args);
+    if (command === "db") {
+      const [sub, ...rest] = args;
+      if (sub !== "copy") throw new UsageError(`unknown command "db ${sub ?? ""}"\n\n${USAGE}`);
+      // Needs no configuration: an environment still naming PGlite must not stop the copy out of it.
+      out = await dbCopy(rest, print);
+    } else if (command === "migrate-secrets") out = await migrateSecrets(loadConfig(process.env));
+    else if (command === "rotate-key") out = await rotateKey(loadConfig(process.env), args);
     else if (command === undefined || command === "help" || command === "--help") {
-      process.stdout.write(`${USAGE}\n`);
+      print(USAGE);
       return command === undefined ? 2 : 0;
     } else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-    process.stdout.write(`${out}\n`);
+    print(out);
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`uptop-admin: ${message}\n`);
-    // Bad usage or configuration: 2, like the servers; anything the database refused: 1.
-    return err instanceof UsageError || (err instanceof UptopError && err.code === "CONFIG") ? 2 : 1;
+    // Bad usage or configuration (a source that does not exist included): 2, like the servers;
+    // anything a database refused or failed: 1.
+    const usage =
+      err instanceof UsageError ||
+      (err instanceof UptopError && (err.code === "CONFIG" || err.code === "NO_SOURCE_DATABASE"));
+    return usage ? 2 : 1;
   }
 }
 
