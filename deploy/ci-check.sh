@@ -109,11 +109,12 @@ fi
 
 # --- probe: stateless, must carry no embedded database
 probe_dir=$(deploy probe)
-if find "$probe_dir/node_modules" -path '*@electric-sql*pglite*' -print -quit | grep -q .; then
-  fail "the probe deploy folder contains @electric-sql/pglite"
+if find "$probe_dir/node_modules" \( -path '*@electric-sql*pglite*' -o -path '*better-sqlite3*' \) -print -quit |
+  grep -q .; then
+  fail "the probe deploy folder contains an embedded database (better-sqlite3 or @electric-sql/pglite)"
 fi
 [ ! -e "$probe_dir/node_modules/@uptop/store" ] || fail "the probe deploy folder contains @uptop/store"
-say "probe: deploy folder holds no @electric-sql/pglite and no @uptop/store"
+say "probe: deploy folder holds no better-sqlite3, no @electric-sql/pglite and no @uptop/store"
 sizes+=("probe $(size_of "$probe_dir")")
 if is_placeholder probe; then
   say "probe: SKIPPED start, apps/probe/dist/main.js is still the empty placeholder"

@@ -6,6 +6,11 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # --- builder: install the workspace, build, then `pnpm deploy` the app with production deps only
 FROM ${NODE_IMAGE} AS builder
 ENV CI=true
+# better-sqlite3 (the embedded database) compiles from source when no prebuilt binary can be
+# fetched for this platform; the build tools stay in this stage only.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 RUN npm install -g pnpm@12.4.2
 WORKDIR /src
 # The lockfile alone is enough to download every package, so this layer is reused while only

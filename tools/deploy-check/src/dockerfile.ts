@@ -116,7 +116,7 @@ export function checkDockerfile(stages: readonly Stage[], app: string): string[]
   if (!/apt-get install[^&]*--no-install-recommends[^&]*\biputils-ping\b/.test(finalRuns))
     problems.push("ping is not installed with --no-install-recommends");
   if (!/rm -rf \/var\/lib\/apt\/lists/.test(finalRuns)) problems.push("apt lists are not cleaned");
-  if (/pglite/i.test(final.instructions.map((i) => i.args).join("\n")) && app === "probe")
-    problems.push("the probe image mentions pglite");
+  if (/pglite|sqlite/i.test(final.instructions.map((i) => i.args).join("\n")) && app === "probe")
+    problems.push("the probe image mentions an embedded database");
   return problems;
 }

@@ -37,7 +37,7 @@ describe("the Dockerfile checker", () => {
     ["no USER", (t) => t.replace("USER 10001:10001\n", ""), /non-root USER/],
     ["curl in the health check", (t) => t.replace('CMD ["node", "/app/healthcheck.mjs"]', "CMD curl -f http://localhost:8080/api/health"), /HEALTHCHECK does not call node/],
     ["apt lists left behind", (t) => t.replace(" && rm -rf /var/lib/apt/lists/* \\\n", " \\\n"), /apt lists are not cleaned/],
-    ["the embedded database in the probe", (t) => t.replace("COPY --from=builder /out/ /app/", "COPY --from=builder /out/ /app/\nCOPY --from=builder /src/node_modules/@electric-sql/pglite /app/node_modules/@electric-sql/pglite"), /mentions pglite/],
+    ["the embedded database in the probe", (t) => t.replace("COPY --from=builder /out/ /app/", "COPY --from=builder /out/ /app/\nCOPY --from=builder /src/node_modules/@electric-sql/pglite /app/node_modules/@electric-sql/pglite"), /mentions an embedded database/],
     ["sources from the build context", (t) => t.replace("COPY --from=builder /out/ /app/", "COPY --from=builder /out/ /app/\nCOPY apps/probe/src /app/src"), /copies from the build context/],
     ["another base image", (t) => t.replace("ARG NODE_IMAGE=node:20-bookworm-slim", "ARG NODE_IMAGE=node:20"), /not node:20-bookworm-slim/],
   ])("catches %s", (_, edit, expected) => {
@@ -113,6 +113,7 @@ describe("what pnpm deploy --prod ships", () => {
       "@uptop/ssrf-guard",
     ]);
     expect(external.has("@electric-sql/pglite")).toBe(false);
+    expect(external.has("better-sqlite3")).toBe(false);
     expect(external.has("pg")).toBe(false);
   });
 
@@ -120,6 +121,7 @@ describe("what pnpm deploy --prod ships", () => {
     const { workspace, external } = productionClosure(pkgs, "@uptop/cli");
     expect(workspace.has("@uptop/store")).toBe(false);
     expect(external.has("@electric-sql/pglite")).toBe(false);
+    expect(external.has("better-sqlite3")).toBe(false);
     expect(external.has("pg")).toBe(false);
   });
 
