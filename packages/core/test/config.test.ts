@@ -77,7 +77,7 @@ describe("loadConfig", () => {
       (c: ReturnType<typeof loadConfig>) => c.db.dsn,
       "postgres://u@h/db",
     ],
-    [{ UPTOP_DATA_DIR: "/var/lib/uptop/" }, (c: ReturnType<typeof loadConfig>) => c.db.dsn, "/var/lib/uptop/uptop"],
+    [{ UPTOP_DATA_DIR: "/var/lib/uptop/" }, (c: ReturnType<typeof loadConfig>) => c.db.dsn, "/var/lib/uptop/uptop.db"],
     [
       { UPTOP_AGG_STRATEGY: "majority-down" },
       (c: ReturnType<typeof loadConfig>) => c.cluster.aggStrategy,

@@ -20,7 +20,22 @@ function unavailableState(code: string): boolean {
   return /^08[0-9A-Z]{3}$/.test(code) || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300";
 }
 
-/** What pg, its pool, PGlite and Kysely say, without a code, when the database is gone or closed. */
+/**
+ * SQLite's codes for a database that cannot serve now rather than a query that is wrong: another
+ * process holds the file past the busy timeout, the disk fails or is full, the file cannot be opened.
+ */
+function sqliteUnavailable(code: string): boolean {
+  return (
+    code === "SQLITE_BUSY" ||
+    code.startsWith("SQLITE_BUSY_") ||
+    code === "SQLITE_FULL" ||
+    code === "SQLITE_IOERR" ||
+    code.startsWith("SQLITE_IOERR_") ||
+    code === "SQLITE_CANTOPEN"
+  );
+}
+
+/** What pg, its pool, PGlite, better-sqlite3 and Kysely say, without a code, when the database is gone or closed. */
 const UNAVAILABLE_MESSAGES = [
   /^Connection terminated( unexpectedly| due to connection timeout)?$/,
   /^timeout exceeded when trying to connect$/,
@@ -30,6 +45,7 @@ const UNAVAILABLE_MESSAGES = [
   /^PGlite is clos(ed|ing)$/,
   /^PGlite instance is already closed\.?$/,
   /^driver has already been destroyed$/,
+  /^The database connection is not open$/,
 ];
 
 /**
@@ -41,7 +57,8 @@ const UNAVAILABLE_MESSAGES = [
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err === null || typeof err !== "object") return false;
   const { code, message, errors } = err as { code?: unknown; message?: unknown; errors?: unknown };
-  if (typeof code === "string" && (NETWORK_CODES.has(code) || unavailableState(code))) return true;
+  if (typeof code === "string" && (NETWORK_CODES.has(code) || unavailableState(code) || sqliteUnavailable(code)))
+    return true;
   if (typeof message === "string" && UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return true;
   // A host name with several addresses fails with an AggregateError holding one error per address.
   return Array.isArray(errors) && errors.length > 0 && errors.every(isDatabaseUnavailable);

@@ -22,6 +22,12 @@ describe("isDatabaseUnavailable", () => {
     ["too many connections (53300)", withCode("sorry, too many clients already", "53300"), true],
     ["a closed PGlite", new Error("PGlite is closed"), true],
     ["a destroyed Kysely", new Error("driver has already been destroyed"), true],
+    ["a SQLite file another process holds", withCode("database is locked", "SQLITE_BUSY"), true],
+    ["a full disk under SQLite", withCode("database or disk is full", "SQLITE_FULL"), true],
+    ["a disk error under SQLite", withCode("disk I/O error", "SQLITE_IOERR_WRITE"), true],
+    ["a closed better-sqlite3", new TypeError("The database connection is not open"), true],
+    ["a SQLite constraint", withCode("UNIQUE constraint failed: monitors.name", "SQLITE_CONSTRAINT_UNIQUE"), false],
+    ["a SQLite syntax error", withCode('near "nope": syntax error', "SQLITE_ERROR"), false],
     ["a unique violation", withCode("duplicate key value violates unique constraint", "23505"), false],
     ["a syntax error", withCode('syntax error at or near "nope"', "42601"), false],
     ["a value out of range", withCode("date/time field value out of range", "22008"), false],
@@ -32,6 +38,18 @@ describe("isDatabaseUnavailable", () => {
     ["null", null, false],
   ])("%s → %s", (_what, err, expected) => {
     expect(isDatabaseUnavailable(err)).toBe(expected);
+  });
+
+  it("recognises what a closed SQLite store really throws", async () => {
+    const store = await openDatabase({ type: "sqlite", dsn: ":memory:" });
+    await sql`select 1`.execute(store.db);
+    await store.close();
+    const err = await sql`select 1`.execute(store.db).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).not.toBeNull();
+    expect(isDatabaseUnavailable(err)).toBe(true);
   });
 
   it("recognises what a closed PGlite store really throws", async () => {
