@@ -82,3 +82,46 @@ export function postgresCpuSeconds() {
   }
   return total;
 }
+
+/**
+ * CPU seconds of the Postgres processes working for one database, counted per process so a
+ * backend that ends in the window takes none of the total with it (postgresCpuSeconds sums the
+ * processes alive at each call, and goes down when a pooled connection closes). `sample()` at the
+ * start, then often (every second) so a backend that exits loses at most one interval; `seconds()`
+ * splits the window's CPU into the database's own backends (their command line names it) and the
+ * server's shared processes (postmaster, checkpointer, WAL writer…: not only this database's).
+ */
+export function postgresCpuTracker(dbName) {
+  const seen = new Map();
+  let started = false;
+  const read = () => {
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (!stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).startsWith("postgres")) continue;
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+        const client = /\(\d+\)|\[local\]/.test(cmd);
+        const kind = cmd.includes(` ${dbName} `) ? "own" : client ? null : "shared";
+        if (!kind) continue;
+        const cpu = cpuSecondsOf(pid);
+        const known = seen.get(pid);
+        if (known) known.last = cpu;
+        // A process first seen after the start began in the window: all its CPU is the window's.
+        else seen.set(pid, { kind, first: started ? 0 : cpu, last: cpu });
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    started = true;
+  };
+  return {
+    sample: read,
+    seconds() {
+      read();
+      const out = { own: 0, shared: 0 };
+      for (const p of seen.values()) out[p.kind] += p.last - p.first;
+      return out;
+    },
+  };
+}
