@@ -105,5 +105,5 @@ export {
   type SkipReason,
 } from "./runtime/slot-scheduler.js";
 export { runService, type FailService, type Service } from "./runtime/run-service.js";
-export { ROLES, isRole, roleAllows, type Role } from "./domain/role.js";
+export { USER_ROLES, isRole, roleAllows, type Role } from "./domain/role.js";
 export { LIVE_EVENT_TYPES, type LiveEvent, type LiveEventType } from "./domain/live-event.js";

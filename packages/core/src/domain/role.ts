@@ -6,14 +6,14 @@
  *   them) and maintenance windows; apply config.
  * - admin: also manage users, tokens and keys, and read secrets-bearing exports.
  */
-export const ROLES = ["viewer", "editor", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export const USER_ROLES = ["viewer", "editor", "admin"] as const;
+export type Role = (typeof USER_ROLES)[number];
 
 export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+  return typeof value === "string" && (USER_ROLES as readonly string[]).includes(value);
 }
 
 /** True when a user with role `have` may do what needs role `need`. */
 export function roleAllows(have: Role, need: Role): boolean {
-  return ROLES.indexOf(have) >= ROLES.indexOf(need);
+  return USER_ROLES.indexOf(have) >= USER_ROLES.indexOf(need);
 }
