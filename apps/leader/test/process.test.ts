@@ -57,7 +57,7 @@ describe("leader process", () => {
     const token = readFileSync(join(dataDir, "api-token"), "utf8").trim();
     expect(statSync(join(dataDir, "api-token")).mode & 0o777).toBe(0o600);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
-    expect(statSync(join(dataDir, "uptop")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, "uptop.db")).mode & 0o777).toBe(0o600);
     expect(first.stdout).toContain(token);
     const created = await fetch(`http://127.0.0.1:${port}/api/monitors`, {
       method: "POST",

@@ -15,7 +15,7 @@ export interface DatabaseLockOptions {
    * before this one could take it back: stop acting at once, without flushing.
    */
   onLost?: (err: DatabaseLockedError) => void;
-  /** How often a held lock's connection is checked; 2 s. */
+  /** How often a held lock's connection is checked (Postgres; 2 s) or its file refreshed (SQLite; 10 s). */
   checkIntervalMs?: number;
   /** How often a lost lock is tried again while the database is away; 1 s. */
   retryIntervalMs?: number;
@@ -37,7 +37,7 @@ const NO_LOCK: DatabaseLock = { held: true, record: async () => {}, release: asy
  * Takes the database for this node, or throws DatabaseLockedError naming the node that has it.
  * Postgres: a session advisory lock on a connection of its own, which the server frees when the
  * process dies, kill -9 included. SQLite: a lock file beside the database, stale once its pid is
- * gone. An in-memory SQLite is private to its process and needs none. PGlite (read to copy it out):
+ * gone from this host or, written on another host, once its holder stops refreshing it. An in-memory SQLite is private to its process and needs none. PGlite (read to copy it out):
  * the lock file older versions kept in its folder.
  */
 export async function acquireDatabaseLock(options: DatabaseLockOptions): Promise<DatabaseLock> {
@@ -47,5 +47,8 @@ export async function acquireDatabaseLock(options: DatabaseLockOptions): Promise
     return acquirePgliteLock(options.dsn, fullIdentity(options.holder));
   }
   if (options.dsn === ":memory:" || options.dsn === "") return NO_LOCK;
-  return acquireFileLock(options.dsn, fullIdentity(options.holder));
+  return acquireFileLock(options.dsn, fullIdentity(options.holder), {
+    ...(options.onLost ? { onLost: options.onLost } : {}),
+    ...(options.checkIntervalMs ? { refreshMs: options.checkIntervalMs } : {}),
+  });
 }

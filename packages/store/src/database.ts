@@ -86,15 +86,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Store> {
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrate(db: Db): Promise<string[]> {
-  const provider = isSqlite(db) ? sqliteMigrations : postgresMigrations;
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === "Error");
-  if (error || failed) {
+  const sqlite = isSqlite(db);
+  const migrator = new Migrator({ db, provider: sqlite ? sqliteMigrations : postgresMigrations });
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === "Error");
+    if (!error && !failed) return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
     const reason = error instanceof Error ? error.message : String(error ?? "unknown error");
+    // Kysely's migration lock on SQLite holds within one process only: a second process (an admin
+    // command beside a node's first start) may have read the same pending list and lost the race
+    // ("already exists", "duplicate column"). Its migration rolled back; reading the list again
+    // finds the work done. A migration that is really broken fails the same way every time.
+    if (sqlite && attempt < 10) {
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+      continue;
+    }
     throw new UptopError("MIGRATION", `migration ${failed?.migrationName ?? "?"} failed: ${reason}`);
   }
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
 /** Opens the database and brings its schema up to date. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "@uptop/core";
@@ -41,13 +41,27 @@ function alive(pid: number): boolean {
   }
 }
 
+/** How often a holder touches its lock file, and how long an untouched one is taken for a live holder. */
+export const LOCK_REFRESH_MS = 10_000;
+export const LOCK_STALE_AFTER_MS = 60_000;
+
+function untouchedForMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 /**
  * A lock is stale when its holder ran on this host and is gone, or has this very pid (a container
- * restarted: its process gets the pid of its previous life). A holder on another host (a shared
- * folder) cannot be checked from here, so it is taken to be alive.
+ * restarted: its process gets the pid of its previous life). A holder on another host cannot be
+ * asked: a replaced container or pod has a new host name on the same volume. Its lock is stale
+ * once it has gone untouched for LOCK_STALE_AFTER_MS, when the holder refreshes it (`refreshed`);
+ * otherwise it is taken to be alive.
  */
-function isStale(h: LockHolder): boolean {
-  if (h.host !== hostname()) return false;
+function isStale(h: LockHolder, path: string, refreshed: boolean): boolean {
+  if (h.host !== hostname()) return refreshed && untouchedForMs(path) > LOCK_STALE_AFTER_MS;
   return h.pid === process.pid || !alive(h.pid);
 }
 
@@ -77,14 +91,24 @@ export const PGLITE_LOCK_FILE = "uptop.lock";
 interface LockFileTarget {
   path: string;
   where: string;
+  /** The holder touches the file every LOCK_REFRESH_MS (older versions' PGlite locks were not). */
+  refreshed: boolean;
+  onLost?: (err: DatabaseLockedError) => void;
+  /** LOCK_REFRESH_MS unless a test asks for less. */
+  refreshMs?: number;
 }
 
 /**
  * SQLite keeps two processes from corrupting one file, but not from both serving it: two leaders
  * on one database would both check and both alert. The lock file says who serves it.
  */
-export function acquireFileLock(databaseFile: string, me: LockHolder): DatabaseLock {
-  return acquireLockFile({ path: lockFileOf(databaseFile), where: `SQLite database ${databaseFile}` }, me);
+export function acquireFileLock(
+  databaseFile: string,
+  me: LockHolder,
+  opts: { onLost?: (err: DatabaseLockedError) => void; refreshMs?: number } = {},
+): DatabaseLock {
+  const where = `SQLite database ${databaseFile}`;
+  return acquireLockFile({ path: lockFileOf(databaseFile), where, refreshed: true, ...opts }, me);
 }
 
 /**
@@ -92,7 +116,8 @@ export function acquireFileLock(databaseFile: string, me: LockHolder): DatabaseL
  * the folder, so a node of such a version still running on it refuses the copy, and it the node.
  */
 export function acquirePgliteLock(folder: string, me: LockHolder): DatabaseLock {
-  return acquireLockFile({ path: join(resolve(folder), PGLITE_LOCK_FILE), where: `PGlite folder ${folder}` }, me);
+  const path = join(resolve(folder), PGLITE_LOCK_FILE);
+  return acquireLockFile({ path, where: `PGlite folder ${folder}`, refreshed: false }, me);
 }
 
 function acquireLockFile(target: LockFileTarget, me: LockHolder): DatabaseLock {
@@ -111,8 +136,13 @@ function acquireLockFile(target: LockFileTarget, me: LockHolder): DatabaseLock {
     for (let attempt = 0; ; attempt++) {
       if (createExclusive(path, tmp)) break;
       const other = readLock(path);
-      if (attempt > 0 || (other && !isStale(other.holder))) {
-        const hint = other && other.holder.host !== hostname() ? `if that process is gone, delete ${path}` : undefined;
+      if (attempt > 0 || (other && !isStale(other.holder, path, target.refreshed))) {
+        const hint =
+          other && other.holder.host !== hostname()
+            ? target.refreshed
+              ? `if that process is gone, its lock is taken over ${LOCK_STALE_AFTER_MS / 1000} s after its last refresh`
+              : `if that process is gone, delete ${path}`
+            : undefined;
         throw new DatabaseLockedError({
           where,
           who: other ? describeHolder(other.holder) : "another process",
@@ -127,12 +157,41 @@ function acquireLockFile(target: LockFileTarget, me: LockHolder): DatabaseLock {
   }
   heldHere.set(path, me);
   let held = true;
+  // Touched while held, so a node on another host can tell a crashed holder from a live one. A
+  // lock file that no longer carries this token was taken over (this process stalled past the
+  // stale limit, or someone deleted it): stop serving rather than serve beside the new holder.
+  const refresh = target.refreshed
+    ? setInterval(() => {
+        const now = readLock(path);
+        if (now?.token === token) {
+          const t = new Date();
+          try {
+            utimesSync(path, t, t);
+          } catch {
+            // Touched again at the next refresh; a missed one costs nothing.
+          }
+          return;
+        }
+        clearInterval(refresh);
+        held = false;
+        heldHere.delete(path);
+        target.onLost?.(
+          new DatabaseLockedError({
+            where,
+            who: now ? describeHolder(now.holder) : "another process",
+            holder: now?.holder ?? null,
+          }),
+        );
+      }, target.refreshMs ?? LOCK_REFRESH_MS)
+    : undefined;
+  refresh?.unref();
   return {
     get held() {
       return held;
     },
     record: async () => {},
     release: async () => {
+      clearInterval(refresh);
       if (!held) return;
       held = false;
       heldHere.delete(path);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -262,11 +262,24 @@ describe("the database lock on a SQLite file", () => {
     ["this very pid, from an earlier life of a restarted container", "taken over", async () => ({ pid: process.pid })],
     ["nothing readable", "taken over", async () => null],
     ["a live process on this host", "respected", async () => ({ pid: process.ppid })],
-    ["a process on another host, which cannot be checked", "respected", async () => ({ pid: 1, host: "elsewhere" })],
+    [
+      "a process on another host, refreshed within the minute",
+      "respected",
+      async () => ({ pid: 1, host: "elsewhere" }),
+    ],
+    [
+      "a process on another host (a replaced container), untouched for over a minute",
+      "taken over",
+      async () => ({ pid: 1, host: "elsewhere", untouchedS: 61 }),
+    ],
   ] as const)("a lock file left by %s is %s", async (...[, outcome, fields]) => {
-    const planted: Record<string, unknown> | null = await fields();
-    if (planted) plant(planted);
-    else writeFileSync(lockFile(), "{not json");
+    const { untouchedS, ...planted }: Record<string, unknown> = (await fields()) ?? { unreadable: true };
+    if (planted.unreadable) writeFileSync(lockFile(), "{not json");
+    else plant(planted);
+    if (typeof untouchedS === "number") {
+      const then = new Date(Date.now() - untouchedS * 1000);
+      utimesSync(lockFile(), then, then);
+    }
     if (outcome === "taken over") {
       await take(LEADER_A);
       expect(JSON.parse(readFileSync(lockFile(), "utf8"))).toMatchObject({ nodeId: "leader-a" });
@@ -274,8 +287,28 @@ describe("the database lock on a SQLite file", () => {
     }
     const err = await refusal(take(LEADER_A));
     expect(err.holder?.nodeId).toBe("planted");
-    if (planted?.host === "elsewhere") expect(err.message).toContain(`if that process is gone, delete ${lockFile()}`);
+    if (planted.host === "elsewhere") expect(err.message).toContain("taken over 60 s after its last refresh");
     else expect(err.message).not.toContain("delete");
+  });
+
+  it("keeps its lock file fresh, and stops holding it when another node took it over", async () => {
+    const lost: DatabaseLockedError[] = [];
+    const lock = await acquireDatabaseLock({
+      type: "sqlite",
+      dsn: file,
+      holder: LEADER_A,
+      checkIntervalMs: 50,
+      onLost: (e) => lost.push(e),
+    });
+    held.push(lock);
+    const then = new Date(Date.now() - 120_000);
+    utimesSync(lockFile(), then, then);
+    await until("refreshed", () => Date.now() - statSync(lockFile()).mtimeMs < 5_000, 2_000, 10);
+    expect(lock.held).toBe(true);
+    plant({ pid: 1, host: "elsewhere" });
+    await until("lost", () => lost.length === 1, 2_000, 10);
+    expect(lock.held).toBe(false);
+    expect(lost[0]!.holder?.nodeId).toBe("planted");
   });
 
   it("needs no lock for an in-memory database", async () => {

@@ -52,3 +52,27 @@ describe("a PGlite database", () => {
     }
   }, 30_000);
 });
+
+describe("a new SQLite file migrated by several processes at once", () => {
+  // An admin command started beside a node's first start: each process reads the pending list,
+  // and the ones that lose the race must read it again rather than fail.
+  it("ends migrated in every process", async () => {
+    const { spawn } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+    const script = `import(${JSON.stringify(entry)}).then(async (m) => {
+      const s = await m.openAndMigrate({ type: "sqlite", dsn: process.argv[1] });
+      await s.close();
+    }).catch((e) => { console.error(e.message); process.exit(1); });`;
+    for (let round = 0; round < 4; round++) {
+      const dsn = join(mkdtempSync(join(tmpdir(), "uptop-race-")), "uptop.db");
+      const runs = Array.from({ length: 4 }, () => {
+        const child = spawn(process.execPath, ["-e", script, dsn], { stdio: ["ignore", "ignore", "pipe"] });
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        return new Promise<string>((resolve) => child.on("exit", (code) => resolve(`${code}${err}`)));
+      });
+      expect(await Promise.all(runs)).toEqual(["0", "0", "0", "0"]);
+    }
+  }, 60_000);
+});
