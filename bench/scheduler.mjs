@@ -4,7 +4,7 @@
 // engine pinned to one core. Prints checks/s, scheduling lag (actual start − slot) p50/p99/max,
 // missed and skipped slots, CPU %, RSS and the database write batch sizes. Build first
 // (`pnpm build`), then
-//   node bench/scheduler.mjs [--monitors 10000] [--interval 30] [--duration 90] [--db postgres|pglite]
+//   node bench/scheduler.mjs [--monitors 10000] [--interval 30] [--duration 90] [--db postgres|sqlite]
 // The leader and follower images run node with --max-old-space-size=1024; put it before the script
 // name to measure as deployed. Add --cpu-prof before the script name to profile; --heap-snapshot 30,60 writes V8 heap snapshots
 // at those seconds of the window (summarise them with bench/heap-summary.mjs); --alloc-prof all
@@ -50,7 +50,7 @@ const SNAPSHOT_AT = new Set(args["heap-snapshot"].split(",").filter(Boolean).map
 
 const target = await startTarget();
 const temp = args.db === "postgres" ? await createTempDatabase("uptop_bench_sched") : null;
-const store = await openAndMigrate(temp ? { type: "postgres", dsn: temp.dsn } : { type: "pglite", dsn: "memory://" });
+const store = await openAndMigrate(temp ? { type: "postgres", dsn: temp.dsn } : { type: "sqlite", dsn: ":memory:" });
 const box = new SecretBox(null);
 
 let t = performance.now();

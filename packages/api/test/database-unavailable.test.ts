@@ -88,7 +88,7 @@ describe("the admin API while Postgres is away", () => {
   });
 });
 
-describe("the admin API on a closed PGlite", () => {
+describe("the admin API on a closed SQLite", () => {
   it("answers 503 DATABASE_UNAVAILABLE, not 500", async () => {
     const store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     const srv = await startTestServer({ admin: routersFor(store) });
