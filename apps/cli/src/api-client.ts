@@ -24,6 +24,9 @@ export interface ApiClient {
   get(path: string): Promise<Response>;
   getJson<T>(path: string): Promise<T>;
   postJson<T>(path: string, body: unknown): Promise<T>;
+  /** POST without a body (an action such as pause or test) and read the JSON answer. */
+  postAction<T>(path: string): Promise<T>;
+  delete(path: string): Promise<void>;
 }
 
 export function createApiClient(server: string, token: string | undefined): ApiClient {
@@ -65,6 +68,12 @@ export function createApiClient(server: string, token: string | undefined): ApiC
     },
     async postJson<T>(path: string, body: unknown) {
       return (await (await call("POST", path, body)).json()) as T;
+    },
+    async postAction<T>(path: string) {
+      return (await (await call("POST", path)).json()) as T;
+    },
+    async delete(path: string) {
+      await (await call("DELETE", path)).arrayBuffer();
     },
   };
 }

@@ -9,6 +9,10 @@ export interface CliIo {
   isTty: boolean;
   /** The terminal's height in rows; undefined when standard output is not a terminal. */
   rows?: number | undefined;
+  /** Standard input is a terminal: a person can answer a question. */
+  stdinIsTty?: boolean;
+  /** Asks a question on the terminal and resolves with the answer (only when stdinIsTty). */
+  ask?(question: string): Promise<string>;
 }
 
 export interface CliContext {

@@ -4,8 +4,11 @@ import { ApiError } from "./api-client.js";
 import type { CliEnv } from "./cli-env.js";
 import { paintFor } from "./colour.js";
 import { applyCommand } from "./commands/apply.js";
+import { channelsCommand } from "./commands/channels.js";
 import { exportCommand } from "./commands/export.js";
 import { importKumaCommand } from "./commands/import-kuma.js";
+import { maintenanceCommand } from "./commands/maintenance.js";
+import { monitorsCommand } from "./commands/monitors.js";
 import { statusCommand } from "./commands/status.js";
 import { versionCommand } from "./commands/version.js";
 import { DEFAULT_SERVER, type CliContext, type CliIo } from "./context.js";
@@ -13,11 +16,17 @@ import { CliExit, EXIT } from "./exit-codes.js";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("uptop")
-    .description("Manage an uptop server: config as code, Uptime Kuma import, status")
+    .description("Manage an uptop server: config as code, Uptime Kuma import, status, monitors, maintenance, channels")
     .version(VERSION, "-V, --version", "print the CLI version")
     .option("--server <url>", `the uptop server (env UPTOP_SERVER, default ${DEFAULT_SERVER})`)
-    .option("--token <token>", "admin API token (env UPTOP_API_TOKEN)")
+    .option("--token <token>", "API token: the admin token or a user's (env UPTOP_API_TOKEN)")
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      "\nMonitors and channels are named by id or name. Exit codes: 0 done; 1 the server failed, refused\n" +
+        "(401, 403, 409) or could not be reached, or a check or test send did not go through; 2 bad usage,\n" +
+        "an unknown or ambiguous name, or input that does not validate.",
+    )
     .configureOutput({
       writeOut: (s) => ctx.io.out(s.replace(/\n$/, "")),
       writeErr: (s) => ctx.io.err(s.replace(/\n$/, "")),
@@ -28,10 +37,23 @@ export function buildProgram(ctx: CliContext): Command {
   exportCommand(program, ctx);
   importKumaCommand(program, ctx);
   statusCommand(program, ctx);
+  monitorsCommand(program, ctx);
+  maintenanceCommand(program, ctx);
+  channelsCommand(program, ctx);
   versionCommand(program, ctx);
-  for (const c of program.commands)
-    c.exitOverride().configureOutput(program.configureOutput()).configureHelp({ helpWidth: 100 });
+  inheritSettings(program);
   return program;
+}
+
+/** Subcommands (and theirs: `monitors list`) report through the context and never exit the process. */
+function inheritSettings(parent: Command): void {
+  for (const c of parent.commands) {
+    c.exitOverride()
+      .configureOutput(parent.configureOutput())
+      .configureHelp({ helpWidth: 100 })
+      .showHelpAfterError("(run with --help for usage)");
+    inheritSettings(c);
+  }
 }
 
 /** Runs the CLI and returns its exit code (main.ts sets it; tests call this directly). */

@@ -3,14 +3,31 @@ import { join } from "node:path";
 import { runCli, serverArgs, startTestServer, tempDir } from "./harness.js";
 
 describe("help and exit codes", () => {
-  it.each([[[]], [["apply"]], [["export"]], [["import-kuma"]], [["status"]], [["version"]]])(
-    "uptop %s --help",
-    async (args) => {
-      const r = await runCli([...args, "--help"]);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatchSnapshot();
-    },
-  );
+  it.each([
+    [[]],
+    [["apply"]],
+    [["export"]],
+    [["import-kuma"]],
+    [["status"]],
+    [["version"]],
+    [["monitors"]],
+    [["monitors", "list"]],
+    [["monitors", "get"]],
+    [["monitors", "pause"]],
+    [["monitors", "check"]],
+    [["monitors", "delete"]],
+    [["maintenance"]],
+    [["maintenance", "start"]],
+    [["maintenance", "end"]],
+    [["maintenance", "list"]],
+    [["channels"]],
+    [["channels", "list"]],
+    [["channels", "test"]],
+  ])("uptop %s --help", async (args) => {
+    const r = await runCli([...args, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatchSnapshot();
+  });
 
   it.each([
     ["an unknown command", ["bogus"]],

@@ -13,14 +13,21 @@ export interface TestServer {
   url: string;
   store: Store;
   api: ApiClient;
+  /** Starts the engine, for tests that need checks to run (against loopback targets only). */
+  activate(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Let checks and channel tests reach loopback receivers (UPTOP_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets?: boolean;
 }
 
 /**
  * A serving node in this process on an in-memory SQLite and a loopback port. The engine is not
- * activated: these tests are about configuration, and no check should reach the network.
+ * activated unless a test asks: most are about configuration, and no check should reach the network.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({
     UPTOP_DB_DSN: ":memory:",
     UPTOP_DATA_DIR: mkdtempSync(join(tmpdir(), "uptop-cli-")),
@@ -29,6 +36,7 @@ export async function startTestServer(): Promise<TestServer> {
     UPTOP_API_TOKEN: ADMIN_TOKEN,
     UPTOP_ENCRYPTION_KEY: KEY,
     UPTOP_LOG_LEVEL: "error",
+    ...(options.allowPrivateTargets ? { UPTOP_ALLOW_PRIVATE_TARGETS: "true" } : {}),
   });
   const store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
@@ -41,6 +49,7 @@ export async function startTestServer(): Promise<TestServer> {
     url,
     store,
     api: apiClient(url),
+    activate: () => node.activate("test"),
     async stop() {
       await node.stop();
       await store.close();

@@ -1,4 +1,5 @@
 import type { Paint } from "../colour.js";
+import { latency, rank, statusColour } from "./monitor-format.js";
 
 export interface MonitorRow {
   id: number;
@@ -38,24 +39,6 @@ export interface ScreenOptions {
   rows: number;
   /** List every monitor, however many. */
   all: boolean;
-}
-
-/** Most important first: what needs a look, then what is fine, then what is switched off. */
-const ORDER = ["DOWN", "LATE", "PENDING", "MAINTENANCE", "UP", "PAUSED"];
-const rank = (status: string) => (ORDER.includes(status) ? ORDER.indexOf(status) : ORDER.length);
-
-function statusColour(p: Paint, status: string): (s: string) => string {
-  if (status === "DOWN") return p.red;
-  if (status === "UP" || status === "online") return p.green;
-  if (status === "LATE" || status === "PENDING" || status === "stale") return p.yellow;
-  if (status === "MAINTENANCE") return p.blue;
-  return p.grey;
-}
-
-function latency(m: MonitorRow): string {
-  const ms = m.lastCheck?.latencyMs;
-  if (ms === null || ms === undefined) return "-";
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
 function monitorLine(p: Paint, m: MonitorRow, width: number): string {
