@@ -127,6 +127,24 @@ describe("the SSH server", () => {
     });
   });
 
+  it("a dashboard that fails tells the user in one line and closes", async () => {
+    const { port, log } = await start({
+      hooks: {
+        authenticate: users.authenticate,
+        startSession: ({ stdout }) => {
+          stdout.write("starting\n");
+          return { close: () => {}, done: Promise.reject(new Error("no API")) };
+        },
+      },
+    });
+    const s = await openShell(port, alice.private);
+    await s.closed;
+    expect(s.screen()).toBe("starting\r\n\r\nuptop: the dashboard stopped on an error; see the server's log\r\n");
+    expect(s.exitCode()).toBe(1);
+    s.client.end();
+    expect(log.lines().find((l) => l.message === "ssh session failed")).toMatchObject({ error: "no API" });
+  });
+
   it("closes a session after the idle timeout, with a message; output alone does not keep it open", async () => {
     const { port, log } = await start({ idleTimeoutMs: 400 });
     const s = await openShell(port, alice.private);

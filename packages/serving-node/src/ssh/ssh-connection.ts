@@ -142,9 +142,24 @@ export class SshConnection {
 
   private refuse(channel: ServerChannel, line: string): void {
     channel.write(`${line}\r\n`);
-    channel.exit(1);
+    this.closeChannel(channel, 1);
+  }
+
+  /**
+   * Sends the exit status and closes the channel, then lets the client hang up: a client cut off
+   * at once (OpenSSH does this) drops the last lines it had not printed yet and reports a
+   * disconnect instead of the exit status. One that does not hang up is cut after a moment.
+   */
+  private closeChannel(channel: ServerChannel, code: number): void {
+    const hangUp = setTimeout(() => this.o.client.end(), CLOSE_GRACE_MS);
+    hangUp.unref();
+    // Its own close answering ours means the client has taken in everything before it.
+    channel.once("close", () => {
+      clearTimeout(hangUp);
+      this.o.client.end();
+    });
+    channel.exit(code);
     channel.end();
-    this.o.client.end();
   }
 
   private start(channel: ServerChannel, output: TerminalOutputStream, term: string): void {
@@ -189,6 +204,10 @@ export class SshConnection {
       () => this.finish(null, 0),
       (err: Error) => {
         logger.error("ssh session failed", { remote, user: user.name, error: err.message });
+        this.endReason ??= {
+          reason: "failed",
+          message: "uptop: the dashboard stopped on an error; see the server's log",
+        };
         this.finish("failed", 1);
       },
     );
@@ -212,16 +231,14 @@ export class SshConnection {
       remote: this.o.remote,
       user: this.user?.name,
       reason: this.endReason?.reason ?? problem ?? "user quit",
-      ...(problem && this.endReason ? { problem } : {}),
+      ...(problem && this.endReason && this.endReason.reason !== problem ? { problem } : {}),
       durationMs: Date.now() - this.startedAt,
     });
     const channel = this.channel;
     if (channel?.writable) {
       const message = this.endReason?.message;
       if (message) channel.write(`\r\n${message}\r\n`);
-      channel.exit(code);
-      channel.end();
-    }
-    this.o.client.end();
+      this.closeChannel(channel, code);
+    } else this.o.client.end();
   }
 }
