@@ -3,10 +3,12 @@ import { createLogger, type Logger } from "@uptop/core";
 import { until } from "@uptop/test-kit";
 import ssh2, { type ClientChannel } from "ssh2";
 import type { SshUser, StartSession } from "../src/index.js";
+import { generateEd25519Key } from "../src/ssh/openssh-key.js";
 
 /** A key pair in OpenSSH format, as a user would have in ~/.ssh. */
 export function userKey(): { private: string; public: string } {
-  return ssh2.utils.generateKeyPairSync("ed25519", { comment: "test user" });
+  const key = generateEd25519Key("test user");
+  return { private: key.privateKey, public: key.publicLine };
 }
 
 /** The key blob a client offers for a private key (what `authenticate` is asked about). */

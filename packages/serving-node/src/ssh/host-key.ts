@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makePrivateDir, RefusedToRunError, writePrivateFile, type Logger } from "@uptop/core";
 import ssh2 from "ssh2";
+import { generateEd25519Key } from "./openssh-key.js";
 
 export const SSH_HOST_KEY_FILE = "ssh_host_ed25519_key";
 
@@ -35,10 +36,8 @@ export function ensureHostKey(dataDir: string, logger: Logger): string {
   }
   if (text === null) {
     makePrivateDir(dataDir);
-    // node:crypto writes ed25519 keys only as PKCS#8, which ssh2 cannot read; ssh2's generator writes OpenSSH's format.
-    const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "uptop host key" });
-    writePrivateFile(path, pair.private);
-    text = pair.private;
+    text = generateEd25519Key("uptop host key").privateKey;
+    writePrivateFile(path, text);
     logger.info("generated SSH host key", { file: path, fingerprint: fingerprintOf(path, text) });
     return text;
   }
