@@ -100,13 +100,19 @@ describe("the SSH server", () => {
     s.client.end();
   });
 
-  it("refuses a command and a second session on the same connection", async () => {
+  it("refuses a command, a second session and port forwarding", async () => {
     const { port } = await start();
     const s = await openShell(port, alice.private);
     await s.waitFor("size 80x24");
     await expect(
       new Promise((resolve, reject) => s.client.shell((err, st) => (err ? reject(err) : resolve(st)))),
     ).rejects.toThrow(/open failure|Channel open failure/i);
+    // Port forwarding is no way through the node either.
+    await expect(
+      new Promise((resolve, reject) =>
+        s.client.forwardOut("127.0.0.1", 0, "127.0.0.1", port, (err, ch) => (err ? reject(err) : resolve(ch))),
+      ),
+    ).rejects.toThrow(/open failure/i);
     s.client.end();
 
     const { client } = await connect(port, alice.private);

@@ -6,6 +6,8 @@ import type { RunningSession, SshHooks, SshUser } from "./types.js";
 
 /** Key offers and other sign-in attempts one connection may make before it is cut: a client with many keys still fits. */
 const MAX_AUTH_ATTEMPTS = 10;
+/** A signed-in client that opens no session in this time is disconnected: it holds a connection slot for nothing. */
+const SESSION_OPEN_TIMEOUT_MS = 30_000;
 /** How long a session's program gets to end on its own after it is told to close, before the channel is closed anyway. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -49,6 +51,13 @@ export class SshConnection {
       this.sessionOpened = true;
       this.onSession(accept());
     });
+    client.on("ready", () => {
+      setTimeout(() => {
+        if (!this.sessionOpened) client.end();
+      }, SESSION_OPEN_TIMEOUT_MS).unref();
+    });
+    // A dropped network may close the connection without closing the channel first.
+    client.on("close", () => this.endSession("client closed", null));
     client.on("error", (err) => o.logger.debug("ssh connection error", { remote: o.remote, error: err.message }));
   }
 
@@ -215,7 +224,7 @@ export class SshConnection {
 
   /** Tells the session's program to end; `finish` closes the channel once it has (or after a grace period). */
   private endSession(reason: string, message: string | null): void {
-    if (this.endReason || !this.running) return;
+    if (this.ended || this.endReason || !this.running) return;
     this.endReason = { reason, message };
     this.running.close();
     setTimeout(() => this.finish("did not end in time", 1), CLOSE_GRACE_MS).unref();
