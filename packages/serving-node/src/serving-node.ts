@@ -59,6 +59,7 @@ export class ServingNode {
   private jobs: HistoryJobs | null = null;
   private dispatcher: Dispatcher | null = null;
   private server: RunningServer | null = null;
+  private sshHooks: SshHooks | null = null;
   private sshHostKey: string | null = null;
   private ssh: SshServer | null = null;
   private stopping = false;
@@ -109,8 +110,9 @@ export class ServingNode {
     const db = store.db;
     // Read (or made) at start even on a standby follower: a host key file that is not one stops
     // the start here, not a take-over hours later.
+    this.sshHooks = this.o.ssh ?? null;
     if (config.ssh.port !== null) {
-      if (this.o.ssh) this.sshHostKey = ensureHostKey(config.dataDir, logger);
+      if (this.sshHooks) this.sshHostKey = ensureHostKey(config.dataDir, logger);
       else logger.warn("UPTOP_SSH_PORT is set, but this node has no dashboard to serve over SSH");
     }
     const onChange = () => {
@@ -278,13 +280,13 @@ export class ServingNode {
    */
   private async startSsh(): Promise<void> {
     const { config, logger } = this.o;
-    if (config.ssh.port === null || !this.o.ssh || !this.sshHostKey || this.ssh) return;
+    if (config.ssh.port === null || !this.sshHooks || !this.sshHostKey || this.ssh) return;
     const ssh = new SshServer({
       host: config.ssh.host,
       port: config.ssh.port,
       hostKey: this.sshHostKey,
       idleTimeoutMs: config.ssh.idleTimeoutMs,
-      hooks: this.o.ssh,
+      hooks: this.sshHooks,
       logger,
     });
     try {
