@@ -108,9 +108,9 @@ export class ServingNode {
   async listen(): Promise<number> {
     const { config, logger, store, box } = this.o;
     const db = store.db;
+    this.sshHooks = this.o.ssh ?? null;
     // Read (or made) at start even on a standby follower: a host key file that is not one stops
     // the start here, not a take-over hours later.
-    this.sshHooks = this.o.ssh ?? null;
     if (config.ssh.port !== null) {
       if (this.sshHooks) this.sshHostKey = ensureHostKey(config.dataDir, logger);
       else logger.warn("UPTOP_SSH_PORT is set, but this node has no dashboard to serve over SSH");
