@@ -153,6 +153,17 @@ describe("loadConfig", () => {
       "probe",
     ],
     [{ UPTOP_METRICS_PUBLIC: "1" }, (c: ReturnType<typeof loadConfig>) => c.metricsPublic, true],
+    [{}, (c: ReturnType<typeof loadConfig>) => c.ssh, { port: null, host: "0.0.0.0", idleTimeoutMs: 900_000 }],
+    [
+      { UPTOP_SSH_PORT: "2222", UPTOP_HTTP_HOST: "127.0.0.1" },
+      (c: ReturnType<typeof loadConfig>) => c.ssh,
+      { port: 2222, host: "127.0.0.1", idleTimeoutMs: 900_000 },
+    ],
+    [
+      { UPTOP_SSH_PORT: "0", UPTOP_SSH_HOST: "[::1]", UPTOP_SSH_IDLE_TIMEOUT: "90s" },
+      (c: ReturnType<typeof loadConfig>) => c.ssh,
+      { port: 0, host: "::1", idleTimeoutMs: 90_000 },
+    ],
     [
       { UPTOP_ENCRYPTION_KEY: "ab".repeat(32) },
       (c: ReturnType<typeof loadConfig>) => c.security.encryptionKey?.length,
@@ -216,6 +227,11 @@ describe("loadConfig", () => {
     [{ UPTOP_RETENTION_RAW: "1h" }, "UPTOP_RETENTION_RAW", "shorter than"],
     [{ UPTOP_LOG_LEVEL: "loud" }, "UPTOP_LOG_LEVEL", "not one of"],
     [{ UPTOP_STATUS_ENABLED: "2" }, "UPTOP_STATUS_ENABLED", "not a boolean"],
+    [{ UPTOP_SSH_PORT: "ssh" }, "UPTOP_SSH_PORT", "not a whole number"],
+    [{ UPTOP_SSH_PORT: "65536" }, "UPTOP_SSH_PORT", "outside 0..65535"],
+    [{ UPTOP_SSH_PORT: "2222", UPTOP_SSH_HOST: "bad_host" }, "UPTOP_SSH_HOST", "not an IP address or host name"],
+    [{ UPTOP_SSH_IDLE_TIMEOUT: "forever" }, "UPTOP_SSH_IDLE_TIMEOUT", "not a duration"],
+    [{ UPTOP_SSH_IDLE_TIMEOUT: "5s" }, "UPTOP_SSH_IDLE_TIMEOUT", "shorter than 10000ms"],
   ])("rejects %j naming %s", (env, variable, fragment) => {
     let err: unknown;
     try {

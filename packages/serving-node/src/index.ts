@@ -8,3 +8,16 @@ export { ReplicationFeed } from "@uptop/engine";
 export { openLockedStore } from "./locked-store.js";
 export { legacyPgliteFolder, refuseLeftoverPglite } from "./leftover-pglite.js";
 export { witnessRouter, type WitnessRoutesDeps } from "./witness-routes.js";
+export { SshServer, type SshServerOptions, DEFAULT_SSH_MAX_CONNECTIONS } from "./ssh/ssh-server.js";
+export { ensureHostKey, keyFingerprint, SSH_HOST_KEY_FILE } from "./ssh/host-key.js";
+export { dashboardHooks, dashboardSession, localApiUrl, type SessionTokenIssuer } from "./ssh/dashboard-session.js";
+export type {
+  Authenticate,
+  OfferedKey,
+  RunningSession,
+  SessionStart,
+  SshHooks,
+  SshUser,
+  StartSession,
+  TerminalOutput,
+} from "./ssh/types.js";

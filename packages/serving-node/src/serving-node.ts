@@ -23,6 +23,9 @@ import {
 import { Dispatcher, Engine, EngineMetrics, HistoryJobs, type ReplicationFeed } from "@uptop/engine";
 import { configRouter } from "@uptop/api";
 import type { EpochHolder } from "./epoch.js";
+import { ensureHostKey } from "./ssh/host-key.js";
+import { SshServer } from "./ssh/ssh-server.js";
+import type { SshHooks } from "./ssh/types.js";
 
 export interface ServingNodeOptions {
   config: Config;
@@ -41,6 +44,8 @@ export interface ServingNodeOptions {
   healthDetails?: () => { awaitingHandback?: boolean; [key: string]: unknown };
   /** The leader's change feed: what it commits and sends, its follower holds first. */
   replication?: ReplicationFeed;
+  /** Who may sign in over SSH and what they see; SSH is served while active, when UPTOP_SSH_PORT is set. */
+  ssh?: SshHooks;
 }
 
 /**
@@ -54,6 +59,9 @@ export class ServingNode {
   private jobs: HistoryJobs | null = null;
   private dispatcher: Dispatcher | null = null;
   private server: RunningServer | null = null;
+  private sshHooks: SshHooks | null = null;
+  private sshHostKey: string | null = null;
+  private ssh: SshServer | null = null;
   private stopping = false;
   private transition: Promise<void> = Promise.resolve();
 
@@ -71,6 +79,11 @@ export class ServingNode {
 
   get port(): number {
     return this.server?.port ?? 0;
+  }
+
+  /** The SSH port while SSH is served (active, configured), otherwise 0. */
+  get sshPort(): number {
+    return this.ssh?.port ?? 0;
   }
 
   private runtime(): NodeRuntime {
@@ -95,6 +108,13 @@ export class ServingNode {
   async listen(): Promise<number> {
     const { config, logger, store, box } = this.o;
     const db = store.db;
+    this.sshHooks = this.o.ssh ?? null;
+    // Read (or made) at start even on a standby follower: a host key file that is not one stops
+    // the start here, not a take-over hours later.
+    if (config.ssh.port !== null) {
+      if (this.sshHooks) this.sshHostKey = ensureHostKey(config.dataDir, logger);
+      else logger.warn("UPTOP_SSH_PORT is set, but this node has no dashboard to serve over SSH");
+    }
     const onChange = () => {
       this.engineRef?.notifyChange();
       // The follower copies the configuration at once rather than at its next periodic mirror.
@@ -218,6 +238,7 @@ export class ServingNode {
         ...(this.o.replication ? { replication: this.o.replication } : {}),
       });
       this.dispatcher.start();
+      await this.startSsh();
       this.metrics.clusterTransitions.inc({ to: "active" });
       logger.info("engine active", {
         reason,
@@ -235,6 +256,7 @@ export class ServingNode {
       const engine = this.engineRef;
       if (!engine) return;
       this.engineRef = null;
+      await this.stopSsh();
       await this.dispatcher?.stop();
       this.dispatcher = null;
       await this.jobs?.stop();
@@ -251,9 +273,48 @@ export class ServingNode {
     return this.transition;
   }
 
+  /**
+   * Serves the dashboard over SSH, from the active node only: a standby follower's database is a
+   * mirror that its dashboard could not act on. A port that cannot be bound is logged and the
+   * engine goes on: monitoring matters more than one of the ways to look at it.
+   */
+  private async startSsh(): Promise<void> {
+    const { config, logger } = this.o;
+    if (config.ssh.port === null || !this.sshHooks || !this.sshHostKey || this.ssh) return;
+    const ssh = new SshServer({
+      host: config.ssh.host,
+      port: config.ssh.port,
+      hostKey: this.sshHostKey,
+      idleTimeoutMs: config.ssh.idleTimeoutMs,
+      hooks: this.sshHooks,
+      logger,
+    });
+    try {
+      const port = await ssh.listen();
+      this.ssh = ssh;
+      logger.info("ssh listening", { host: config.ssh.host, port, role: this.o.role });
+    } catch (err) {
+      logger.error("ssh could not listen; the dashboard is not served over SSH", {
+        host: config.ssh.host,
+        port: config.ssh.port,
+        error: (err as Error).message,
+      });
+    }
+  }
+
+  private async stopSsh(): Promise<void> {
+    const ssh = this.ssh;
+    if (!ssh) return;
+    this.ssh = null;
+    await ssh.close();
+    this.o.logger.info("ssh stopped", { role: this.o.role });
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.o.replication?.close();
+    // Sessions first, while the API their dashboards read is still up to show the goodbye.
+    await this.stopSsh();
     await this.server?.close();
     await this.deactivate("shutdown");
   }

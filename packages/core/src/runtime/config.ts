@@ -43,6 +43,8 @@ export interface Config {
     readonly insecureSkipVerify: boolean;
   };
   readonly status: { readonly enabled: boolean; readonly title: string };
+  /** The dashboard over SSH, served by an active leader or follower; off while `port` is null. */
+  readonly ssh: { readonly port: number | null; readonly host: string; readonly idleTimeoutMs: number };
   readonly metricsPublic: boolean;
   readonly retention: { readonly rawMs: number; readonly rollupMs: number };
   readonly logLevel: LogLevel;
@@ -123,16 +125,16 @@ function cidrProblem(text: string): string | undefined {
 }
 
 /** The address to bind: an IP (IPv6 may come in brackets) or a host name. */
-function bindHost(env: Env): string {
-  const raw = read(env, "UPTOP_HTTP_HOST");
-  if (raw === undefined) return "0.0.0.0";
+function bindHost(env: Env, name: string, dflt: string): string {
+  const raw = read(env, name);
+  if (raw === undefined) return dflt;
   const bracketed = /^\[(.*)\]$/.exec(raw)?.[1];
   const host = bracketed ?? raw;
   // "999.1.1.1" fits the host-name pattern, but no name ends in a numeric label.
   const ok =
     bracketed !== undefined ? isIP(host) === 6 : isIP(host) !== 0 || (HOST_NAME.test(host) && !/^[\d.]+$/.test(host));
   if (!ok) {
-    throw new ConfigError("UPTOP_HTTP_HOST", `"${raw}" is not an IP address or host name`, "0.0.0.0");
+    throw new ConfigError(name, `"${raw}" is not an IP address or host name`, "0.0.0.0");
   }
   return host;
 }
@@ -209,7 +211,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   }
 
   const port = int(env, "UPTOP_HTTP_PORT", 8080, 0, 65535, "8080");
-  const host = bindHost(env);
+  const host = bindHost(env, "UPTOP_HTTP_HOST", "0.0.0.0");
   const tlsCert = read(env, "UPTOP_TLS_CERT") ?? null;
   const tlsKey = read(env, "UPTOP_TLS_KEY") ?? null;
   if ((tlsCert === null) !== (tlsKey === null)) {
@@ -337,6 +339,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     status: {
       enabled: bool(env, "UPTOP_STATUS_ENABLED", false),
       title: read(env, "UPTOP_STATUS_TITLE") ?? "System Status",
+    },
+    ssh: {
+      port: read(env, "UPTOP_SSH_PORT") === undefined ? null : int(env, "UPTOP_SSH_PORT", 0, 0, 65535, "2222"),
+      host: bindHost(env, "UPTOP_SSH_HOST", host),
+      idleTimeoutMs: duration(env, "UPTOP_SSH_IDLE_TIMEOUT", "15m", 10_000, "15m"),
     },
     metricsPublic: bool(env, "UPTOP_METRICS_PUBLIC", false),
     retention: {
