@@ -1,4 +1,10 @@
-import { LiveEventHub, liveEventId, type LiveEventType, type PublishedEvent, type StreamedEvent } from "../src/index.js";
+import {
+  LiveEventHub,
+  liveEventId,
+  type LiveEventType,
+  type PublishedEvent,
+  type StreamedEvent,
+} from "../src/index.js";
 
 const AT = "2026-01-01T00:00:00.000Z";
 
@@ -59,18 +65,19 @@ describe("LiveEventHub", () => {
     expect(old[0]).toEqual({ id: "abc-10", event: { type: "reset", at: expect.any(String), stream: "abc" } });
   });
 
-  it.each([["another stream", "def-1"], ["an id ahead of the stream", "abc-99"], ["a malformed id", "7"]])(
-    "sends a reset carrying the current position for %s",
-    (_what, id) => {
-      const hub = new LiveEventHub({ stream: "abc" });
-      hub.publish(monitorEvent(1));
-      const { got } = collect(hub, id);
-      expect(got).toEqual([{ id: "abc-1", event: { type: "reset", at: expect.any(String), stream: "abc" } }]);
-      // Resuming from the reset's id works.
-      hub.publish(monitorEvent(2));
-      expect(collect(hub, got[0]!.id).got.map((m) => m.id)).toEqual(["abc-2"]);
-    },
-  );
+  it.each([
+    ["another stream", "def-1"],
+    ["an id ahead of the stream", "abc-99"],
+    ["a malformed id", "7"],
+  ])("sends a reset carrying the current position for %s", (_what, id) => {
+    const hub = new LiveEventHub({ stream: "abc" });
+    hub.publish(monitorEvent(1));
+    const { got } = collect(hub, id);
+    expect(got).toEqual([{ id: "abc-1", event: { type: "reset", at: expect.any(String), stream: "abc" } }]);
+    // Resuming from the reset's id works.
+    hub.publish(monitorEvent(2));
+    expect(collect(hub, got[0]!.id).got.map((m) => m.id)).toEqual(["abc-2"]);
+  });
 
   it("filters by type, in replay and live, but always delivers a reset", () => {
     const hub = new LiveEventHub({ stream: "abc" });
@@ -109,5 +116,19 @@ describe("LiveEventHub", () => {
     expect(a.stream).toMatch(/^[0-9a-f]{12}$/);
     expect(a.stream).not.toBe(b.stream);
     expect(liveEventId(a.stream, 3)).toBe(`${a.stream}-3`);
+  });
+});
+
+describe("LiveEventHub.close", () => {
+  it("ends every subscription, and one made afterwards at once", () => {
+    const hub = new LiveEventHub({ stream: "abc" });
+    const ended: string[] = [];
+    hub.subscribe({ after: null, types: null, listener: () => {}, onClose: () => ended.push("a") });
+    hub.close();
+    expect(ended).toEqual(["a"]);
+    expect(hub.subscriberCount).toBe(0);
+    hub.subscribe({ after: null, types: null, listener: () => {}, onClose: () => ended.push("b") });
+    expect(ended).toEqual(["a", "b"]);
+    expect(hub.subscriberCount).toBe(0);
   });
 });

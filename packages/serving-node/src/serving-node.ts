@@ -1,10 +1,11 @@
 import type { RequestHandler } from "express";
-import { VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
+import { LiveEventHub, VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
 import type { Store } from "@uptop/store";
 import {
   channelsRouter,
   createApp,
   errorBody,
+  eventsRouter,
   healthRouter,
   historyRouter,
   maintenanceRouter,
@@ -17,6 +18,7 @@ import {
   readinessRouter,
   startServer,
   statusPageRouter,
+  type EventRoutesDeps,
   type NodeRuntime,
   type RunningServer,
 } from "@uptop/api";
@@ -41,6 +43,8 @@ export interface ServingNodeOptions {
   healthDetails?: () => { awaitingHandback?: boolean; [key: string]: unknown };
   /** The leader's change feed: what it commits and sends, its follower holds first. */
   replication?: ReplicationFeed;
+  /** Tunes the event stream (tests); the defaults suit production. */
+  eventStream?: Omit<EventRoutesDeps, "hub">;
 }
 
 /**
@@ -50,6 +54,11 @@ export interface ServingNodeOptions {
  */
 export class ServingNode {
   readonly metrics = new EngineMetrics();
+  /**
+   * The live event stream (GET /api/events): the engine publishes what it commits and the API
+   * routes what they change. It lives as long as the process, across take-overs and stand-downs.
+   */
+  readonly events = new LiveEventHub();
   private engineRef: Engine | null = null;
   private jobs: HistoryJobs | null = null;
   private dispatcher: Dispatcher | null = null;
@@ -59,6 +68,7 @@ export class ServingNode {
 
   constructor(private readonly o: ServingNodeOptions) {
     this.metrics.bindRole(() => ({ role: o.role, state: this.active ? "active" : "standby", epoch: o.epoch.get() }));
+    this.metrics.bindEventStream(() => this.events.subscriberCount);
   }
 
   get engine(): Engine | null {
@@ -95,6 +105,7 @@ export class ServingNode {
   async listen(): Promise<number> {
     const { config, logger, store, box } = this.o;
     const db = store.db;
+    const events = this.events;
     const onChange = () => {
       this.engineRef?.notifyChange();
       // The follower copies the configuration at once rather than at its next periodic mirror.
@@ -141,14 +152,22 @@ export class ServingNode {
             getEngine: () => this.engineRef,
             epoch: () => this.o.epoch.get(),
             leaderId: config.cluster.nodeId,
+            events,
           }),
           ...(extra.cluster ?? []),
         ],
         admin: [
           ...(config.metricsPublic ? [] : [metrics]),
           readOnly,
-          monitorsRouter({ db, box, onChange, checkNow: async (id) => this.engineRef?.checkNow(id) ?? false }),
-          maintenanceRouter({ db, onChange }),
+          eventsRouter({ hub: events, ...this.o.eventStream }),
+          monitorsRouter({
+            db,
+            box,
+            onChange,
+            events,
+            checkNow: async (id) => this.engineRef?.checkNow(id) ?? false,
+          }),
+          maintenanceRouter({ db, onChange, events }),
           configRouter({ db, box, onChange }),
           historyRouter({ db }),
           channelsRouter({
@@ -194,6 +213,7 @@ export class ServingNode {
         strategy: config.cluster.aggStrategy,
         localChecks: config.cluster.leaderChecks,
         ...(this.o.replication ? { replication: this.o.replication } : {}),
+        events: this.events,
         checkOverdueOnStart: this.o.role === "follower",
         checkOptions: {
           allowPrivateTargets: config.security.allowPrivateTargets,
@@ -254,6 +274,7 @@ export class ServingNode {
   async stop(): Promise<void> {
     this.stopping = true;
     this.o.replication?.close();
+    this.events.close();
     await this.server?.close();
     await this.deactivate("shutdown");
   }

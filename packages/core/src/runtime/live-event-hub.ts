@@ -26,6 +26,8 @@ export interface SubscribeOptions {
   /** Types wanted; null for all. A `reset` is always delivered. */
   types: ReadonlySet<LiveEventType> | null;
   listener: (message: StreamedEvent) => void;
+  /** The hub closed (the node shuts down): the subscriber should end its stream. */
+  onClose?: () => void;
 }
 
 export interface LiveEventHubOptions {
@@ -67,7 +69,8 @@ export class LiveEventHub implements LiveEventSink {
   /** A ring: `ring[(seq - 1) % capacity]` holds event `seq` while it is among the last `capacity`. */
   private readonly ring: Array<StreamedEvent | undefined>;
   private seq = 0;
-  private readonly subscribers = new Set<{ types: SubscribeOptions["types"]; listener: SubscribeOptions["listener"] }>();
+  private closed = false;
+  private readonly subscribers = new Set<Pick<SubscribeOptions, "types" | "listener" | "onClose">>();
 
   constructor(o: LiveEventHubOptions = {}) {
     this.capacity = Math.max(1, o.capacity ?? 10_000);
@@ -106,11 +109,14 @@ export class LiveEventHub implements LiveEventSink {
    * then delivers every event published until `close()`.
    */
   subscribe(o: SubscribeOptions): LiveEventSubscription {
-    const entry = { types: o.types, listener: o.listener };
+    const entry = { types: o.types, listener: o.listener, onClose: o.onClose };
     if (o.after !== null) {
       const from = this.resumable(o.after);
       if (from === null) {
-        o.listener({ id: this.position(), event: { type: "reset", at: this.now().toISOString(), stream: this.stream } });
+        o.listener({
+          id: this.position(),
+          event: { type: "reset", at: this.now().toISOString(), stream: this.stream },
+        });
       } else {
         for (let seq = from + 1; seq <= this.seq; seq++) {
           const message = this.ring[(seq - 1) % this.capacity]!;
@@ -118,8 +124,23 @@ export class LiveEventHub implements LiveEventSink {
         }
       }
     }
+    if (this.closed) {
+      o.onClose?.();
+      return { close: () => {} };
+    }
     this.subscribers.add(entry);
     return { close: () => this.subscribers.delete(entry) };
+  }
+
+  /**
+   * Ends every subscription (shutdown): open streams would otherwise hold the server's close
+   * until it cuts them. Events published afterwards are still numbered and kept.
+   */
+  close(): void {
+    this.closed = true;
+    const all = [...this.subscribers];
+    this.subscribers.clear();
+    for (const s of all) s.onClose?.();
   }
 
   /** The seq to resume after, or null when `id` cannot be resumed here. */
