@@ -168,7 +168,7 @@ export class ServingNode {
             checkNow: async (id) => this.engineRef?.checkNow(id) ?? false,
           }),
           maintenanceRouter({ db, onChange, events }),
-          configRouter({ db, box, onChange }),
+          configRouter({ db, box, onChange, events }),
           historyRouter({ db }),
           channelsRouter({
             db,

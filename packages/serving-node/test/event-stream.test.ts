@@ -2,8 +2,9 @@ import net from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, SecretBox, type LiveEvent } from "@uptop/core";
-import { openAndMigrate, type Store } from "@uptop/store";
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, SECRET_HEADER } from "@uptop/cluster-protocol";
+import { loadConfig, normalizeMonitor, SecretBox, type LiveEvent } from "@uptop/core";
+import { createMonitor, openAndMigrate, type Store } from "@uptop/store";
 import { ADMIN_TOKEN, apiClient, HttpTarget, quietLogger, sleep, until, type ApiClient } from "@uptop/test-kit";
 import { EpochHolder, ServingNode } from "../src/index.js";
 import { SseClient, type SseMessage } from "./sse-client.js";
@@ -11,8 +12,11 @@ import { SseClient, type SseMessage } from "./sse-client.js";
 /** Small enough that a reader who stops reading is over it within a few hundred events. */
 const MAX_BACKLOG = 256 * 1024;
 
+const CLUSTER_SECRET = "events-test-cluster-secret-0123";
+
 let store: Store;
 let node: ServingNode;
+let follower: ServingNode | null = null;
 let url: string;
 let api: ApiClient;
 const target = new HttpTarget();
@@ -42,8 +46,18 @@ async function clientsGauge(): Promise<number> {
 beforeAll(async () => {
   await target.start();
   store = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
+  node = await servingNode("leader");
+  const port = await node.listen();
+  await node.activate("test");
+  url = `http://127.0.0.1:${port}`;
+  api = apiClient(url);
+}, 60_000);
+
+/** A serving node on the shared in-memory database, on a random loopback port. */
+async function servingNode(role: "leader" | "follower"): Promise<ServingNode> {
   const config = loadConfig({
     UPTOP_DB_DSN: ":memory:",
+    UPTOP_CLUSTER_SECRET: CLUSTER_SECRET,
     UPTOP_DATA_DIR: mkdtempSync(join(tmpdir(), "uptop-events-")),
     UPTOP_HTTP_HOST: "127.0.0.1",
     UPTOP_HTTP_PORT: "0",
@@ -52,29 +66,26 @@ beforeAll(async () => {
     // The monitored target listens on loopback.
     UPTOP_ALLOW_PRIVATE_TARGETS: "true",
   });
-  const epoch = new EpochHolder(store.db, "leader-1");
+  const epoch = new EpochHolder(store.db, `${role}-1`);
   await epoch.load();
-  node = new ServingNode({
+  return new ServingNode({
     config,
     logger: quietLogger(),
     store,
     box: new SecretBox(null),
     apiToken: ADMIN_TOKEN,
-    role: "leader",
+    role,
     epoch,
     eventStream: { pingMs: 200, maxBacklogBytes: MAX_BACKLOG },
   });
-  const port = await node.listen();
-  await node.activate("test");
-  url = `http://127.0.0.1:${port}`;
-  api = apiClient(url);
-}, 60_000);
+}
 
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
 
 afterAll(async () => {
+  await follower?.stop();
   await node?.stop();
   await store?.close();
   await target.stop();
@@ -234,6 +245,100 @@ describe("GET /api/events", () => {
     await api(`/api/monitors/${m.id}`, { method: "DELETE" });
   });
 
+  it("tells what a config apply committed, with the ids of what it created", async () => {
+    const s = await open("/api/events?types=monitor,maintenance");
+    const doc = (paused: boolean) => ({
+      monitors: [{ name: "from-config", type: "http", url: target.urlOf("/c"), interval: 60, paused }],
+      maintenance: [{ title: "config window", start: "2030-01-01T00:00:00Z" }],
+    });
+    const apply = (body: unknown, query = "") =>
+      json(`/api/config/apply${query}`, { method: "POST", body: JSON.stringify(body) });
+    await apply(doc(true), "?dryRun=true");
+    await apply(doc(true));
+    const monitors = await json<Array<{ id: number; name: string }>>("/api/monitors");
+    const id = monitors.find((m) => m.name === "from-config")!.id;
+    await s.waitFor("window created", (e) => e.event === "maintenance");
+    await apply(doc(false));
+    await apply({ monitors: [], maintenance: [] }, "?prune=true");
+    // Pruning deletes what earlier tests left too: only this document's own items are compared.
+    const own = () =>
+      s.messages
+        .map((e) => eventOf(e) as LiveEvent & { monitorId?: number; title?: string })
+        .filter((e) => e.monitorId === id || e.title === "config window");
+    await until("five events", () => own().length >= 5, 5000, 20);
+    expect(own()).toEqual([
+      expect.objectContaining({ type: "monitor", monitorId: id, action: "created" }),
+      expect.objectContaining({ type: "maintenance", windowId: expect.any(Number), action: "created" }),
+      expect.objectContaining({ type: "monitor", monitorId: id, action: "resumed" }),
+      expect.objectContaining({ type: "maintenance", title: "config window", action: "deleted" }),
+      expect.objectContaining({ type: "monitor", monitorId: id, action: "deleted" }),
+    ]);
+  });
+
+  it("tells a probe registering, and a node going offline and coming back", async () => {
+    const s = await open("/api/events?types=node");
+    const register = () =>
+      fetch(`${url}/api/probe/register`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          [SECRET_HEADER]: CLUSTER_SECRET,
+          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+        },
+        body: JSON.stringify({ nodeId: "probe-eu", name: "eu one", region: "eu", version: "1.0.0", role: "probe" }),
+      });
+    expect((await register()).status).toBe(200);
+    const online = await s.waitFor("registered", () => true, 5000);
+    expect(online.data).toMatchObject({
+      nodeId: "probe-eu",
+      name: "eu one",
+      region: "eu",
+      role: "probe",
+      status: "online",
+    });
+
+    // The engine sees the node list on each reload; a monitor change asks for one at once.
+    const touch = () =>
+      json<{ id: number }>("/api/monitors", {
+        method: "POST",
+        body: JSON.stringify({
+          name: `touch-${Date.now()}`,
+          type: "http",
+          url: target.urlOf("/n"),
+          interval: 60,
+          paused: true,
+        }),
+      }).then((m) => api(`/api/monitors/${m.id}`, { method: "DELETE" }));
+    await touch();
+    await sleep(300);
+    await store.db
+      .updateTable("nodes")
+      .set({ last_seen: new Date(Date.now() - 3_600_000) })
+      .where("id", "=", "probe-eu")
+      .execute();
+    await touch();
+    const offline = await s.waitFor("offline", (e) => (eventOf(e) as { status?: string }).status === "offline", 5000);
+    expect(offline.data).toMatchObject({ type: "node", nodeId: "probe-eu", region: "eu" });
+
+    // Back: the registration says so at once, the engine's next look at the nodes too.
+    expect((await register()).status).toBe(200);
+    await touch();
+    await until("online twice after offline", () => {
+      const after = s.messages.slice(s.messages.indexOf(offline) + 1);
+      return after.filter((e) => (eventOf(e) as { status?: string }).status === "online").length >= 2;
+    });
+  });
+
+  it("counts a stream once against the client's rate limit, however long it stays open", async () => {
+    const remaining = async () =>
+      Number(/remaining=(\d+)/.exec((await api("/api/monitors")).headers.get("ratelimit") ?? "")?.[1]);
+    const before = await remaining();
+    const s = await open();
+    await until("three pings", () => s.comments.length >= 3, 5000, 20);
+    // This request, the stream, and the one before: nothing for the pings and events in between.
+    expect(await remaining()).toBe(before - 2);
+  });
+
   it("refuses a client without a valid token", async () => {
     for (const token of [null, "not-the-token"]) {
       const s = await open("/api/events", { token });
@@ -306,4 +411,26 @@ describe("GET /api/events", () => {
     await node.stop();
     await until("the stream ended", () => s.ended, 3000, 10);
   });
+
+  it("is published by a follower that took over: its engine is the same", async () => {
+    await createMonitor(
+      store.db,
+      new SecretBox(null),
+      normalizeMonitor({
+        name: "follower-target",
+        type: "http",
+        url: target.urlOf("/follower"),
+        interval: 5,
+        timeout: 1,
+      }),
+    );
+    follower = await servingNode("follower");
+    const port = await follower.listen();
+    const s = await SseClient.open(`http://127.0.0.1:${port}/api/events?types=status,check`, { token: ADMIN_TOKEN });
+    clients.push(s);
+    await follower.activate("test take-over");
+    const up = await s.waitFor("the follower's verdict", (e) => e.event === "status");
+    expect(up.data).toMatchObject({ name: "follower-target", from: "PENDING", to: "UP" });
+    expect(s.messages.some((e) => e.event === "check")).toBe(true);
+  }, 30_000);
 });
