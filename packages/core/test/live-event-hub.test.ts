@@ -19,6 +19,7 @@ function nodeEvent(nodeId: string): PublishedEvent {
 function collect(hub: LiveEventHub, after: string | null, types: LiveEventType[] | null = null) {
   const got: StreamedEvent[] = [];
   const sub = hub.subscribe({ after, types: types ? new Set(types) : null, listener: (m) => got.push(m) });
+  got.unshift(...sub.backlog);
   return { got, sub };
 }
 

@@ -220,6 +220,31 @@ describe("GET /api/events", () => {
     expect(r2.data).toMatchObject({ type: "reset", stream: node.events.stream });
   });
 
+  it("sends a long backlog at the pace the client reads, however far past the live bound it is", async () => {
+    const start = node.events.position();
+    const seq0 = Number(start.split("-")[1]);
+    // 2 MiB of missed events, eight times what a client may leave waiting live.
+    const error = "y".repeat(2048);
+    for (let i = 0; i < 1000; i++) {
+      node.events.publish({
+        type: "check",
+        at: new Date().toISOString(),
+        monitorId: 888_888,
+        nodeId: "backlog",
+        region: "eu",
+        ok: false,
+        latencyMs: null,
+        error,
+      });
+    }
+    const resumed = await open("/api/events?types=check", { lastEventId: start });
+    await until("the whole backlog", () => resumed.messages.length >= 1000, 10_000, 20);
+    expect(resumed.messages.map((m) => m.id)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `${node.events.stream}-${seq0 + 1 + i}`),
+    );
+    expect(resumed.ended).toBe(false);
+  });
+
   it("filters by type, and refuses an unknown type with 400", async () => {
     const s = await open("/api/events?types=maintenance");
     const all = await open("/api/events");

@@ -16,6 +16,8 @@ export interface StreamedEvent {
 }
 
 export interface LiveEventSubscription {
+  /** What the client is owed before the live events: the events it missed, or a `reset`. */
+  backlog: StreamedEvent[];
   /** Stops delivery; safe to call more than once. */
   close(): void;
 }
@@ -23,8 +25,9 @@ export interface LiveEventSubscription {
 export interface SubscribeOptions {
   /** The Last-Event-ID the client sent; null for a client starting fresh (live events only). */
   after: string | null;
-  /** Types wanted; null for all. A `reset` is always delivered. */
+  /** Types wanted; null for all. A `reset` is always answered. */
   types: ReadonlySet<LiveEventType> | null;
+  /** Every live event of the types wanted, synchronously as it is published; it must not block. */
   listener: (message: StreamedEvent) => void;
   /** The hub closed (the node shuts down): the subscriber should end its stream. */
   onClose?: () => void;
@@ -59,8 +62,8 @@ function parseId(id: string): { stream: string; seq: number } | null {
  * whose id cannot be resumed (older than what is kept, from another process, or malformed) gets
  * a `reset` carrying the current position and should read the state again over REST.
  *
- * Delivery is synchronous and never buffers per subscriber: a subscriber that cannot keep up
- * (its socket) is the transport's to drop, which is what bounds memory.
+ * Delivery is synchronous and the hub keeps nothing per subscriber: pacing a client, and dropping
+ * one that cannot keep up, is the transport's (the route's) to do.
  */
 export class LiveEventHub implements LiveEventSink {
   readonly stream: string;
@@ -105,31 +108,34 @@ export class LiveEventHub implements LiveEventSink {
   }
 
   /**
-   * Replays what is kept after `after` (or a `reset` when that cannot be done), synchronously,
-   * then delivers every event published until `close()`.
+   * Starts live delivery to `listener` and answers what the client is owed first: the kept
+   * events after `after`, or a `reset` when that cannot be done. The backlog is handed over, not
+   * pushed, so the caller can send it at the pace its client reads; nothing is published between
+   * the backlog's end and the first live event.
    */
   subscribe(o: SubscribeOptions): LiveEventSubscription {
-    const entry = { types: o.types, listener: o.listener, onClose: o.onClose };
+    const backlog: StreamedEvent[] = [];
     if (o.after !== null) {
       const from = this.resumable(o.after);
       if (from === null) {
-        o.listener({
+        backlog.push({
           id: this.position(),
           event: { type: "reset", at: this.now().toISOString(), stream: this.stream },
         });
       } else {
         for (let seq = from + 1; seq <= this.seq; seq++) {
           const message = this.ring[(seq - 1) % this.capacity]!;
-          if (o.types === null || o.types.has(message.event.type)) o.listener(message);
+          if (o.types === null || o.types.has(message.event.type)) backlog.push(message);
         }
       }
     }
     if (this.closed) {
       o.onClose?.();
-      return { close: () => {} };
+      return { backlog, close: () => {} };
     }
+    const entry = { types: o.types, listener: o.listener, onClose: o.onClose };
     this.subscribers.add(entry);
-    return { close: () => this.subscribers.delete(entry) };
+    return { backlog, close: () => this.subscribers.delete(entry) };
   }
 
   /**
