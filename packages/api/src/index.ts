@@ -49,3 +49,4 @@ export {
 } from "./routes/channels.js";
 export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";
 export { configRouter, type ConfigRoutesDeps, type ApplyOutcome } from "./routes/config.js";
+export { eventsRouter, type EventRoutesDeps } from "./routes/events.js";

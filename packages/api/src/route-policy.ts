@@ -86,7 +86,8 @@ const CONFIG_DOCUMENT = /^\/api\/(?:config\/apply|import\/kuma)\/?$/i;
 /**
  * The policy of the route a path reaches. Anything under /api/ (and /metrics, unless public)
  * that is not an open or cluster route is admin, as the admin router is mounted; any other path
- * reaches no router that reads a body.
+ * reaches no router that reads a body. `GET /api/events` (the live stream) is an admin read like
+ * the others: a request is counted when it starts, so a stream open for hours counts once.
  */
 export function routePolicy(path: string, options: { metricsPublic: boolean }): RoutePolicy {
   if (PUSH.test(path)) return POLICIES.push;

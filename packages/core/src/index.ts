@@ -107,3 +107,13 @@ export {
 export { runService, type FailService, type Service } from "./runtime/run-service.js";
 export { USER_ROLES, isRole, roleAllows, type Role } from "./domain/role.js";
 export { LIVE_EVENT_TYPES, type LiveEvent, type LiveEventType } from "./domain/live-event.js";
+export {
+  LiveEventHub,
+  liveEventId,
+  type LiveEventHubOptions,
+  type LiveEventSink,
+  type LiveEventSubscription,
+  type PublishedEvent,
+  type StreamedEvent,
+  type SubscribeOptions,
+} from "./runtime/live-event-hub.js";

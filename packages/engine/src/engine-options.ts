@@ -1,5 +1,5 @@
 import type { CheckOptions, CheckResult, CheckSpec } from "@uptop/checks";
-import type { AggregationStrategy, Logger, SecretBox } from "@uptop/core";
+import type { AggregationStrategy, LiveEventSink, Logger, SecretBox } from "@uptop/core";
 import type { Db } from "@uptop/store";
 import type { EngineMetrics } from "./metrics.js";
 import type { AlertReplication } from "./replication-feed.js";
@@ -32,6 +32,11 @@ export interface EngineOptions {
   settleMs?: number;
   /** The leader's change feed: every committed verdict, transition and alert is appended to it. */
   replication?: AlertReplication;
+  /**
+   * The live event stream: every committed transition (`status`), every check result taken
+   * (`check`, this node's own and probes' votes) and node status changes (`node`).
+   */
+  events?: LiveEventSink;
   /** `onBatch` sees every batch written (kind and rows), for benchmarks and diagnostics. */
   writeQueue?: Partial<Pick<WriteQueueOptions, "flushMs" | "maxResults" | "batchSize" | "onBatch">>;
 }

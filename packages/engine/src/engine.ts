@@ -1,6 +1,6 @@
 import type { WindowSpec } from "@uptop/aggregation";
 import { runCheck as defaultRunCheck } from "@uptop/checks";
-import { errorMessage, type CheckReport, type NodeInfo } from "@uptop/core";
+import { errorMessage, type CheckReport, type NodeInfo, type ReplicaEntry } from "@uptop/core";
 import {
   getMonitorStates,
   inTransaction,
@@ -62,7 +62,23 @@ export class Engine {
     const { db, logger, metrics, node } = o;
     const replicate = (rows: OutboxRow[]) =>
       o.replication?.append(rows.map((row) => ({ kind: "outbox", row: replicaOfOutboxRow(row) })));
-    this.nodeWatch = new NodeWatch({ db, logger, selfId: node.id, epoch: o.epoch, onCommitted: replicate });
+    this.nodeWatch = new NodeWatch({
+      db,
+      logger,
+      selfId: node.id,
+      epoch: o.epoch,
+      onCommitted: replicate,
+      onTransition: (t) =>
+        o.events?.publish({
+          type: "node",
+          at: new Date(now()).toISOString(),
+          nodeId: t.node.id,
+          name: t.node.name,
+          region: t.node.region,
+          role: t.node.role,
+          status: t.to,
+        }),
+    });
     this.replicate = replicate;
     this.queue = new WriteQueue({
       db,
@@ -79,7 +95,10 @@ export class Engine {
       },
       onDrop: (count) => metrics.droppedResults.inc(count),
       onRejected: (kind, outcome) => metrics.writeRejected.inc({ kind, outcome }),
-      onCommitted: (entries) => o.replication?.append(entries),
+      onCommitted: (entries) => {
+        o.replication?.append(entries);
+        this.publishTransitions(entries);
+      },
     });
     const runtimes = this.runtimes;
     this.transitions = new Transitions({ runtimes, tree: () => this.tree, queue: this.queue, logger, now });
@@ -206,6 +225,7 @@ export class Engine {
     const rows = resultRows(nodeId, results);
     this.rounds.applyVotes(nodeId, region, results);
     if (rows.length) this.queue.addResults(rows);
+    this.publishChecks(nodeId, region, results);
   }
 
   /**
@@ -234,7 +254,45 @@ export class Engine {
       this.queue.addResults(rows);
     }
     this.rounds.applyVotes(nodeId, region, results);
+    this.publishChecks(nodeId, region, results);
     return { stored };
+  }
+
+  /** Every vote taken, for the live stream; a result later dropped by a long outage was still seen. */
+  private publishChecks(nodeId: string, region: string, results: readonly CheckReport[]): void {
+    const events = this.o.events;
+    if (!events) return;
+    for (const r of results) {
+      events.publish({
+        type: "check",
+        at: r.checkedAt,
+        monitorId: r.monitorId,
+        nodeId,
+        region,
+        ok: r.ok,
+        latencyMs: r.latencyMs,
+        error: r.error?.message ?? null,
+      });
+    }
+  }
+
+  /** Transitions, once their transaction committed: the same moment the follower's feed learns them. */
+  private publishTransitions(entries: readonly ReplicaEntry[]): void {
+    const events = this.o.events;
+    if (!events) return;
+    for (const e of entries) {
+      if (e.kind !== "change") continue;
+      const c = e.change;
+      events.publish({
+        type: "status",
+        at: c.at,
+        monitorId: c.monitorId,
+        name: this.runtimes.get(c.monitorId)?.monitor.name ?? `monitor ${c.monitorId}`,
+        from: c.from,
+        to: c.to,
+        reason: c.reason,
+      });
+    }
   }
 
   /** A heartbeat from a push monitor; `found` is false when no monitor has that token. */

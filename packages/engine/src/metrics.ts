@@ -36,6 +36,7 @@ export class EngineMetrics {
   readonly replicationWait: Histogram<"outcome">;
   private source: MetricsSource | null = null;
   private roleSource: (() => { role: string; state: string; epoch: number }) | null = null;
+  private eventClients: (() => number) | null = null;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -175,6 +176,15 @@ export class EngineMetrics {
         if (s) this.set({ role: s.role, state: s.state }, s.epoch);
       },
     });
+    const eventClients = () => this.eventClients?.() ?? 0;
+    new Gauge({
+      name: "uptop_event_stream_clients",
+      help: "Clients connected to the live event stream (GET /api/events)",
+      registers: [r],
+      collect() {
+        this.set(eventClients());
+      },
+    });
     this.replicationWait = new Histogram({
       name: "uptop_alert_replication_wait_seconds",
       help: "Time an alert waited for the follower before it was sent, by outcome (replicated, unreplicated)",
@@ -193,6 +203,11 @@ export class EngineMetrics {
   /** Where the role gauge reads from, for the life of the process. */
   bindRole(source: () => { role: string; state: string; epoch: number }): void {
     this.roleSource = source;
+  }
+
+  /** Where the event stream's client count is read from, for the life of the process. */
+  bindEventStream(clients: () => number): void {
+    this.eventClients = clients;
   }
 
   bind(source: MetricsSource | null): void {

@@ -47,6 +47,8 @@ export interface NodeWatchOptions {
   epoch: () => number;
   /** The alerts written, once committed (the follower's change feed). */
   onCommitted?: (rows: OutboxRow[]) => void;
+  /** Each offline and back-online transition, as it is seen (the live event stream). */
+  onTransition?: (transition: NodeTransition) => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export class NodeWatch {
         region: n.region,
         lastSeen: n.lastSeen,
       });
+      this.o.onTransition?.(t);
       this.pending.push(
         planNodeAlert({
           node: { id: n.id, name: n.name, region: n.region, status: t.to },

@@ -1,10 +1,11 @@
 import type { RequestHandler } from "express";
-import { VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
+import { LiveEventHub, VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
 import type { Store } from "@uptop/store";
 import {
   channelsRouter,
   createApp,
   errorBody,
+  eventsRouter,
   healthRouter,
   historyRouter,
   maintenanceRouter,
@@ -17,6 +18,7 @@ import {
   readinessRouter,
   startServer,
   statusPageRouter,
+  type EventRoutesDeps,
   type NodeRuntime,
   type RunningServer,
 } from "@uptop/api";
@@ -46,6 +48,8 @@ export interface ServingNodeOptions {
   replication?: ReplicationFeed;
   /** Who may sign in over SSH and what they see; SSH is served while active, when UPTOP_SSH_PORT is set. */
   ssh?: SshHooks;
+  /** Tunes the event stream (tests); the defaults suit production. */
+  eventStream?: Omit<EventRoutesDeps, "hub">;
 }
 
 /**
@@ -55,6 +59,11 @@ export interface ServingNodeOptions {
  */
 export class ServingNode {
   readonly metrics = new EngineMetrics();
+  /**
+   * The live event stream (GET /api/events): the engine publishes what it commits and the API
+   * routes what they change. It lives as long as the process, across take-overs and stand-downs.
+   */
+  readonly events = new LiveEventHub();
   private engineRef: Engine | null = null;
   private jobs: HistoryJobs | null = null;
   private dispatcher: Dispatcher | null = null;
@@ -67,6 +76,7 @@ export class ServingNode {
 
   constructor(private readonly o: ServingNodeOptions) {
     this.metrics.bindRole(() => ({ role: o.role, state: this.active ? "active" : "standby", epoch: o.epoch.get() }));
+    this.metrics.bindEventStream(() => this.events.subscriberCount);
   }
 
   get engine(): Engine | null {
@@ -115,6 +125,7 @@ export class ServingNode {
       if (this.sshHooks) this.sshHostKey = ensureHostKey(config.dataDir, logger);
       else logger.warn("UPTOP_SSH_PORT is set, but this node has no dashboard to serve over SSH");
     }
+    const events = this.events;
     const onChange = () => {
       this.engineRef?.notifyChange();
       // The follower copies the configuration at once rather than at its next periodic mirror.
@@ -161,15 +172,23 @@ export class ServingNode {
             getEngine: () => this.engineRef,
             epoch: () => this.o.epoch.get(),
             leaderId: config.cluster.nodeId,
+            events,
           }),
           ...(extra.cluster ?? []),
         ],
         admin: [
           ...(config.metricsPublic ? [] : [metrics]),
           readOnly,
-          monitorsRouter({ db, box, onChange, checkNow: async (id) => this.engineRef?.checkNow(id) ?? false }),
-          maintenanceRouter({ db, onChange }),
-          configRouter({ db, box, onChange }),
+          eventsRouter({ hub: events, ...this.o.eventStream }),
+          monitorsRouter({
+            db,
+            box,
+            onChange,
+            events,
+            checkNow: async (id) => this.engineRef?.checkNow(id) ?? false,
+          }),
+          maintenanceRouter({ db, onChange, events }),
+          configRouter({ db, box, onChange, events }),
           historyRouter({ db }),
           channelsRouter({
             db,
@@ -214,6 +233,7 @@ export class ServingNode {
         strategy: config.cluster.aggStrategy,
         localChecks: config.cluster.leaderChecks,
         ...(this.o.replication ? { replication: this.o.replication } : {}),
+        events: this.events,
         checkOverdueOnStart: this.o.role === "follower",
         checkOptions: {
           allowPrivateTargets: config.security.allowPrivateTargets,
@@ -315,6 +335,7 @@ export class ServingNode {
     this.o.replication?.close();
     // Sessions first, while the API their dashboards read is still up to show the goodbye.
     await this.stopSsh();
+    this.events.close();
     await this.server?.close();
     await this.deactivate("shutdown");
   }

@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { ValidationError, type SecretBox } from "@uptop/core";
+import { ValidationError, type LiveEventSink, type SecretBox } from "@uptop/core";
 import {
   countPlan,
   exportConfig,
@@ -16,12 +16,15 @@ import {
 } from "@uptop/config-as-code";
 import { isChannelType, secretFieldsOf } from "@uptop/notify";
 import { applyConfigOpsIn, loadStoredConfig, type ConfigOp, type Db, type StoredConfig } from "@uptop/store";
+import { publishApplied } from "../applied-events.js";
 
 export interface ConfigRoutesDeps {
   db: Db;
   box: SecretBox;
   /** Called once after an apply that changed anything, so the engine reloads its configuration. */
   onChange?: () => void;
+  /** The live event stream: `monitor` and `maintenance` events for what an apply committed. */
+  events?: LiveEventSink;
 }
 
 function toCurrent(s: StoredConfig): CurrentState {
@@ -116,7 +119,10 @@ export function configRouter(deps: ConfigRoutesDeps): Router {
       if (!options.dryRun && plan.length) await applyConfigOpsIn(tx, box, plan.map(toOp));
       return plan;
     });
-    if (!options.dryRun && actions.length) deps.onChange?.();
+    if (!options.dryRun && actions.length) {
+      deps.onChange?.();
+      if (deps.events) await publishApplied(db, deps.events, actions);
+    }
     const plan = publicPlan(actions);
     return {
       dryRun: options.dryRun,

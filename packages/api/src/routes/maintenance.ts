@@ -9,6 +9,7 @@ import {
   WINDOW_TYPES,
   zodIssues,
   type FieldIssue,
+  type LiveEventSink,
   type WindowType,
 } from "@uptop/core";
 import {
@@ -28,6 +29,8 @@ export interface MaintenanceRoutesDeps {
   db: Db;
   /** Called after every change so the engine reloads its windows. */
   onChange?: () => void;
+  /** The live event stream: a `maintenance` event after each committed change. */
+  events?: LiveEventSink;
   now?: () => Date;
 }
 
@@ -119,7 +122,10 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const r = Router();
-  const changed = () => deps.onChange?.();
+  const changed = (w: { id: number; title: string }, action: "created" | "updated" | "deleted" | "ended") => {
+    deps.onChange?.();
+    deps.events?.publish({ type: "maintenance", at: now().toISOString(), windowId: w.id, title: w.title, action });
+  };
 
   r.get("/api/maintenance", async (_req, res) => {
     const at = now();
@@ -132,7 +138,7 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
 
   r.post("/api/maintenance", async (req, res) => {
     const w = await createMaintenanceWindow(db, { ...parseMaintenanceInput(req.body), createdBy: "api" });
-    changed();
+    changed(w, "created");
     res.status(201).location(`/api/maintenance/${w.id}`).json(maintenanceView(w, now()));
   });
 
@@ -140,7 +146,7 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
     const id = parseId(req);
     await getMaintenanceWindow(db, id);
     const w = await updateMaintenanceWindow(db, id, parseMaintenanceInput(req.body));
-    changed();
+    changed(w, "updated");
     res.json(maintenanceView(w, now()));
   });
 
@@ -156,13 +162,15 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
       id,
       parseMaintenanceInput({ ...toInput(current), ...(body as object) }),
     );
-    changed();
+    changed(w, "updated");
     res.json(maintenanceView(w, now()));
   });
 
   r.delete("/api/maintenance/:id", async (req, res) => {
-    await deleteMaintenanceWindow(db, parseId(req));
-    changed();
+    const id = parseId(req);
+    const current = await getMaintenanceWindow(db, id);
+    await deleteMaintenanceWindow(db, id);
+    changed(current, "deleted");
     res.status(204).end();
   });
 
@@ -177,7 +185,7 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
     // A window that has not started yet is cancelled: its end cannot precede its start.
     const end = Date.parse(current.startAt) > at.getTime() ? new Date(current.startAt) : at;
     const w = await setMaintenanceWindowEnd(db, id, end);
-    changed();
+    changed(w, "ended");
     res.json(maintenanceView(w, at));
   });
 

@@ -1,5 +1,12 @@
 import { Router, type Request } from "express";
-import { monitorToInput, normalizeMonitor, restoreMaskedSecrets, ValidationError, type SecretBox } from "@uptop/core";
+import {
+  monitorToInput,
+  normalizeMonitor,
+  restoreMaskedSecrets,
+  ValidationError,
+  type LiveEventSink,
+  type SecretBox,
+} from "@uptop/core";
 import {
   createMonitor,
   deleteMonitor,
@@ -21,6 +28,16 @@ export interface MonitorRoutesDeps {
   onChange?: MonitorChangeListener;
   /** Runs a check now (engine); absent while the engine is not running. */
   checkNow?: (id: number) => Promise<boolean>;
+  /** The live event stream: a `monitor` event after each committed change. */
+  events?: LiveEventSink;
+}
+
+type MonitorAction = "created" | "updated" | "deleted" | "paused" | "resumed";
+
+/** An update that flips `paused` is told as a pause or resume: what a dashboard shows. */
+function updateAction(before: { paused: boolean }, after: { paused: boolean }): MonitorAction {
+  if (before.paused === after.paused) return "updated";
+  return after.paused ? "paused" : "resumed";
 }
 
 export function parseId(req: Request): number {
@@ -45,7 +62,10 @@ function requireObject(body: unknown): Record<string, unknown> {
 export function monitorsRouter(deps: MonitorRoutesDeps): Router {
   const { db, box } = deps;
   const r = Router();
-  const changed = (id: number, kind: "upsert" | "delete") => deps.onChange?.({ id, kind });
+  const changed = (id: number, action: MonitorAction) => {
+    deps.onChange?.({ id, kind: action === "deleted" ? "delete" : "upsert" });
+    deps.events?.publish({ type: "monitor", at: new Date().toISOString(), monitorId: id, action });
+  };
 
   r.get("/api/monitors", async (_req, res) => {
     const monitors = await listMonitors(db, box);
@@ -63,7 +83,7 @@ export function monitorsRouter(deps: MonitorRoutesDeps): Router {
   r.post("/api/monitors", async (req, res) => {
     const draft = normalizeMonitor(requireObject(req.body));
     const m = await createMonitor(db, box, draft);
-    changed(m.id, "upsert");
+    changed(m.id, "created");
     res.status(201).location(`/api/monitors/${m.id}`).json(monitorView(m, undefined));
   });
 
@@ -74,7 +94,7 @@ export function monitorsRouter(deps: MonitorRoutesDeps): Router {
     const current = await getMonitor(db, box, id);
     const draft = normalizeMonitor(restoreMaskedSecrets(requireObject(req.body), current));
     const m = await updateMonitor(db, box, id, draft);
-    changed(id, "upsert");
+    changed(id, updateAction(current, m));
     const states = await getMonitorStates(db, [id]);
     res.json(monitorView(m, states.get(id)));
   });
@@ -85,7 +105,7 @@ export function monitorsRouter(deps: MonitorRoutesDeps): Router {
     const patch = restoreMaskedSecrets(requireObject(req.body), current);
     const draft = normalizeMonitor({ ...monitorToInput(current), ...patch });
     const m = await updateMonitor(db, box, id, draft);
-    changed(id, "upsert");
+    changed(id, updateAction(current, m));
     const states = await getMonitorStates(db, [id]);
     res.json(monitorView(m, states.get(id)));
   });
@@ -93,7 +113,7 @@ export function monitorsRouter(deps: MonitorRoutesDeps): Router {
   r.delete("/api/monitors/:id", async (req, res) => {
     const id = parseId(req);
     await deleteMonitor(db, id);
-    changed(id, "delete");
+    changed(id, "deleted");
     res.status(204).end();
   });
 
@@ -101,7 +121,7 @@ export function monitorsRouter(deps: MonitorRoutesDeps): Router {
     r.post(`/api/monitors/:id/${action}`, async (req, res) => {
       const id = parseId(req);
       await setMonitorPaused(db, id, action === "pause");
-      changed(id, "upsert");
+      changed(id, action === "pause" ? "paused" : "resumed");
       const m = await getMonitor(db, box, id);
       const states = await getMonitorStates(db, [id]);
       res.json(monitorView(m, states.get(id)));

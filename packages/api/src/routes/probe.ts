@@ -10,7 +10,14 @@ import {
   type RegisterResponse,
   type ResultsResponse,
 } from "@uptop/cluster-protocol";
-import { ValidationError, VERSION, type CheckReport, type Monitor, type SecretBox } from "@uptop/core";
+import {
+  ValidationError,
+  VERSION,
+  type CheckReport,
+  type LiveEventSink,
+  type Monitor,
+  type SecretBox,
+} from "@uptop/core";
 import { getNode, listMonitors, monitorsVersion, seeNode, touchNode, type Db } from "@uptop/store";
 import type { z } from "zod";
 import { errorBody } from "../errors.js";
@@ -30,6 +37,8 @@ export interface ProbeRoutesDeps {
   epoch: () => number;
   /** This node's id, told to probes as the leader they registered with. */
   leaderId: string;
+  /** The live event stream: a `node` event when a probe registers. */
+  events?: LiveEventSink;
   now?: () => Date;
 }
 
@@ -78,11 +87,21 @@ export function probeRouter(deps: ProbeRoutesDeps): Router {
 
   r.post("/api/probe/register", async (req, res) => {
     const body = parse(registerRequestSchema, req.body);
+    const at = now();
     await touchNode(
       db,
       { id: body.nodeId, name: body.name, region: body.region, version: body.version, role: body.role },
-      now(),
+      at,
     );
+    deps.events?.publish({
+      type: "node",
+      at: at.toISOString(),
+      nodeId: body.nodeId,
+      name: body.name,
+      region: body.region,
+      role: body.role,
+      status: "online",
+    });
     const answer: RegisterResponse = {
       epoch: deps.epoch(),
       leaderId: deps.leaderId,

@@ -1,9 +1,9 @@
 import type { Status } from "./types.js";
 
 /**
- * What `GET /api/events` streams (server-sent events): one SSE message per event, its `id` a
- * sequence number increasing by one per event on this node, its `event` the type below and its
- * `data` the JSON of the whole event. A client reconnecting with `Last-Event-ID` gets every event
+ * What `GET /api/events` streams (server-sent events): one SSE message per event, its `id`
+ * `<stream>-<seq>` (seq increasing by one per event on this node, stream naming the process), its
+ * `event` the type below and its `data` the JSON of the whole event. A client reconnecting with `Last-Event-ID` gets every event
  * after that id while the node still holds it; otherwise (too old, or a restarted node with a new
  * `stream`) it first gets a `reset`, and should read the state again through the REST API.
  */
