@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { unstorableIssues, UptopError, ValidationError, type Config, type Logger } from "@uptop/core";
+import { CallerAuth } from "./auth/caller-auth.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
 import { gatedPolicy, requestGate } from "./request-gate.js";
 
@@ -26,6 +27,11 @@ export interface CreateAppOptions {
   config: Config;
   logger: Logger;
   apiToken: string;
+  /**
+   * Who a bearer token stands for (users' tokens, sessions); without it only the admin API token
+   * is accepted. Share it with the users routes, which drop its cache on every change.
+   */
+  auth?: CallerAuth;
   routers: AppRouters;
 }
 
@@ -95,7 +101,7 @@ export function createApp(options: CreateAppOptions): Express {
   for (const r of routers.health ?? []) app.use(r);
   app.use(
     requestGate({
-      apiToken: options.apiToken,
+      auth: options.auth ?? new CallerAuth({ apiToken: options.apiToken, logger }),
       clusterSecret: config.cluster.secret,
       metricsPublic: config.metricsPublic,
     }),
@@ -109,7 +115,7 @@ export function createApp(options: CreateAppOptions): Express {
   for (const r of routers.admin ?? []) admin.use(r);
   // Only a request the gate judged an admin request (its token checked) reaches the admin
   // routers; they are mounted at the root so they keep their full paths.
-  app.use((req, res, next) => (gatedPolicy(res)?.auth === "admin-token" ? admin(req, res, next) : next()));
+  app.use((req, res, next) => (gatedPolicy(res)?.auth === "user" ? admin(req, res, next) : next()));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
