@@ -24,6 +24,8 @@ export interface ApiClient {
   get(path: string): Promise<Response>;
   getJson<T>(path: string): Promise<T>;
   postJson<T>(path: string, body: unknown): Promise<T>;
+  /** Any method; the parsed JSON answer, or null for an answer without a body (204). */
+  send<T>(method: string, path: string, body?: unknown): Promise<T | null>;
 }
 
 export function createApiClient(server: string, token: string | undefined): ApiClient {
@@ -65,6 +67,11 @@ export function createApiClient(server: string, token: string | undefined): ApiC
     },
     async postJson<T>(path: string, body: unknown) {
       return (await (await call("POST", path, body)).json()) as T;
+    },
+    async send<T>(method: string, path: string, body?: unknown) {
+      const res = await call(method, path, body);
+      const text = await res.text();
+      return text === "" ? null : (JSON.parse(text) as T);
     },
   };
 }

@@ -49,7 +49,7 @@ export {
 } from "./routes/channels.js";
 export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";
 export { configRouter, type ConfigRoutesDeps, type ApplyOutcome } from "./routes/config.js";
-export { usersRouter, userView, type UserRoutesDeps } from "./routes/users.js";
+export { usersRouter, userView, USER_NAME, type UserRoutesDeps } from "./routes/users.js";
 export { API_TOKEN_CALLER, callerOf, type Caller } from "./auth/caller.js";
 export { CallerAuth, type CallerAuthOptions } from "./auth/caller-auth.js";
 export { SessionTokens } from "./auth/session-tokens.js";
