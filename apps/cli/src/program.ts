@@ -17,7 +17,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description("Manage an uptop server: config as code, Uptime Kuma import, status")
     .version(VERSION, "-V, --version", "print the CLI version")
     .option("--server <url>", `the uptop server (env UPTOP_SERVER, default ${DEFAULT_SERVER})`)
-    .option("--token <token>", "admin API token (env UPTOP_API_TOKEN)")
+    .option("--token <token>", "API token: the admin token or a user's (env UPTOP_API_TOKEN)")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => ctx.io.out(s.replace(/\n$/, "")),
