@@ -16,18 +16,29 @@ it("a promoted follower takes the users' tokens the leader issued, and not the r
   const leader = await c.startLeader();
   const user = (await post<{ id: number }>(c.leaderPort, "/api/users", { name: "oncall", role: "editor" })).body;
   const kept = (await post<{ token: string }>(c.leaderPort, `/api/users/${user.id}/tokens`, { name: "a" })).body;
-  const dropped = (await post<{ id: number; token: string }>(c.leaderPort, `/api/users/${user.id}/tokens`, { name: "b" }))
-    .body;
+  const dropped = (
+    await post<{ id: number; token: string }>(c.leaderPort, `/api/users/${user.id}/tokens`, { name: "b" })
+  ).body;
   const me = (port: number, token: string) => api<{ name: string; role: string }>(port, "/api/me", { token });
 
   c.startFollower();
-  await until("the follower to take the user's token", async () => (await me(c.followerPort, kept.token)).status === 200, 60_000);
+  await until(
+    "the follower to take the user's token",
+    async () => (await me(c.followerPort, kept.token)).status === 200,
+    60_000,
+  );
   expect((await me(c.followerPort, dropped.token)).body).toMatchObject({ name: "oncall", role: "editor" });
   // Users are the leader's to change, like the rest of the configuration.
   expect((await post(c.followerPort, "/api/users", { name: "x", role: "viewer" })).status).toBe(503);
 
-  expect((await api(c.leaderPort, `/api/users/${user.id}/tokens/${dropped.id}`, { method: "DELETE" })).status).toBe(204);
-  await until("the revoke to reach the follower", async () => (await me(c.followerPort, dropped.token)).status === 401, 30_000);
+  expect((await api(c.leaderPort, `/api/users/${user.id}/tokens/${dropped.id}`, { method: "DELETE" })).status).toBe(
+    204,
+  );
+  await until(
+    "the revoke to reach the follower",
+    async () => (await me(c.followerPort, dropped.token)).status === 401,
+    30_000,
+  );
 
   await leader.kill("SIGKILL");
   await until("follower active", async () => (await stateOf(c.followerPort)) === "active", 30_000, 100);
