@@ -27,6 +27,8 @@ export interface ApiClient {
   /** POST without a body (an action such as pause or test) and read the JSON answer. */
   postAction<T>(path: string): Promise<T>;
   delete(path: string): Promise<void>;
+  /** Any method; the parsed JSON answer, or null for an answer without a body (204). */
+  send<T>(method: string, path: string, body?: unknown): Promise<T | null>;
 }
 
 export function createApiClient(server: string, token: string | undefined): ApiClient {
@@ -74,6 +76,11 @@ export function createApiClient(server: string, token: string | undefined): ApiC
     },
     async delete(path: string) {
       await (await call("DELETE", path)).arrayBuffer();
+    },
+    async send<T>(method: string, path: string, body?: unknown) {
+      const res = await call(method, path, body);
+      const text = await res.text();
+      return text === "" ? null : (JSON.parse(text) as T);
     },
   };
 }

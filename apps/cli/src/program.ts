@@ -10,6 +10,7 @@ import { importKumaCommand } from "./commands/import-kuma.js";
 import { maintenanceCommand } from "./commands/maintenance.js";
 import { monitorsCommand } from "./commands/monitors.js";
 import { statusCommand } from "./commands/status.js";
+import { usersCommand } from "./commands/users.js";
 import { versionCommand } from "./commands/version.js";
 import { DEFAULT_SERVER, type CliContext, type CliIo } from "./context.js";
 import { CliExit, EXIT } from "./exit-codes.js";
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   monitorsCommand(program, ctx);
   maintenanceCommand(program, ctx);
   channelsCommand(program, ctx);
+  usersCommand(program, ctx);
   versionCommand(program, ctx);
   inheritSettings(program);
   return program;

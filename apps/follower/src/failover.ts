@@ -335,6 +335,7 @@ export class FailoverController {
             states: cfg.states,
             delivered: cfg.delivered,
             outbox: cfg.outbox,
+            ...(cfg.users ? { users: cfg.users } : {}),
           },
           (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
         );

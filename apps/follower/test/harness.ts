@@ -8,6 +8,7 @@ import pg from "pg";
 import {
   ADMIN_TOKEN,
   apiClient,
+  type ApiInit,
   createTempDatabase,
   freePort,
   spawnNode,
@@ -58,7 +59,7 @@ export async function health(port: number): Promise<Health | null> {
 export async function api<T = unknown>(
   port: number,
   path: string,
-  init: RequestInit = {},
+  init: ApiInit = {},
 ): Promise<{ status: number; body: T }> {
   const res = await apiClient(`http://127.0.0.1:${port}`)(path, init);
   const text = await res.text();

@@ -1,3 +1,4 @@
+import { configuredSeeds, seedUsers } from "@uptop/api";
 import { SecretBox, type Config, type Logger } from "@uptop/core";
 import { listNodes, type DatabaseLockedError, type Store } from "@uptop/store";
 import {
@@ -48,9 +49,13 @@ export async function startLeader(config: Config, logger: Logger, options: Start
   // Files first: a token file no client could match stops the start before the database is touched.
   restrictDataFiles(config, logger);
   const apiToken = ensureApiToken(config.apiToken, config.dataDir, logger);
+  // A bad UPTOP_ADMIN_KEY or UPTOP_KEYS line stops the start here too, before the database is touched.
+  const seeds = configuredSeeds(config.users);
   const store = await openLockedStore(config, "leader", logger, lockLost);
   logger.info("database ready", { type: config.db.type });
   await checkEncryptionKey(store, box, logger);
+  const seeded = await seedUsers(store.db, seeds, logger);
+  if (seeded.usersCreated || seeded.keysAdded) logger.info("users seeded", { ...seeded });
   const epoch = new EpochHolder(store.db, config.cluster.nodeId);
   await epoch.load();
 

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { unstorableIssues, UptopError, ValidationError, type Config, type Logger } from "@uptop/core";
+import { CallerAuth } from "./auth/caller-auth.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
 import { gatedPolicy, requestGate } from "./request-gate.js";
 
@@ -13,12 +14,15 @@ export interface AppRouters {
   health?: RequestHandler[];
   /**
    * Open routes: status page, push, public metrics. The gate judges a request by its path
-   * (`routePolicy`): an open route it does not list needs the admin token under /api/.
+   * (`routePolicy`): an open route it does not list needs a user's token under /api/.
    */
   open?: RequestHandler[];
   /** Cluster routes; the gate checks the cluster secret first, and each router its own guard too. */
   cluster?: RequestHandler[];
-  /** Admin routes behind the bearer token (a plain middleware here runs before the routes after it). */
+  /**
+   * The API users call, behind a bearer token whose role the gate has held to the request
+   * (`requiredRole`); a plain middleware here runs before the routes after it.
+   */
   admin?: RequestHandler[];
 }
 
@@ -26,6 +30,11 @@ export interface CreateAppOptions {
   config: Config;
   logger: Logger;
   apiToken: string;
+  /**
+   * Who a bearer token stands for (users' tokens, sessions); without it only the admin API token
+   * is accepted. Share it with the users routes, which drop its cache on every change.
+   */
+  auth?: CallerAuth;
   routers: AppRouters;
 }
 
@@ -95,7 +104,7 @@ export function createApp(options: CreateAppOptions): Express {
   for (const r of routers.health ?? []) app.use(r);
   app.use(
     requestGate({
-      apiToken: options.apiToken,
+      auth: options.auth ?? new CallerAuth({ apiToken: options.apiToken, logger }),
       clusterSecret: config.cluster.secret,
       metricsPublic: config.metricsPublic,
     }),
@@ -107,9 +116,9 @@ export function createApp(options: CreateAppOptions): Express {
   const admin = express.Router();
   admin.use(refuseUnparsedBody);
   for (const r of routers.admin ?? []) admin.use(r);
-  // Only a request the gate judged an admin request (its token checked) reaches the admin
+  // Only a request the gate judged a user's request (token and role checked) reaches these
   // routers; they are mounted at the root so they keep their full paths.
-  app.use((req, res, next) => (gatedPolicy(res)?.auth === "admin-token" ? admin(req, res, next) : next()));
+  app.use((req, res, next) => (gatedPolicy(res)?.auth === "user" ? admin(req, res, next) : next()));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -50,3 +50,20 @@ export {
 export { notificationsRouter, type NotificationRoutesDeps } from "./routes/notifications.js";
 export { configRouter, type ConfigRoutesDeps, type ApplyOutcome } from "./routes/config.js";
 export { eventsRouter, type EventRoutesDeps } from "./routes/events.js";
+export { usersRouter, userView, USER_NAME, type UserRoutesDeps } from "./routes/users.js";
+export { API_TOKEN_CALLER, callerOf, type Caller } from "./auth/caller.js";
+export { CallerAuth, type CallerAuthOptions } from "./auth/caller-auth.js";
+export { SessionTokens } from "./auth/session-tokens.js";
+export { authenticatePublicKey } from "./auth/public-key-auth.js";
+export { parseSshPublicKey, sshFingerprint, type SshPublicKey } from "./auth/ssh-public-key.js";
+export { hashUserToken, mintUserToken, USER_TOKEN_PATTERN } from "./auth/user-token.js";
+export { requiredRole } from "./route-policy.js";
+export {
+  adminKeySeed,
+  configuredSeeds,
+  parseKeysFile,
+  readKeysFile,
+  seedUsers,
+  type SeedReport,
+  type SeedUser,
+} from "./auth/seed-users.js";

@@ -2,14 +2,16 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { rateLimit } from "express-rate-limit";
 import { clusterSecretRefusal } from "@uptop/cluster-protocol";
 import { UptopError } from "@uptop/core";
-import { adminTokenRefusal } from "./admin-auth.js";
+import type { CallerAuth } from "./auth/caller-auth.js";
+import { userRefusal } from "./auth/user-gate.js";
 import { errorBody } from "./errors.js";
 import { isPushToken } from "./routes/push.js";
 import { formatBytes, RATE_LIMITS_PER_MINUTE, routePolicy, type RateGroup, type RoutePolicy } from "./route-policy.js";
 import { closeIfBodyUnread } from "./unread-body.js";
 
 export interface RequestGateOptions {
-  apiToken: string;
+  /** Who a bearer token stands for, on the routes users call. */
+  auth: CallerAuth;
   clusterSecret: string | null;
   metricsPublic: boolean;
 }
@@ -50,14 +52,19 @@ function pushRefusal(req: Request): Error | null {
   return isPushToken(token) ? null : new UptopError("NOT_FOUND", "unknown push token", 404);
 }
 
-function authRefusal(policy: RoutePolicy, req: Request, options: RequestGateOptions): Error | null {
+function authRefusal(
+  policy: RoutePolicy,
+  req: Request,
+  res: Response,
+  options: RequestGateOptions,
+): Error | null | Promise<Error | null> {
   switch (policy.auth) {
     case "none":
       return null;
     case "push-token":
       return pushRefusal(req);
-    case "admin-token":
-      return adminTokenRefusal(options.apiToken, req);
+    case "user":
+      return userRefusal(options.auth, req, res);
     case "cluster-secret": {
       const refusal = clusterSecretRefusal(options.clusterSecret, req);
       // The cluster guard's own shape: `details` is null rather than absent.
@@ -114,9 +121,7 @@ export function requestGate(options: RequestGateOptions): RequestHandler {
     return reader;
   };
 
-  const afterRateLimit = (policy: RoutePolicy, req: Request, res: Response, next: NextFunction) => {
-    const refusal = authRefusal(policy, req, options);
-    if (refusal) return next(refusal);
+  const afterAuth = (policy: RoutePolicy, req: Request, res: Response, next: NextFunction) => {
     const limitBytes = policy.bodyLimitBytes;
     if (limitBytes === null) return next();
     if (Number(req.get("content-length") ?? 0) > limitBytes) return next(tooLarge(policy, limitBytes));
@@ -124,6 +129,20 @@ export function requestGate(options: RequestGateOptions): RequestHandler {
       const type = (err as { type?: unknown } | undefined)?.type;
       next(type === "entity.too.large" ? tooLarge(policy, limitBytes) : err);
     });
+  };
+
+  // Only a user token needs the database; every other check answers at once.
+  const afterRateLimit = (policy: RoutePolicy, req: Request, res: Response, next: NextFunction) => {
+    const refusal = authRefusal(policy, req, res, options);
+    if (refusal instanceof Promise) {
+      refusal.then(
+        (err) => (err ? next(err) : afterAuth(policy, req, res, next)),
+        (err: unknown) => next(err),
+      );
+      return;
+    }
+    if (refusal) return next(refusal);
+    afterAuth(policy, req, res, next);
   };
 
   return (req, res, next) => {
@@ -136,7 +155,7 @@ export function requestGate(options: RequestGateOptions): RequestHandler {
   };
 }
 
-/** The policy the gate applied to this request; the admin routers are reached only under "admin-token". */
+/** The policy the gate applied to this request; the user routers are reached only under "user". */
 export function gatedPolicy(res: Response): RoutePolicy | undefined {
   return res.locals.routePolicy as RoutePolicy | undefined;
 }

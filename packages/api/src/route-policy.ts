@@ -1,8 +1,14 @@
+import type { Role } from "@uptop/core";
+
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
-/** Who may call a route, judged from the headers alone. */
-export type RouteAuth = "none" | "push-token" | "cluster-secret" | "admin-token";
+/**
+ * Who may call a route, judged from the headers alone. "user": a bearer token that names a caller
+ * (the admin API token, a user's token, a session token) whose role is enough for the request
+ * (`requiredRole`).
+ */
+export type RouteAuth = "none" | "push-token" | "cluster-secret" | "user";
 
 /** The per-client rate limits, each counted on its own, per minute. */
 export const RATE_LIMITS_PER_MINUTE = {
@@ -66,10 +72,10 @@ const POLICIES = {
   configDocument: {
     name: "config document",
     rate: "admin",
-    auth: "admin-token",
+    auth: "user",
     bodyLimitBytes: BODY_LIMITS.configDocument,
   },
-  admin: { name: "admin", rate: "admin", auth: "admin-token", bodyLimitBytes: BODY_LIMITS.admin },
+  admin: { name: "admin", rate: "admin", auth: "user", bodyLimitBytes: BODY_LIMITS.admin },
   unrouted: { name: "unrouted", rate: null, auth: "none", bodyLimitBytes: null },
 } as const satisfies Record<string, RoutePolicy>;
 
@@ -102,6 +108,27 @@ export function routePolicy(path: string, options: { metricsPublic: boolean }): 
     return CONFIG_DOCUMENT.test(path) ? POLICIES.configDocument : POLICIES.admin;
   }
   return POLICIES.unrouted;
+}
+
+const USERS = /^\/api\/users(?:\/|$)/i;
+const CONFIG_EXPORT = /^\/api\/config\/?$/i;
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A query flag as the routes read it: `?x`, `?x=1` and `?x=true` are on. */
+function flagOn(value: unknown): boolean {
+  return value === "" || value === "1" || value === "true";
+}
+
+/**
+ * The least role a request under a "user" policy needs, from its method, path and query alone:
+ * users, tokens and keys, and an export that reveals secrets, are the admin's; any other change
+ * (monitors, channels, maintenance, config apply, check now, test send) the editor's; reading is
+ * every user's.
+ */
+export function requiredRole(method: string, path: string, query: Record<string, unknown> = {}): Role {
+  if (USERS.test(path)) return "admin";
+  if (CONFIG_EXPORT.test(path) && flagOn(query.includeSecrets)) return "admin";
+  return READS.has(method.toUpperCase()) ? "viewer" : "editor";
 }
 
 /** `1 MiB`, `8 KiB`: how limits are named to callers. */

@@ -33,6 +33,7 @@ export { healthResponseSchema, isLiveLeader, type HealthResponse } from "./schem
 export {
   sealedBodySchema,
   mirroredChannelSchema,
+  mirroredUserSchema,
   channelToMirror,
   channelFromMirror,
   configMirrorSchema,
@@ -40,6 +41,7 @@ export {
   type FeedPosition,
   type SealedBody,
   type MirroredChannel,
+  type MirroredUser,
   type ConfigMirror,
 } from "./schemas/config-mirror.js";
 export { handbackSchema, handbackResponseSchema, type Handback, type HandbackResponse } from "./schemas/handback.js";

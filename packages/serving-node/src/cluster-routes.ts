@@ -54,6 +54,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
       states,
       delivered: extras.delivered,
       outbox: extras.outbox,
+      users: extras.users,
       feed,
     });
     res.json({ sealed: sealPayload(deps.secret!, mirror) });

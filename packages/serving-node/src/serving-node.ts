@@ -2,6 +2,8 @@ import type { RequestHandler } from "express";
 import { LiveEventHub, VERSION, type Config, type Logger, type SecretBox } from "@uptop/core";
 import type { Store } from "@uptop/store";
 import {
+  CallerAuth,
+  SessionTokens,
   channelsRouter,
   createApp,
   errorBody,
@@ -19,6 +21,7 @@ import {
   startServer,
   statusPageRouter,
   type EventRoutesDeps,
+  usersRouter,
   type NodeRuntime,
   type RunningServer,
 } from "@uptop/api";
@@ -64,6 +67,10 @@ export class ServingNode {
    * routes what they change. It lives as long as the process, across take-overs and stand-downs.
    */
   readonly events = new LiveEventHub();
+  /** Tokens this node mints for the interfaces it serves itself (the dashboard over SSH). */
+  readonly sessions = new SessionTokens();
+  /** Who a bearer token stands for; shared by the request gate and the users routes. */
+  readonly auth: CallerAuth;
   private engineRef: Engine | null = null;
   private jobs: HistoryJobs | null = null;
   private dispatcher: Dispatcher | null = null;
@@ -75,6 +82,7 @@ export class ServingNode {
   private transition: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: ServingNodeOptions) {
+    this.auth = new CallerAuth({ apiToken: o.apiToken, db: o.store.db, sessions: this.sessions, logger: o.logger });
     this.metrics.bindRole(() => ({ role: o.role, state: this.active ? "active" : "standby", epoch: o.epoch.get() }));
     this.metrics.bindEventStream(() => this.events.subscriberCount);
   }
@@ -147,6 +155,7 @@ export class ServingNode {
       config,
       logger,
       apiToken: this.o.apiToken,
+      auth: this.auth,
       routers: {
         health: [healthRouter(runtime), readinessRouter(runtime)],
         open: [
@@ -199,6 +208,7 @@ export class ServingNode {
           }),
           notificationsRouter({ db, box }),
           nodesRouter({ db }),
+          usersRouter({ db, auth: this.auth, onChange: () => this.o.replication?.append([{ kind: "config" }]) }),
           ...(extra.admin ?? []),
         ],
       },

@@ -49,6 +49,9 @@ const TABLES: { readonly [T in Exclude<keyof Database, "node_lease">]: TableSpec
   maintenance_windows: { key: ["id"], json: { recurrence: true } },
   notifications: { key: ["id"], json: { payload: true } },
   notification_attempts: { key: ["id"], json: {} },
+  users: { key: ["id"], json: {} },
+  user_tokens: { key: ["id"], json: {} },
+  user_keys: { key: ["id"], json: {} },
 };
 
 export type CopiedTable = keyof typeof TABLES;
@@ -69,6 +72,9 @@ const IDENTITY_TABLES: readonly CopiedTable[] = [
   "maintenance_windows",
   "notifications",
   "notification_attempts",
+  "users",
+  "user_tokens",
+  "user_keys",
 ];
 
 /**

@@ -24,6 +24,7 @@ export * from "./mirror.repo.js";
 export * from "./replica.repo.js";
 export * from "./handback.repo.js";
 export * from "./channels.repo.js";
+export * from "./users.repo.js";
 export * from "./notifications.repo.js";
 export * from "./deliveries.repo.js";
 export * from "./outbox.repo.js";

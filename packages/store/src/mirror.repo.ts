@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type {
   ChannelConfig,
   MaintenanceWindowRecord,
@@ -8,12 +8,13 @@ import type {
   SecretBox,
 } from "@uptop/core";
 import type { Db } from "./database.js";
+import type { Database } from "./schema.js";
 import { decryptChannelSettings, encryptChannelSettings } from "./channels.repo.js";
 import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
 import { closeStaleReplicas, readOpenOutbox, upsertReplicaOutbox } from "./replica.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
-import { dateOf } from "./dates.js";
+import { dateOf, dateOrNull } from "./dates.js";
 
 export type MirrorChannel = ChannelConfig & { id: number };
 
@@ -26,6 +27,35 @@ export interface MirrorDelivered {
   epoch: number;
 }
 
+export interface MirrorUserToken {
+  id: number;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface MirrorUserKey {
+  id: number;
+  fingerprint: string;
+  algorithm: string;
+  publicKey: string;
+  comment: string;
+  createdAt: string;
+}
+
+export interface MirrorUser {
+  id: number;
+  name: string;
+  role: string;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  tokens: MirrorUserToken[];
+  keys: MirrorUserKey[];
+}
+
 export interface MirrorContent {
   monitors: Monitor[];
   channels: MirrorChannel[];
@@ -34,6 +64,8 @@ export interface MirrorContent {
   delivered: MirrorDelivered[];
   /** The leader's alerts still in play; absent from an older leader. */
   outbox?: ReplicaOutboxRow[];
+  /** Users with their token hashes and keys, so a promoted follower lets the same people in; absent from an older leader. */
+  users?: MirrorUser[];
 }
 
 /** Reads what a follower mirrors: configuration with secrets in clear (the caller seals it), and open alerts. */
@@ -42,6 +74,7 @@ export async function readMirrorExtras(
   box: SecretBox,
   deliveredSince: Date,
 ): Promise<Omit<MirrorContent, "monitors" | "states">> {
+  const users = await readMirrorUsers(db);
   const channels = await db.selectFrom("channels").selectAll().orderBy("id").execute();
   const windows = await db.selectFrom("maintenance_windows").selectAll().orderBy("id").execute();
   const delivered = await db
@@ -54,6 +87,7 @@ export async function readMirrorExtras(
   const outbox = await readOpenOutbox(db);
   return {
     outbox,
+    users,
     channels: channels.map((c) => ({
       id: c.id,
       name: c.name,
@@ -74,6 +108,87 @@ export async function readMirrorExtras(
       epoch: d.epoch,
     })),
   };
+}
+
+/** Every user with the hashes of their tokens (revoked ones too, so a revoke is mirrored) and their keys. */
+export async function readMirrorUsers(db: Db): Promise<MirrorUser[]> {
+  const users = await db.selectFrom("users").selectAll().orderBy("id").execute();
+  const tokens = await db.selectFrom("user_tokens").selectAll().orderBy("id").execute();
+  const keys = await db.selectFrom("user_keys").selectAll().orderBy("id").execute();
+  return users.map((u) => ({
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    disabled: u.disabled,
+    createdAt: u.created_at.toISOString(),
+    updatedAt: u.updated_at.toISOString(),
+    tokens: tokens
+      .filter((t) => t.user_id === u.id)
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        tokenHash: t.token_hash,
+        createdAt: t.created_at.toISOString(),
+        lastUsedAt: t.last_used_at?.toISOString() ?? null,
+        revokedAt: t.revoked_at?.toISOString() ?? null,
+      })),
+    keys: keys
+      .filter((k) => k.user_id === u.id)
+      .map((k) => ({
+        id: k.id,
+        fingerprint: k.fingerprint,
+        algorithm: k.algorithm,
+        publicKey: k.public_key,
+        comment: k.comment,
+        createdAt: k.created_at.toISOString(),
+      })),
+  }));
+}
+
+/**
+ * Makes the users, tokens and keys an exact copy of the leader's, ids kept. Tokens and keys go
+ * first and are written again whole: they are few, and a key moved from one user to another
+ * could otherwise collide on its unique fingerprint.
+ */
+async function applyMirrorUsers(tx: Transaction<Database>, users: MirrorUser[]): Promise<void> {
+  await tx.deleteFrom("user_tokens").execute();
+  await tx.deleteFrom("user_keys").execute();
+  const ids = users.map((u) => u.id);
+  if (ids.length) await tx.deleteFrom("users").where("id", "not in", ids).execute();
+  else await tx.deleteFrom("users").execute();
+  await sql`update users set name = '~mirror~' || cast(id as text)`.execute(tx);
+  for (const u of users) {
+    const row = { name: u.name, role: u.role, disabled: u.disabled, updated_at: dateOf(u.updatedAt) };
+    await tx
+      .insertInto("users")
+      .values({ id: u.id, ...row, created_at: dateOf(u.createdAt) })
+      .onConflict((oc) => oc.column("id").doUpdateSet(row))
+      .execute();
+  }
+  const tokens = users.flatMap((u) =>
+    u.tokens.map((t) => ({
+      id: t.id,
+      user_id: u.id,
+      name: t.name,
+      token_hash: t.tokenHash,
+      created_at: dateOf(t.createdAt),
+      last_used_at: dateOrNull(t.lastUsedAt),
+      revoked_at: dateOrNull(t.revokedAt),
+    })),
+  );
+  if (tokens.length) await tx.insertInto("user_tokens").values(tokens).execute();
+  const keys = users.flatMap((u) =>
+    u.keys.map((k) => ({
+      id: k.id,
+      user_id: u.id,
+      fingerprint: k.fingerprint,
+      algorithm: k.algorithm,
+      public_key: k.publicKey,
+      comment: k.comment,
+      created_at: dateOf(k.createdAt),
+    })),
+  );
+  if (keys.length) await tx.insertInto("user_keys").values(keys).execute();
 }
 
 /**
@@ -189,6 +304,7 @@ export async function applyMirror(
         )
         .execute();
     }
+    if (m.users) await applyMirrorUsers(tx, m.users);
     if (m.outbox) {
       await upsertReplicaOutbox(tx, m.outbox, { monitors: known, channels: new Set(channelIds) });
       await closeStaleReplicas(tx, new Set([...m.outbox, ...m.delivered].map((r) => r.dedupeKey)));

@@ -205,6 +205,39 @@ export interface NodeLeaseTable {
   acquired_at: CreatedAt;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  /** viewer, editor or admin (a check constraint holds it to these). */
+  role: string;
+  disabled: boolean;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UserTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** sha256 of the token, hex: the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface UserKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  /** OpenSSH's `SHA256:<base64 without padding>` of the key's wire form. */
+  fingerprint: string;
+  algorithm: string;
+  /** The key as an authorized_keys line without its comment: `<algorithm> <base64>`. */
+  public_key: string;
+  comment: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   monitors: MonitorsTable;
   channels: ChannelsTable;
@@ -220,4 +253,7 @@ export interface Database {
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
   node_lease: NodeLeaseTable;
+  users: UsersTable;
+  user_tokens: UserTokensTable;
+  user_keys: UserKeysTable;
 }

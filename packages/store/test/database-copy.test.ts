@@ -6,6 +6,9 @@ import { sql } from "kysely";
 import { normalizeMonitor, SecretBox, type Vote } from "@uptop/core";
 import { createTempDatabase, type TempDatabase } from "@uptop/test-kit";
 import {
+  addUserKey,
+  addUserToken,
+  createUser,
   acquireDatabaseLock,
   bumpEpoch,
   claimDueNotifications,
@@ -234,6 +237,15 @@ async function seed(db: Db): Promise<void> {
     { ok: true, retryable: null, status: 200, error: null, response: '{"ok":true}', nodeId: "leader", epoch },
   );
   expect(settled).toBe(true);
+
+  const ops = await createUser(db, { name: "ops", role: "editor" });
+  await addUserToken(db, ops.id, "laptop", "f".repeat(64));
+  await addUserKey(db, ops.id, {
+    fingerprint: "SHA256:cH601WQfU4XduUFX4I80xMH8XdN3+BmdEvl0pRTdSrU",
+    algorithm: "ssh-ed25519",
+    publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOl/1UPcbqf+ISfsCx1FKZ75Yb/gNyAZGLx42d0sUiRF",
+    comment: "ops@laptop",
+  });
 }
 
 const KEYS: Record<CopiedTable, string[]> = {
@@ -250,6 +262,9 @@ const KEYS: Record<CopiedTable, string[]> = {
   maintenance_windows: ["id"],
   notifications: ["id"],
   notification_attempts: ["id"],
+  users: ["id"],
+  user_tokens: ["id"],
+  user_keys: ["id"],
 };
 
 /** Every row of a table, in key order, as plain values: what equal tables show equally. */

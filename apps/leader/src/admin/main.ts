@@ -5,6 +5,7 @@
 import { loadConfig, UptopError } from "@uptop/core";
 import { dbCopy } from "./db-copy-command.js";
 import { migrateSecrets, rotateKey, UsageError } from "./secret-commands.js";
+import { userAdd, userList, userRevoke, userToken } from "./user-commands.js";
 
 const USAGE = `usage: uptop-admin <command>
 
@@ -27,8 +28,24 @@ commands:
                                  uptop-admin db copy --from sqlite:./data/uptop.db \\
                                    --to postgres://uptop:secret@db:5432/uptop
 
-migrate-secrets and rotate-key work on the database UPTOP_DB_TYPE / UPTOP_DB_DSN name, as the
+  user add <name> --role viewer|editor|admin [--key "<ssh public key>"] [--token]
+                               create a user; --key gives it an SSH public key (a .pub line),
+                               --token prints a new API token for it, once
+  user list [--json]           every user with its role, state, keys and tokens
+  user revoke <name>           disable the user and revoke all its tokens (its keys stop
+                               working too); a running leader sees it within seconds
+  user token <name> [--name <token name>]
+                               print a new API token for the user, once (only its hash is kept)
+
+migrate-secrets, rotate-key and user work on the database UPTOP_DB_TYPE / UPTOP_DB_DSN name, as the
 leader does. Exit codes: 0 done, 2 bad arguments or configuration, 1 refused or failed.`;
+
+const USER_COMMANDS: Record<string, typeof userAdd> = {
+  add: userAdd,
+  list: userList,
+  revoke: userRevoke,
+  token: userToken,
+};
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -43,7 +60,12 @@ async function main(argv: string[]): Promise<number> {
       out = await dbCopy(rest, print);
     } else if (command === "migrate-secrets") out = await migrateSecrets(loadConfig(process.env));
     else if (command === "rotate-key") out = await rotateKey(loadConfig(process.env), args);
-    else if (command === undefined || command === "help" || command === "--help") {
+    else if (command === "user") {
+      const [sub, ...rest] = args;
+      const run = sub !== undefined && Object.hasOwn(USER_COMMANDS, sub) ? USER_COMMANDS[sub] : undefined;
+      if (!run) throw new UsageError(`unknown command "user ${sub ?? ""}"\n\n${USAGE}`);
+      out = await run(loadConfig(process.env), rest);
+    } else if (command === undefined || command === "help" || command === "--help") {
       print(USAGE);
       return command === undefined ? 2 : 0;
     } else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

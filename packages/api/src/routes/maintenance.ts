@@ -23,6 +23,7 @@ import {
   type MaintenanceWindow,
   type MaintenanceWindowInput,
 } from "@uptop/store";
+import { callerOf } from "../auth/caller.js";
 import { parseId } from "./monitors.js";
 
 export interface MaintenanceRoutesDeps {
@@ -137,7 +138,9 @@ export function maintenanceRouter(deps: MaintenanceRoutesDeps): Router {
   });
 
   r.post("/api/maintenance", async (req, res) => {
-    const w = await createMaintenanceWindow(db, { ...parseMaintenanceInput(req.body), createdBy: "api" });
+    // Who opened the window: the user, or "api-token" for the admin API token.
+    const createdBy = callerOf(res)?.name ?? "api";
+    const w = await createMaintenanceWindow(db, { ...parseMaintenanceInput(req.body), createdBy });
     changed(w, "created");
     res.status(201).location(`/api/maintenance/${w.id}`).json(maintenanceView(w, now()));
   });

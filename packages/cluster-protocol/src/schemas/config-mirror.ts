@@ -3,6 +3,7 @@ import {
   maintenanceWindowSchema,
   monitorStateSchema,
   replicaOutboxRowSchema,
+  USER_ROLES,
   type ChannelConfig,
 } from "@uptop/core";
 import { z } from "zod";
@@ -36,6 +37,40 @@ export function channelFromMirror({ reminderInterval, ...channel }: MirroredChan
 export const feedPositionSchema = z.object({ feedId: z.string().min(1), seq: z.number().int().min(0) });
 export type FeedPosition = z.infer<typeof feedPositionSchema>;
 
+/**
+ * A user as the mirror carries it: its tokens by their sha256 hashes (revoked ones too, so a
+ * revoke reaches the follower) and its SSH keys, so a promoted follower lets the same people in.
+ */
+export const mirroredUserSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: z.enum(USER_ROLES),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  tokens: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    }),
+  ),
+  keys: z.array(
+    z.object({
+      id: z.number().int(),
+      fingerprint: z.string(),
+      algorithm: z.string(),
+      publicKey: z.string(),
+      comment: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type MirroredUser = z.infer<typeof mirroredUserSchema>;
+
 /** Plaintext of `GET /api/cluster/config` → `{ sealed }`: everything a follower needs to lead. */
 export const configMirrorSchema = z.object({
   epoch: z.number().int().min(0),
@@ -62,5 +97,7 @@ export const configMirrorSchema = z.object({
   outbox: z.array(replicaOutboxRowSchema).default([]),
   /** Where the leader's change feed stood before this copy was read: the follower tails from there. */
   feed: feedPositionSchema.nullable().default(null),
+  /** Absent from a leader older than users: the follower then keeps the users it has. */
+  users: z.array(mirroredUserSchema).optional(),
 });
 export type ConfigMirror = z.infer<typeof configMirrorSchema>;

@@ -45,6 +45,13 @@ export interface Config {
   readonly status: { readonly enabled: boolean; readonly title: string };
   /** The dashboard over SSH, served by an active leader or follower; off while `port` is null. */
   readonly ssh: { readonly port: number | null; readonly host: string; readonly idleTimeoutMs: number };
+  /** Users created at every leader start when missing (seeding; existing users are left as they are). */
+  readonly users: {
+    /** UPTOP_ADMIN_KEY: one SSH public key line; the user "admin" (role admin) holds it. */
+    readonly adminKey: string | null;
+    /** UPTOP_KEYS: a file of `<role> <name> <ssh public key>` lines; read (and checked) at leader start. */
+    readonly keysFile: string | null;
+  };
   readonly metricsPublic: boolean;
   readonly retention: { readonly rawMs: number; readonly rollupMs: number };
   readonly logLevel: LogLevel;
@@ -312,6 +319,16 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     encryptionKey = Buffer.from(keyHex, "hex");
   }
 
+  const adminKey = read(env, "UPTOP_ADMIN_KEY") ?? null;
+  // The key itself is parsed at leader start; here only its shape, so a path or a private key is caught early.
+  if (adminKey !== null && !/^[a-z][a-z0-9@.-]*\s+[A-Za-z0-9+/]+={0,3}(?:\s.*)?$/.test(adminKey)) {
+    throw new ConfigError(
+      "UPTOP_ADMIN_KEY",
+      "is not an SSH public key line (the contents of a .pub file, not its path)",
+      '"ssh-ed25519 AAAAC3Nza… you@laptop"',
+    );
+  }
+
   const config: Config = {
     mode,
     http: { port, host, tlsCert, tlsKey, trustedProxies, corsOrigin: corsOrigin(env) },
@@ -345,6 +362,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
       host: bindHost(env, "UPTOP_SSH_HOST", host),
       idleTimeoutMs: duration(env, "UPTOP_SSH_IDLE_TIMEOUT", "15m", 10_000, "15m"),
     },
+    users: { adminKey, keysFile: read(env, "UPTOP_KEYS") ?? null },
     metricsPublic: bool(env, "UPTOP_METRICS_PUBLIC", false),
     retention: {
       rawMs: duration(env, "UPTOP_RETENTION_RAW", "14d", 86_400_000, "14d"),

@@ -1,5 +1,5 @@
 import type { Logger } from "@uptop/core";
-import { RefusedToRunError } from "../domain/errors.js";
+import { ConfigError, RefusedToRunError } from "../domain/errors.js";
 
 export interface Service {
   stop(): Promise<void>;
@@ -16,8 +16,8 @@ export type FailService = (err: unknown) => void;
  * leader waits for a follower's hand-back, say) stops the process the same way: `start`'s signal
  * is aborted, what it had started is stopped once it returns, and the process exits 0.
  *
- * A start that throws, or a running service that calls `fail`, exits 2 for a RefusedToRunError
- * (its message, one line, says why and what to do) and 1 for anything else.
+ * A start that throws, or a running service that calls `fail`, exits 2 for a RefusedToRunError or
+ * a ConfigError (its message, one line, says why and what to do) and 1 for anything else.
  */
 export async function runService(
   logger: Logger,
@@ -57,6 +57,11 @@ export async function runService(
     if (err instanceof RefusedToRunError) {
       logger.error(err.message, { code: err.code, ...(err.details === undefined ? {} : { details: err.details }) });
       process.exit(err.exitCode);
+    }
+    // Configuration read at start (a keys file, say) is refused the way the environment is: one line, exit 2.
+    if (err instanceof ConfigError) {
+      logger.error(err.message, { code: err.code, variable: err.variable });
+      process.exit(2);
     }
     logger.error(service ? "fatal error, exiting" : "start-up failed", { error: err });
     process.exit(1);

@@ -4,6 +4,7 @@ import * as m002 from "./002-engine.js";
 import * as m003 from "./003-notification-attempts.js";
 import * as m004 from "./004-replication.js";
 import * as m005 from "./005-node-lease.js";
+import * as m006 from "./006-users.js";
 
 import { SQLITE_MIGRATIONS } from "./sqlite.js";
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "003-notification-attempts": m003,
   "004-replication": m004,
   "005-node-lease": m005,
+  "006-users": m006,
 };
 
 export const postgresMigrations: MigrationProvider = {

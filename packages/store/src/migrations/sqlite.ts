@@ -231,4 +231,37 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         )`,
       ]),
   },
+  "006-users": {
+    up: (db) =>
+      run(db, [
+        `create table users (
+          id integer primary key autoincrement,
+          name text not null unique,
+          role text not null check (role in ('viewer', 'editor', 'admin')),
+          disabled boolean not null default 0,
+          created_at timestamptz not null default $now,
+          updated_at timestamptz not null default $now
+        )`,
+        `create table user_tokens (
+          id integer primary key autoincrement,
+          user_id integer not null references users(id) on delete cascade,
+          name text not null,
+          token_hash text not null unique,
+          created_at timestamptz not null default $now,
+          last_used_at timestamptz,
+          revoked_at timestamptz
+        )`,
+        "create index user_tokens_user_idx on user_tokens (user_id)",
+        `create table user_keys (
+          id integer primary key autoincrement,
+          user_id integer not null references users(id) on delete cascade,
+          fingerprint text not null unique,
+          algorithm text not null,
+          public_key text not null,
+          comment text not null default '',
+          created_at timestamptz not null default $now
+        )`,
+        "create index user_keys_user_idx on user_keys (user_id)",
+      ]),
+  },
 };
