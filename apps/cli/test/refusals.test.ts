@@ -1,36 +1,44 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { runCli } from "./harness.js";
+import { ADMIN_TOKEN } from "@uptop/test-kit";
+import { runCli, startTestServer, type TestServer } from "./harness.js";
 
 /**
- * A server that lets a viewer read and refuses every change the way uptop's role check does,
- * so the CLI's handling of a refusal is pinned down whatever the token's role.
+ * A viewer's token against a real server: reads work, and every change is refused by the
+ * server's role check (HTTP 403), which the CLI prints and exits 1 on, changing nothing.
  */
-const FORBIDDEN = { error: { code: "FORBIDDEN", message: "needs role editor; you are viewer" } };
-const READS: Record<string, unknown> = {
-  "/api/monitors": [{ id: 1, name: "api", type: "push", status: "UP", lastCheck: null }],
-  "/api/channels": [{ id: 1, name: "ops-hook", type: "webhook", default: true, enabled: true }],
-};
+let server: TestServer;
+let viewerToken: string;
 
-let server: Server;
-let url: string;
-const changes: string[] = [];
+async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const read = req.method === "GET" ? READS[req.url ?? ""] : undefined;
-    if (req.method !== "GET") changes.push(`${req.method} ${req.url}`);
-    res.writeHead(read === undefined ? 403 : 200, { "content-type": "application/json" });
-    res.end(JSON.stringify(read ?? FORBIDDEN));
+  server = await startTestServer();
+  await admin("POST", "/api/monitors", { name: "api", type: "push" });
+  await admin("POST", "/api/channels", {
+    name: "ops-hook",
+    type: "webhook",
+    settings: { url: "https://example.com/" },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+  await admin("POST", "/api/maintenance", { title: "window", start: new Date().toISOString() });
+  const user = await admin<{ id: number }>("POST", "/api/users", { name: "vera", role: "viewer" });
+  viewerToken = (await admin<{ token: string }>("POST", `/api/users/${user.id}/tokens`, { name: "cli" })).token;
+}, 60_000);
+afterAll(() => server.stop());
 
-describe("a refused change (HTTP 403)", () => {
+describe("a change refused by the viewer role (HTTP 403)", () => {
+  it("lets the viewer read", async () => {
+    const r = await runCli(["monitors", "list", "--json", "--server", server.url, "--token", viewerToken]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Array<{ name: string }>).map((m) => m.name)).toEqual(["api"]);
+  });
+
   it.each([
     [["monitors", "pause", "api", "--json"]],
     [["monitors", "resume", "api"]],
@@ -40,13 +48,16 @@ describe("a refused change (HTTP 403)", () => {
     [["maintenance", "end", "1"]],
     [["channels", "test", "ops-hook", "--json"]],
   ])("uptop %j prints the server's reason and exits 1", async (args) => {
-    const r = await runCli([...args, "--server", url, "--token", "viewer-token"]);
+    const r = await runCli([...args, "--server", server.url, "--token", viewerToken]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim()).toBe("error: needs role editor; you are viewer (HTTP 403)");
   });
 
-  it("asked the server each time (nothing was decided locally)", () => {
-    expect(changes).toHaveLength(7);
+  it("changed nothing", async () => {
+    const monitors = await admin<Array<{ name: string; paused: boolean }>>("GET", "/api/monitors");
+    expect(monitors.map((m) => [m.name, m.paused])).toEqual([["api", false]]);
+    const windows = await admin<Array<{ title: string; end: string | null }>>("GET", "/api/maintenance");
+    expect(windows.map((w) => [w.title, w.end])).toEqual([["window", null]]);
   });
 });
