@@ -26,8 +26,9 @@ import {
   type RunningServer,
 } from "@uptop/api";
 import { Dispatcher, Engine, EngineMetrics, HistoryJobs, type ReplicationFeed } from "@uptop/engine";
-import { configRouter } from "@uptop/api";
+import { authenticatePublicKey, configRouter } from "@uptop/api";
 import type { EpochHolder } from "./epoch.js";
+import { dashboardHooks, localApiUrl } from "./ssh/dashboard-session.js";
 import { ensureHostKey } from "./ssh/host-key.js";
 import { SshServer } from "./ssh/ssh-server.js";
 import type { SshHooks } from "./ssh/types.js";
@@ -126,13 +127,23 @@ export class ServingNode {
   async listen(): Promise<number> {
     const { config, logger, store, box } = this.o;
     const db = store.db;
-    this.sshHooks = this.o.ssh ?? null;
+    // The dashboard on this node's own API, as the user whose key signed in.
+    this.sshHooks =
+      this.o.ssh ??
+      dashboardHooks({
+        authenticate: (key) => authenticatePublicKey(db, key),
+        tokens: {
+          mint: (user) => {
+            if (user.id === null) throw new Error("an SSH session belongs to a user");
+            return this.sessions.mint({ id: user.id });
+          },
+          revoke: (token) => this.sessions.revoke(token),
+        },
+        baseUrl: () => localApiUrl(config, this.port),
+      });
     // Read (or made) at start even on a standby follower: a host key file that is not one stops
     // the start here, not a take-over hours later.
-    if (config.ssh.port !== null) {
-      if (this.sshHooks) this.sshHostKey = ensureHostKey(config.dataDir, logger);
-      else logger.warn("UPTOP_SSH_PORT is set, but this node has no dashboard to serve over SSH");
-    }
+    if (config.ssh.port !== null) this.sshHostKey = ensureHostKey(config.dataDir, logger);
     const events = this.events;
     const onChange = () => {
       this.engineRef?.notifyChange();
