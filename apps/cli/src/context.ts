@@ -9,6 +9,8 @@ export interface CliIo {
   isTty: boolean;
   /** The terminal's height in rows; undefined when standard output is not a terminal. */
   rows?: number | undefined;
+  /** The interactive terminal, when there is one: `uptop top` draws on it. */
+  terminal?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream } | undefined;
 }
 
 export interface CliContext {

@@ -7,6 +7,7 @@ import { applyCommand } from "./commands/apply.js";
 import { exportCommand } from "./commands/export.js";
 import { importKumaCommand } from "./commands/import-kuma.js";
 import { statusCommand } from "./commands/status.js";
+import { topCommand } from "./commands/top.js";
 import { versionCommand } from "./commands/version.js";
 import { DEFAULT_SERVER, type CliContext, type CliIo } from "./context.js";
 import { CliExit, EXIT } from "./exit-codes.js";
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   exportCommand(program, ctx);
   importKumaCommand(program, ctx);
   statusCommand(program, ctx);
+  topCommand(program, ctx);
   versionCommand(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput(program.configureOutput()).configureHelp({ helpWidth: 100 });
