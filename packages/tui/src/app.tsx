@@ -106,25 +106,38 @@ export function App({ model, theme: themeName = "dark", size: fixedSize, onExit 
     if (view === "monitors") model.wantExtras(visibleIds);
   }, [model, visibleIds, view]);
 
-  // Extras objects stay the same between frames unless the history changed, so lines stay memoised.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version is the reason for a new cache.
-  const extrasCache = useMemo(() => new Map<number, LineExtras>(), [state.extrasVersion]);
+  // Extras objects stay the same between frames unless that monitor's history changed, so only
+  // its line is rebuilt.
+  const extrasCache = useRef(new Map<number, LineExtras>());
+  const seenExtras = useRef(-1);
+  if (seenExtras.current !== state.extrasVersion) {
+    seenExtras.current = state.extrasVersion;
+    for (const id of model.takeChangedExtras()) extrasCache.current.delete(id);
+  }
   const extrasOf = useCallback(
     (id: number): LineExtras => {
-      let e = extrasCache.get(id);
+      let e = extrasCache.current.get(id);
       if (!e) {
         e = { history: [...model.historyOf(id)], uptime: model.uptimeOf(id) };
-        extrasCache.set(id, e);
+        extrasCache.current.set(id, e);
       }
       return e;
     },
-    [extrasCache, model],
+    [model],
   );
 
-  const move = (to: number) => {
-    const l = lines[Math.max(0, Math.min(lines.length - 1, to))];
-    if (l) setSelectedId(l.monitor.id);
-  };
+  // Keys can arrive faster than frames: each move starts from the selection as it is by then,
+  // not as the last frame drew it.
+  const linesRef = useRef(lines);
+  linesRef.current = lines;
+  const moveBy = (delta: number | "first" | "last") =>
+    setSelectedId((prev) => {
+      const all = linesRef.current;
+      if (!all.length) return prev;
+      const at = Math.max(0, prev === null ? 0 : all.findIndex((l) => l.monitor.id === prev));
+      const to = delta === "first" ? 0 : delta === "last" ? all.length - 1 : at + delta;
+      return all[Math.max(0, Math.min(all.length - 1, to))]!.monitor.id;
+    });
 
   const typing = filtering || overlay?.kind === "form" || subFormOpen;
 
@@ -233,12 +246,12 @@ export function App({ model, theme: themeName = "dark", size: fixedSize, onExit 
         else if (filter) setFilter("");
         return;
       }
-      if (key.upArrow || input === "k") move(selected - 1);
-      else if (key.downArrow || input === "j") move(selected + 1);
-      else if (key.pageUp) move(selected - tableHeight);
-      else if (key.pageDown) move(selected + tableHeight);
-      else if (key.home || input === "g") move(0);
-      else if (key.end || input === "G") move(lines.length - 1);
+      if (key.upArrow || input === "k") moveBy(-1);
+      else if (key.downArrow || input === "j") moveBy(1);
+      else if (key.pageUp) moveBy(-tableHeight);
+      else if (key.pageDown) moveBy(tableHeight);
+      else if (key.home || input === "g") moveBy("first");
+      else if (key.end || input === "G") moveBy("last");
       else if (key.return && current) setOverlay({ kind: "detail", id: current.id });
       else if (input === "/") {
         setOverlay(null);

@@ -1,6 +1,7 @@
 import { memo } from "react";
 import { Box, Text } from "ink";
 import type { HistoryPoint, MonitorRow } from "../data/types.js";
+import { paint } from "../ansi.js";
 import { fit, formatLatency, formatPct, sparkline } from "../format.js";
 import { COLUMN_GAP, type Column } from "../table/columns.js";
 import type { TableLine } from "../table/monitor-order.js";
@@ -81,19 +82,21 @@ interface LineProps {
   width: number;
 }
 
-/** One monitor's line; memoised so a frame redraws only the lines whose data changed. */
+/** One monitor's line, as one string; memoised so a frame rebuilds only the lines whose data changed. */
 export const MonitorLine = memo(function MonitorLine({ line, columns, selected, extras, theme, width }: LineProps) {
+  let text = "";
+  let used = 0;
+  columns.forEach((c, i) => {
+    const { text: cellText, colour } = cell(c, line, extras, theme);
+    const gap = i < columns.length - 1 ? " ".repeat(COLUMN_GAP) : "";
+    const shown = fit(cellText, c.width, c.align);
+    text += (selected ? shown : paint(shown, colour)) + gap;
+    used += c.width + gap.length;
+  });
+  if (selected) text += " ".repeat(Math.max(0, width - used));
   return (
     <Text wrap="truncate" inverse={selected}>
-      {columns.map((c, i) => {
-        const { text, colour } = cell(c, line, extras, theme);
-        return (
-          <Text key={c.key} color={selected ? undefined : colour}>
-            {fit(text, c.width, c.align) + (i < columns.length - 1 ? " ".repeat(COLUMN_GAP) : "")}
-          </Text>
-        );
-      })}
-      {selected ? " ".repeat(Math.max(0, width - columns.reduce((s, c) => s + c.width + COLUMN_GAP, -COLUMN_GAP))) : ""}
+      {text}
     </Text>
   );
 });
