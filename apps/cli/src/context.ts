@@ -13,6 +13,8 @@ export interface CliIo {
   stdinIsTty?: boolean;
   /** Asks a question on the terminal and resolves with the answer (only when stdinIsTty). */
   ask?(question: string): Promise<string>;
+  /** The interactive terminal, when there is one: `uptop top` draws on it. */
+  terminal?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream } | undefined;
 }
 
 export interface CliContext {

@@ -18,5 +18,6 @@ const code = await runCli(process.argv.slice(2), readCliEnv(process.env), {
       rl.close();
     }
   },
+  terminal: process.stdin.isTTY && process.stdout.isTTY ? { stdin: process.stdin, stdout: process.stdout } : undefined,
 });
 process.exitCode = code;

@@ -11,6 +11,7 @@ import { maintenanceCommand } from "./commands/maintenance.js";
 import { monitorsCommand } from "./commands/monitors.js";
 import { statusCommand } from "./commands/status.js";
 import { usersCommand } from "./commands/users.js";
+import { topCommand } from "./commands/top.js";
 import { versionCommand } from "./commands/version.js";
 import { DEFAULT_SERVER, type CliContext, type CliIo } from "./context.js";
 import { CliExit, EXIT } from "./exit-codes.js";
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   maintenanceCommand(program, ctx);
   channelsCommand(program, ctx);
   usersCommand(program, ctx);
+  topCommand(program, ctx);
   versionCommand(program, ctx);
   inheritSettings(program);
   return program;

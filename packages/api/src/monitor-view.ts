@@ -6,6 +6,8 @@ export interface MonitorView extends Monitor {
   noData: boolean;
   lastCheck: MonitorState["lastCheck"];
   votes: MonitorState["votes"];
+  /** Failed rounds in a row: with `retries`, how close a failing monitor is to DOWN. */
+  failures: number;
 }
 
 export function monitorView(m: Monitor, state: MonitorState | undefined): MonitorView {
@@ -17,5 +19,6 @@ export function monitorView(m: Monitor, state: MonitorState | undefined): Monito
     noData: state?.noData ?? false,
     lastCheck: state?.lastCheck ?? null,
     votes: state?.votes ?? [],
+    failures: state?.failures ?? 0,
   };
 }
