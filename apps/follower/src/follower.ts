@@ -90,6 +90,8 @@ export async function startFollower(
     apiToken,
     role: "follower",
     epoch,
+    // Loaded when the first SSH session starts: a node without SSH never loads React and Ink.
+    dashboard: async () => (await import("@uptop/tui")).runDashboard,
     extraRouters: {
       cluster: [
         witnessRouter({ secret: config.cluster.secret, onReport: (report) => witnesses.record(report, Date.now()) }),

@@ -86,6 +86,8 @@ export async function startLeader(config: Config, logger: Logger, options: Start
     apiToken,
     role: "leader",
     epoch,
+    // Loaded when the first SSH session starts: a node without SSH never loads React and Ink.
+    dashboard: async () => (await import("@uptop/tui")).runDashboard,
     healthDetails: () => (awaitingHandback ? { awaitingHandback: true } : {}),
     replication: feed,
     extraRouters: {

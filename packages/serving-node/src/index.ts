@@ -11,7 +11,14 @@ export { witnessRouter, type WitnessRoutesDeps } from "./witness-routes.js";
 export { SshServer, type SshServerOptions, DEFAULT_SSH_MAX_CONNECTIONS } from "./ssh/ssh-server.js";
 export { ensureHostKey, keyFingerprint, SSH_HOST_KEY_FILE } from "./ssh/host-key.js";
 export { generateEd25519Key } from "./ssh/openssh-key.js";
-export { dashboardHooks, dashboardSession, localApiUrl, type SessionTokenIssuer } from "./ssh/dashboard-session.js";
+export {
+  dashboardHooks,
+  dashboardSession,
+  localApiUrl,
+  type LoadDashboard,
+  type RunDashboard,
+  type SessionTokenIssuer,
+} from "./ssh/dashboard-session.js";
 export type {
   Authenticate,
   OfferedKey,

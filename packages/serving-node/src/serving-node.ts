@@ -28,7 +28,7 @@ import {
 import { Dispatcher, Engine, EngineMetrics, HistoryJobs, type ReplicationFeed } from "@uptop/engine";
 import { authenticatePublicKey, configRouter } from "@uptop/api";
 import type { EpochHolder } from "./epoch.js";
-import { dashboardHooks, localApiUrl } from "./ssh/dashboard-session.js";
+import { dashboardHooks, localApiUrl, type LoadDashboard } from "./ssh/dashboard-session.js";
 import { ensureHostKey } from "./ssh/host-key.js";
 import { SshServer } from "./ssh/ssh-server.js";
 import type { SshHooks } from "./ssh/types.js";
@@ -52,6 +52,8 @@ export interface ServingNodeOptions {
   replication?: ReplicationFeed;
   /** Who may sign in over SSH and what they see; SSH is served while active, when UPTOP_SSH_PORT is set. */
   ssh?: SshHooks;
+  /** The terminal dashboard SSH sessions get (the apps pass @uptop/tui's); without it SSH is not served. */
+  dashboard?: LoadDashboard;
   /** Tunes the event stream (tests); the defaults suit production. */
   eventStream?: Omit<EventRoutesDeps, "hub">;
 }
@@ -128,22 +130,29 @@ export class ServingNode {
     const { config, logger, store, box } = this.o;
     const db = store.db;
     // The dashboard on this node's own API, as the user whose key signed in.
+    const load = this.o.dashboard;
     this.sshHooks =
       this.o.ssh ??
-      dashboardHooks({
-        authenticate: (key) => authenticatePublicKey(db, key),
-        tokens: {
-          mint: (user) => {
-            if (user.id === null) throw new Error("an SSH session belongs to a user");
-            return this.sessions.mint({ id: user.id });
-          },
-          revoke: (token) => this.sessions.revoke(token),
-        },
-        baseUrl: () => localApiUrl(config, this.port),
-      });
+      (load === undefined
+        ? null
+        : dashboardHooks({
+            authenticate: (key) => authenticatePublicKey(db, key),
+            tokens: {
+              mint: (user) => {
+                if (user.id === null) throw new Error("an SSH session belongs to a user");
+                return this.sessions.mint({ id: user.id });
+              },
+              revoke: (token) => this.sessions.revoke(token),
+            },
+            baseUrl: () => localApiUrl(config, this.port),
+            load,
+          }));
     // Read (or made) at start even on a standby follower: a host key file that is not one stops
     // the start here, not a take-over hours later.
-    if (config.ssh.port !== null) this.sshHostKey = ensureHostKey(config.dataDir, logger);
+    if (config.ssh.port !== null) {
+      if (this.sshHooks) this.sshHostKey = ensureHostKey(config.dataDir, logger);
+      else logger.warn("UPTOP_SSH_PORT is set, but this node has no dashboard to serve over SSH");
+    }
     const events = this.events;
     const onChange = () => {
       this.engineRef?.notifyChange();

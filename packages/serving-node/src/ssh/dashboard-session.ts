@@ -12,31 +12,39 @@ export interface SessionTokenIssuer {
 }
 
 /** @uptop/tui's runDashboard, as the dashboard's contract states it. */
-interface DashboardModule {
-  runDashboard(options: { baseUrl: string; token: string; stdin: Readable; stdout: Writable; onExit?: () => void }): {
-    waitUntilExit(): Promise<void>;
-    unmount(): void;
-  };
-}
+export type RunDashboard = (options: {
+  baseUrl: string;
+  token: string;
+  stdin: Readable;
+  stdout: Writable;
+  onExit?: () => void;
+}) => { waitUntilExit(): Promise<void>; unmount(): void };
 
-// Loaded when the first session starts, so a node that never serves SSH never loads React and Ink.
-const DASHBOARD_PACKAGE = "@uptop/tui";
+/**
+ * Gives the dashboard when the first session starts: the apps pass `import("@uptop/tui")`, so a
+ * node that never serves SSH never loads React and Ink (and this package does not depend on it).
+ */
+export type LoadDashboard = () => Promise<RunDashboard>;
 
 /**
  * Runs the Ink dashboard on an SSH session, acting as the signed-in user on this node's own API
  * (the same routes, roles and refusals as any other client), with a token that lives only as
  * long as the session.
  */
-export function dashboardSession(deps: { baseUrl: () => string; tokens: SessionTokenIssuer }): StartSession {
+export function dashboardSession(deps: {
+  baseUrl: () => string;
+  tokens: SessionTokenIssuer;
+  load: LoadDashboard;
+}): StartSession {
   return ({ user, stdin, stdout }) => {
     let closed = false;
     let unmount: (() => void) | null = null;
     const done = (async () => {
       const token = deps.tokens.mint(user);
       try {
-        const tui = (await import(DASHBOARD_PACKAGE)) as DashboardModule;
+        const runDashboard = await deps.load();
         if (closed) return;
-        const app = tui.runDashboard({ baseUrl: deps.baseUrl(), token, stdin, stdout });
+        const app = runDashboard({ baseUrl: deps.baseUrl(), token, stdin, stdout });
         unmount = () => app.unmount();
         await app.waitUntilExit();
       } finally {
@@ -58,6 +66,7 @@ export function dashboardHooks(deps: {
   authenticate: Authenticate;
   tokens: SessionTokenIssuer;
   baseUrl: () => string;
+  load: LoadDashboard;
 }): SshHooks {
   return { authenticate: deps.authenticate, startSession: dashboardSession(deps) };
 }
