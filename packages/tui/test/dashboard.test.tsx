@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ADMIN_TOKEN } from "@uptop/test-kit";
 import { startTestServer, type TestServer } from "../../../apps/cli/test/harness.js";
-import { KEY, renderDashboard, roleFront } from "./render-helpers.js";
+import { KEY, renderDashboard, userWithToken } from "./render-helpers.js";
 import { seedMonitors } from "./seed.js";
 
 let server: TestServer;
@@ -83,7 +84,7 @@ describe("the monitors table", () => {
     const d = renderDashboard(server.url);
     try {
       await d.waitFor("search-api");
-      await d.waitFor("admin (admin)");
+      await d.waitFor("api-token (admin)");
       await d.press("n");
       await d.waitFor("New monitor");
       // A port that is not a number: the schema's own message, next to the field.
@@ -123,8 +124,8 @@ describe("the monitors table", () => {
 
 describe("roles", () => {
   it("a viewer sees no edit keys, and an edit key changes nothing", async () => {
-    const front = await roleFront(server.url, "viewer", true);
-    const d = renderDashboard(front.url);
+    const viewer = await userWithToken(server.url, "viewer-user", "viewer");
+    const d = renderDashboard(server.url, { token: viewer.token });
     try {
       const frame = await d.waitFor("viewer-user (viewer)");
       await d.waitFor("search-api");
@@ -137,22 +138,26 @@ describe("roles", () => {
       expect(all.find((m) => m.name === "search-api")?.paused).toBe(false);
     } finally {
       d.unmount();
-      await front.close();
     }
   });
 
-  it("a 403 from the server shows as a message and the dashboard keeps running", async () => {
-    const front = await roleFront(server.url, "editor", true);
-    const d = renderDashboard(front.url);
+  it("a 403 from the server (the role was lowered meanwhile) shows as a message and the dashboard keeps running", async () => {
+    const editor = await userWithToken(server.url, "editor-user", "editor");
+    const d = renderDashboard(server.url, { token: editor.token });
     try {
       await d.waitFor("editor-user (editor)");
+      const lowered = await fetch(`${server.url}/api/users/${editor.id}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ role: "viewer" }),
+      });
+      expect(lowered.status).toBe(200);
       await d.press("/", ..."search", KEY.enter, "c");
-      await d.waitFor("refused: needs role editor; you are editor");
+      await d.waitFor("refused: needs role editor; you are viewer");
       await d.press(KEY.escape);
       expect(await d.waitFor("billing")).toContain("search-api");
     } finally {
       d.unmount();
-      await front.close();
     }
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { render } from "ink-testing-library";
 import { ADMIN_TOKEN, until } from "@uptop/test-kit";
 import { App } from "../src/app.js";
@@ -74,43 +72,22 @@ export function stripAnsi(text: string): string {
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "").replace(/\u001b\][^\u0007]*\u0007/g, "");
 }
 
-/**
- * A front for the real server that answers `GET /api/me` with the role given and refuses what
- * that role may not do with the API's 403 body; everything else passes through. It stands in for
- * the users table until that lands: the dashboard sees exactly the answers the contract promises.
- */
-export async function roleFront(
-  upstream: string,
+/** A user of the real server with `role`, and a token of theirs. */
+export async function userWithToken(
+  url: string,
+  name: string,
   role: "viewer" | "editor",
-  refuseWrites: boolean,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer(async (req, res) => {
-    if (req.url === "/api/me") {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: 7, name: `${role}-user`, role }));
-      return;
-    }
-    if (req.method !== "GET" && refuseWrites) {
-      res.writeHead(403, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "FORBIDDEN", message: `needs role editor; you are ${role}` } }));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const answer = await fetch(upstream + req.url, {
-      method: req.method,
-      headers: {
-        authorization: req.headers.authorization ?? "",
-        "content-type": req.headers["content-type"] ?? "application/json",
-      },
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
+): Promise<{ id: number; token: string }> {
+  const admin = async <T,>(method: string, path: string, body: unknown): Promise<T> => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
     });
-    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
-    res.end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
   };
+  const { id } = await admin<{ id: number }>("POST", "/api/users", { name, role });
+  const { token } = await admin<{ token: string }>("POST", `/api/users/${id}/tokens`, { name: "dashboard" });
+  return { id, token };
 }
