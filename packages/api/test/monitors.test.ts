@@ -222,6 +222,7 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
           status: _s,
           statusSince: _ss,
           noData: _n,
+          failures: _f,
           lastCheck: _l,
           votes: _v,
           ...rest
@@ -443,7 +444,7 @@ describe.each(BACKENDS)("monitor credentials on %s", (backend) => {
     expect(JSON.stringify(row)).not.toContain(secret);
 
     // A client sends back what it read, changing something else: the secret stays as stored.
-    const { id: _id, status: _s, statusSince: _ss, noData: _n, lastCheck: _l, votes: _v, createdAt: _c, updatedAt: _u, parentId: _p, ...input } = m;
+    const { id: _id, status: _s, statusSince: _ss, noData: _n, failures: _f, lastCheck: _l, votes: _v, createdAt: _c, updatedAt: _u, parentId: _p, ...input } = m;
     const put = await t.api(`/api/monitors/${m.id}`, { method: "PUT", body: JSON.stringify({ ...input, interval: 45 }) });
     expect(put.status).toBe(200);
     const patched = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ ...masked, retries: 1 }) });
