@@ -40,20 +40,11 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(err)).toBe(expected);
   });
 
-  it("recognises what a closed SQLite store really throws", async () => {
-    const store = await openDatabase({ type: "sqlite", dsn: ":memory:" });
-    await sql`select 1`.execute(store.db);
-    await store.close();
-    const err = await sql`select 1`.execute(store.db).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).not.toBeNull();
-    expect(isDatabaseUnavailable(err)).toBe(true);
-  });
-
-  it("recognises what a closed PGlite store really throws", async () => {
-    const store = await openDatabase({ type: "pglite", dsn: "memory://" });
+  it.each([
+    ["SQLite", { type: "sqlite", dsn: ":memory:" }],
+    ["PGlite", { type: "pglite", dsn: "memory://" }],
+  ] as const)("recognises what a closed %s store really throws", async (...[, options]) => {
+    const store = await openDatabase(options);
     await sql`select 1`.execute(store.db);
     await store.close();
     const err = await sql`select 1`.execute(store.db).then(

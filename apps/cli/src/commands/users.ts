@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { ApiClient } from "../api-client.js";
 import { clientFor, type CliContext } from "../context.js";
 import { CliExit, EXIT } from "../exit-codes.js";
+import { textTable } from "../text-table.js";
 
 interface UserRow {
   id: number;
@@ -47,18 +48,6 @@ function keyLine(key: string | undefined, file: string | undefined): string {
   }
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 /** `uptop users …`: users, their roles, tokens and SSH keys over the API (an admin's token). */
 export function usersCommand(program: Command, ctx: CliContext): void {
   const users = program.command("users").description("Users, roles, API tokens and SSH keys (needs an admin's token)");
@@ -74,16 +63,13 @@ export function usersCommand(program: Command, ctx: CliContext): void {
       const text =
         list.length === 0
           ? "no users (the admin API token still works)"
-          : table([
-              ["NAME", "ROLE", "STATE", "KEYS", "TOKENS"],
-              ...list.map((u) => [
-                u.name,
-                u.role,
-                u.disabled ? "disabled" : "active",
-                String(u.keys.length),
-                String(u.tokens.length),
-              ]),
-            ]);
+          : textTable(list, [
+              { head: "NAME", cell: (u) => u.name },
+              { head: "ROLE", cell: (u) => u.role },
+              { head: "STATE", cell: (u) => (u.disabled ? "disabled" : "active") },
+              { head: "KEYS", cell: (u) => String(u.keys.length) },
+              { head: "TOKENS", cell: (u) => String(u.tokens.length) },
+            ]).join("\n");
       print(opts.json, list, text);
     });
 
