@@ -36,13 +36,15 @@ export class Transitions {
     const m = rt.monitor;
     const push = m.type === "push";
     const cfg = { retries: push ? 0 : m.retries, recoveryThreshold: push ? 1 : m.recoveryThreshold };
-    this.record(rt, step(rt.machine, input, cfg, new Date(this.o.now())), votes);
+    const now = new Date(this.o.now());
+    this.record(rt, step(rt.machine, input, cfg, now), votes, now);
   }
 
   /** A group moves when its children's worst status changes. */
   refreshGroup(group: MonitorRuntime): void {
-    const r = groupVerdict(this.o.tree(), this.o.runtimes, group, new Date(this.o.now()));
-    if (r) this.record(group, r, []);
+    const now = new Date(this.o.now());
+    const r = groupVerdict(this.o.tree(), this.o.runtimes, group, now);
+    if (r) this.record(group, r, [], now);
   }
 
   /**
@@ -70,7 +72,8 @@ export class Transitions {
     this.o.queue.saveState(stateRecord(rt));
   }
 
-  private record(rt: MonitorRuntime, r: StepResult, votes: readonly Vote[]): void {
+  /** `at` is the clock reading the step used, so the change's time and its incident's downSince agree. */
+  private record(rt: MonitorRuntime, r: StepResult, votes: readonly Vote[], at: Date): void {
     const before = rt.machine;
     rt.machine = r.state;
     this.persist(rt);
@@ -78,7 +81,6 @@ export class Transitions {
     if (!t) return;
     const m = rt.monitor;
     const tree = this.o.tree();
-    const at = new Date(this.o.now());
     const ctx = {
       before,
       after: r.state,

@@ -64,6 +64,37 @@ describe.each(BACKENDS)("on %s", (backend) => {
       expect(sent.map((n) => n.event)).toEqual(["down", "up"]);
     }, 60_000);
 
+    it("gives the DOWN alert the same downSince as the stored change, on a clock that moves between reads", async () => {
+      // A real clock can tick a millisecond between two reads; this one always does.
+      let last = 0;
+      const now = () => (last = Math.max(Date.now(), last + 1));
+      target.mode = "up";
+      const id = await addMonitor(store.db, draft({ name: "ticking", type: "http", url: target.url }));
+      engine = startEngine(store.db, { now });
+      await engine.start();
+      await waitFor("UP", async () => (await statusOf(store.db, id)) === "UP");
+      target.mode = "down";
+      await waitFor("DOWN", async () => (await statusOf(store.db, id)) === "DOWN");
+      await engine.flush();
+
+      const change = await store.db
+        .selectFrom("state_changes")
+        .select("at")
+        .where("monitor_id", "=", id)
+        .where("to_status", "=", "DOWN")
+        .executeTakeFirstOrThrow();
+      const alert = await store.db
+        .selectFrom("notifications")
+        .select("payload")
+        .where("monitor_id", "=", id)
+        .where("event", "=", "down")
+        .executeTakeFirstOrThrow();
+      const sent = alert.payload as { downSince: string; at: string };
+      expect(sent.downSince).toBe(change.at.toISOString());
+      expect(sent.at).toBe(sent.downSince);
+      target.mode = "up";
+    }, 60_000);
+
     it("records how long a failed check ran in the duration histogram, not 0 s", async () => {
       // A database of its own, so the histogram holds this monitor's checks only.
       const own = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
