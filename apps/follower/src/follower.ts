@@ -1,4 +1,5 @@
 import { SecretBox, VERSION, type Config, type Logger } from "@uptop/core";
+import { WEB_ROOT, webBuilt } from "@uptop/web";
 import { ClusterClient } from "@uptop/cluster-protocol";
 import type { DatabaseLockedError, Store } from "@uptop/store";
 import {
@@ -92,6 +93,7 @@ export async function startFollower(
     epoch,
     // Loaded when the first SSH session starts: a node without SSH never loads React and Ink.
     dashboard: async () => (await import("@uptop/tui")).runDashboard,
+    webRoot: webBuilt() ? WEB_ROOT : null,
     extraRouters: {
       cluster: [
         witnessRouter({ secret: config.cluster.secret, onReport: (report) => witnesses.record(report, Date.now()) }),

@@ -1,4 +1,5 @@
 import { configuredSeeds, seedUsers } from "@uptop/api";
+import { WEB_ROOT, webBuilt } from "@uptop/web";
 import { SecretBox, type Config, type Logger } from "@uptop/core";
 import { listNodes, type DatabaseLockedError, type Store } from "@uptop/store";
 import {
@@ -88,6 +89,7 @@ export async function startLeader(config: Config, logger: Logger, options: Start
     epoch,
     // Loaded when the first SSH session starts: a node without SSH never loads React and Ink.
     dashboard: async () => (await import("@uptop/tui")).runDashboard,
+    webRoot: webBuilt() ? WEB_ROOT : null,
     healthDetails: () => (awaitingHandback ? { awaitingHandback: true } : {}),
     replication: feed,
     extraRouters: {

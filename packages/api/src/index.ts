@@ -29,6 +29,7 @@ export {
 export { historyRouter, type HistoryRoutesDeps } from "./routes/history.js";
 export { monitorSla, type MonitorSla } from "./sla-report.js";
 export { statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
+export { webDashboardRouter, type WebDashboardDeps } from "./routes/web-dashboard.js";
 export {
   buildStatusPage,
   type StatusPageData,

@@ -20,6 +20,7 @@ import {
   readinessRouter,
   startServer,
   statusPageRouter,
+  webDashboardRouter,
   type EventRoutesDeps,
   usersRouter,
   type NodeRuntime,
@@ -54,6 +55,8 @@ export interface ServingNodeOptions {
   ssh?: SshHooks;
   /** The terminal dashboard SSH sessions get (the apps pass @uptop/tui's); without it SSH is not served. */
   dashboard?: LoadDashboard;
+  /** The built web dashboard's folder (the apps pass @uptop/web's); without it `/` serves nothing. */
+  webRoot?: string | null;
   /** Tunes the event stream (tests); the defaults suit production. */
   eventStream?: Omit<EventRoutesDeps, "hub">;
 }
@@ -191,6 +194,7 @@ export class ServingNode {
             : []),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),
+          ...(this.o.webRoot ? [webDashboardRouter({ root: this.o.webRoot })] : []),
         ],
         cluster: [
           // Mounted on both roles: a standby answers 503 so probes fail over along their peer list.

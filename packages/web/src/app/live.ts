@@ -1,0 +1,32 @@
+import type { LiveEvent } from "@uptop/core";
+import { useEffect, useRef, useState } from "react";
+
+export type LiveState = "connecting" | "live" | "reconnecting";
+
+/**
+ * The leader's event stream (`GET /api/events`, server-sent events with the session cookie).
+ * EventSource resumes by itself with Last-Event-ID after a drop; `onEvent` always sees the
+ * latest closure without reconnecting.
+ */
+export function useLiveEvents(onEvent: (e: LiveEvent) => void): LiveState {
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  const [state, setState] = useState<LiveState>("connecting");
+  useEffect(() => {
+    const source = new EventSource("/api/events", { withCredentials: true });
+    // "reset": the stream restarted (a new node took over) and the page must load everything again.
+    const types: LiveEvent["type"][] = ["status", "check", "node", "maintenance", "monitor", "reset"];
+    const listener = (m: MessageEvent<string>) => {
+      try {
+        handler.current(JSON.parse(m.data) as LiveEvent);
+      } catch {
+        // A malformed event is skipped; the next one carries the state again.
+      }
+    };
+    for (const t of types) source.addEventListener(t, listener as EventListener);
+    source.onopen = () => setState("live");
+    source.onerror = () => setState("reconnecting");
+    return () => source.close();
+  }, []);
+  return state;
+}
