@@ -107,6 +107,8 @@ describe.each(BACKENDS)("status page settings API on %s", (backend) => {
 
     const data = await (await page()).json();
     expect(data.title).toBe("Acme <status>");
+    // Nothing shown was ever checked: the page claims neither an outage nor that all is well.
+    expect(data.overall).toEqual({ status: "no_data", label: "No data yet" });
     expect(data.description).toBe("Our <b>public</b> services");
     // cart's group is not chosen: cart comes up alone; the unchosen monitor and its window are not named.
     expect(data.items.map((i: { name: string }) => i.name)).toEqual(["cart", "web"]);

@@ -1,6 +1,6 @@
 import { insertResults, saveMonitorStates, upsertRollups, type Db } from "@uptop/store";
 import { BACKENDS, until } from "@uptop/test-kit";
-import { buildPublicStatusPage, StatusPageSettingsSource, statusPageRouter } from "../src/index.js";
+import { buildPublicStatusPage, buildStatusPage, StatusPageSettingsSource, statusPageRouter } from "../src/index.js";
 import { addChange, addMonitor, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 // Everything here is planted in the data and must never reach the public page.
@@ -25,6 +25,7 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
   let tdb: TestDb;
   let srv: TestServer;
   const now = new Date("2026-05-01T12:00:00Z");
+  const ids = new Map<string, number>();
 
   beforeAll(async () => {
     tdb = await openTestDb(backend, "uptop_api_status");
@@ -41,8 +42,9 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       createdAt: "2026-01-01T00:00:00Z",
     });
     const search = await addMonitor(db, "search", { createdAt: "2026-01-01T00:00:00Z" });
-    await addMonitor(db, "old-thing", { paused: true, createdAt: "2026-01-01T00:00:00Z" });
+    ids.set("old-thing", await addMonitor(db, "old-thing", { paused: true, createdAt: "2026-01-01T00:00:00Z" }));
     const newcomer = await addMonitor(db, "newcomer", { createdAt: "2026-04-30T00:00:00Z" });
+    for (const [name, id] of Object.entries({ database: dbm, search, newcomer })) ids.set(name, id);
 
     const badVote = {
       node: "probe-eu",
@@ -301,6 +303,18 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
     expect(card).toContain(`>${badge}</span>`);
     expect(card).not.toMatch(/class="b\d"|100\.0+%/);
     expect(card).toContain('title="2026-05-01: no data"');
+  });
+
+  it.each([
+    [
+      "down beside paused and never-checked ones: they are not counted",
+      ["old-thing", "newcomer", "database"],
+      "major_outage",
+    ],
+    ["only paused and never-checked ones, while an incident is declared", ["old-thing", "newcomer"], "partial_outage"],
+  ])("the banner with a monitor %s", async (_w, names, overall) => {
+    const options = { title: "T", description: null, monitorIds: names.map((n) => ids.get(n)!) };
+    expect((await buildStatusPage(tdb.store.db, options, now)).overall.status).toBe(overall);
   });
 
   it("shows a day with no data as a grey bar, not a green one", async () => {
