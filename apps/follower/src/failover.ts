@@ -336,6 +336,7 @@ export class FailoverController {
             delivered: cfg.delivered,
             outbox: cfg.outbox,
             ...(cfg.users ? { users: cfg.users } : {}),
+            ...(cfg.statusPage !== undefined ? { statusPage: cfg.statusPage } : {}),
           },
           (type) => (isChannelType(type) ? secretFieldsOf(type) : []),
         );

@@ -28,10 +28,13 @@ export {
 } from "./routes/maintenance.js";
 export { historyRouter, type HistoryRoutesDeps } from "./routes/history.js";
 export { monitorSla, type MonitorSla } from "./sla-report.js";
-export { statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
 export { webDashboardRouter, type WebDashboardDeps } from "./routes/web-dashboard.js";
+export { buildPublicStatusPage, statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";
+export { statusPageSettingsRouter, type StatusPageSettingsRoutesDeps } from "./routes/status-page-settings.js";
+export { StatusPageSettingsSource, type StatusPageSettingsSourceOptions } from "./status-page-settings.js";
 export {
   buildStatusPage,
+  type StatusPageOptions,
   type StatusPageData,
   type StatusPageItem,
   type StatusPageWindow,

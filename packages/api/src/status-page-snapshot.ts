@@ -14,18 +14,23 @@ export interface EncodedBody {
   readonly gzipEtag: string;
 }
 
-/** One build of the page, rendered and compressed once: every visitor until the next build gets these. */
-export interface StatusPageBodies {
-  readonly data: StatusPageData;
-  readonly html: EncodedBody;
-  readonly json: EncodedBody;
-  /** When the build started: the data is as of this instant. */
-  readonly builtAtMs: number;
-}
+/**
+ * One build of the page, rendered and compressed once: every visitor until the next build gets
+ * these. `data` null: the page was switched off as of this build.
+ */
+export type StatusPageBodies =
+  | {
+      readonly data: StatusPageData;
+      readonly html: EncodedBody;
+      readonly json: EncodedBody;
+      /** When the build started: the data is as of this instant. */
+      readonly builtAtMs: number;
+    }
+  | { readonly data: null; readonly builtAtMs: number };
 
 export interface StatusPageSnapshotOptions {
-  /** Runs the queries for one build; called at most once at a time. */
-  build: (now: Date) => Promise<StatusPageData>;
+  /** Runs the queries for one build (null: the page is off); called at most once at a time. */
+  build: (now: Date) => Promise<StatusPageData | null>;
   now: () => Date;
   /** A snapshot younger than this is served without a rebuild. */
   refreshMs: number;
@@ -46,7 +51,8 @@ async function encode(text: string): Promise<EncodedBody> {
   return { identity, gzip: await gzipAsync(identity), etag: `"${hash}"`, gzipEtag: `"${hash}-gzip"` };
 }
 
-async function render(data: StatusPageData, builtAtMs: number): Promise<StatusPageBodies> {
+async function render(data: StatusPageData | null, builtAtMs: number): Promise<StatusPageBodies> {
+  if (data === null) return { data, builtAtMs };
   const [html, json] = await Promise.all([encode(renderStatusPage(data)), encode(JSON.stringify(data))]);
   return { data, html, json, builtAtMs };
 }
@@ -63,6 +69,8 @@ export class StatusPageSnapshot {
   private running: Promise<StatusPageBodies> | null = null;
   private lastAttemptMs = Number.NEGATIVE_INFINITY;
   private lastError: unknown = null;
+  /** Bumped by `invalidate`: a build started before it must not become the snapshot. */
+  private generation = 0;
 
   constructor(private readonly o: StatusPageSnapshotOptions) {}
 
@@ -81,10 +89,21 @@ export class StatusPageSnapshot {
     return rebuild;
   }
 
+  /**
+   * Forgets the snapshot (the settings changed): the next visitor waits for a build that starts
+   * after this call, even while an older one is still running.
+   */
+  invalidate(): void {
+    this.generation++;
+    this.current = null;
+    this.running = null;
+    this.lastAttemptMs = Number.NEGATIVE_INFINITY;
+  }
+
   private rebuild(nowMs: number): Promise<StatusPageBodies> {
     this.lastAttemptMs = nowMs;
-    const run = this.buildOnce(nowMs).finally(() => {
-      this.running = null;
+    const run: Promise<StatusPageBodies> = this.buildOnce(nowMs, this.generation).finally(() => {
+      if (this.running === run) this.running = null;
     });
     this.running = run;
     // Nobody may be waiting for a background rebuild; a failure is handled in buildOnce.
@@ -92,13 +111,16 @@ export class StatusPageSnapshot {
     return run;
   }
 
-  private async buildOnce(nowMs: number): Promise<StatusPageBodies> {
+  private async buildOnce(nowMs: number, generation: number): Promise<StatusPageBodies> {
     try {
       const data = await this.o.build(new Date(nowMs));
-      this.current = await render(data, nowMs);
+      const bodies = await render(data, nowMs);
+      if (generation !== this.generation) return bodies;
+      this.current = bodies;
       this.lastError = null;
-      return this.current;
+      return bodies;
     } catch (err) {
+      if (generation !== this.generation) throw err;
       this.lastError = err;
       if (!this.current) throw err;
       // Old news beats an error page, whatever its age.

@@ -9,12 +9,13 @@ const MAX_STALE_MS = 60_000;
 function page(at: Date): StatusPageData {
   return {
     title: "Status",
+    description: null,
     generatedAt: at.toISOString(),
     overall: { status: "operational", label: "All systems operational" },
     firstDay: "2026-02-01",
     firstHour: "2026-04-30T13:00:00.000Z",
     items: [],
-    incidents: { windows: [], down: [] },
+    incidents: { windows: [], down: [], resolved: [] },
     maintenance: [],
     regions: [],
   };
@@ -38,7 +39,7 @@ function harness() {
     maxStaleMs: MAX_STALE_MS,
     onStaleServed: (err) => staleServed.push(err),
   });
-  const generatedAt = async (p: Promise<{ data: StatusPageData }>) => (await p).data.generatedAt;
+  const generatedAt = async (p: Promise<{ data: StatusPageData | null }>) => (await p).data?.generatedAt;
   return {
     snapshot,
     builds,
@@ -104,7 +105,7 @@ describe("status page snapshot", () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(answered).toBe(false);
     h.builds[1]!.resolve();
-    expect((await waiting).data.generatedAt).toBe(h.builds[1]!.at.toISOString());
+    expect((await waiting).data?.generatedAt).toBe(h.builds[1]!.at.toISOString());
   });
 
   it("keeps serving the old snapshot when a rebuild fails, and tries again only an interval later", async () => {
@@ -141,11 +142,34 @@ describe("status page snapshot", () => {
     await expect(retry).resolves.toMatchObject({ data: { title: "Status" } });
   });
 
+  it("after invalidate, the next visitor waits for a new build; one started before never becomes the snapshot", async () => {
+    const h = harness();
+    const first = h.snapshot.get();
+    h.builds[0]!.resolve();
+    await first;
+    h.advance(REFRESH_MS);
+    void h.snapshot.get();
+    expect(h.builds).toHaveLength(2);
+    h.snapshot.invalidate();
+    h.advance(1);
+    const after = h.generatedAt(h.snapshot.get());
+    expect(h.builds).toHaveLength(3);
+    h.builds[2]!.resolve();
+    const expected = h.builds[2]!.at.toISOString();
+    expect(await after).toBe(expected);
+    // The build from before the change finishes last: it must not replace the newer snapshot.
+    h.builds[1]!.resolve();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await h.generatedAt(h.snapshot.get())).toBe(expected);
+    expect(h.builds).toHaveLength(3);
+  });
+
   it("renders HTML and JSON once per build, gzipped beside the plain bytes, with a validator each", async () => {
     const h = harness();
     const first = h.snapshot.get();
     h.builds[0]!.resolve();
     const p = await first;
+    if (p.data === null) throw new Error("the page is on in this harness");
     expect(p.html.identity.toString()).toContain("<!doctype html>");
     expect(gunzipSync(p.html.gzip)).toEqual(p.html.identity);
     expect(JSON.parse(gunzipSync(p.json.gzip).toString())).toEqual(p.data);

@@ -1,6 +1,6 @@
 import { insertResults, saveMonitorStates, upsertRollups, type Db } from "@uptop/store";
 import { BACKENDS, until } from "@uptop/test-kit";
-import { buildStatusPage, statusPageRouter } from "../src/index.js";
+import { buildPublicStatusPage, buildStatusPage, StatusPageSettingsSource, statusPageRouter } from "../src/index.js";
 import { addChange, addMonitor, openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
 
 // Everything here is planted in the data and must never reach the public page.
@@ -14,11 +14,18 @@ const SECRETS = [
   "10.9.8.7",
 ];
 const EVIL = "<script>alert(1)</script>";
+const MESSAGE = 'Card payments fail for some. <b onmouseover="x">We are on it</b>';
+
+/** The settings as the environment gives them: the page on, every monitor shown. */
+function envSettings(db: Db, title: string): StatusPageSettingsSource {
+  return new StatusPageSettingsSource({ db, defaults: { enabled: true, title, description: null, monitorIds: null } });
+}
 
 describe.each(BACKENDS)("public status page on %s", (backend) => {
   let tdb: TestDb;
   let srv: TestServer;
   const now = new Date("2026-05-01T12:00:00Z");
+  const ids = new Map<string, number>();
 
   beforeAll(async () => {
     tdb = await openTestDb(backend, "uptop_api_status");
@@ -35,7 +42,9 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       createdAt: "2026-01-01T00:00:00Z",
     });
     const search = await addMonitor(db, "search", { createdAt: "2026-01-01T00:00:00Z" });
-    await addMonitor(db, "old-thing", { paused: true, createdAt: "2026-01-01T00:00:00Z" });
+    ids.set("old-thing", await addMonitor(db, "old-thing", { paused: true, createdAt: "2026-01-01T00:00:00Z" }));
+    const newcomer = await addMonitor(db, "newcomer", { createdAt: "2026-04-30T00:00:00Z" });
+    for (const [name, id] of Object.entries({ database: dbm, search, newcomer })) ids.set(name, id);
 
     const badVote = {
       node: "probe-eu",
@@ -45,6 +54,8 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       error: { code: "CONNECT", message: "planted-error-text connect 10.9.8.7:5432" },
       at: "2026-05-01T11:59:00Z",
     };
+    // The leader started without UPTOP_NODE_REGION: its region is the unnamed default.
+    const leaderVote = { ...badVote, node: "leader", region: "local" };
     const goodVote = {
       node: "probe-us",
       region: "us-east",
@@ -75,9 +86,11 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
         since: "2026-05-01T06:00:00Z",
         downSince: "2026-05-01T06:00:00Z",
         lastCheck: { at: "2026-05-01T11:59:00Z", ok: false, latencyMs: 10_000, error: badVote.error },
-        votes: [badVote, goodVote],
+        votes: [badVote, leaderVote, goodVote],
       },
       { ...base, monitorId: search, status: "UP", since: "2026-04-01T00:00:00Z", lastCheck: null, votes: [goodVote] },
+      // Saved by the engine when it first loaded the monitor: no check has run yet.
+      { ...base, monitorId: newcomer, status: "PENDING", since: "2026-04-30T00:00:00Z", lastCheck: null, votes: [] },
     ]);
     await insertResults(db, [
       {
@@ -143,7 +156,7 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       .insertInto("maintenance_windows")
       .values({
         title: "Payments degraded",
-        description: "see hunter2",
+        description: MESSAGE,
         type: "incident",
         monitor_ids: null,
         start_at: new Date("2026-05-01T11:00:00Z"),
@@ -152,13 +165,36 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       })
       .execute();
 
+    const incident = (title: string, description: string | null, start: string, end: string) => ({
+      title,
+      description,
+      type: "incident",
+      monitor_ids: null,
+      start_at: new Date(start),
+      end_at: new Date(end),
+      recurrence: "null",
+    });
+    await db
+      .insertInto("maintenance_windows")
+      .values([
+        incident(
+          "Login outage",
+          "Logins <i>failed</i>.\nFixed by a restart.",
+          "2026-04-29T08:00:00Z",
+          "2026-04-29T09:30:00Z",
+        ),
+        incident("Ancient outage", "long ago", "2026-04-20T08:00:00Z", "2026-04-24T11:59:00Z"),
+      ])
+      .execute();
+
     // Served from a snapshot: every row above is planted before the first request builds it, so
     // these tests need no freshness beyond that first build.
     srv = await startTestServer({
       open: [
         statusPageRouter({
           db,
-          config: { title: "Acme <Status>", corsOrigin: "https://www.example.org" },
+          settings: envSettings(db, "Acme <Status>"),
+          config: { corsOrigin: "https://www.example.org" },
           now: () => now,
         }),
       ],
@@ -219,7 +255,13 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
         },
       ],
     });
-    expect(data.items.map((i: { name: string }) => i.name)).toEqual(["database", "old-thing", "search", "shop"]);
+    expect(data.items.map((i: { name: string }) => i.name)).toEqual([
+      "database",
+      "newcomer",
+      "old-thing",
+      "search",
+      "shop",
+    ]);
     const shop = data.items.find((i: { name: string }) => i.name === "shop");
     expect(shop).toMatchObject({
       kind: "group",
@@ -238,9 +280,109 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
     expect(data.items.find((i: { name: string }) => i.name === "old-thing").status).toBe("PAUSED");
   });
 
+  type Item = { name: string; status: string; noDataYet: boolean; uptime90dPct: number | null; days: unknown[] };
+  const itemNamed = async (name: string): Promise<Item> =>
+    ((await (await srv.api("/status/json", { token: null })).json()).items as Item[]).find((i) => i.name === name)!;
+  /** The page's HTML with its `<time>` tags dropped, as text reads. */
+  const pageText = async () =>
+    (await (await srv.api("/status", { token: null })).text()).replace(/<\/?time[^>]*>/g, "");
+  /** The card of one service in the HTML, from its name to the next card. */
+  const cardOf = (html: string, name: string) => {
+    const at = html.indexOf(`<span class="name">${name}</span>`);
+    return html.slice(at, html.indexOf('<div class="card">', at));
+  };
+
+  it.each([
+    ["paused", "old-thing", "PAUSED", false, "Paused"],
+    ["never checked", "newcomer", "PENDING", true, "No data yet"],
+  ])("a %s monitor claims no uptime: every bar is grey no data", async (_what, name, status, noDataYet, badge) => {
+    const item = await itemNamed(name);
+    expect(item).toMatchObject({ status, noDataYet, uptime90dPct: null });
+    expect(item.days).toEqual(new Array(90).fill(null));
+    const card = cardOf(await (await srv.api("/status", { token: null })).text(), name);
+    expect(card).toContain(`>${badge}</span>`);
+    expect(card).not.toMatch(/class="b\d"|100\.0+%/);
+    expect(card).toContain('title="2026-05-01: no data"');
+  });
+
+  it.each([
+    [
+      "down beside paused and never-checked ones: they are not counted",
+      ["old-thing", "newcomer", "database"],
+      "major_outage",
+    ],
+    ["only paused and never-checked ones, while an incident is declared", ["old-thing", "newcomer"], "partial_outage"],
+  ])("the banner with a monitor %s", async (_w, names, overall) => {
+    const options = { title: "T", description: null, monitorIds: names.map((n) => ids.get(n)!) };
+    expect((await buildStatusPage(tdb.store.db, options, now)).overall.status).toBe(overall);
+  });
+
+  it("shows a day with no data as a grey bar, not a green one", async () => {
+    const database = await itemNamed("database");
+    expect(database.days[0]).toBeNull();
+    const card = cardOf(await (await srv.api("/status", { token: null })).text(), "database");
+    expect(card).toContain('<span class="" title="2026-02-01: no data"></span>');
+  });
+
+  it("says when a window ends: an open end is until further notice, a set one a range", async () => {
+    const html = await pageText();
+    expect(html).toContain("Since 2026-05-01 11:00 UTC · affects all services");
+    expect(html).toContain("Search reindex</strong> — scheduled, 2026-05-02 01:00 UTC – 2026-05-02 02:00 UTC");
+    expect(html).toContain("resolved, 2026-04-29 08:00 UTC – 2026-04-29 09:30 UTC");
+    expect(html).not.toMatch(/ to until|to until further notice/);
+  });
+
+  it("never names the unnamed default region", async () => {
+    const text = await (await srv.api("/status/json", { token: null })).text();
+    expect(text).not.toContain('"local"');
+    const html = await (await srv.api("/status", { token: null })).text();
+    expect(html).toContain("problem seen from eu-west<");
+    expect(html).not.toMatch(/\blocal\b/);
+  });
+
+  it("shows an active incident's message at the top, escaped, with its start", async () => {
+    const html = await pageText();
+    const section = html.slice(html.indexOf('<section class="incident">'), html.indexOf("</section>"));
+    expect(section).toContain("<h2>Payments degraded</h2>");
+    expect(section).toContain(
+      '<p class="msg">Card payments fail for some. &lt;b onmouseover=&quot;x&quot;&gt;We are on it&lt;/b&gt;</p>',
+    );
+    expect(section).toContain("Since 2026-05-01 11:00 UTC");
+    expect(html).not.toContain(MESSAGE);
+    expect(html.indexOf('<section class="incident">')).toBeLessThan(html.indexOf("<h2>Services</h2>"));
+    const data = await (await srv.api("/status/json", { token: null })).json();
+    expect(data.incidents.windows[0].message).toBe(MESSAGE);
+  });
+
+  it("lists incidents resolved in the last 7 days with their messages, the older ones not", async () => {
+    const data = await (await srv.api("/status/json", { token: null })).json();
+    expect(data.incidents.resolved).toEqual([
+      {
+        type: "incident",
+        title: "Login outage",
+        message: "Logins <i>failed</i>.\nFixed by a restart.",
+        active: false,
+        start: "2026-04-29T08:00:00.000Z",
+        end: "2026-04-29T09:30:00.000Z",
+        monitors: null,
+      },
+    ]);
+    const html = await (await srv.api("/status", { token: null })).text();
+    const resolved = html.slice(html.indexOf("<h2>Resolved incidents (last 7 days)</h2>"));
+    expect(resolved).toContain('<p class="msg">Logins &lt;i&gt;failed&lt;/i&gt;.\nFixed by a restart.</p>');
+    expect(html).not.toContain("Ancient outage");
+  });
+
   it("omits the CORS header when no origin is configured", async () => {
     const plain = await startTestServer({
-      open: [statusPageRouter({ db: tdb.store.db, config: { title: "S", corsOrigin: null }, now: () => now })],
+      open: [
+        statusPageRouter({
+          db: tdb.store.db,
+          settings: envSettings(tdb.store.db, "S"),
+          config: { corsOrigin: null },
+          now: () => now,
+        }),
+      ],
     });
     try {
       const res = await plain.api("/status/json", { token: null });
@@ -273,12 +415,14 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
         },
       };
       const db = tdb.store.db.withPlugin(plugin);
+      const settings = envSettings(db, "S");
       let clockMs = now.getTime();
       const server = await startTestServer({
         open: [
           statusPageRouter({
             db,
-            config: { title: "S", corsOrigin: null },
+            settings,
+            config: { corsOrigin: null },
             now: () => new Date(clockMs),
             refreshMs: REFRESH_MS,
           }),
@@ -286,7 +430,7 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       });
       // One build's worth of queries, counted the same way, is the unit of cost.
       const before = seen.queries;
-      if (!fail) await buildStatusPage(db, "S", now);
+      if (!fail) await buildPublicStatusPage(db, settings, now);
       const perBuild = seen.queries - before;
       seen.queries = before;
       const visit = (i: number) => server.api(i % 2 ? "/status" : "/status/json", { token: null });

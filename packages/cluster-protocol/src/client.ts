@@ -1,4 +1,4 @@
-import { VERSION, type Logger } from "@uptop/core";
+import { DEFAULT_REGION, VERSION, type Logger } from "@uptop/core";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
 import { backoffDelayMs, sleep } from "./backoff.js";
@@ -99,7 +99,7 @@ export class ClusterClient {
     const body: RegisterRequest = {
       nodeId: o.nodeId,
       name: o.name ?? o.nodeId,
-      region: o.region ?? "local",
+      region: o.region ?? DEFAULT_REGION,
       version: o.version ?? VERSION,
       role: o.role ?? "probe",
     };
@@ -114,7 +114,7 @@ export class ClusterClient {
     const answer = await this.call({
       method: "GET",
       path: "/api/probe/assignments",
-      params: { region: this.options.region ?? "local" },
+      params: { region: this.options.region ?? DEFAULT_REGION },
       headers,
       schema: assignmentsResponseSchema,
     });

@@ -68,6 +68,7 @@ export {
   parseTimeParam,
 } from "./domain/iso-time.js";
 export {
+  DEFAULT_REGION,
   loadConfig,
   loadConfigOrExit,
   type Config,
@@ -95,6 +96,13 @@ export {
   type MonitorInput,
   type MonitorDraft,
 } from "./domain/monitor-schema.js";
+export {
+  STATUS_PAGE_TITLE_MAX,
+  STATUS_PAGE_DESCRIPTION_MAX,
+  statusPageSettingsSchema,
+  statusPageSettingsInputSchema,
+  type StatusPageSettings,
+} from "./domain/status-page-settings.js";
 export { VERSION } from "./runtime/version.js";
 export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./domain/slots.js";
 export {

@@ -55,6 +55,7 @@ export function clusterRouter(deps: ClusterRoutesDeps): Router {
       delivered: extras.delivered,
       outbox: extras.outbox,
       users: extras.users,
+      statusPage: extras.statusPage,
       feed,
     });
     res.json({ sealed: sealPayload(deps.secret!, mirror) });

@@ -21,6 +21,8 @@ import {
   startServer,
   statusPageRouter,
   webDashboardRouter,
+  statusPageSettingsRouter,
+  StatusPageSettingsSource,
   type EventRoutesDeps,
   usersRouter,
   type NodeRuntime,
@@ -162,6 +164,11 @@ export class ServingNode {
       // The follower copies the configuration at once rather than at its next periodic mirror.
       this.o.replication?.append([{ kind: "config" }]);
     };
+    // The environment's settings apply until the dashboard saves some (then mirrored to a follower).
+    const statusSettings = new StatusPageSettingsSource({
+      db,
+      defaults: { enabled: config.status.enabled, title: config.status.title, description: null, monitorIds: null },
+    });
     const metrics = metricsRouter(this.metrics.registry);
     const runtime = this.runtime();
     const extra = this.o.extraRouters ?? {};
@@ -183,15 +190,7 @@ export class ServingNode {
         health: [healthRouter(runtime), readinessRouter(runtime)],
         open: [
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
-          ...(config.status.enabled
-            ? [
-                statusPageRouter({
-                  db,
-                  logger,
-                  config: { title: config.status.title, corsOrigin: config.http.corsOrigin },
-                }),
-              ]
-            : []),
+          statusPageRouter({ db, logger, settings: statusSettings, config: { corsOrigin: config.http.corsOrigin } }),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),
           ...(this.o.webRoot ? [webDashboardRouter({ root: this.o.webRoot })] : []),
@@ -232,6 +231,11 @@ export class ServingNode {
           }),
           notificationsRouter({ db, box }),
           nodesRouter({ db }),
+          statusPageSettingsRouter({
+            db,
+            settings: statusSettings,
+            onChange: () => this.o.replication?.append([{ kind: "config" }]),
+          }),
           usersRouter({ db, auth: this.auth, onChange: () => this.o.replication?.append([{ kind: "config" }]) }),
           ...(extra.admin ?? []),
         ],

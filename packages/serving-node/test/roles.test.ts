@@ -100,6 +100,8 @@ const ROUTES: Array<[string, string, Role]> = [
   ["POST", `/api/maintenance/${NONE}/end`, "editor"],
   ["POST", "/api/config/apply?dryRun=true", "editor"],
   ["POST", "/api/import/kuma?dryRun=true", "editor"],
+  ["GET", "/api/status-page/settings", "viewer"],
+  ["PUT", "/api/status-page/settings", "editor"],
   ["GET", "/api/config?includeSecrets=true", "admin"],
   ["GET", "/api/users", "admin"],
   ["GET", `/api/users/${NONE}`, "admin"],

@@ -16,6 +16,7 @@ export * from "./monitors.repo.js";
 export * from "./cluster.repo.js";
 export * from "./nodes.repo.js";
 export * from "./settings.repo.js";
+export * from "./status-page-settings.repo.js";
 export * from "./state.repo.js";
 export * from "./results.repo.js";
 export * from "./maintenance.repo.js";

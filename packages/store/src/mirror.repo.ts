@@ -6,6 +6,7 @@ import type {
   MonitorState,
   ReplicaOutboxRow,
   SecretBox,
+  StatusPageSettings,
 } from "@uptop/core";
 import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
@@ -14,6 +15,7 @@ import { maintenanceWindowRecord } from "./maintenance.repo.js";
 import { monitorRow } from "./monitors.repo.js";
 import { closeStaleReplicas, readOpenOutbox, upsertReplicaOutbox } from "./replica.repo.js";
 import { saveMonitorStates } from "./state.repo.js";
+import { getStatusPageSettings, putStatusPageSettings } from "./status-page-settings.repo.js";
 import { dateOf, dateOrNull } from "./dates.js";
 
 export type MirrorChannel = ChannelConfig & { id: number };
@@ -66,6 +68,8 @@ export interface MirrorContent {
   outbox?: ReplicaOutboxRow[];
   /** Users with their token hashes and keys, so a promoted follower lets the same people in; absent from an older leader. */
   users?: MirrorUser[];
+  /** The saved status page settings (null: none saved); absent from an older leader, which keeps the follower's. */
+  statusPage?: StatusPageSettings | null;
 }
 
 /** Reads what a follower mirrors: configuration with secrets in clear (the caller seals it), and open alerts. */
@@ -85,9 +89,11 @@ export async function readMirrorExtras(
     .orderBy("id")
     .execute();
   const outbox = await readOpenOutbox(db);
+  const statusPage = await getStatusPageSettings(db);
   return {
     outbox,
     users,
+    statusPage,
     channels: channels.map((c) => ({
       id: c.id,
       name: c.name,
@@ -305,6 +311,7 @@ export async function applyMirror(
         .execute();
     }
     if (m.users) await applyMirrorUsers(tx, m.users);
+    if (m.statusPage !== undefined) await putStatusPageSettings(tx, m.statusPage);
     if (m.outbox) {
       await upsertReplicaOutbox(tx, m.outbox, { monitors: known, channels: new Set(channelIds) });
       await closeStaleReplicas(tx, new Set([...m.outbox, ...m.delivered].map((r) => r.dedupeKey)));

@@ -3,6 +3,7 @@ import {
   maintenanceWindowSchema,
   monitorStateSchema,
   replicaOutboxRowSchema,
+  statusPageSettingsSchema,
   USER_ROLES,
   type ChannelConfig,
 } from "@uptop/core";
@@ -99,5 +100,7 @@ export const configMirrorSchema = z.object({
   feed: feedPositionSchema.nullable().default(null),
   /** Absent from a leader older than users: the follower then keeps the users it has. */
   users: z.array(mirroredUserSchema).optional(),
+  /** The saved status page settings (null: none saved); absent from an older leader. */
+  statusPage: statusPageSettingsSchema.nullable().optional(),
 });
 export type ConfigMirror = z.infer<typeof configMirrorSchema>;

@@ -207,6 +207,12 @@ export interface LoadConfigOptions {
  * Reads every UPTOP_* variable once, validates it and returns a frozen object. Nothing else in
  * uptop reads process.env. A bad value throws ConfigError whose message is the one line to print.
  */
+/**
+ * The region of a node started without UPTOP_NODE_REGION (a lone leader, typically): a name
+ * for "unnamed", so the public status page does not show it as a place.
+ */
+export const DEFAULT_REGION = "local";
+
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   const mode = oneOf(env, "UPTOP_CLUSTER_MODE", ROLES, options.expectedMode ?? "leader");
   if (options.expectedMode && mode !== options.expectedMode) {
@@ -297,7 +303,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   if (regionRaw === undefined && mode === "probe") {
     throw new ConfigError("UPTOP_NODE_REGION", "is required in probe mode", "eu-west");
   }
-  const region = regionRaw ?? "local";
+  const region = regionRaw ?? DEFAULT_REGION;
   if (!NODE_ID.test(region)) {
     throw new ConfigError(
       "UPTOP_NODE_REGION",
