@@ -18,6 +18,7 @@ import {
   probeRouter,
   pushRouter,
   readinessRouter,
+  signInRouter,
   startServer,
   statusPageRouter,
   type EventRoutesDeps,
@@ -180,6 +181,7 @@ export class ServingNode {
         health: [healthRouter(runtime), readinessRouter(runtime)],
         open: [
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
+          signInRouter({ db, auth: this.auth, logger }),
           ...(config.status.enabled
             ? [
                 statusPageRouter({
