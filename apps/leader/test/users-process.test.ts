@@ -134,4 +134,46 @@ describe("users: uptop-admin and seeding at leader start", () => {
       ["bob", "viewer", "active"],
     ]);
   }, 120_000);
+
+  it("uptop-admin sets web passwords from stdin; a new one signs the user out of the running leader", async () => {
+    const withInput = (input: string, ...args: string[]) => runNode(ADMIN, args, { env, input, timeoutMs: 60_000 });
+    const short = await withInput("too short\n", "user", "add", "dora", "--role", "viewer", "--password-stdin");
+    expect([short.code, short.stderr.trim()]).toEqual([2, "uptop-admin: password: must be at least 10 characters"]);
+    const added = await withInput(
+      "dora's first password\n",
+      "user",
+      "add",
+      "dora",
+      "--role",
+      "viewer",
+      "--password-stdin",
+    );
+    expect([added.code, added.stdout.trim()]).toEqual([0, "created user dora (viewer) with a password"]);
+
+    const login = (password: string) =>
+      fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "dora", password }),
+      });
+    const first = await login("dora's first password");
+    expect(first.status).toBe(200);
+    const cookie = first.headers.getSetCookie()[0]!.split(";")[0]!;
+    const me = () => fetch(`http://127.0.0.1:${port}/api/me`, { headers: { cookie } });
+    expect(await (await me()).json()).toMatchObject({ name: "dora", role: "viewer", hasPassword: true });
+
+    const passwd = await withInput("dora's second password", "user", "passwd", "dora");
+    expect([passwd.code, passwd.stdout.trim()]).toEqual([0, "password set for dora; its web sessions ended"]);
+    await until("dora's session to be refused", async () => (await me()).status === 401, 15_000);
+    expect((await login("dora's first password")).status).toBe(401);
+    expect((await login("dora's second password")).status).toBe(200);
+    const listed = await admin("user", "list");
+    expect(listed.stdout).toMatch(/\ndora\s+viewer\s+active\s+0\s+0\s+set\n/);
+    expect(listed.stdout).toMatch(/\nbob\s+viewer\s+active\s+1\s+1\s+none\n/);
+
+    const nobody = await withInput("a long enough password", "user", "passwd", "nobody");
+    expect([nobody.code, nobody.stderr.trim()]).toEqual([1, 'uptop-admin: no user named "nobody"']);
+    const twoLines = await withInput("first line is long\nsecond line\n", "user", "passwd", "dora");
+    expect(twoLines.code).toBe(2);
+  }, 120_000);
 });

@@ -56,7 +56,19 @@ export { configRouter, type ConfigRoutesDeps, type ApplyOutcome } from "./routes
 export { eventsRouter, type EventRoutesDeps } from "./routes/events.js";
 export { usersRouter, userView, USER_NAME, type UserRoutesDeps } from "./routes/users.js";
 export { API_TOKEN_CALLER, callerOf, type Caller } from "./auth/caller.js";
-export { CallerAuth, type CallerAuthOptions } from "./auth/caller-auth.js";
+export { CallerAuth, type CallerAuthOptions, type WebSessionCaller } from "./auth/caller-auth.js";
+export { signInRouter, type SignInRoutesDeps } from "./routes/sign-in.js";
+export { LoginThrottle, type LoginThrottleOptions } from "./auth/login-throttle.js";
+export {
+  ARGON2_PARAMS,
+  hashPassword,
+  PASSWORD_MAX_CHARS,
+  PASSWORD_MIN_CHARS,
+  passwordSchema,
+  verifyPassword,
+} from "./auth/password-hash.js";
+export { SESSION_COOKIE } from "./auth/web-session-cookie.js";
+export { WEB_SESSION_LIFETIME } from "./auth/web-session.js";
 export { SessionTokens } from "./auth/session-tokens.js";
 export { authenticatePublicKey } from "./auth/public-key-auth.js";
 export { parseSshPublicKey, sshFingerprint, type SshPublicKey } from "./auth/ssh-public-key.js";

@@ -17,6 +17,7 @@ export const RATE_LIMITS_PER_MINUTE = {
   cluster: 600,
   status: 300,
   admin: 1200,
+  signIn: 300,
 } as const;
 
 export type RateGroup = keyof typeof RATE_LIMITS_PER_MINUTE;
@@ -46,6 +47,7 @@ export const BODY_LIMITS = {
   witness: 8 * KIB,
   admin: 512 * KIB,
   configDocument: 16 * MIB,
+  signIn: 8 * KIB,
 } as const;
 
 const POLICIES = {
@@ -76,6 +78,9 @@ const POLICIES = {
     bodyLimitBytes: BODY_LIMITS.configDocument,
   },
   admin: { name: "admin", rate: "admin", auth: "user", bodyLimitBytes: BODY_LIMITS.admin },
+  // Signing in and out: no credentials asked at the gate, as the routes read the session cookie
+  // themselves; login attempts are held to their own, far lower limits per address and per name.
+  signIn: { name: "sign-in", rate: "signIn", auth: "none", bodyLimitBytes: BODY_LIMITS.signIn },
   unrouted: { name: "unrouted", rate: null, auth: "none", bodyLimitBytes: null },
 } as const satisfies Record<string, RoutePolicy>;
 
@@ -88,6 +93,7 @@ const WITNESS = /^\/api\/cluster\/witness\/?$/i;
 const CLUSTER = /^\/api\/cluster(?:\/|$)/i;
 const STATUS = /^\/status(?:\/|$)/i;
 const CONFIG_DOCUMENT = /^\/api\/(?:config\/apply|import\/kuma)\/?$/i;
+const SIGN_IN = /^\/api\/auth(?:\/|$)/i;
 
 /**
  * The policy of the route a path reaches. Anything under /api/ (and /metrics, unless public)
@@ -103,6 +109,7 @@ export function routePolicy(path: string, options: { metricsPublic: boolean }): 
   if (WITNESS.test(path)) return POLICIES.witness;
   if (CLUSTER.test(path)) return POLICIES.cluster;
   if (STATUS.test(path)) return POLICIES.status;
+  if (SIGN_IN.test(path)) return POLICIES.signIn;
   if (path === "/metrics" && options.metricsPublic) return POLICIES.publicMetrics;
   if (path.startsWith("/api/") || path === "/metrics") {
     return CONFIG_DOCUMENT.test(path) ? POLICIES.configDocument : POLICIES.admin;
@@ -112,6 +119,7 @@ export function routePolicy(path: string, options: { metricsPublic: boolean }): 
 
 const USERS = /^\/api\/users(?:\/|$)/i;
 const CONFIG_EXPORT = /^\/api\/config\/?$/i;
+const OWN_PASSWORD = /^\/api\/me\/password\/?$/i;
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A query flag as the routes read it: `?x`, `?x=1` and `?x=true` are on. */
@@ -122,11 +130,12 @@ function flagOn(value: unknown): boolean {
 /**
  * The least role a request under a "user" policy needs, from its method, path and query alone:
  * users, tokens and keys, and an export that reveals secrets, are the admin's; any other change
- * (monitors, channels, maintenance, config apply, check now, test send) the editor's; reading is
- * every user's.
+ * (monitors, channels, maintenance, config apply, check now, test send) the editor's; reading, and
+ * changing one's own password, is every user's.
  */
 export function requiredRole(method: string, path: string, query: Record<string, unknown> = {}): Role {
   if (USERS.test(path)) return "admin";
+  if (OWN_PASSWORD.test(path)) return "viewer";
   if (CONFIG_EXPORT.test(path) && flagOn(query.includeSecrets)) return "admin";
   return READS.has(method.toUpperCase()) ? "viewer" : "editor";
 }

@@ -11,7 +11,7 @@ import {
   type ApiClient,
   type Backend,
 } from "@uptop/test-kit";
-import { createApp, type AppRouters } from "../src/index.js";
+import { createApp, type AppRouters, type CallerAuth } from "../src/index.js";
 
 export interface TestDb {
   store: Store;
@@ -37,15 +37,22 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app shell with the given routers on a loopback port; `env` adds to its configuration. */
-export async function startTestServer(routers: AppRouters, env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * The real app shell with the given routers on a loopback port; `env` adds to its configuration,
+ * `auth` resolves users' credentials (only the admin token without it).
+ */
+export async function startTestServer(
+  routers: AppRouters,
+  env: Record<string, string> = {},
+  auth?: CallerAuth,
+): Promise<TestServer> {
   const config = loadConfig({
     UPTOP_DB_DSN: ":memory:",
     UPTOP_API_TOKEN: ADMIN_TOKEN,
     UPTOP_LOG_LEVEL: "error",
     ...env,
   });
-  const app = createApp({ config, logger: quietLogger(), apiToken: ADMIN_TOKEN, routers });
+  const app = createApp({ config, logger: quietLogger(), apiToken: ADMIN_TOKEN, routers, ...(auth ? { auth } : {}) });
   const server = http.createServer(app);
   const url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   return { url, api: apiClient(url), close: () => closeServer(server) };

@@ -18,6 +18,7 @@ import {
   probeRouter,
   pushRouter,
   readinessRouter,
+  signInRouter,
   startServer,
   statusPageRouter,
   webDashboardRouter,
@@ -190,6 +191,7 @@ export class ServingNode {
         health: [healthRouter(runtime), readinessRouter(runtime)],
         open: [
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
+          signInRouter({ db, auth: this.auth, logger }),
           statusPageRouter({ db, logger, settings: statusSettings, config: { corsOrigin: config.http.corsOrigin } }),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),

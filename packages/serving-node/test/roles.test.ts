@@ -71,6 +71,7 @@ const NONE = 999_999;
 /** Every route class, with the least role it needs. Ids that do not exist keep the allowed writes harmless. */
 const ROUTES: Array<[string, string, Role]> = [
   ["GET", "/api/me", "viewer"],
+  ["PUT", "/api/me/password", "viewer"],
   ["GET", "/api/monitors", "viewer"],
   ["GET", `/api/monitors/${NONE}`, "viewer"],
   ["GET", `/api/monitors/${NONE}/results`, "viewer"],
@@ -108,6 +109,8 @@ const ROUTES: Array<[string, string, Role]> = [
   ["POST", "/api/users", "admin"],
   ["PATCH", `/api/users/${NONE}`, "admin"],
   ["DELETE", `/api/users/${NONE}`, "admin"],
+  ["PUT", `/api/users/${NONE}/password`, "admin"],
+  ["DELETE", `/api/users/${NONE}/password`, "admin"],
   ["POST", `/api/users/${NONE}/tokens`, "admin"],
   ["DELETE", `/api/users/${NONE}/tokens/${NONE}`, "admin"],
   ["POST", `/api/users/${NONE}/keys`, "admin"],
@@ -171,8 +174,14 @@ describe("roles on every route", () => {
       id: ids.editor,
       name: "editor-user",
       role: "editor",
+      hasPassword: false,
     });
-    expect(await json(leader.api("/api/me"))).toEqual({ id: null, name: "api-token", role: "admin" });
+    expect(await json(leader.api("/api/me"))).toEqual({
+      id: null,
+      name: "api-token",
+      role: "admin",
+      hasPassword: false,
+    });
   });
 
   it("a viewer's write is refused before its body is read", async () => {
@@ -343,6 +352,13 @@ describe("tokens and keys", () => {
     const live = await newToken("mirrored");
     const revoked = await newToken("revoked");
     await leader.api(`/api/users/${user.id}/tokens/${revoked.id}`, { method: "DELETE" });
+    const password = "ivy's long password";
+    await leader.api(`/api/users/${user.id}/password`, { method: "PUT", body: JSON.stringify({ password }) });
+    const signIn = (node: Running) =>
+      node.api("/api/auth/login", { method: "POST", body: JSON.stringify({ name: "ivy", password }), token: null });
+    const onLeader = await signIn(leader);
+    expect(onLeader.status).toBe(200);
+    const leaderCookie = onLeader.headers.getSetCookie()[0]!.split(";")[0]!;
     const followerStore = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
     const users = JSON.parse(JSON.stringify(await readMirrorUsers(leader.store.db)));
     await applyMirror(
@@ -357,5 +373,12 @@ describe("tokens and keys", () => {
     expect((await follower.api("/api/me", { token: revoked.token })).status).toBe(401);
     const keys = (await json<Array<{ keys: unknown[] }>>(follower.api("/api/users")))[0]!.keys;
     expect(keys).toHaveLength(1);
+    // The password came along; the leader's web sessions did not: after a take-over users sign in again.
+    const cookieMe = (node: Running, cookie: string) => node.api("/api/me", { token: null, headers: { cookie } });
+    expect((await cookieMe(follower, leaderCookie)).status).toBe(401);
+    const onFollower = await signIn(follower);
+    expect(onFollower.status).toBe(200);
+    const followerCookie = onFollower.headers.getSetCookie()[0]!.split(";")[0]!;
+    expect(await json(cookieMe(follower, followerCookie))).toMatchObject({ name: "ivy", hasPassword: true });
   });
 });

@@ -52,6 +52,7 @@ const TABLES: { readonly [T in Exclude<keyof Database, "node_lease">]: TableSpec
   users: { key: ["id"], json: {} },
   user_tokens: { key: ["id"], json: {} },
   user_keys: { key: ["id"], json: {} },
+  web_sessions: { key: ["id"], json: {} },
 };
 
 export type CopiedTable = keyof typeof TABLES;
@@ -75,6 +76,7 @@ const IDENTITY_TABLES: readonly CopiedTable[] = [
   "users",
   "user_tokens",
   "user_keys",
+  "web_sessions",
 ];
 
 /**

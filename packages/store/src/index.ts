@@ -56,3 +56,4 @@ export {
   type TableRows,
 } from "./database-copy.js";
 export { copyBetween, NoSourceDatabaseError, type CopyBetweenOptions } from "./copy-between.js";
+export * from "./web-sessions.repo.js";

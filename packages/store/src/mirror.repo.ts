@@ -52,6 +52,8 @@ export interface MirrorUser {
   name: string;
   role: string;
   disabled: boolean;
+  /** The argon2id hash, so a promoted follower takes the same passwords; absent from an older leader. */
+  passwordHash?: string | null;
   createdAt: string;
   updatedAt: string;
   tokens: MirrorUserToken[];
@@ -126,6 +128,7 @@ export async function readMirrorUsers(db: Db): Promise<MirrorUser[]> {
     name: u.name,
     role: u.role,
     disabled: u.disabled,
+    passwordHash: u.password_hash,
     createdAt: u.created_at.toISOString(),
     updatedAt: u.updated_at.toISOString(),
     tokens: tokens
@@ -154,9 +157,13 @@ export async function readMirrorUsers(db: Db): Promise<MirrorUser[]> {
 /**
  * Makes the users, tokens and keys an exact copy of the leader's, ids kept. Tokens and keys go
  * first and are written again whole: they are few, and a key moved from one user to another
- * could otherwise collide on its unique fingerprint.
+ * could otherwise collide on its unique fingerprint. Web sessions are not mirrored; any signed in
+ * here end when their user is disabled or their password changes, as on the leader.
  */
 async function applyMirrorUsers(tx: Transaction<Database>, users: MirrorUser[]): Promise<void> {
+  const before = new Map(
+    (await tx.selectFrom("users").select(["id", "password_hash"]).execute()).map((u) => [u.id, u.password_hash]),
+  );
   await tx.deleteFrom("user_tokens").execute();
   await tx.deleteFrom("user_keys").execute();
   const ids = users.map((u) => u.id);
@@ -164,12 +171,22 @@ async function applyMirrorUsers(tx: Transaction<Database>, users: MirrorUser[]):
   else await tx.deleteFrom("users").execute();
   await sql`update users set name = '~mirror~' || cast(id as text)`.execute(tx);
   for (const u of users) {
-    const row = { name: u.name, role: u.role, disabled: u.disabled, updated_at: dateOf(u.updatedAt) };
+    const passwordHash = u.passwordHash ?? null;
+    const row = {
+      name: u.name,
+      role: u.role,
+      disabled: u.disabled,
+      password_hash: passwordHash,
+      updated_at: dateOf(u.updatedAt),
+    };
     await tx
       .insertInto("users")
       .values({ id: u.id, ...row, created_at: dateOf(u.createdAt) })
       .onConflict((oc) => oc.column("id").doUpdateSet(row))
       .execute();
+    if (u.disabled || (before.has(u.id) && before.get(u.id) !== passwordHash)) {
+      await tx.deleteFrom("web_sessions").where("user_id", "=", u.id).execute();
+    }
   }
   const tokens = users.flatMap((u) =>
     u.tokens.map((t) => ({

@@ -211,6 +211,8 @@ export interface UsersTable {
   /** viewer, editor or admin (a check constraint holds it to these). */
   role: string;
   disabled: boolean;
+  /** argon2id, PHC string form; null: the user has no password and cannot sign in on the web. */
+  password_hash: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -238,6 +240,20 @@ export interface UserKeysTable {
   created_at: CreatedAt;
 }
 
+export interface WebSessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** sha256 of the cookie's token, hex: the token itself is only in the browser. */
+  token_hash: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  /** The absolute end of the session, however active it is. */
+  expires_at: Timestamp;
+  user_agent: string | null;
+  ip: string | null;
+}
+
 export interface Database {
   monitors: MonitorsTable;
   channels: ChannelsTable;
@@ -256,4 +272,5 @@ export interface Database {
   users: UsersTable;
   user_tokens: UserTokensTable;
   user_keys: UserKeysTable;
+  web_sessions: WebSessionsTable;
 }

@@ -2,6 +2,7 @@ import type { Selectable, Transaction } from "kysely";
 import { ConflictError, isRole, NotFoundError, type Role } from "@uptop/core";
 import { isUniqueViolation, type Db } from "./database.js";
 import type { Database, UserKeysTable, UsersTable, UserTokensTable } from "./schema.js";
+import { deleteUserWebSessions } from "./web-sessions.repo.js";
 
 type Exec = Db | Transaction<Database>;
 
@@ -10,6 +11,8 @@ export interface User {
   name: string;
   role: Role;
   disabled: boolean;
+  /** Whether the user can sign in on the web: a password hash is stored (never shown). */
+  hasPassword: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,7 +57,7 @@ export interface TokenOwner {
   user: User;
 }
 
-function userOf(r: Selectable<UsersTable>): User {
+export function userOf(r: Selectable<UsersTable>): User {
   // The check constraint holds the column to the three roles; anything else reads as the least.
   const role: Role = isRole(r.role) ? r.role : "viewer";
   return {
@@ -62,6 +65,7 @@ function userOf(r: Selectable<UsersTable>): User {
     name: r.name,
     role,
     disabled: r.disabled,
+    hasPassword: r.password_hash !== null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -129,11 +133,20 @@ function nameTaken(name: string): ConflictError {
   return new ConflictError(`a user named "${name}" already exists`, { field: "name" });
 }
 
-export async function createUser(db: Exec, input: { name: string; role: Role }): Promise<User> {
+export async function createUser(
+  db: Exec,
+  input: { name: string; role: Role; passwordHash?: string | null | undefined },
+): Promise<User> {
   try {
     const row = await db
       .insertInto("users")
-      .values({ name: input.name, role: input.role, disabled: false, updated_at: new Date() })
+      .values({
+        name: input.name,
+        role: input.role,
+        disabled: false,
+        password_hash: input.passwordHash ?? null,
+        updated_at: new Date(),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return userOf(row);
@@ -159,7 +172,44 @@ export async function updateUser(
     .returningAll()
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`user ${id}`);
+  // A disabled user is signed out of the web at once, not when their sessions run out.
+  if (patch.disabled === true) await deleteUserWebSessions(db, id);
   return userOf(row);
+}
+
+/** A user and their password hash, for signing in by name; null when there is no such user. */
+export async function findUserForSignIn(
+  db: Exec,
+  name: string,
+): Promise<{ user: User; passwordHash: string | null } | null> {
+  const row = await db.selectFrom("users").selectAll().where("name", "=", name).executeTakeFirst();
+  return row ? { user: userOf(row), passwordHash: row.password_hash } : null;
+}
+
+/** The stored password hash of a user (null: none). */
+export async function userPasswordHash(db: Exec, id: number): Promise<string | null> {
+  const row = await db.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`user ${id}`);
+  return row.password_hash;
+}
+
+/**
+ * Sets (or, with null, removes) a user's password and ends their web sessions, but `keepSessionId`
+ * (the session that made the change): whoever knew the old password is signed out.
+ */
+export async function setUserPassword(
+  db: Exec,
+  id: number,
+  passwordHash: string | null,
+  keepSessionId: number | null = null,
+): Promise<void> {
+  const r = await db
+    .updateTable("users")
+    .set({ password_hash: passwordHash, updated_at: new Date() })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new NotFoundError(`user ${id}`);
+  await deleteUserWebSessions(db, id, keepSessionId);
 }
 
 /** Deletes the user with its tokens and keys (the foreign keys cascade). */

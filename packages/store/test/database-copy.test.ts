@@ -25,6 +25,7 @@ import {
   getSetting,
   insertOutboxRows,
   insertResults,
+  insertWebSession,
   insertStateChanges,
   jsonColumnsOf,
   listAttempts,
@@ -238,7 +239,20 @@ async function seed(db: Db): Promise<void> {
   );
   expect(settled).toBe(true);
 
-  const ops = await createUser(db, { name: "ops", role: "editor" });
+  const ops = await createUser(db, {
+    name: "ops",
+    role: "editor",
+    passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA",
+  });
+  await insertWebSession(db, {
+    userId: ops.id,
+    tokenHash: "e".repeat(64),
+    csrfToken: "csrf-of-the-ops-session",
+    createdAt: new Date(NOW - 3_600_000),
+    expiresAt: new Date(NOW + 6 * 24 * 3_600_000),
+    userAgent: "a browser",
+    ip: "192.0.2.7",
+  });
   await addUserToken(db, ops.id, "laptop", "f".repeat(64));
   await addUserKey(db, ops.id, {
     fingerprint: "SHA256:cH601WQfU4XduUFX4I80xMH8XdN3+BmdEvl0pRTdSrU",
@@ -265,6 +279,7 @@ const KEYS: Record<CopiedTable, string[]> = {
   users: ["id"],
   user_tokens: ["id"],
   user_keys: ["id"],
+  web_sessions: ["id"],
 };
 
 /** Every row of a table, in key order, as plain values: what equal tables show equally. */

@@ -6,6 +6,12 @@ import {
   applyMirror,
   createUser,
   deleteUser,
+  deleteWebSession,
+  findUserForSignIn,
+  findWebSession,
+  insertWebSession,
+  pruneWebSessions,
+  setUserPassword,
   deleteUserKey,
   findKeyOwner,
   findTokenOwner,
@@ -19,11 +25,32 @@ import {
   revokeUserTokens,
   touchUserToken,
   updateUser,
+  type Db,
   type Store,
 } from "../src/index.js";
 
 const HASH_A = "a".repeat(64);
 const HASH_B = "b".repeat(64);
+const PHC_A = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE";
+const PHC_B = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmI";
+const T0 = Date.UTC(2026, 0, 5, 9);
+
+/** A web session of a user, created at `at` (ms), found by `tokenHash`. */
+function session(db: Db, userId: number, tokenHash: string, at = T0) {
+  return insertWebSession(db, {
+    userId,
+    tokenHash,
+    csrfToken: `csrf-${tokenHash.slice(0, 4)}`,
+    createdAt: new Date(at),
+    expiresAt: new Date(at + 7 * 24 * 3_600_000),
+    userAgent: null,
+    ip: "192.0.2.1",
+  });
+}
+
+const sessionHashes = async (db: Db) =>
+  (await db.selectFrom("web_sessions").select("token_hash").orderBy("token_hash").execute()).map((r) => r.token_hash);
+
 const KEY = {
   fingerprint: "SHA256:cH601WQfU4XduUFX4I80xMH8XdN3+BmdEvl0pRTdSrU",
   algorithm: "ssh-ed25519",
@@ -158,6 +185,91 @@ describe.each(BACKENDS)("users on %s", (backend) => {
       const { users: _omitted, ...older } = mirror;
       await applyMirror(follower.db, new SecretBox(null), older, () => []);
       expect((await listUsers(follower.db)).length).toBe(2);
+    } finally {
+      await follower.close();
+    }
+  });
+
+  it("passwords: stored as given, never listed; setting one ends the user's other web sessions", async () => {
+    const u = await createUser(store.db, { name: "ida", role: "viewer", passwordHash: PHC_A });
+    const other = await createUser(store.db, { name: "jon", role: "viewer" });
+    expect(u.hasPassword).toBe(true);
+    expect(other.hasPassword).toBe(false);
+    expect(await findUserForSignIn(store.db, "ida")).toEqual({ user: u, passwordHash: PHC_A });
+    expect(await findUserForSignIn(store.db, "nobody")).toBeNull();
+    expect(JSON.stringify(await listUsers(store.db))).not.toContain("argon2");
+
+    const kept = await session(store.db, u.id, "1".repeat(64));
+    await session(store.db, u.id, "2".repeat(64));
+    await session(store.db, other.id, "3".repeat(64));
+    expect(await findWebSession(store.db, "1".repeat(64))).toEqual({
+      session: expect.objectContaining({ id: kept.id, userId: u.id, csrfToken: "csrf-1111" }),
+      user: expect.objectContaining({ id: u.id, name: "ida", hasPassword: true }),
+    });
+    await setUserPassword(store.db, u.id, PHC_B, kept.id);
+    expect((await findUserForSignIn(store.db, "ida"))?.passwordHash).toBe(PHC_B);
+    expect(await sessionHashes(store.db)).toEqual(["1".repeat(64), "3".repeat(64)]);
+    await setUserPassword(store.db, u.id, null);
+    expect((await getUser(store.db, u.id)).hasPassword).toBe(false);
+    expect(await sessionHashes(store.db)).toEqual(["3".repeat(64)]);
+    await expect(setUserPassword(store.db, 999_999, PHC_A)).rejects.toBeInstanceOf(NotFoundError);
+
+    // Disabling signs out; deleting takes the sessions with the user.
+    await session(store.db, u.id, "4".repeat(64));
+    await updateUser(store.db, u.id, { disabled: true });
+    await deleteUser(store.db, other.id);
+    expect(await sessionHashes(store.db)).toEqual([]);
+  });
+
+  it("web sessions: signed out one by one, pruned when idle or past their end", async () => {
+    const u = await createUser(store.db, { name: "kim", role: "viewer", passwordHash: PHC_A });
+    await session(store.db, u.id, "5".repeat(64), T0 - 8 * 24 * 3_600_000);
+    await session(store.db, u.id, "6".repeat(64), T0 - 13 * 3_600_000);
+    await session(store.db, u.id, "7".repeat(64), T0 - 13 * 3_600_000);
+    await session(store.db, u.id, "8".repeat(64), T0);
+    await store.db
+      .updateTable("web_sessions")
+      .set({ last_seen_at: new Date(T0 - 3_600_000) })
+      .where("token_hash", "=", "7".repeat(64))
+      .execute();
+    expect(await pruneWebSessions(store.db, new Date(T0), new Date(T0 - 12 * 3_600_000))).toBe(2);
+    expect(await findWebSession(store.db, "6".repeat(64))).toBeNull();
+    expect(await sessionHashes(store.db)).toEqual(["7".repeat(64), "8".repeat(64)]);
+    expect(await deleteWebSession(store.db, "8".repeat(64))).toBe(true);
+    expect(await deleteWebSession(store.db, "8".repeat(64))).toBe(false);
+  });
+
+  it("the mirror carries password hashes; a follower's own sessions end when the password changes", async () => {
+    const u = await createUser(store.db, { name: "lea", role: "editor", passwordHash: PHC_A });
+    const stays = await createUser(store.db, { name: "max", role: "viewer", passwordHash: PHC_A });
+    // Sessions are the leader's own: they do not travel.
+    await session(store.db, u.id, "9".repeat(64));
+    const follower = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
+    const mirrorOf = async () => ({
+      monitors: [],
+      channels: [],
+      maintenance: [],
+      states: [],
+      delivered: [],
+      users: JSON.parse(JSON.stringify(await readMirrorUsers(store.db))) as Awaited<ReturnType<typeof readMirrorUsers>>,
+    });
+    try {
+      await applyMirror(follower.db, new SecretBox(null), await mirrorOf(), () => []);
+      expect((await findUserForSignIn(follower.db, "lea"))?.passwordHash).toBe(PHC_A);
+      expect(await sessionHashes(follower.db)).toEqual([]);
+
+      // Signed in on the follower (after a take-over, say), then the leader's password changes.
+      await session(follower.db, u.id, "a".repeat(64));
+      await session(follower.db, stays.id, "b".repeat(64));
+      await applyMirror(follower.db, new SecretBox(null), await mirrorOf(), () => []);
+      expect(await sessionHashes(follower.db)).toEqual(["a".repeat(64), "b".repeat(64)]);
+      await setUserPassword(store.db, u.id, PHC_B);
+      await applyMirror(follower.db, new SecretBox(null), await mirrorOf(), () => []);
+      expect((await findUserForSignIn(follower.db, "lea"))?.passwordHash).toBe(PHC_B);
+      expect(await sessionHashes(follower.db)).toEqual(["b".repeat(64)]);
+      await updateUser(store.db, stays.id, { disabled: true });
+      await applyMirror(follower.db, new SecretBox(null), await mirrorOf(), () => []);
+      expect(await sessionHashes(follower.db)).toEqual([]);
     } finally {
       await follower.close();
     }

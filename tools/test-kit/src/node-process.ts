@@ -4,12 +4,14 @@ import { StopWaiting, until } from "./poll-until.js";
 /** Environment variables by name; only these (and PATH) reach a child. */
 export type Env = Record<string, string>;
 
-function nodeChild(main: string, args: readonly string[], env: Env, cwd?: string): ChildProcess {
-  return spawn(process.execPath, [main, ...args], {
+function nodeChild(main: string, args: readonly string[], env: Env, cwd?: string, input?: string): ChildProcess {
+  const child = spawn(process.execPath, [main, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     cwd,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (input !== undefined) child.stdin?.end(input);
+  return child;
 }
 
 /** One node process with its output kept in memory: stdout, stderr, and both interleaved. */
@@ -83,13 +85,16 @@ export interface NodeRun {
   stderr: string;
 }
 
-/** Runs `node <main> [args]` to its end, with only `env` (and PATH); SIGKILL after `timeoutMs`. */
+/**
+ * Runs `node <main> [args]` to its end, with only `env` (and PATH), `input` on its stdin (none
+ * unless given); SIGKILL after `timeoutMs`.
+ */
 export function runNode(
   main: string,
   args: readonly string[] = [],
-  options: { env?: Env; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: Env; cwd?: string; timeoutMs?: number; input?: string } = {},
 ): Promise<NodeRun> {
-  const child = nodeChild(main, args, options.env ?? {}, options.cwd);
+  const child = nodeChild(main, args, options.env ?? {}, options.cwd, options.input);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (b: Buffer) => (stdout += b));

@@ -5,7 +5,7 @@
 import { loadConfig, UptopError } from "@uptop/core";
 import { dbCopy } from "./db-copy-command.js";
 import { migrateSecrets, rotateKey, UsageError } from "./secret-commands.js";
-import { userAdd, userList, userRevoke, userToken } from "./user-commands.js";
+import { userAdd, userList, userPasswd, userRevoke, userToken } from "./user-commands.js";
 
 const USAGE = `usage: uptop-admin <command>
 
@@ -28,14 +28,19 @@ commands:
                                  uptop-admin db copy --from sqlite:./data/uptop.db \\
                                    --to postgres://uptop:secret@db:5432/uptop
 
-  user add <name> --role viewer|editor|admin [--key "<ssh public key>"] [--token]
+  user add <name> --role viewer|editor|admin [--key "<ssh public key>"] [--token] [--password-stdin]
                                create a user; --key gives it an SSH public key (a .pub line),
-                               --token prints a new API token for it, once
-  user list [--json]           every user with its role, state, keys and tokens
+                               --token prints a new API token for it, once; --password-stdin
+                               reads its web dashboard password from stdin (typed without echo
+                               at a terminal)
+  user list [--json]           every user with its role, state, keys, tokens and whether it has
+                               a web password
   user revoke <name>           disable the user and revoke all its tokens (its keys stop
                                working too); a running leader sees it within seconds
   user token <name> [--name <token name>]
                                print a new API token for the user, once (only its hash is kept)
+  user passwd <name>           set the user's web dashboard password, read from stdin (typed
+                               without echo at a terminal); its web sessions end
 
 migrate-secrets, rotate-key and user work on the database UPTOP_DB_TYPE / UPTOP_DB_DSN name, as the
 leader does. Exit codes: 0 done, 2 bad arguments or configuration, 1 refused or failed.`;
@@ -45,6 +50,7 @@ const USER_COMMANDS: Record<string, typeof userAdd> = {
   list: userList,
   revoke: userRevoke,
   token: userToken,
+  passwd: userPasswd,
 };
 
 const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,7 +1,7 @@
 // `uptop-admin user …`: users, their roles, keys and tokens, straight in the leader's database —
 // for the first admin, or when no API token is at hand. A running leader sees a change within the
 // few seconds it caches token lookups.
-import { hashUserToken, mintUserToken, parseSshPublicKey, USER_NAME } from "@uptop/api";
+import { hashPassword, hashUserToken, mintUserToken, parseSshPublicKey, USER_NAME } from "@uptop/api";
 import { isRole, UptopError, type Config, type Role } from "@uptop/core";
 import {
   addUserKey,
@@ -12,10 +12,15 @@ import {
   listUsers,
   openAndMigrate,
   revokeUserTokens,
+  setUserPassword,
   updateUser,
   type Db,
 } from "@uptop/store";
+import { readNewPassword } from "./password-input.js";
 import { UsageError } from "./secret-commands.js";
+
+/** Where a command gets a new password from: the terminal or a pipe (tests pass their own). */
+export type PasswordSource = () => Promise<string>;
 
 async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
   const store = await openAndMigrate({ type: config.db.type, dsn: config.db.dsn, poolMax: 2 });
@@ -63,10 +68,15 @@ function noSuchUser(name: string): UptopError {
   return new UptopError("NOT_FOUND", `no user named "${name}"`, 404);
 }
 
-const ADD_USAGE = 'uptop-admin user add <name> --role viewer|editor|admin [--key "<ssh public key>"] [--token]';
+const ADD_USAGE =
+  'uptop-admin user add <name> --role viewer|editor|admin [--key "<ssh public key>"] [--token] [--password-stdin]';
 
-export async function userAdd(config: Config, args: string[]): Promise<string> {
-  const a = parseArgs(args, { values: ["--role", "--key"], switches: ["--token"] });
+export async function userAdd(
+  config: Config,
+  args: string[],
+  readPassword: PasswordSource = readNewPassword,
+): Promise<string> {
+  const a = parseArgs(args, { values: ["--role", "--key"], switches: ["--token", "--password-stdin"] });
   const name = userName(a.positional, ADD_USAGE);
   const role = a.values.get("--role");
   if (!isRole(role)) throw new UsageError(`--role: must be viewer, editor or admin\nusage: ${ADD_USAGE}`);
@@ -80,15 +90,17 @@ export async function userAdd(config: Config, args: string[]): Promise<string> {
     }
   }
   const token = a.switches.has("--token") ? mintUserToken() : null;
+  const passwordHash = a.switches.has("--password-stdin") ? await hashPassword(await readPassword()) : null;
   const user = await withDatabase(config, (db) =>
     inTransaction(db, async (tx) => {
-      const u = await createUser(tx, { name, role: role as Role });
+      const u = await createUser(tx, { name, role: role as Role, passwordHash });
       if (key) await addUserKey(tx, u.id, key);
       if (token) await addUserToken(tx, u.id, "uptop-admin", hashUserToken(token));
       return u;
     }),
   );
-  const lines = [`created user ${user.name} (${user.role})${key ? ` with key ${key.fingerprint}` : ""}`];
+  const extras = [key ? `key ${key.fingerprint}` : null, passwordHash ? "a password" : null].filter((x) => x !== null);
+  const lines = [`created user ${user.name} (${user.role})${extras.length ? ` with ${extras.join(" and ")}` : ""}`];
   if (token) lines.push(`token (shown once, store it now): ${token}`);
   return lines.join("\n");
 }
@@ -104,6 +116,7 @@ export async function userList(config: Config, args: string[]): Promise<string> 
         name: u.name,
         role: u.role,
         disabled: u.disabled,
+        hasPassword: u.hasPassword,
         keys: u.keys.map((k) => ({ fingerprint: k.fingerprint, comment: k.comment })),
         tokens: u.tokens.map((t) => ({ id: t.id, name: t.name, lastUsedAt: t.lastUsedAt })),
       })),
@@ -112,13 +125,14 @@ export async function userList(config: Config, args: string[]): Promise<string> 
     );
   if (users.length === 0) return "no users (the admin API token still works)";
   const rows = [
-    ["NAME", "ROLE", "STATE", "KEYS", "TOKENS"],
+    ["NAME", "ROLE", "STATE", "KEYS", "TOKENS", "PASSWORD"],
     ...users.map((u) => [
       u.name,
       u.role,
       u.disabled ? "disabled" : "active",
       String(u.keys.length),
       String(u.tokens.length),
+      u.hasPassword ? "set" : "none",
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -157,4 +171,25 @@ export async function userToken(config: Config, args: string[]): Promise<string>
     await addUserToken(db, u.id, tokenName, hashUserToken(token));
   });
   return `new token for ${name} (shown once, store it now): ${token}`;
+}
+
+/** Sets a user's password for the web dashboard, read from stdin; their web sessions end. */
+export async function userPasswd(
+  config: Config,
+  args: string[],
+  readPassword: PasswordSource = readNewPassword,
+): Promise<string> {
+  const name = userName(parseArgs(args, { values: [], switches: [] }).positional, "uptop-admin user passwd <name>");
+  // The name is checked first, so a typo does not cost typing the password twice.
+  await withDatabase(config, async (db) => {
+    if (!(await findUserByName(db, name))) throw noSuchUser(name);
+  });
+  const passwordHash = await hashPassword(await readPassword());
+  const disabled = await withDatabase(config, async (db) => {
+    const u = await findUserByName(db, name);
+    if (!u) throw noSuchUser(name);
+    await setUserPassword(db, u.id, passwordHash);
+    return u.disabled;
+  });
+  return `password set for ${name}; its web sessions ended${disabled ? " (the user is disabled: it cannot sign in)" : ""}`;
 }

@@ -1,8 +1,30 @@
-import { safeEqual, type Logger } from "@uptop/core";
-import { findTokenOwner, findUser, touchUserToken, type Db, type User } from "@uptop/store";
+import { errorMessage, safeEqual, type Logger } from "@uptop/core";
+import {
+  deleteWebSession,
+  findTokenOwner,
+  findUser,
+  findWebSession,
+  touchUserToken,
+  touchWebSession,
+  type Db,
+  type User,
+} from "@uptop/store";
 import { API_TOKEN_CALLER, type Caller } from "./caller.js";
 import type { SessionTokens } from "./session-tokens.js";
 import { hashUserToken, USER_TOKEN_PATTERN } from "./user-token.js";
+import { hashWebSessionToken, WEB_SESSION_LIFETIME, WEB_SESSION_TOKEN_PATTERN } from "./web-session.js";
+
+/** A signed-in browser's caller, with what its requests are checked against. */
+export interface WebSessionCaller {
+  caller: Caller;
+  sessionId: number;
+  csrfToken: string;
+}
+
+interface CachedWebSession {
+  at: number;
+  found: { user: User; sessionId: number; csrfToken: string; lastSeenMs: number; expiresMs: number } | null;
+}
 
 export interface CallerAuthOptions {
   /** The admin API token: always an admin, whatever the database holds. */
@@ -38,6 +60,7 @@ const MAX_CACHED = 10_000;
  */
 export class CallerAuth {
   private readonly cache = new Map<string, Cached>();
+  private readonly webCache = new Map<string, CachedWebSession>();
   private readonly touched = new Map<number, number>();
   private readonly cacheMs: number;
   private readonly touchEveryMs: number;
@@ -52,6 +75,60 @@ export class CallerAuth {
   /** Drops every cached lookup: the next request of each token reads the database again. */
   invalidate(): void {
     this.cache.clear();
+    this.webCache.clear();
+  }
+
+  /**
+   * The user a web session cookie stands for, as the user is now; null when the token names no
+   * live session (unknown, signed out, idle for 12 h, older than 7 days) or its user is disabled.
+   */
+  async resolveWebSession(token: string): Promise<WebSessionCaller | null> {
+    const db = this.o.db;
+    if (!db || !WEB_SESSION_TOKEN_PATTERN.test(token)) return null;
+    const key = hashWebSessionToken(token);
+    const now = this.now();
+    let entry = this.webCache.get(key);
+    if (!entry || now - entry.at >= this.cacheMs) {
+      const row = await findWebSession(db, key);
+      entry = {
+        at: now,
+        found: row && {
+          user: row.user,
+          sessionId: row.session.id,
+          csrfToken: row.session.csrfToken,
+          lastSeenMs: row.session.lastSeenAt.getTime(),
+          expiresMs: row.session.expiresAt.getTime(),
+        },
+      };
+      if (this.webCache.size >= MAX_CACHED) this.webCache.clear();
+      this.webCache.set(key, entry);
+    }
+    const found = entry.found;
+    if (!found || found.user.disabled) return null;
+    if (now >= found.expiresMs || now - found.lastSeenMs >= WEB_SESSION_LIFETIME.idleMs) return null;
+    if (now - found.lastSeenMs >= WEB_SESSION_LIFETIME.touchEveryMs) {
+      found.lastSeenMs = now;
+      touchWebSession(db, found.sessionId, new Date(now)).catch((err: unknown) => {
+        this.o.logger?.warn("could not record a web session's last use", {
+          sessionId: found.sessionId,
+          error: errorMessage(err),
+        });
+      });
+    }
+    return {
+      caller: { id: found.user.id, name: found.user.name, role: found.user.role },
+      sessionId: found.sessionId,
+      csrfToken: found.csrfToken,
+    };
+  }
+
+  /** Signs a web session out: its row goes, and this node forgets it at once. */
+  async endWebSession(token: string): Promise<void> {
+    const db = this.o.db;
+    if (!db || !WEB_SESSION_TOKEN_PATTERN.test(token)) return;
+    const key = hashWebSessionToken(token);
+    this.webCache.delete(key);
+    await deleteWebSession(db, key);
   }
 
   /** The caller a token stands for; null when it stands for none (unknown, revoked, or its user disabled). */
@@ -91,7 +168,7 @@ export class CallerAuth {
     touchUserToken(db, tokenId, new Date(now)).catch((err: unknown) => {
       this.o.logger?.warn("could not record a token's last use", {
         tokenId,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorMessage(err),
       });
     });
   }

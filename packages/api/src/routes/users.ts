@@ -1,23 +1,29 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { USER_ROLES, ValidationError, zodIssues } from "@uptop/core";
+import { USER_ROLES, UptopError, ValidationError } from "@uptop/core";
 import {
   addUserKey,
   addUserToken,
   createUser,
   deleteUser,
   deleteUserKey,
+  findUser,
   getUser,
   listUsers,
   revokeUserToken,
+  setUserPassword,
   updateUser,
+  userPasswordHash,
   type Db,
   type UserWithCredentials,
 } from "@uptop/store";
 import type { CallerAuth } from "../auth/caller-auth.js";
 import { callerOf } from "../auth/caller.js";
+import { hashPassword, passwordSchema, verifyPassword } from "../auth/password-hash.js";
+import { webSessionIdOf } from "../auth/user-gate.js";
 import { parseSshPublicKey } from "../auth/ssh-public-key.js";
 import { hashUserToken, mintUserToken } from "../auth/user-token.js";
+import { parseJsonBody as parse } from "../json-body.js";
 
 export interface UserRoutesDeps {
   db: Db;
@@ -38,18 +44,19 @@ const userNameSchema = z
   .regex(USER_NAME, "must be 1-64 letters, digits or ._@- (starting with a letter or digit)");
 const roleSchema = z.enum(USER_ROLES, { error: "must be viewer, editor or admin" });
 
-export const userInputSchema = z.strictObject({ name: userNameSchema, role: roleSchema });
+export const userInputSchema = z.strictObject({
+  name: userNameSchema,
+  role: roleSchema,
+  password: passwordSchema.optional(),
+});
+export const passwordInputSchema = z.strictObject({ password: passwordSchema });
+export const ownPasswordInputSchema = z.strictObject({
+  current: z.string().max(1024),
+  password: passwordSchema,
+});
 export const userPatchSchema = z.strictObject({ role: roleSchema.optional(), disabled: z.boolean().optional() });
 export const tokenInputSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
 export const keyInputSchema = z.strictObject({ publicKey: z.string().max(16_384) });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body))
-    throw ValidationError.fromIssues([{ field: "body", message: "must be a JSON object" }], `invalid ${what}`);
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw ValidationError.fromIssues(zodIssues(parsed.error), `invalid ${what}`);
-  return parsed.data;
-}
 
 function idParam(req: Request, name: string): number {
   const raw = req.params[name];
@@ -67,6 +74,7 @@ export function userView(u: UserWithCredentials) {
     name: u.name,
     role: u.role,
     disabled: u.disabled,
+    hasPassword: u.hasPassword,
     createdAt: u.createdAt,
     keys: u.keys.map((k) => ({ id: k.id, fingerprint: k.fingerprint, comment: k.comment, createdAt: k.createdAt })),
     tokens: u.tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
@@ -82,9 +90,25 @@ export function usersRouter(deps: UserRoutesDeps): Router {
     deps.onChange?.();
   };
 
-  r.get("/api/me", (_req, res) => {
+  r.get("/api/me", async (_req, res) => {
     const caller = callerOf(res);
-    res.json(caller ? { id: caller.id, name: caller.name, role: caller.role } : null);
+    if (!caller) return void res.json(null);
+    const user = caller.id === null ? null : await findUser(db, caller.id);
+    res.json({ id: caller.id, name: caller.name, role: caller.role, hasPassword: user?.hasPassword ?? false });
+  });
+
+  // Any signed-in user, for themselves: the current password proves it is them and not someone at
+  // a browser they left open. Their other web sessions end; the one making the change stays.
+  r.put("/api/me/password", async (req, res) => {
+    const { current, password } = parse(ownPasswordInputSchema, req.body, "password change");
+    const caller = callerOf(res);
+    if (caller?.id == null)
+      throw new UptopError("NOT_A_USER", "the admin API token is no user and has no password", 403);
+    if (!(await verifyPassword(await userPasswordHash(db, caller.id), current)))
+      throw new UptopError("WRONG_PASSWORD", "the current password is wrong", 403, { field: "current" });
+    await setUserPassword(db, caller.id, await hashPassword(password), webSessionIdOf(res));
+    changed();
+    res.status(204).end();
   });
 
   r.get("/api/users", async (_req, res) => {
@@ -96,8 +120,11 @@ export function usersRouter(deps: UserRoutesDeps): Router {
   });
 
   r.post("/api/users", async (req, res) => {
-    const input = parse(userInputSchema, req.body, "user");
-    const u = await createUser(db, input);
+    const { password, ...input } = parse(userInputSchema, req.body, "user");
+    const u = await createUser(db, {
+      ...input,
+      passwordHash: password === undefined ? null : await hashPassword(password),
+    });
     changed();
     res
       .status(201)
@@ -109,6 +136,21 @@ export function usersRouter(deps: UserRoutesDeps): Router {
     const id = idParam(req, "id");
     const patch = parse(userPatchSchema, req.body, "user change");
     await updateUser(db, id, patch);
+    changed();
+    res.json(userView(await getUser(db, id)));
+  });
+
+  r.put("/api/users/:id/password", async (req, res) => {
+    const id = idParam(req, "id");
+    const { password } = parse(passwordInputSchema, req.body, "password");
+    await setUserPassword(db, id, await hashPassword(password));
+    changed();
+    res.json(userView(await getUser(db, id)));
+  });
+
+  r.delete("/api/users/:id/password", async (req, res) => {
+    const id = idParam(req, "id");
+    await setUserPassword(db, id, null);
     changed();
     res.json(userView(await getUser(db, id)));
   });

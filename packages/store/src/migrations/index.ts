@@ -5,6 +5,7 @@ import * as m003 from "./003-notification-attempts.js";
 import * as m004 from "./004-replication.js";
 import * as m005 from "./005-node-lease.js";
 import * as m006 from "./006-users.js";
+import * as m007 from "./007-web-sessions.js";
 
 import { SQLITE_MIGRATIONS } from "./sqlite.js";
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "004-replication": m004,
   "005-node-lease": m005,
   "006-users": m006,
+  "007-web-sessions": m007,
 };
 
 export const postgresMigrations: MigrationProvider = {

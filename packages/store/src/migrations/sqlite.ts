@@ -264,4 +264,23 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         "create index user_keys_user_idx on user_keys (user_id)",
       ]),
   },
+  "007-web-sessions": {
+    up: (db) =>
+      run(db, [
+        "alter table users add column password_hash text",
+        `create table web_sessions (
+          id integer primary key autoincrement,
+          user_id integer not null references users(id) on delete cascade,
+          token_hash text not null unique,
+          csrf_token text not null,
+          created_at timestamptz not null default $now,
+          last_seen_at timestamptz not null default $now,
+          expires_at timestamptz not null,
+          user_agent text,
+          ip text
+        )`,
+        "create index web_sessions_user_idx on web_sessions (user_id)",
+        "create index web_sessions_expires_idx on web_sessions (expires_at)",
+      ]),
+  },
 };

@@ -1,0 +1,96 @@
+import { Router } from "express";
+import { z } from "zod";
+import { UnauthorizedError, UptopError, type Logger } from "@uptop/core";
+import { findUserForSignIn, insertWebSession, pruneWebSessions, type Db } from "@uptop/store";
+import type { CallerAuth } from "../auth/caller-auth.js";
+import { crossOriginRefusal } from "../auth/csrf-check.js";
+import { LoginThrottle } from "../auth/login-throttle.js";
+import { PASSWORD_MAX_CHARS, verifyPassword } from "../auth/password-hash.js";
+import { hashWebSessionToken, mintCsrfToken, mintWebSessionToken, WEB_SESSION_LIFETIME } from "../auth/web-session.js";
+import { clearSessionCookie, sessionCookieOf, setSessionCookie } from "../auth/web-session-cookie.js";
+import { parseJsonBody } from "../json-body.js";
+
+export interface SignInRoutesDeps {
+  db: Db;
+  /** Resolves and forgets sessions; the same instance the request gate uses. */
+  auth: CallerAuth;
+  /** The brakes on password guessing; one per process. */
+  throttle?: LoginThrottle;
+  logger?: Logger;
+  now?: () => number;
+}
+
+// Bounded so a guesser cannot fill the throttle's memory with long names; no user name is longer.
+const loginSchema = z.strictObject({
+  name: z.string().min(1, "is required").max(256),
+  password: z.string().min(1, "is required").max(PASSWORD_MAX_CHARS),
+});
+
+/** One message for every refusal: it must not tell which names exist or have a password. */
+const INVALID = "wrong user name or password";
+
+/** `/api/auth/login`, `/api/auth/logout`, `/api/auth/session`: signing in to the web dashboard with a password. */
+export function signInRouter(deps: SignInRoutesDeps): Router {
+  const { db, auth } = deps;
+  const throttle = deps.throttle ?? new LoginThrottle(deps.now ? { now: deps.now } : {});
+  const now = deps.now ?? Date.now;
+  const r = Router();
+
+  r.post("/api/auth/login", async (req, res) => {
+    const crossSite = crossOriginRefusal(req);
+    if (crossSite) throw crossSite;
+    const { name, password } = parseJsonBody(loginSchema, req.body, "sign-in");
+    const waitS = throttle.attempt(req.ip ?? "", name);
+    if (waitS !== null) {
+      res.setHeader("Retry-After", String(waitS));
+      throw new UptopError("RATE_LIMITED", `too many sign-in attempts: try again in ${waitS} s`, 429);
+    }
+    const found = await findUserForSignIn(db, name);
+    // Verified even for an unknown or disabled user, so each refusal takes as long as any other.
+    const matches = await verifyPassword(found?.passwordHash ?? null, password);
+    if (!found || !matches || found.user.disabled) {
+      throttle.failed(name);
+      deps.logger?.info("sign-in refused", { name, ip: req.ip });
+      throw new UptopError("INVALID_CREDENTIALS", INVALID, 401);
+    }
+    throttle.succeeded(name);
+    const at = now();
+    const previous = sessionCookieOf(req);
+    if (previous !== null) await auth.endWebSession(previous);
+    await pruneWebSessions(db, new Date(at), new Date(at - WEB_SESSION_LIFETIME.idleMs));
+    const token = mintWebSessionToken();
+    const csrfToken = mintCsrfToken();
+    await insertWebSession(db, {
+      userId: found.user.id,
+      tokenHash: hashWebSessionToken(token),
+      csrfToken,
+      createdAt: new Date(at),
+      expiresAt: new Date(at + WEB_SESSION_LIFETIME.absoluteMs),
+      userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
+      ip: req.ip ?? null,
+    });
+    deps.logger?.info("signed in", { userId: found.user.id, name, ip: req.ip });
+    setSessionCookie(req, res, token);
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ user: { id: found.user.id, name: found.user.name, role: found.user.role }, csrfToken });
+  });
+
+  r.get("/api/auth/session", async (req, res) => {
+    const token = sessionCookieOf(req);
+    const session = token === null ? null : await auth.resolveWebSession(token);
+    if (!session) throw new UnauthorizedError("not signed in (no session, or it expired)");
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ user: session.caller, csrfToken: session.csrfToken });
+  });
+
+  r.post("/api/auth/logout", async (req, res) => {
+    const crossSite = crossOriginRefusal(req);
+    if (crossSite) throw crossSite;
+    const token = sessionCookieOf(req);
+    if (token !== null) await auth.endWebSession(token);
+    clearSessionCookie(req, res);
+    res.status(204).end();
+  });
+
+  return r;
+}
