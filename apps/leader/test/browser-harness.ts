@@ -92,7 +92,7 @@ export async function addUser(
   role: "viewer" | "editor" | "admin",
   password: string,
 ): Promise<{ id: number }> {
-  const res = await api(port, "/api/users", { method: "POST", body: { name, role, password } });
+  const res = await api(port, "/api/users", { method: "POST", body: JSON.stringify({ name, role, password }) });
   if (res.status !== 201 && res.status !== 200) throw new Error(`add user ${name}: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { id?: number; user?: { id: number } };
   return { id: body.user?.id ?? body.id! };

@@ -1,4 +1,12 @@
-import { type DashboardLeader, newPage, openBrowser, seriousViolations, type TestBrowser } from "./browser-harness.js";
+import {
+  addUser,
+  type DashboardLeader,
+  newPage,
+  signIn,
+  openBrowser,
+  seriousViolations,
+  type TestBrowser,
+} from "./browser-harness.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);
 
@@ -54,5 +62,34 @@ describe("the web dashboard served by a real leader", () => {
       expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
       await context.close();
     }
+  });
+
+  it("signs in with a password, keeps the session across a reload, and signs out", async () => {
+    await addUser(leader.port, "olga", "viewer", "correct horse battery");
+    const { page, context, errors } = await newPage(tb.browser);
+    await signIn(page, leader.url, "olga", "correct horse battery");
+    const cookie = (await context.cookies()).find((c) => c.name === "uptop_session");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    await page.reload();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    expect(await page.getByRole("link", { name: "Users" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to uptop" }).waitFor();
+    await page.reload();
+    await page.getByRole("heading", { name: "Sign in to uptop" }).waitFor();
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it("refuses a wrong password with a message and keeps the user on the form", async () => {
+    const { page, context } = await newPage(tb.browser);
+    await page.goto(leader.url);
+    await page.getByLabel("User name").fill("olga");
+    await page.getByLabel("Password").fill("not her password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("alert").textContent()).toMatch(/invalid|wrong|incorrect/i);
+    expect(await page.getByLabel("Password").inputValue()).toBe("");
+    await context.close();
   });
 });
