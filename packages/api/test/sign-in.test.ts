@@ -293,6 +293,13 @@ describe.each(BACKENDS)("signing in to the web with a password (%s)", (backend: 
     expect((await browser(srv, here)("/api/me")).status).toBe(200);
     expect((await browser(srv, elsewhere)("/api/me")).status).toBe(401);
     expect((await login(u.name, "my third password")).status).toBe(200);
+    // Guessing the current password is held off like guessing at sign-in.
+    for (let i = 0; i < 5; i++) {
+      const guess = await change({ current: `guess number ${i}`, password: "my fourth password" });
+      expect(guess.status).toBe(403);
+    }
+    const held = await change({ current: "my third password", password: "my fourth password" });
+    expect([held.status, await errorCode(held)]).toEqual([429, "RATE_LIMITED"]);
 
     // The admin API token is no user: it has no password to change.
     const token = await srv.api("/api/me/password", {

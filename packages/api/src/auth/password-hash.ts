@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 
@@ -23,12 +24,13 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /**
- * A hash of a password nobody knows, made once: signing in as a user who does not exist (or has
- * no password) verifies against it, so the answer takes as long as for a real user.
+ * A hash of a password nobody knows, made once (the sign-in routes make it when they are built):
+ * signing in as a user who does not exist (or has no password) verifies against it, so the answer
+ * takes as long as for a real user.
  */
 let dummy: Promise<string> | null = null;
-function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(`no user has this password ${Math.random()}`);
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(`no user has this password ${randomBytes(16).toString("hex")}`);
   return dummy;
 }
 

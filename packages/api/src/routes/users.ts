@@ -19,6 +19,7 @@ import {
 } from "@uptop/store";
 import type { CallerAuth } from "../auth/caller-auth.js";
 import { callerOf } from "../auth/caller.js";
+import { LoginThrottle } from "../auth/login-throttle.js";
 import { hashPassword, passwordSchema, verifyPassword } from "../auth/password-hash.js";
 import { webSessionIdOf } from "../auth/user-gate.js";
 import { parseSshPublicKey } from "../auth/ssh-public-key.js";
@@ -31,6 +32,8 @@ export interface UserRoutesDeps {
   auth: CallerAuth;
   /** Called after any change (the follower copies users at once). */
   onChange?: () => void;
+  /** Holds off guessing the current password in `PUT /api/me/password`, as sign-in does. */
+  throttle?: LoginThrottle;
 }
 
 /**
@@ -84,6 +87,7 @@ export function userView(u: UserWithCredentials) {
 /** `GET /api/me` (any user) and `/api/users/**` (admins; the gate enforces the roles). */
 export function usersRouter(deps: UserRoutesDeps): Router {
   const { db } = deps;
+  const throttle = deps.throttle ?? new LoginThrottle();
   const r = Router();
   const changed = () => {
     deps.auth.invalidate();
@@ -104,8 +108,16 @@ export function usersRouter(deps: UserRoutesDeps): Router {
     const caller = callerOf(res);
     if (caller?.id == null)
       throw new UptopError("NOT_A_USER", "the admin API token is no user and has no password", 403);
-    if (!(await verifyPassword(await userPasswordHash(db, caller.id), current)))
+    const waitS = throttle.attempt(req.ip ?? "", caller.name);
+    if (waitS !== null) {
+      res.setHeader("Retry-After", String(waitS));
+      throw new UptopError("RATE_LIMITED", `too many wrong passwords: try again in ${waitS} s`, 429);
+    }
+    if (!(await verifyPassword(await userPasswordHash(db, caller.id), current))) {
+      throttle.failed(caller.name);
       throw new UptopError("WRONG_PASSWORD", "the current password is wrong", 403, { field: "current" });
+    }
+    throttle.succeeded(caller.name);
     await setUserPassword(db, caller.id, await hashPassword(password), webSessionIdOf(res));
     changed();
     res.status(204).end();
