@@ -1,4 +1,5 @@
 import {
+  ADMIN_TOKEN,
   addUser,
   type DashboardLeader,
   newPage,
@@ -90,6 +91,22 @@ describe("the web dashboard served by a real leader", () => {
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toMatch(/invalid|wrong|incorrect/i);
     expect(await page.getByLabel("Password").inputValue()).toBe("");
+    await context.close();
+  });
+
+  it("sets up a new installation's first admin with the admin API token, from the sign-in page", async () => {
+    const { page, context, errors } = await newPage(tb.browser);
+    await page.goto(leader.url);
+    await page.getByRole("button", { name: /First time here/ }).click();
+    await page.getByLabel("Admin API token").fill(ADMIN_TOKEN);
+    await page.getByLabel("User name").fill("founder");
+    await page.getByLabel("Password").fill("a long enough password");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Create admin and sign in" }).click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    // An admin: the users page is theirs.
+    await page.getByRole("link", { name: "Users" }).waitFor();
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
     await context.close();
   });
 });

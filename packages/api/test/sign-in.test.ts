@@ -363,6 +363,39 @@ describe.each(BACKENDS)("signing in to the web with a password (%s)", (backend: 
       message: "request body is larger than 8 KiB, the limit for sign-in requests",
     });
   });
+
+  it("the admin API token makes a new installation's first admin and signs them in; nothing else does", async () => {
+    const setup = (body: unknown, token: string | null) =>
+      srv.api("/api/auth/setup", { ...post(body), token });
+    const ok = await setup({ name: "first-admin", password: PASSWORD }, ADMIN_TOKEN);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { user: { id: number; name: string; role: string }; csrfToken: string };
+    expect(body.user).toMatchObject({ name: "first-admin", role: "admin" });
+    const token = /^uptop_session=([^;]+);/.exec(setCookieOf(ok))![1]!;
+    const session = { cookie: `uptop_session=${token}`, token, csrf: body.csrfToken };
+    expect((await browser(srv, session)("/api/users")).status).toBe(200);
+    // The password works on its own afterwards.
+    expect((await login("first-admin", PASSWORD)).status).toBe(200);
+
+    const editor = await addUser("editor");
+    const editorToken = (await (
+      await srv.api(`/api/users/${editor.id}/tokens`, post({ name: "t" }))
+    ).json()) as { token: string };
+    const refusals: Array<[unknown, string | null, number, string]> = [
+      [{ name: "second", password: PASSWORD }, null, 401, "UNAUTHORIZED"],
+      [{ name: "second", password: PASSWORD }, "not-the-admin-token-at-all-0123", 401, "UNAUTHORIZED"],
+      [{ name: "second", password: PASSWORD }, editorToken.token, 401, "UNAUTHORIZED"],
+      [{ name: "first-admin", password: PASSWORD }, ADMIN_TOKEN, 409, "CONFLICT"],
+      [{ name: "third", password: "short" }, ADMIN_TOKEN, 400, "VALIDATION"],
+    ];
+    for (const [b, tok, status, code] of refusals) {
+      const res = await setup(b, tok);
+      expect([status, await errorCode(res)]).toEqual([status, code]);
+    }
+    const names = (await db.selectFrom("users").select("name").execute()).map((u) => u.name);
+    expect(names).not.toContain("second");
+    expect(names).not.toContain("third");
+  });
 });
 
 describe("sign-in limits and cookies that need a server of their own", () => {

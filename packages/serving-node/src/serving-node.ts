@@ -191,7 +191,7 @@ export class ServingNode {
         health: [healthRouter(runtime), readinessRouter(runtime)],
         open: [
           pushRouter({ push: (token, report) => this.engineRef?.push(token, report) ?? null }),
-          signInRouter({ db, auth: this.auth, logger }),
+          signInRouter({ db, auth: this.auth, logger, readOnly: this.o.role === "follower" }),
           statusPageRouter({ db, logger, settings: statusSettings, config: { corsOrigin: config.http.corsOrigin } }),
           ...(config.metricsPublic ? [metrics] : []),
           ...(extra.open ?? []),

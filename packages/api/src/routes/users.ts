@@ -42,7 +42,7 @@ export interface UserRoutesDeps {
  */
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
-const userNameSchema = z
+export const userNameSchema = z
   .string()
   .regex(USER_NAME, "must be 1-64 letters, digits or ._@- (starting with a letter or digit)");
 const roleSchema = z.enum(USER_ROLES, { error: "must be viewer, editor or admin" });

@@ -58,8 +58,13 @@ async function errorOf(res: Response): Promise<ApiError> {
  * One call to the leader's API with the session cookie. JSON in, JSON out; a body-less answer
  * (204) gives undefined. Throws ApiError for any non-2xx.
  */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (!SAFE.has(method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const res = await fetch(path, {

@@ -17,6 +17,8 @@ export interface Session {
   /** undefined while the first check runs; null when nobody is signed in. */
   user: SessionUser | null | undefined;
   signIn(name: string, password: string): Promise<void>;
+  /** A new installation's first admin, made with the admin API token, then signed in. */
+  setUp(apiToken: string, name: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   /** Whether the signed-in user's role reaches `need` (viewer < editor < admin). */
   can(need: Role): boolean;
@@ -48,6 +50,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       user,
       async signIn(name, password) {
         accept(await api<SessionAnswer>("POST", "/api/auth/login", { name, password }));
+      },
+      async setUp(apiToken, name, password) {
+        const auth = { Authorization: `Bearer ${apiToken}` };
+        accept(await api<SessionAnswer>("POST", "/api/auth/setup", { name, password }, auth));
       },
       async signOut() {
         try {

@@ -2,10 +2,14 @@ import { type FormEvent, useState } from "react";
 import { ErrorNotice } from "../components/Notice";
 import { useSession } from "../session";
 
+type Mode = "sign-in" | "set-up";
+
 export function Login() {
-  const { signIn } = useSession();
+  const { signIn, setUp } = useSession();
+  const [mode, setMode] = useState<Mode>("sign-in");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
+  const [apiToken, setApiToken] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -14,7 +18,8 @@ export function Login() {
     setBusy(true);
     setError(null);
     try {
-      await signIn(name, password);
+      if (mode === "sign-in") await signIn(name, password);
+      else await setUp(apiToken, name, password);
     } catch (err) {
       setError(err);
       setPassword("");
@@ -23,11 +28,33 @@ export function Login() {
     }
   };
 
+  const switchTo = (next: Mode) => {
+    setMode(next);
+    setError(null);
+  };
+
   return (
     <main id="main" className="login">
       <form onSubmit={submit} aria-labelledby="login-title">
-        <h1 id="login-title">Sign in to uptop</h1>
+        <h1 id="login-title">{mode === "sign-in" ? "Sign in to uptop" : "Set up the first admin"}</h1>
         <ErrorNotice error={error} />
+        {mode === "set-up" && (
+          <div className="field">
+            <label htmlFor="setup-token">Admin API token</label>
+            <input
+              id="setup-token"
+              type="password"
+              autoComplete="off"
+              required
+              aria-describedby="setup-token-hint"
+              value={apiToken}
+              onChange={(e) => setApiToken(e.target.value)}
+            />
+            <p className="hint" id="setup-token-hint">
+              Printed when the leader first started, and kept in its data folder as <code>api-token</code>.
+            </p>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="login-name">User name</label>
           <input
@@ -45,15 +72,27 @@ export function Login() {
             id="login-password"
             name="password"
             type="password"
-            autoComplete="current-password"
+            autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
             required
+            minLength={mode === "set-up" ? 10 : undefined}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
         </div>
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
+          {mode === "sign-in" ? (busy ? "Signing in…" : "Sign in") : busy ? "Setting up…" : "Create admin and sign in"}
         </button>
+        <p className="switch">
+          {mode === "sign-in" ? (
+            <button type="button" className="link" onClick={() => switchTo("set-up")}>
+              First time here? Set up with the admin API token
+            </button>
+          ) : (
+            <button type="button" className="link" onClick={() => switchTo("sign-in")}>
+              Back to sign-in
+            </button>
+          )}
+        </p>
       </form>
     </main>
   );
