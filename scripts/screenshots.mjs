@@ -106,7 +106,7 @@ try {
       await page.waitForLoadState("networkidle").catch(() => {});
       await sleep(1_000);
       const file = join(OUT, `${name}-${v.suffix}.png`);
-      await page.screenshot({ path: file, fullPage: v.suffix === "mobile" ? false : true });
+      await page.screenshot({ path: file, fullPage: v.suffix !== "mobile" });
       console.log(file.slice(ROOT.length));
     }
     await context.close();

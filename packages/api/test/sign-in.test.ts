@@ -365,8 +365,7 @@ describe.each(BACKENDS)("signing in to the web with a password (%s)", (backend: 
   });
 
   it("the admin API token makes a new installation's first admin and signs them in; nothing else does", async () => {
-    const setup = (body: unknown, token: string | null) =>
-      srv.api("/api/auth/setup", { ...post(body), token });
+    const setup = (body: unknown, token: string | null) => srv.api("/api/auth/setup", { ...post(body), token });
     const ok = await setup({ name: "first-admin", password: PASSWORD }, ADMIN_TOKEN);
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { user: { id: number; name: string; role: string }; csrfToken: string };
@@ -378,9 +377,9 @@ describe.each(BACKENDS)("signing in to the web with a password (%s)", (backend: 
     expect((await login("first-admin", PASSWORD)).status).toBe(200);
 
     const editor = await addUser("editor");
-    const editorToken = (await (
-      await srv.api(`/api/users/${editor.id}/tokens`, post({ name: "t" }))
-    ).json()) as { token: string };
+    const editorToken = (await (await srv.api(`/api/users/${editor.id}/tokens`, post({ name: "t" }))).json()) as {
+      token: string;
+    };
     const refusals: Array<[unknown, string | null, number, string]> = [
       [{ name: "second", password: PASSWORD }, null, 401, "UNAUTHORIZED"],
       [{ name: "second", password: PASSWORD }, "not-the-admin-token-at-all-0123", 401, "UNAUTHORIZED"],

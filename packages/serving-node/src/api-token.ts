@@ -56,7 +56,11 @@ export function ensureApiToken(configured: string | null, dataDir: string, logge
   writePrivateFile(path, `${token}\n`);
   // Printed on its own (not through the redacting logger) exactly once: this is how the operator
   // learns it. Later starts read it from the file and do not print it again.
-  process.stdout.write(`\nuptop: generated an admin API token (stored in ${path}):\n\n    ${token}\n\n`);
+  process.stdout.write(
+    `\nuptop: generated an admin API token (stored in ${path}):\n\n    ${token}\n\n` +
+      "Sign in to the web dashboard with it the first time: open this node's address in a browser and\n" +
+      'choose "First time here? Set up with the admin API token".\n\n',
+  );
   logger.warn("generated admin API token", { file: path });
   return token;
 }
