@@ -92,6 +92,13 @@ start leader "$leader_dir" "$leader_port" UPTOP_CLUSTER_MODE=leader UPTOP_DATA_D
 leader_pid=$started_pid
 wait_healthy leader "$leader_pid" "$leader_port"
 sizes+=("leader $(size_of "$leader_dir")")
+# The web dashboard ships inside the leader's deploy folder (@uptop/web's built files).
+home=$(node -e 'fetch(`http://127.0.0.1:${process.argv[1]}/`).then(async (r) => console.log(r.status, await r.text()))' \
+  "$leader_port")
+case "$home" in
+"200 "*'<div id="root">'*) say "leader: / answers the web dashboard" ;;
+*) fail "leader: / does not answer the web dashboard: ${home:0:200}" ;;
+esac
 
 # --- follower: watches the leader
 follower_dir=$(deploy follower)

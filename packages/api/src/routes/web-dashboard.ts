@@ -46,7 +46,9 @@ export function webDashboardRouter(deps: WebDashboardDeps): Router {
   r.use((req, res, next) => {
     if (/\.[a-z0-9]+$/i.test(req.path)) return next();
     res.setHeader("Cache-Control", "no-cache");
-    res.sendFile(join(deps.root, "index.html"));
+    // Relative to a root: the dot-folder check applies below the root only, and a deployed app lives
+    // under node_modules/.pnpm.
+    res.sendFile("index.html", { root: deps.root });
   });
   return r;
 }
