@@ -281,7 +281,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   }
   // The scrape token sits in a Prometheus config: were it the admin token, a leaked config would be an admin.
   if (metricsToken !== null && metricsToken === apiToken) {
-    throw new ConfigError("UPTOP_METRICS_TOKEN", "must differ from UPTOP_API_TOKEN", "9c2e4a6f8e1c3b5d7f9a0c2e3f9a1c0e");
+    throw new ConfigError(
+      "UPTOP_METRICS_TOKEN",
+      "must differ from UPTOP_API_TOKEN",
+      "9c2e4a6f8e1c3b5d7f9a0c2e3f9a1c0e",
+    );
   }
 
   const secret = read(env, "UPTOP_CLUSTER_SECRET") ?? null;
