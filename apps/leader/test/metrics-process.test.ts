@@ -4,11 +4,13 @@ import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STATUSES } from "@uptop/core";
-import { freePort, HttpTarget, until, WebhookReceiver, type Proc } from "@uptop/test-kit";
+import { freePort, HttpTarget, promtoolLint, until, WebhookReceiver, type Proc } from "@uptop/test-kit";
 import { createMonitor, startLeaderProcess } from "./cluster-harness.js";
-import { engineStatus, post, scrape, type Sample } from "./process-helpers.js";
+import { engineStatus, parseMetrics, patch, post, scrape, type Sample } from "./process-helpers.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);
+
+const SCRAPE_TOKEN = "metrics-process-scrape-token-01";
 
 /** A self-signed certificate for 127.0.0.1, valid for 30 days (openssl, as on any CI image). */
 function selfSigned(dir: string): { key: string; cert: string; notAfter: number } {
@@ -56,6 +58,8 @@ describe("/metrics of a leader process", () => {
   let leader: Proc | undefined;
   let port = 0;
   let samples: Sample[] = [];
+  let text = "";
+  const ids: Record<string, number> = {};
   const of = (name: string) => samples.filter((s) => s.name === name);
 
   beforeAll(async () => {
@@ -70,11 +74,22 @@ describe("/metrics of a leader process", () => {
       dsn: join(dataDir, "db"),
       port,
       dataDir,
-      extra: { UPTOP_DB_TYPE: "sqlite", UPTOP_LEADER_CHECKS: "true" },
+      extra: { UPTOP_DB_TYPE: "sqlite", UPTOP_LEADER_CHECKS: "true", UPTOP_METRICS_TOKEN: SCRAPE_TOKEN },
     });
 
     await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
-    await createMonitor(port, { name: "web", url: target.urlOf("/web"), interval: 5, timeout: 2 });
+    ids.web = (await createMonitor(port, { name: "web", url: target.urlOf("/web"), interval: 5, timeout: 2 })).id;
+    // One monitor in each state that is neither up nor down.
+    ids.paused = (await createMonitor(port, { name: "paused", url: target.urlOf("/p"), paused: true })).id;
+    ids.maint = (await createMonitor(port, { name: "maint", url: target.urlOf("/m"), interval: 5, timeout: 2 })).id;
+    ids.waiting = (await createMonitor(port, { name: "waiting", type: "push", url: undefined, interval: 3600 })).id;
+    await post(port, "/api/maintenance", {
+      title: "upgrade",
+      type: "maintenance",
+      monitors: ["maint"],
+      start: new Date(Date.now() - 60_000).toISOString(),
+      end: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     await createMonitor(port, {
       name: "cert",
       type: "tls",
@@ -101,14 +116,21 @@ describe("/metrics of a leader process", () => {
       async () =>
         (await engineStatus(port, "web")) === "UP" &&
         (await engineStatus(port, "cert")) === "UP" &&
-        (await engineStatus(port, "cron")) === "DOWN",
+        (await engineStatus(port, "cron")) === "DOWN" &&
+        (await engineStatus(port, "paused")) === "PAUSED" &&
+        (await engineStatus(port, "maint")) === "MAINTENANCE" &&
+        (await engineStatus(port, "waiting")) === "PENDING",
       30_000,
       250,
     );
     await until(
       "the webhook delivery to be counted",
       async () => {
-        samples = await scrape(port);
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+          headers: { authorization: `Bearer ${SCRAPE_TOKEN}` },
+        });
+        text = await res.text();
+        samples = parseMetrics(text);
         return of("uptop_notifications_total").some((s) => s.value >= 1);
       },
       30_000,
@@ -123,11 +145,20 @@ describe("/metrics of a leader process", () => {
     await new Promise<void>((r) => (tlsServer ? tlsServer.close(() => r()) : r()));
   });
 
-  it("asks for the admin token unless UPTOP_METRICS_PUBLIC is set", async () => {
-    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+  it("asks for a token unless UPTOP_METRICS_PUBLIC is set; the scrape token reads nothing else", async () => {
+    const url = `http://127.0.0.1:${port}`;
+    const scrapeAuth = { authorization: `Bearer ${SCRAPE_TOKEN}` };
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${url}/api/monitors`, { headers: scrapeAuth })).status).toBe(401);
+    expect((await scrape(port)).length).toBeGreaterThan(0);
   });
 
-  it("has one uptop_monitor_up and a one-hot uptop_monitor_status per monitor", () => {
+  it("passes promtool check metrics without a warning", () => {
+    // "" when clean; null only outside CI, where promtool may be missing.
+    expect(promtoolLint(text) ?? "").toBe("");
+  });
+
+  it("has uptop_monitor_up for UP (1) and DOWN (0) only, and a one-hot uptop_monitor_status for all", () => {
     expect(
       of("uptop_monitor_up")
         .map((s) => [s.labels.monitor, s.labels.type, s.value])
@@ -141,11 +172,23 @@ describe("/metrics of a leader process", () => {
       ["web", "UP"],
       ["cert", "UP"],
       ["cron", "DOWN"],
+      ["paused", "PAUSED"],
+      ["maint", "MAINTENANCE"],
+      ["waiting", "PENDING"],
     ]) {
       const rows = of("uptop_monitor_status").filter((s) => s.labels.monitor === monitor);
       expect(rows.map((s) => s.labels.status).sort()).toEqual([...STATUSES].sort());
       expect(rows.filter((s) => s.value === 1).map((s) => s.labels.status)).toEqual([status]);
       expect(rows.filter((s) => s.value !== 0 && s.value !== 1)).toEqual([]);
+    }
+  });
+
+  it("labels every per-monitor series with the monitor's id as well as its name", () => {
+    const perMonitor = samples.filter((s) => s.name.startsWith("uptop_monitor_"));
+    expect(new Set(perMonitor.map((s) => s.name)).size).toBeGreaterThanOrEqual(5);
+    for (const s of perMonitor) {
+      expect(s.labels.monitor_id).toBeDefined();
+      expect(ids[s.labels.monitor!] ?? Number(s.labels.monitor_id)).toBe(Number(s.labels.monitor_id));
     }
   });
 
@@ -208,5 +251,23 @@ describe("/metrics of a leader process", () => {
     ]) {
       expect(of(name).length).toBeGreaterThan(0);
     }
+  });
+
+  it("keeps a renamed monitor's series under its id, under the new name only", async () => {
+    await patch(port, `/api/monitors/${ids.web}`, { name: "web-renamed" });
+    let up: Sample[] = [];
+    await until(
+      "the scrape to carry the new name",
+      async () => {
+        up = (await scrape(port)).filter((s) => s.name === "uptop_monitor_up");
+        return up.some((s) => s.labels.monitor === "web-renamed");
+      },
+      10_000,
+      100,
+    );
+    expect(up.filter((s) => s.labels.monitor_id === String(ids.web)).map((s) => [s.labels.monitor, s.value])).toEqual([
+      ["web-renamed", 1],
+    ]);
+    expect(up.filter((s) => s.labels.monitor === "web")).toEqual([]);
   });
 });

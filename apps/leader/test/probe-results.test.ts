@@ -69,10 +69,9 @@ describe("POST /api/probe/results", () => {
   });
 
   it("takes the certificate from a probe's result: its expiry shows in /metrics", async () => {
-    const line = (await metricsText())
-      .split("\n")
-      .find((l) => l.startsWith('uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"}'));
-    expect(line).toBe(`uptop_monitor_cert_expiry_timestamp_seconds{monitor="shop-tls"} ${Date.parse(validTo) / 1000}`);
+    const series = `uptop_monitor_cert_expiry_timestamp_seconds{monitor_id="${monitorId}",monitor="shop-tls"}`;
+    const line = (await metricsText()).split("\n").find((l) => l.startsWith(series));
+    expect(line).toBe(`${series} ${Date.parse(validTo) / 1000}`);
   });
 
   it("refuses a certificate summary that is not one", async () => {

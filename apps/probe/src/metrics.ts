@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
+/** Default Node.js metrics that are gauges with a counter's `_total` suffix. */
+const MISNAMED_DEFAULT_GAUGES = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+] as const;
+
 /** The probe's Prometheus metrics, on a registry of its own (no process-wide singletons). */
 export class ProbeMetrics {
   readonly registry = new Registry();
@@ -15,6 +22,9 @@ export class ProbeMetrics {
   constructor(nodeId: string, region: string) {
     this.registry.setDefaultLabels({ node: nodeId, region });
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters (promtool refuses them); the same counts by type stay, as
+    // nodejs_active_handles, nodejs_active_requests and nodejs_active_resources.
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
     const registers = [this.registry];
     this.checks = new Counter({
       name: "uptop_checks_total",

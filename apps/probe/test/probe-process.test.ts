@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { slotOf, type Monitor } from "@uptop/core";
-import { freePort, HttpTarget, spawnNode, until, type Proc } from "@uptop/test-kit";
+import { freePort, HttpTarget, promtoolLint, spawnNode, until, type Proc } from "@uptop/test-kit";
 import { FakeLeader } from "@uptop/test-kit/fake-leader";
 
 jestTimeout(120_000);
@@ -183,6 +183,7 @@ describe("probe process against a fake leader", () => {
     expect(text).toMatch(/uptop_checks_total\{.*result="up"/);
     expect(text).toMatch(/uptop_probe_buffer_depth/);
     expect(text).toMatch(/uptop_scheduler_lag_seconds_bucket/);
+    expect(promtoolLint(text) ?? "").toBe("");
   });
 
   it("exits 0 on SIGTERM", async () => {

@@ -107,6 +107,7 @@ export function createApp(options: CreateAppOptions): Express {
       auth: options.auth ?? new CallerAuth({ apiToken: options.apiToken, logger }),
       clusterSecret: config.cluster.secret,
       metricsPublic: config.metricsPublic,
+      metricsToken: config.metricsToken,
     }),
   );
   app.use(refuseUnstorable);

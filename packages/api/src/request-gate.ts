@@ -3,6 +3,8 @@ import { rateLimit } from "express-rate-limit";
 import { clusterSecretRefusal } from "@uptop/cluster-protocol";
 import { UptopError } from "@uptop/core";
 import type { CallerAuth } from "./auth/caller-auth.js";
+import { setCaller } from "./auth/caller.js";
+import { isMetricsScrape, METRICS_TOKEN_CALLER } from "./auth/metrics-token.js";
 import { userRefusal } from "./auth/user-gate.js";
 import { errorBody } from "./errors.js";
 import { isPushToken } from "./routes/push.js";
@@ -14,6 +16,8 @@ export interface RequestGateOptions {
   auth: CallerAuth;
   clusterSecret: string | null;
   metricsPublic: boolean;
+  /** The scrape-only bearer token (UPTOP_METRICS_TOKEN): GET /metrics and nothing else; null: none. */
+  metricsToken?: string | null;
 }
 
 function limiter(limit: number): RequestHandler {
@@ -64,6 +68,10 @@ function authRefusal(
     case "push-token":
       return pushRefusal(req);
     case "user":
+      if (isMetricsScrape(req, options.metricsToken ?? null)) {
+        setCaller(res, METRICS_TOKEN_CALLER);
+        return null;
+      }
       return userRefusal(options.auth, req, res);
     case "cluster-secret": {
       const refusal = clusterSecretRefusal(options.clusterSecret, req);

@@ -153,6 +153,12 @@ describe("loadConfig", () => {
       "probe",
     ],
     [{ UPTOP_METRICS_PUBLIC: "1" }, (c: ReturnType<typeof loadConfig>) => c.metricsPublic, true],
+    [{}, (c: ReturnType<typeof loadConfig>) => c.metricsToken, null],
+    [
+      { UPTOP_METRICS_TOKEN: "scrape-only-token-0001" },
+      (c: ReturnType<typeof loadConfig>) => c.metricsToken,
+      "scrape-only-token-0001",
+    ],
     [{}, (c: ReturnType<typeof loadConfig>) => c.ssh, { port: null, host: "0.0.0.0", idleTimeoutMs: 900_000 }],
     [
       { UPTOP_SSH_PORT: "2222", UPTOP_HTTP_HOST: "127.0.0.1" },
@@ -183,6 +189,12 @@ describe("loadConfig", () => {
     [{ UPTOP_DB_DSN: "postgres://x/y" }, "UPTOP_DB_DSN", "file path"],
     [{ UPTOP_DB_POOL_MAX: "0" }, "UPTOP_DB_POOL_MAX", "outside"],
     [{ UPTOP_API_TOKEN: "short" }, "UPTOP_API_TOKEN", "16 characters"],
+    [{ UPTOP_METRICS_TOKEN: "short" }, "UPTOP_METRICS_TOKEN", "16 characters"],
+    [
+      { UPTOP_API_TOKEN: "same-token-for-both-0001", UPTOP_METRICS_TOKEN: "same-token-for-both-0001" },
+      "UPTOP_METRICS_TOKEN",
+      "must differ from UPTOP_API_TOKEN",
+    ],
     [{ UPTOP_CLUSTER_MODE: "boss" }, "UPTOP_CLUSTER_MODE", "leader, follower, probe"],
     [{ UPTOP_CLUSTER_SECRET: "tiny" }, "UPTOP_CLUSTER_SECRET", "16 characters"],
     [{ UPTOP_PEER_URL: "ftp://x" }, "UPTOP_PEER_URL", "http:// or https://"],

@@ -18,6 +18,25 @@ export interface MetricsSource {
 }
 
 /**
+ * `uptop_monitor_up` only for the two statuses that answer "is it up?": an alert on `== 0` then
+ * fires exactly when uptop's own DOWN alert would, never for a paused monitor, one in maintenance,
+ * one still within its retries (PENDING) or a push that is late but within its grace (LATE).
+ */
+const UP_VALUE: Partial<Record<Status, number>> = { UP: 1, DOWN: 0 };
+
+/** Every per-monitor series names the monitor by id (stable across a rename) and by name (to read). */
+function monitorLabels(m: { id: number; name: string }): { monitor_id: string; monitor: string } {
+  return { monitor_id: String(m.id), monitor: m.name };
+}
+
+/** Default Node.js metrics that are gauges with a counter's `_total` suffix. */
+const MISNAMED_DEFAULT_GAUGES = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+] as const;
+
+/**
  * One registry per process (passed around, not a module singleton), holding every uptop series.
  * Gauges about monitors and nodes are computed when scraped, so they are never stale.
  */
@@ -40,6 +59,9 @@ export class EngineMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters (promtool refuses them); the same counts by type stay, as
+    // nodejs_active_handles, nodejs_active_requests and nodejs_active_resources.
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
     const r = this.registry;
     const self = () => this.source;
     const roleOf = () => this.roleSource?.() ?? this.source?.role() ?? null;
@@ -81,56 +103,58 @@ export class EngineMetrics {
     });
     new Gauge({
       name: "uptop_monitor_up",
-      help: "1 when the monitor is UP, 0 otherwise",
-      labelNames: ["monitor", "type"],
+      help: "1 when the monitor is UP, 0 when DOWN; absent while PENDING, LATE, PAUSED or in MAINTENANCE",
+      labelNames: ["monitor_id", "monitor", "type"],
       registers: [r],
       collect() {
         this.reset();
-        for (const m of self()?.monitors() ?? [])
-          this.set({ monitor: m.name, type: m.type }, m.status === "UP" ? 1 : 0);
+        for (const m of self()?.monitors() ?? []) {
+          const up = UP_VALUE[m.status];
+          if (up !== undefined) this.set({ ...monitorLabels(m), type: m.type }, up);
+        }
       },
     });
     new Gauge({
       name: "uptop_monitor_status",
       help: "Current status of each monitor, one-hot",
-      labelNames: ["monitor", "status"],
+      labelNames: ["monitor_id", "monitor", "status"],
       registers: [r],
       collect() {
         this.reset();
         for (const m of self()?.monitors() ?? [])
-          for (const s of STATUSES) this.set({ monitor: m.name, status: s }, m.status === s ? 1 : 0);
+          for (const s of STATUSES) this.set({ ...monitorLabels(m), status: s }, m.status === s ? 1 : 0);
       },
     });
     new Gauge({
       name: "uptop_monitor_no_data",
       help: "1 when no live node has voted recently for the monitor",
-      labelNames: ["monitor"],
+      labelNames: ["monitor_id", "monitor"],
       registers: [r],
       collect() {
         this.reset();
-        for (const m of self()?.monitors() ?? []) this.set({ monitor: m.name }, m.noData ? 1 : 0);
+        for (const m of self()?.monitors() ?? []) this.set(monitorLabels(m), m.noData ? 1 : 0);
       },
     });
     new Gauge({
       name: "uptop_monitor_latency_seconds",
       help: "Latency of the latest check",
-      labelNames: ["monitor"],
+      labelNames: ["monitor_id", "monitor"],
       registers: [r],
       collect() {
         this.reset();
         for (const m of self()?.monitors() ?? [])
-          if (m.latencyMs !== null) this.set({ monitor: m.name }, m.latencyMs / 1000);
+          if (m.latencyMs !== null) this.set(monitorLabels(m), m.latencyMs / 1000);
       },
     });
     new Gauge({
       name: "uptop_monitor_cert_expiry_timestamp_seconds",
       help: "Expiry of the monitored TLS certificate",
-      labelNames: ["monitor"],
+      labelNames: ["monitor_id", "monitor"],
       registers: [r],
       collect() {
         this.reset();
         for (const m of self()?.monitors() ?? [])
-          if (m.certValidTo) this.set({ monitor: m.name }, Date.parse(m.certValidTo) / 1000);
+          if (m.certValidTo) this.set(monitorLabels(m), Date.parse(m.certValidTo) / 1000);
       },
     });
     new Gauge({

@@ -28,8 +28,13 @@ interface Running {
 
 const running: Running[] = [];
 
-async function startNode(role: "leader" | "follower", store?: Store): Promise<Running> {
+async function startNode(
+  role: "leader" | "follower",
+  store?: Store,
+  env: Record<string, string> = {},
+): Promise<Running> {
   const config = loadConfig({
+    ...env,
     UPTOP_DB_DSN: ":memory:",
     UPTOP_DATA_DIR: mkdtempSync(join(tmpdir(), "uptop-roles-")),
     UPTOP_HTTP_HOST: "127.0.0.1",
@@ -381,4 +386,30 @@ describe("tokens and keys", () => {
     const followerCookie = onFollower.headers.getSetCookie()[0]!.split(";")[0]!;
     expect(await json(cookieMe(follower, followerCookie))).toMatchObject({ name: "ivy", hasPassword: true });
   });
+});
+
+describe("the scrape-only token (UPTOP_METRICS_TOKEN)", () => {
+  const SCRAPE_TOKEN = "roles-scrape-only-token-0001";
+
+  it.each(["leader", "follower"] as const)(
+    "on a %s reads GET /metrics and is refused everywhere else",
+    async (role) => {
+      const node = await startNode(role, undefined, { UPTOP_METRICS_TOKEN: SCRAPE_TOKEN });
+      const answers: string[] = [];
+      for (const [method, path] of ROUTES) {
+        const hasBody = method !== "GET" && method !== "HEAD";
+        const res = await fetch(`${node.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${SCRAPE_TOKEN}`, "content-type": "application/json" },
+          ...(hasBody ? { body: "{}" } : {}),
+        });
+        await res.arrayBuffer();
+        answers.push(`${method} ${path} ${res.status}`);
+      }
+      const expected = ROUTES.map(([method, path]) => `${method} ${path} ${path === "/metrics" ? 200 : 401}`);
+      expect(answers).toEqual(expected);
+      // The admin token is not displaced by it.
+      expect((await node.api("/metrics")).status).toBe(200);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 export { repoRoot } from "./repo-root.js";
 export { parseEnvExample } from "./env-example.js";
-export { loadManifests, describeManifest, type Manifest, type K8sObject } from "./manifests.js";
+export { loadManifests, parseManifests, describeManifest, type Manifest, type K8sObject } from "./manifests.js";
+export { kubectlAvailable, renderKustomization } from "./kustomize-render.js";
 export { schemaError } from "./k8s-schema.js";
 export {
   checkManifests,

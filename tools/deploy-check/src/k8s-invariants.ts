@@ -34,7 +34,15 @@ interface SecurityContext {
   allowPrivilegeEscalation?: boolean;
   capabilities?: { drop?: string[]; add?: string[] };
 }
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+}
 interface PodSpec {
+  affinity?: {
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: { labelSelector?: LabelSelector; topologyKey?: string }[];
+    };
+  };
   containers?: Container[];
   initContainers?: Container[];
   securityContext?: SecurityContext;
@@ -257,6 +265,96 @@ function checkMounts(
   return problems;
 }
 
+/** The uptop app a workload runs (its first uptop container's), or null. */
+function workloadApp(m: Manifest): string | null {
+  for (const c of spec(m).template?.spec?.containers ?? []) if (isUptopImage(c.image)) return appOf(c.image);
+  return null;
+}
+
+/** An image with an explicit version: a tag other than `latest`, or a digest. */
+function pinned(image: string): boolean {
+  if (image.includes("@sha256:")) return true;
+  const tag = /:([^/:]+)$/.exec(image)?.[1];
+  return tag !== undefined && tag !== "latest";
+}
+
+/** Leader and follower may never share a node: each holds a required anti-affinity to the other. */
+function checkApart(serving: readonly Manifest[]): string[] {
+  const problems: string[] = [];
+  for (const m of serving) {
+    for (const other of serving.filter((o) => workloadApp(o) !== workloadApp(m))) {
+      const terms =
+        spec(m).template?.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+      const apart = terms.some(
+        (t) =>
+          t.topologyKey === "kubernetes.io/hostname" &&
+          Object.keys(t.labelSelector?.matchLabels ?? {}).length > 0 &&
+          labelsMatch(t.labelSelector?.matchLabels ?? {}, spec(other).template?.metadata?.labels),
+      );
+      if (!apart)
+        problems.push(
+          `${describe(m)}: may share a node with the ${workloadApp(other)} (no required podAntiAffinity ` +
+            "against it on kubernetes.io/hostname): losing that node would leave no one to take over",
+        );
+    }
+  }
+  return problems;
+}
+
+/**
+ * A standby is never Ready (readiness is "active"), so a disruption budget over leader or
+ * follower counts the active node as the last one up and blocks every drain of its node.
+ */
+function checkBudgets(ms: readonly Manifest[], serving: readonly Manifest[]): string[] {
+  return ms
+    .filter((m) => m.object.kind === "PodDisruptionBudget")
+    .flatMap((m) => {
+      const selector = (m.object.spec as { selector?: LabelSelector } | undefined)?.selector?.matchLabels ?? {};
+      return serving
+        .filter((w) => ns(w.object) === ns(m.object) && labelsMatch(selector, spec(w).template?.metadata?.labels))
+        .map(
+          (w) =>
+            `${describe(m)}: selects the ${workloadApp(w)}, whose standby is never Ready: it would block every ` +
+            "drain of the active node's node",
+        );
+    });
+}
+
+interface PolicySpec {
+  podSelector?: LabelSelector;
+  policyTypes?: string[];
+  ingress?: { from?: unknown[]; ports?: { port?: string | number }[] }[];
+}
+
+/**
+ * Once a NetworkPolicy selects leader or follower, one of them must let every source in on the
+ * http port: users, push senders and probes elsewhere come from addresses no selector names.
+ */
+function checkReachable(ms: readonly Manifest[], serving: readonly Manifest[]): string[] {
+  const policies = ms.filter((m) => m.object.kind === "NetworkPolicy");
+  return serving.flatMap((w) => {
+    const selecting = policies
+      .filter((p) => ns(p.object) === ns(w.object))
+      .map((p) => (p.object.spec ?? {}) as PolicySpec)
+      .filter(
+        (p) =>
+          (p.policyTypes ?? ["Ingress"]).includes("Ingress") &&
+          labelsMatch(p.podSelector?.matchLabels ?? {}, spec(w).template?.metadata?.labels),
+      );
+    if (selecting.length === 0) return [];
+    const open = selecting.some((p) =>
+      (p.ingress ?? []).some(
+        (rule) =>
+          (rule.from ?? []).length === 0 &&
+          ((rule.ports ?? []).length === 0 || (rule.ports ?? []).some((x) => x.port === "http" || x.port === 8080)),
+      ),
+    );
+    return open
+      ? []
+      : [`${describe(w)}: no NetworkPolicy lets every source in on port http: users, probes and its peer are cut off`];
+  });
+}
+
 export interface ManifestCheckOptions {
   /** NODE_OPTIONS each image sets (by app: leader, follower, probe), read from its Dockerfile. */
   imageNodeOptions?: Readonly<Record<string, string>>;
@@ -297,6 +395,8 @@ export function checkManifests(
       const where = `${here} container ${c.name}`;
       const uptop = isUptopImage(c.image);
       if (/(^|\/)uptop-leader(:|@|$)/.test(c.image ?? "")) runsLeader = true;
+      if (uptop && !pinned(c.image ?? ""))
+        problems.push(`${where}: image ${c.image} is not pinned to a version (set newTag in the kustomization)`);
       problems.push(
         ...checkProbe(where, "startupProbe", c, false),
         ...checkProbe(where, "livenessProbe", c),
@@ -351,5 +451,7 @@ export function checkManifests(
   }
   if (hasFollower && !routesToActive)
     problems.push("no Service selects both the leader and the follower, to route users to the active one");
+  const serving = workloads(ms).filter((w) => ["leader", "follower"].includes(workloadApp(w) ?? ""));
+  problems.push(...checkApart(serving), ...checkBudgets(ms, serving), ...checkReachable(ms, serving));
   return problems;
 }

@@ -5,14 +5,19 @@ interface Validatable {
 }
 type ModelClass = new (data: K8sObject) => Validatable;
 
-/** "apps/v1" → "apps/v1"; core "v1" → "v1": the module layout of kubernetes-models. */
+/**
+ * Where a kind's model lives: the built-in kinds in kubernetes-models ("apps/v1" → "apps/v1",
+ * core "v1" → "v1"), the Prometheus operator's (ServiceMonitor) in its own package.
+ */
 function modelPath(apiVersion: string, kind: string): string {
+  if (apiVersion.startsWith("monitoring.coreos.com/"))
+    return `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`;
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 
 /**
  * Validates one object against the OpenAPI schema of its kind (kubernetes-models ships the
- * upstream schemas, so this runs offline). Returns the validator's message, or null if valid.
+ * upstream schemas, and its prometheus-operator package the CRDs', so this runs offline). Returns the validator's message, or null if valid.
  * An apiVersion/kind the models do not know is itself an error: a typo there is the most
  * common way to get a manifest that the API server rejects.
  */

@@ -28,29 +28,33 @@ function yamlFiles(dir: string): string[] {
 }
 
 /**
- * Parses every YAML document under dir. A syntax error, an empty document or one without
- * apiVersion/kind/metadata.name throws, naming the file: a manifest that does not parse must
- * fail CI, not be skipped.
+ * The Kubernetes objects of one YAML stream, `file` naming it in messages. A syntax error or a
+ * document without apiVersion/kind/metadata.name throws: a manifest that does not parse must
+ * fail CI, not be skipped. Empty documents are skipped.
  */
-export function loadManifests(dir: string, root: string = dir): Manifest[] {
+export function parseManifests(text: string, file: string): Manifest[] {
   const out: Manifest[] = [];
-  for (const path of yamlFiles(dir).sort()) {
-    const file = relative(root, path);
-    parseAllDocuments(readFileSync(path, "utf8")).forEach((doc, index) => {
-      if (doc.errors.length > 0) throw new Error(`${file}#${index}: ${doc.errors[0]?.message}`);
-      const object = doc.toJS() as Partial<K8sObject> | null;
-      if (object === null || typeof object !== "object") return;
-      if (
-        typeof object.apiVersion !== "string" ||
-        typeof object.kind !== "string" ||
-        typeof object.metadata?.name !== "string"
-      ) {
-        throw new Error(`${file}#${index}: not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
-      }
-      out.push({ file, index, object: object as K8sObject });
-    });
-  }
+  parseAllDocuments(text).forEach((doc, index) => {
+    if (doc.errors.length > 0) throw new Error(`${file}#${index}: ${doc.errors[0]?.message}`);
+    const object = doc.toJS() as Partial<K8sObject> | null;
+    if (object === null || typeof object !== "object") return;
+    if (
+      typeof object.apiVersion !== "string" ||
+      typeof object.kind !== "string" ||
+      typeof object.metadata?.name !== "string"
+    ) {
+      throw new Error(`${file}#${index}: not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
+    }
+    out.push({ file, index, object: object as K8sObject });
+  });
   return out;
+}
+
+/** Parses every YAML document under dir (kustomization files aside), as `parseManifests` does. */
+export function loadManifests(dir: string, root: string = dir): Manifest[] {
+  return yamlFiles(dir)
+    .sort()
+    .flatMap((path) => parseManifests(readFileSync(path, "utf8"), relative(root, path)));
 }
 
 export function describeManifest(m: Manifest): string {

@@ -6,10 +6,11 @@ import {
   checkManifests,
   finalStageEnv,
   heapCapMiB,
-  loadManifests,
+  kubectlAvailable,
   memoryMiB,
   parseDockerfile,
   parseEnvExample,
+  renderKustomization,
   repoRoot,
   schemaError,
   type Manifest,
@@ -17,7 +18,21 @@ import {
 
 const root = repoRoot();
 const k8s = join(root, "deploy", "k8s");
-const manifests = loadManifests(k8s);
+// What `kubectl apply -k` sends is what must hold, so every check reads kustomize's output.
+if (!kubectlAvailable()) {
+  throw new Error(
+    "kubectl is not installed: these tests render deploy/k8s with `kubectl kustomize` (no cluster needed)",
+  );
+}
+const manifests = renderKustomization(join(k8s, "base"), root);
+/** Every kustomization a user may apply, rendered once. */
+const renders = Object.fromEntries(
+  ["base", "overlays/external-postgres", "overlays/prometheus-operator"].map((dir) => [
+    dir,
+    renderKustomization(join(k8s, dir), root),
+  ]),
+);
+const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 const knownEnv = parseEnvExample(readFileSync(join(root, ".env.example"), "utf8"));
 // What each image sets when a manifest does not override it.
 const imageNodeOptions = Object.fromEntries(
@@ -61,6 +76,11 @@ describe("kubernetes manifests", () => {
         "StatefulSet/uptop-postgres-leader",
         "StatefulSet/uptop-postgres-follower",
         "PersistentVolumeClaim/uptop-leader-data",
+        "NetworkPolicy/uptop-default-deny-ingress",
+        "NetworkPolicy/uptop-serving-nodes",
+        "NetworkPolicy/uptop-postgres-leader",
+        "NetworkPolicy/uptop-postgres-follower",
+        "PodDisruptionBudget/uptop-probes",
       ]),
     );
     const probes = manifests.filter(
@@ -136,6 +156,78 @@ describe("kubernetes manifests", () => {
   });
 });
 
+describe.each(Object.keys(renders))("kubectl kustomize %s", (dir) => {
+  const rendered = renders[dir]!;
+
+  it.each(rendered.map((m) => [`${m.object.kind}/${m.object.metadata.name}`, m] as const))(
+    "renders %s valid against its schema",
+    async (_, m) => {
+      expect(await schemaError(m.object)).toBeNull();
+    },
+  );
+
+  it("holds every deploy invariant", () => {
+    expect(checkManifests(rendered, knownEnv, { imageNodeOptions })).toEqual([]);
+  });
+
+  it(`pins every uptop image to this release (${version})`, () => {
+    const images = rendered
+      .filter((m) => m.object.kind === "Deployment")
+      .flatMap((m) => container(m.object).image as string);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(image).toMatch(new RegExp(`^uptop-(leader|follower|probe):${version}$`));
+  });
+
+  it("puts every object in the uptop namespace", () => {
+    for (const m of rendered.filter((x) => x.object.kind !== "Namespace"))
+      expect(m.object.metadata.namespace).toBe("uptop");
+  });
+});
+
+describe("the overlays", () => {
+  const kinds = (dir: string) => renders[dir]!.map((m) => `${m.object.kind}/${m.object.metadata.name}`);
+
+  it("leave the Prometheus operator's kinds out of the base, so it applies on a cluster without them", () => {
+    expect(renders.base!.filter((m) => m.object.apiVersion.startsWith("monitoring.coreos.com/"))).toEqual([]);
+    expect(kinds("overlays/prometheus-operator")).toEqual(
+      expect.arrayContaining(["ServiceMonitor/uptop", "Secret/uptop-metrics"]),
+    );
+  });
+
+  it("give leader and follower the scrape-only token the ServiceMonitor sends", () => {
+    const rendered = renders["overlays/prometheus-operator"]!;
+    const monitor = rendered.find((m) => m.object.kind === "ServiceMonitor")!.object as any;
+    const auth = monitor.spec.endpoints[0].authorization.credentials;
+    for (const name of ["uptop-leader", "uptop-follower"]) {
+      const d = rendered.find((m) => m.object.kind === "Deployment" && m.object.metadata.name === name)!.object;
+      const env = container(d).env.find((e: any) => e.name === "UPTOP_METRICS_TOKEN");
+      expect(env.valueFrom.secretKeyRef).toEqual({ name: auth.name, key: auth.key });
+    }
+    // A forgotten placeholder stops uptop at start-up, naming the variable.
+    const secret = rendered.find((m) => m.object.metadata.name === auth.name)!.object as any;
+    let thrown: unknown;
+    try {
+      loadConfig({ UPTOP_METRICS_TOKEN: secret.stringData[auth.key] });
+    } catch (err) {
+      thrown = err;
+    }
+    expect((thrown as ConfigError).variable).toBe("UPTOP_METRICS_TOKEN");
+  });
+
+  it("drop the bundled Postgres with its network policies in external-postgres", () => {
+    expect(kinds("overlays/external-postgres").filter((k) => k.includes("postgres"))).toEqual([]);
+  });
+
+  it("pin the images in the base kustomization to the version in package.json", () => {
+    const kustomization = parse(readFileSync(join(k8s, "base", "kustomization.yaml"), "utf8"));
+    expect(kustomization.images.map((i: { newTag: string }) => i.newTag)).toEqual([version, version, version]);
+    for (const app of ["leader", "follower", "probe"]) {
+      const pkg = JSON.parse(readFileSync(join(root, "apps", app, "package.json"), "utf8")) as { version: string };
+      expect(pkg.version).toBe(version);
+    }
+  });
+});
+
 describe("the manifest checker", () => {
   // biome-ignore format: a table reads best one case per line
   it.each<[string, string, string, (o: any) => void, RegExp]>([
@@ -165,6 +257,12 @@ describe("the manifest checker", () => {
     ["a heap cap at the memory limit", "Deployment", "uptop-leader", (o) => (container(o).env.find((e: any) => e.name === "NODE_OPTIONS").value = "--max-old-space-size=512"), /heap cap 512 MiB leaves no headroom under its 512Mi memory limit \(at most 384 MiB\)/],
     ["a limit lowered below the heap cap", "Deployment", "uptop-follower", (o) => (container(o).resources.limits.memory = "256Mi"), /heap cap 384 MiB leaves no headroom under its 256Mi/],
     ["the image's 1 GB cap under a 512Mi limit", "Deployment", "uptop-follower", (o) => (container(o).env = container(o).env.filter((e: any) => e.name !== "NODE_OPTIONS")), /heap cap 1024 MiB \(from the image\) leaves no headroom/],
+    ["a follower allowed on the leader's node", "Deployment", "uptop-follower", (o) => delete o.spec.template.spec.affinity, /Deployment\/uptop-follower: may share a node with the leader/],
+    ["an anti-affinity by zone only", "Deployment", "uptop-leader", (o) => (o.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey = "topology.kubernetes.io/zone"), /uptop-leader: may share a node with the follower/],
+    ["a budget over the serving nodes", "PodDisruptionBudget", "uptop-probes", (o) => (o.spec.selector.matchLabels = { "uptop/serving-node": "true" }), /uptop-probes: selects the leader, whose standby is never Ready/],
+    ["the serving nodes cut off by the default deny", "NetworkPolicy", "uptop-serving-nodes", (o) => (o.spec.ingress[0].from = [{ podSelector: {} }]), /uptop-leader: no NetworkPolicy lets every source in on port http/],
+    ["an unpinned image", "Deployment", "uptop-probe-eu-west", (o) => (container(o).image = "uptop-probe:latest"), /image uptop-probe:latest is not pinned/],
+    ["an image with no tag", "Deployment", "uptop-leader", (o) => (container(o).image = "registry.example.com:5000/uptop-leader"), /is not pinned/],
     ["no heap cap at all", "Deployment", "uptop-probe-eu-west", (o) => (container(o).env = container(o).env.filter((e: any) => e.name !== "NODE_OPTIONS")), /no heap cap/],
   ])("catches %s", (_, kind, name, edit, expected) => {
     const problems = checkManifests(mutated(kind, name, edit), knownEnv, { imageNodeOptions });

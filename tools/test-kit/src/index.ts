@@ -9,3 +9,4 @@ export { sleep, StopWaiting, until } from "./poll-until.js";
 export { Proc, runNode, spawnNode, type Env, type NodeRun } from "./node-process.js";
 export { ADMIN_TOKEN, apiClient, type ApiClient, type ApiInit } from "./api-client.js";
 export { quietLogger } from "./quiet-logger.js";
+export { promtoolLint } from "./promtool-lint.js";

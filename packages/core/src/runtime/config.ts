@@ -53,6 +53,8 @@ export interface Config {
     readonly keysFile: string | null;
   };
   readonly metricsPublic: boolean;
+  /** UPTOP_METRICS_TOKEN: a bearer token that can read GET /metrics and nothing else; null: none. */
+  readonly metricsToken: string | null;
   readonly retention: { readonly rawMs: number; readonly rollupMs: number };
   readonly logLevel: LogLevel;
 }
@@ -273,6 +275,19 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     throw new ConfigError("UPTOP_API_TOKEN", "is shorter than 16 characters", "3f9a1c0e7b2d4a6f8e1c3b5d7f9a0c2e");
   }
 
+  const metricsToken = read(env, "UPTOP_METRICS_TOKEN") ?? null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError("UPTOP_METRICS_TOKEN", "is shorter than 16 characters", "9c2e4a6f8e1c3b5d7f9a0c2e3f9a1c0e");
+  }
+  // The scrape token sits in a Prometheus config: were it the admin token, a leaked config would be an admin.
+  if (metricsToken !== null && metricsToken === apiToken) {
+    throw new ConfigError(
+      "UPTOP_METRICS_TOKEN",
+      "must differ from UPTOP_API_TOKEN",
+      "9c2e4a6f8e1c3b5d7f9a0c2e3f9a1c0e",
+    );
+  }
+
   const secret = read(env, "UPTOP_CLUSTER_SECRET") ?? null;
   if (secret !== null && secret.length < 16) {
     throw new ConfigError("UPTOP_CLUSTER_SECRET", "is shorter than 16 characters", "a-long-random-shared-secret-0123");
@@ -370,6 +385,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     },
     users: { adminKey, keysFile: read(env, "UPTOP_KEYS") ?? null },
     metricsPublic: bool(env, "UPTOP_METRICS_PUBLIC", false),
+    metricsToken,
     retention: {
       rawMs: duration(env, "UPTOP_RETENTION_RAW", "14d", 86_400_000, "14d"),
       rollupMs: duration(env, "UPTOP_RETENTION_ROLLUP", "400d", 86_400_000, "400d"),
