@@ -154,7 +154,7 @@ export function Maintenance() {
                                   <button
                                     type="button"
                                     onClick={() => void act(() => post(`/api/maintenance/${w.id}/end`))}
-                                    aria-label={`End ${w.title} now`}
+                                    aria-label={`End now: ${w.title}`}
                                   >
                                     End now
                                   </button>
