@@ -146,6 +146,48 @@ describe("the monitor form", () => {
     }
   });
 
+  it("creates a group and a TCP monitor inside it that notifies a chosen channel", async () => {
+    const hook = await api(leader.port, "/api/channels", {
+      method: "POST",
+      body: JSON.stringify({ name: "pager", type: "webhook", settings: { url: target.urlOf("/hook") } }),
+    });
+    expect(hook.status).toBe(201);
+    const { page, context, errors } = await newPage(tb.browser);
+    await signIn(page, leader.url, "edna", "edna's long password");
+    await page.goto(`${leader.url}/monitors/new`);
+    await page.getByLabel("Name", { exact: true }).fill("backend");
+    await page.getByLabel("Type", { exact: true }).selectOption("group");
+    expect(await page.getByLabel("URL", { exact: true }).count()).toBe(0);
+    expect(await page.getByLabel("Host name", { exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Create monitor" }).click();
+    await page.waitForURL(/\/monitors\/\d+$/, { timeout: 20_000 });
+
+    await page.goto(`${leader.url}/monitors/new`);
+    await page.getByLabel("Name", { exact: true }).fill("database port");
+    await page.getByLabel("Type", { exact: true }).selectOption("tcp");
+    await page.getByLabel("Host name", { exact: true }).fill("127.0.0.1");
+    await page.getByLabel("Port", { exact: true }).fill(String(target.port));
+    await page.getByLabel("Interval (seconds)", { exact: true }).fill("30");
+    await page.getByLabel("Parent group", { exact: true }).selectOption("backend");
+    await page.getByRole("checkbox", { name: /^pager/ }).check();
+    await page.getByRole("button", { name: "Create monitor" }).click();
+    await page.waitForURL(/\/monitors\/\d+$/, { timeout: 20_000 });
+    const id = Number(/\/monitors\/(\d+)$/.exec(page.url())![1]);
+    const stored = await json<Record<string, unknown>>(leader.port, `/api/monitors/${id}`);
+    expect(stored).toMatchObject({
+      name: "database port",
+      type: "tcp",
+      hostname: "127.0.0.1",
+      port: target.port,
+      interval: 30,
+      url: null,
+      parent: "backend",
+      channels: ["pager"],
+    });
+    expect(realErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
   it("is accessible in dark mode and fits a phone in one column", async () => {
     const { page, context, errors } = await newPage(tb.browser, { width: 375, height: 740 });
     await page.emulateMedia({ colorScheme: "dark" });
