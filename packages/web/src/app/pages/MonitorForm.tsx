@@ -1,5 +1,5 @@
 import type { Monitor, MonitorType } from "@uptop/core";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { get, post, put } from "../api";
 import { Field } from "../components/Field";
@@ -302,7 +302,7 @@ export function MonitorForm({ id }: Props) {
       </section>
     );
   }
-  return <EditorForm id={id} title={title} />;
+  return <EditorForm key={id ?? "new"} id={id} title={title} />;
 }
 
 function EditorForm({ id, title }: Props & { title: string }) {
@@ -315,14 +315,11 @@ function EditorForm({ id, title }: Props & { title: string }) {
     ]);
     return { monitors, channels, monitor };
   }, [id]);
-  const [s, setS] = useState<FormState>(EMPTY);
+  // null until the user types: the form shows the loaded monitor (or the defaults) from the first render.
+  const [edited, setEdited] = useState<FormState | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const monitor = loaded.data?.monitor ?? null;
-
-  useEffect(() => {
-    if (monitor) setS(stateOf(monitor));
-  }, [monitor]);
 
   if (loaded.loading && !loaded.data) {
     return (
@@ -341,7 +338,10 @@ function EditorForm({ id, title }: Props & { title: string }) {
     );
   }
 
-  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setS((prev) => ({ ...prev, [k]: v }));
+  const base = monitor ? stateOf(monitor) : EMPTY;
+  const s = edited ?? base;
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) =>
+    setEdited((prev) => ({ ...(prev ?? base), [k]: v }));
   const text = (k: keyof FormState) => ({
     value: s[k] as string,
     onChange: (e: { target: { value: string } }) => set(k, e.target.value as never),
