@@ -14,6 +14,7 @@ const DOCS = [
   "README.md",
   ...readdirSync(join(ROOT, "docs"))
     .filter((f) => f.endsWith(".md"))
+    .sort()
     .map((f) => `docs/${f}`),
 ];
 const BLOCKS = DOCS.flatMap((f) => docBlocks(f, readFileSync(join(ROOT, f), "utf8")));
