@@ -50,6 +50,23 @@ function explain(doc: Document.Parsed, text: string, e: YAMLError): { offset: nu
     const key = keyAt(doc, offset);
     return { offset, message: key === undefined ? said : `duplicate key "${key}" (keys must be unique in a mapping)` };
   }
+  if (e.code === "BLOCK_AS_IMPLICIT_KEY") {
+    // Reported at the value above; the mistake is the next line's indentation.
+    const next = text.indexOf("\n", offset);
+    return {
+      offset: next === -1 ? offset : firstNonSpaceOnLine(text, next + 1),
+      message: "this line is indented deeper than the key above it: keys of one mapping line up",
+    };
+  }
+  if (e.code === "MULTILINE_IMPLICIT_KEY") {
+    return { offset: firstNonSpaceOnLine(text, offset), message: 'expected "key: value" here (a missing colon?)' };
+  }
+  if (e.code === "MULTIPLE_DOCS") {
+    return {
+      offset,
+      message: "a file holds one document: remove the --- separator, or split it into files (-f takes a directory)",
+    };
+  }
   if (e.code === "TAB_AS_INDENT") return { offset, message: "tabs are not allowed as indentation: indent with spaces" };
   const start = firstNonSpaceOnLine(text, offset);
   if (e.code === "BAD_INDENT" || /without - indicator|indent/i.test(said)) {

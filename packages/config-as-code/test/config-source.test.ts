@@ -82,6 +82,9 @@ describe("YAML error positions", () => {
     ["a duplicate key", "monitors:\n  - name: a\n    name: b\n    type: http\n", "3:5", 'duplicate key "name"'],
     ["an unquoted ${VAR} in a flow map", "channels:\n  - { name: s, type: slack, settings: { webhookUrl: ${URL} } }\n  - name: x\n", "2:53", 'must be quoted: write "${VARIABLE}"'],
     ["an unclosed flow sequence", "monitors:\n  - name: a\n    regions: [eu, us\n    type: http\n", "3:14", "this [ is never closed with ]"],
+    ["a key indented deeper than the one above", "monitors:\n  - name: a\n     type: http\n", "3:6", "indented deeper than the key above it"],
+    ["a missing colon", "monitors:\n  - name: a\n    type http\n    url: x\n", "3:5", 'expected "key: value" here'],
+    ["two documents in one file", "monitors: []\n---\nchannels: []\n", "2:1", "remove the --- separator"],
     ["an unclosed flow map", "monitors:\n  - name: a\n    headers: {a: 1\n", "3:14", "this { is never closed with }"],
   ])("reports %s as one located line", (_what, text, where, message) => {
     const errors = locatedErrors(text);
