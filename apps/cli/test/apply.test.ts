@@ -133,6 +133,24 @@ describe("uptop apply", () => {
     expect(await monitorNames()).toEqual([]);
   });
 
+  it("prints a YAML syntax error as one line naming file, line and column, whatever follows it", async () => {
+    // biome-ignore format: a table reads best one case per line
+    const cases = [
+      ["monitors:\n  - name: a\n    type: push\n   interval: 60\n", "bad.yaml:4:4: Sequence item without - indicator"],
+      ['monitors:\n  - name: "a\n    type: push\n', 'bad.yaml:2:11: this " is never closed'],
+      ["monitors:\n\t- name: a\n", "bad.yaml:2:1: tabs are not allowed as indentation"],
+      ["monitors:\n  - name: a\n    name: b\n", 'bad.yaml:3:5: duplicate key "name"'],
+      [`monitors:\n  - { name: a, type: push, token: \${TOKEN} }\n${"  - name: b\n    type: push\n".repeat(40)}`, "bad.yaml:2:35: a ${VARIABLE} inside { } or [ ] must be quoted"],
+    ];
+    for (const [text, start] of cases) {
+      write("bad.yaml", text!);
+      const r = await runCli(["apply", "-f", "bad.yaml", ...serverArgs(server)], { TOKEN: "t" }, dir);
+      expect({ code: r.code, lines: r.stderr.trimEnd().split("\n").length }).toEqual({ code: 2, lines: 1 });
+      expect(r.stderr.slice(0, start!.length)).toBe(start);
+    }
+    expect(await monitorNames()).toEqual([]);
+  });
+
   it("rolls everything back when the 5th of 10 steps fails in the database", async () => {
     // Valid on its own: only the database knows "plain", already on the server, is not a group.
     // "plain" is not in the file, so m4 is a top-level step and runs 5th, after four creates.

@@ -42,6 +42,22 @@ describe.each(BACKENDS)("config apply on %s", (backend) => {
     expect(await tdb.store.db.selectFrom("maintenance_windows").select("id").execute()).toEqual([]);
   });
 
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["bad indentation", "monitors:\n  - name: a\n    type: push\n   interval: 60\n", "request body:4:4: Sequence item without - indicator"],
+    ["an unclosed quote", 'monitors:\n  - name: "a\n    type: push\n', 'request body:2:11: this " is never closed'],
+    ["a tab", "monitors:\n\t- name: a\n", "request body:2:1: tabs are not allowed as indentation: indent with spaces"],
+    ["a duplicate key", "monitors:\n  - name: a\n    name: b\n", 'request body:3:5: duplicate key "name"'],
+    ["a ${VAR} in a flow map", `monitors:\n  - { name: a, type: push, token: \${T} }\n${"  - name: b\n".repeat(40)}`, "request body:2:35: a ${VARIABLE} inside { } or [ ] must be quoted"],
+  ])("answers YAML with %s with a 400 whose message is one located line", async (_what, text, start) => {
+    const res = await srv.api("/api/config/apply", yaml(text));
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.message.slice(0, start.length)).toBe(start);
+    expect(error.message).not.toMatch(/\n|and \d+ more/);
+    expect(error.details.issues).toHaveLength(1);
+  });
+
   it("exports a monitor's URL password, body and token header as placeholders, and plans them as secrets", async () => {
     const monitor = (pass: string) => ({
       name: "login",

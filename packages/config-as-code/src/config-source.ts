@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { ValidationError, type FieldIssue } from "@uptop/core";
+import { firstSyntaxProblem } from "./yaml-syntax-error.js";
 
 const SECTIONS = ["channels", "monitors", "maintenance"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -48,9 +49,7 @@ function parseFile(file: string, text: string): ParsedFile {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const f = { file, doc, lines };
   if (doc.errors.length) {
-    throw new ConfigFileError(
-      doc.errors.map((e) => ({ file, ...at(f, e.pos[0]), field: "", message: e.message.split("\n")[0]! })),
-    );
+    throw new ConfigFileError([{ file, field: "", ...firstSyntaxProblem(doc, text, lines, doc.errors) }]);
   }
   return f;
 }

@@ -72,6 +72,32 @@ describe("YAML error positions", () => {
     expect(errors.find((e) => at(e) === where)?.message).toContain(message);
   });
 
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["bad indentation", "monitors:\n  - name: a\n    type: http\n   url: http://x\n", "4:4", "Sequence item without - indicator (check the indentation"],
+    ["a key out-dented from its mapping", "monitors:\n  - name: a\n  type: http\n", "3:3", "All mapping items must start at the same column"],
+    ["an unclosed double quote", 'monitors:\n  - name: "a\n    type: http\n', "2:11", 'this " is never closed'],
+    ["an unclosed single quote", "monitors:\n  - name: 'it''s\n    type: http\n", "2:11", "this ' is never closed"],
+    ["a tab as indentation", "monitors:\n\t- name: a\n", "2:1", "tabs are not allowed as indentation"],
+    ["a duplicate key", "monitors:\n  - name: a\n    name: b\n    type: http\n", "3:5", 'duplicate key "name"'],
+    ["an unquoted ${VAR} in a flow map", "channels:\n  - { name: s, type: slack, settings: { webhookUrl: ${URL} } }\n  - name: x\n", "2:53", 'must be quoted: write "${VARIABLE}"'],
+    ["an unclosed flow sequence", "monitors:\n  - name: a\n    regions: [eu, us\n    type: http\n", "3:14", "this [ is never closed with ]"],
+    ["a key indented deeper than the one above", "monitors:\n  - name: a\n     type: http\n", "3:6", "indented deeper than the key above it"],
+    ["a missing colon", "monitors:\n  - name: a\n    type http\n    url: x\n", "3:5", 'expected "key: value" here'],
+    ["two documents in one file", "monitors: []\n---\nchannels: []\n", "2:1", "remove the --- separator"],
+    ["an unclosed flow map", "monitors:\n  - name: a\n    headers: {a: 1\n", "3:14", "this { is never closed with }"],
+  ])("reports %s as one located line", (_what, text, where, message) => {
+    const errors = locatedErrors(text);
+    expect(errors.map((e) => `${e.line}:${e.col}`)).toEqual([where]);
+    expect(errors[0]!.message).toContain(message);
+    expect(errors[0]!.message).not.toContain("\n");
+    try {
+      load(text);
+    } catch (err) {
+      expect((err as Error).message).toBe(`monitors.yaml:${where}: ${errors[0]!.message}`);
+    }
+  });
+
   it("reports a YAML syntax error with its line", () => {
     const errors = locatedErrors("monitors:\n  - name: a\n   type: http\n");
     expect(errors[0]?.file).toBe("monitors.yaml");
