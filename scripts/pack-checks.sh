@@ -31,7 +31,7 @@ for t in "${tarballs[@]}"; do
     const packed = new Set(process.argv.slice(1).map((p) => `@uptop/${p}`));
     const problems = [];
     if (pkg.private) problems.push("is private");
-    for (const f of ["license", "repository", "homepage", "engines"]) if (!pkg[f]) problems.push(`has no ${f}`);
+    for (const f of ["license", "engines"]) if (!pkg[f]) problems.push(`has no ${f}`);
     if (!pkg.exports?.["."]?.require) problems.push("has no require export condition");
     for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
       if (String(range).startsWith("workspace:")) problems.push(`depends on ${name}@${range}`);
