@@ -83,13 +83,7 @@ export async function monitorsSummary(db: Db, hours: number, now: Date): Promise
       to: now,
       statusAtStart: timeline.statusAtStart,
       changes: timeline.changes,
-      excluded: maintenanceIntervals(
-        windows as WindowSpec[],
-        m.id,
-        ancestors(m.id, outlines),
-        from.getTime(),
-        toMs,
-      ),
+      excluded: maintenanceIntervals(windows as WindowSpec[], m.id, ancestors(m.id, outlines), from.getTime(), toMs),
     });
     return { id: m.id, uptimePct: sla.uptimePct, hours: hourlyWorst(bar, firstHourMs, hours, toMs) };
   });
