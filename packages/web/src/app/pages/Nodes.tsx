@@ -2,6 +2,7 @@ import type { LiveEvent } from "@uptop/core";
 import { useMemo } from "react";
 import { get } from "../api";
 import { ErrorNotice } from "../components/Notice";
+import { ScrollRegion } from "../components/ScrollRegion";
 import { useLiveEvents } from "../live";
 import { ago } from "../monitor-types";
 import { useLoad } from "../use-load";
@@ -76,9 +77,7 @@ export function Nodes() {
             ))}
           </ul>
           <h2>Nodes</h2>
-          {/* Focusable so a keyboard can scroll it sideways on a phone. */}
-          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus */}
-          <section className="table-wrap" tabIndex={0} aria-label="Nodes table">
+          <ScrollRegion label="Nodes table">
             <table>
               <thead>
                 <tr>
@@ -112,7 +111,7 @@ export function Nodes() {
                 ))}
               </tbody>
             </table>
-          </section>
+          </ScrollRegion>
         </>
       )}
     </section>

@@ -17,6 +17,7 @@ import {
 import { useSession } from "../session";
 import { useLoad } from "../use-load";
 import { applyToMonitors, applyToSummary, countByStatus, type SortKey, visibleTree } from "./overview-model";
+import "../components/link-button.css";
 import "./overview.css";
 
 type RowEvent = Extract<LiveEvent, { type: "status" | "check" }>;
