@@ -182,6 +182,14 @@ export function Overview() {
             <div className="table-wrap">
               <table className="monitors">
                 <caption className="sr-only">Monitors, {rows.length} shown</caption>
+                <colgroup>
+                  <col />
+                  <col className="col-status" />
+                  <col className="col-type" />
+                  <col className="col-latency" />
+                  <col className="col-uptime" />
+                  <col className="col-bar" />
+                </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Name</th>

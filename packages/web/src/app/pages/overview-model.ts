@@ -3,6 +3,9 @@ import { STATUS_ORDER, type MonitorRow, type MonitorsSummary } from "../monitor-
 
 export type SortKey = "worst" | "name";
 
+// One collator for every comparison: far cheaper than localeCompare on each of 10 000 calls.
+const byName = new Intl.Collator(undefined, { numeric: true }).compare;
+
 export interface TreeRow {
   monitor: MonitorRow;
   depth: number;
@@ -27,9 +30,8 @@ export function visibleTree(
   }
   const compare =
     filter.sort === "name"
-      ? (a: MonitorRow, b: MonitorRow) => a.name.localeCompare(b.name)
-      : (a: MonitorRow, b: MonitorRow) =>
-          STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name);
+      ? (a: MonitorRow, b: MonitorRow) => byName(a.name, b.name)
+      : (a: MonitorRow, b: MonitorRow) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a.name, b.name);
   const needle = filter.search.trim().toLowerCase();
   const matches = (m: MonitorRow) =>
     (filter.status === "all" || m.status === filter.status) &&
