@@ -13,7 +13,12 @@ import { parseArgs } from "node:util";
 import { pct, sleep } from "./lib/harness.mjs";
 
 const { values: args } = parseArgs({
-  options: { monitors: { type: "string", default: "1000" }, runs: { type: "string", default: "5" } },
+  options: {
+    monitors: { type: "string", default: "1000" },
+    runs: { type: "string", default: "5" },
+    // Prints the page's busiest functions during the first burst (Chrome's CPU profiler).
+    profile: { type: "boolean", default: false },
+  },
 });
 const count = Number(args.monitors);
 const runs = Number(args.runs);
@@ -165,6 +170,11 @@ try {
       w.benchStop = false;
       requestAnimationFrame(tick);
     });
+    const cdp = args.profile && mode === "down" ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.start");
+    }
     const t0 = Date.now();
     target.mode = mode;
     const members = count - Math.ceil(count / GROUP);
@@ -174,6 +184,20 @@ try {
       { timeout: 60_000, polling: 200 },
     );
     const seenMs = Date.now() - t0;
+    if (cdp) {
+      const { profile } = await cdp.send("Profiler.stop");
+      const self = new Map();
+      const dt = profile.timeDeltas ?? [];
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      (profile.samples ?? []).forEach((id, i) => {
+        const f = byId.get(id).callFrame;
+        const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
+        self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+      });
+      console.log("  busiest functions during the burst (self ms):");
+      for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+        console.log(`    ${v.toFixed(0).padStart(7)} ${k}`);
+    }
     const r = await page.evaluate(() => {
       const w = window;
       w.benchStop = true;

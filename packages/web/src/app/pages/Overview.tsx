@@ -24,6 +24,7 @@ type RowEvent = Extract<LiveEvent, { type: "status" | "check" }>;
 type SummaryEntry = MonitorsSummary["monitors"][number];
 
 const SUMMARY_REFRESH_MS = 5 * 60_000;
+const RESORT_MS = 3000;
 
 const Row = memo(function Row({
   m,
@@ -76,9 +77,22 @@ export function Overview() {
     frame.current = 0;
     const batch = queue.current;
     queue.current = [];
+    if (batch.some((e) => e.type === "status")) statusChanged.current = true;
     setMonitors((prev) => applyToMonitors(prev, batch));
     setSummary((prev) => applyToSummary(prev, batch));
   }, [setMonitors, setSummary]);
+  // Rows change in place; the order (and the status filter) follows a few seconds later, so a
+  // burst of changes does not move a thousand rows on every frame, nor a row from under the pointer.
+  const statusChanged = useRef(false);
+  const [resort, setResort] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => {
+      if (!statusChanged.current) return;
+      statusChanged.current = false;
+      setResort((n) => n + 1);
+    }, RESORT_MS);
+    return () => clearInterval(t);
+  }, []);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
   useEffect(() => {
     const t = setInterval(reloadSummary, SUMMARY_REFRESH_MS);
@@ -99,7 +113,20 @@ export function Overview() {
   });
 
   const list = monitors.data;
-  const rows = useMemo(() => (list ? visibleTree(list, { status, search, sort }) : []), [list, status, search, sort]);
+  const latest = useRef(list);
+  latest.current = list;
+  // A new list from the API (not a live change) is a new structure: rows added or removed.
+  const [structure, setStructure] = useState(0);
+  const { loading } = monitors;
+  useEffect(() => {
+    if (!loading) setStructure((n) => n + 1);
+  }, [loading]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: ordered again on a new list, a filter or the resort tick only
+  const rows = useMemo(
+    () => (latest.current ? visibleTree(latest.current, { status, search, sort }) : []),
+    [structure, resort, status, search, sort],
+  );
+  const byId = useMemo(() => new Map((list ?? []).map((m) => [m.id, m])), [list]);
   const counts = useMemo(() => countByStatus(list ?? []), [list]);
   const summaries = useMemo(() => new Map((summary.data?.monitors ?? []).map((s) => [s.id, s])), [summary.data]);
   const firstHour = summary.data?.firstHour;
@@ -206,7 +233,7 @@ export function Overview() {
                   {rows.map((r) => (
                     <Row
                       key={r.monitor.id}
-                      m={r.monitor}
+                      m={byId.get(r.monitor.id) ?? r.monitor}
                       s={summaries.get(r.monitor.id)}
                       firstHour={firstHour}
                       depth={r.depth}
