@@ -134,7 +134,7 @@ try {
   const apiDone = [];
   for (let i = 0; i < runs; i++) {
     await page.goto(base);
-    await page.waitForFunction((n) => document.querySelectorAll("tbody tr").length >= n, count, {
+    await page.waitForFunction((n) => document.querySelectorAll(".mbody [role=row]").length >= n, count, {
       polling: "raf",
       timeout: 30_000,
     });
@@ -179,7 +179,7 @@ try {
     target.mode = mode;
     const members = count - Math.ceil(count / GROUP);
     await page.waitForFunction(
-      ([s, n]) => document.querySelectorAll(`tbody .badge.s-${s}`).length >= n,
+      ([s, n]) => document.querySelectorAll(`.mbody .badge.s-${s}`).length >= n,
       [status, members],
       { timeout: 60_000, polling: 200 },
     );

@@ -80,22 +80,22 @@ describe("the dashboard's monitor overview", () => {
     await signIn(page, leader.url, "edna", "correct horse battery");
     const table = page.getByRole("table");
     await rowOf(page, "billing-api").waitFor();
-    const names = async () => table.locator("tbody td:first-child a").allTextContents();
+    const names = async () => table.locator(".mbody .name a").allTextContents();
     // The child comes right after its group and says which group it is in.
     const all = await names();
     expect(all.indexOf("billing-api")).toBe(all.indexOf("payments") + 1);
     expect(await rowOf(page, "billing-api").textContent()).toContain("in group payments");
 
     await page.getByLabel("Search").fill("docs");
-    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
+    await page.waitForFunction(() => document.querySelectorAll(".mbody [role=row]").length === 1);
     expect(await names()).toEqual(["zeta-docs"]);
     // A matching child keeps its group in view.
     await page.getByLabel("Search").fill("billing");
-    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 2);
+    await page.waitForFunction(() => document.querySelectorAll(".mbody [role=row]").length === 2);
     expect(await names()).toEqual(["payments", "billing-api"]);
     await page.getByLabel("Search").fill("");
     await page.getByLabel("Status", { exact: true }).selectOption("PAUSED");
-    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 3);
+    await page.waitForFunction(() => document.querySelectorAll(".mbody [role=row]").length === 3);
     expect((await names()).sort()).toEqual(["billing-api", "payments", "zeta-docs"]);
     await page.getByLabel("Search").fill("nothing like this");
     await page.getByText("No monitor matches the filter.").waitFor();

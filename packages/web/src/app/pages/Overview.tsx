@@ -2,6 +2,7 @@ import type { LiveEvent, Status } from "@uptop/core";
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "wouter";
 import { get } from "../api";
+import { GridCell, GridRow, GridRowGroup, GridTable } from "../components/GridTable";
 import { HourBar } from "../components/HourBar";
 import { ErrorNotice } from "../components/Notice";
 import { StatusBadge } from "../components/StatusBadge";
@@ -41,20 +42,20 @@ const Row = memo(function Row({
 }) {
   const target = targetOf(m);
   return (
-    <tr data-monitor-id={m.id}>
-      <td className={`name depth-${Math.min(depth, 6)}`}>
+    <GridRow className="mrow" id={m.id}>
+      <GridCell className={`name depth-${Math.min(depth, 6)}`}>
         <Link href={`/monitors/${m.id}`}>{m.name}</Link>
         {parentName && <span className="sr-only">, in group {parentName}</span>}
         {target && m.type !== "group" && <span className="target">{target}</span>}
-      </td>
-      <td>
+      </GridCell>
+      <GridCell>
         <StatusBadge status={m.status} />
-      </td>
-      <td className="hide-narrow">{m.type}</td>
-      <td className="num">{m.type === "group" ? "–" : formatLatency(m.lastCheck?.latencyMs)}</td>
-      <td className="num">{formatPct(s?.uptimePct)}</td>
-      <td>{s && firstHour ? <HourBar hours={s.hours} firstHour={firstHour} /> : "–"}</td>
-    </tr>
+      </GridCell>
+      <GridCell className="type">{m.type}</GridCell>
+      <GridCell>{m.type === "group" ? "–" : formatLatency(m.lastCheck?.latencyMs)}</GridCell>
+      <GridCell>{formatPct(s?.uptimePct)}</GridCell>
+      <GridCell>{s && firstHour ? <HourBar hours={s.hours} firstHour={firstHour} /> : "–"}</GridCell>
+    </GridRow>
   );
 });
 
@@ -207,29 +208,22 @@ export function Overview() {
             </p>
           ) : (
             <div className="table-wrap">
-              <table className="monitors">
-                <caption className="sr-only">Monitors, {rows.length} shown</caption>
-                <colgroup>
-                  <col />
-                  <col className="col-status" />
-                  <col className="col-type" />
-                  <col className="col-latency" />
-                  <col className="col-uptime" />
-                  <col className="col-bar" />
-                </colgroup>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="hide-narrow">
+              {/* A grid with table roles, not a <table>: rows off screen are skipped by the browser
+                  (content-visibility) and a live change re-lays out its own row, not all of them. */}
+              <GridTable className="mtable" label={`Monitors, ${rows.length} shown`}>
+                <GridRowGroup>
+                  <GridRow className="mrow head">
+                    <GridCell header>Name</GridCell>
+                    <GridCell header>Status</GridCell>
+                    <GridCell header className="type">
                       Type
-                    </th>
-                    <th scope="col">Latency</th>
-                    <th scope="col">Uptime 24 h</th>
-                    <th scope="col">Last 24 hours</th>
-                  </tr>
-                </thead>
-                <tbody>
+                    </GridCell>
+                    <GridCell header>Latency</GridCell>
+                    <GridCell header>Uptime 24 h</GridCell>
+                    <GridCell header>Last 24 hours</GridCell>
+                  </GridRow>
+                </GridRowGroup>
+                <GridRowGroup className="mbody">
                   {rows.map((r) => (
                     <Row
                       key={r.monitor.id}
@@ -240,8 +234,8 @@ export function Overview() {
                       parentName={r.parentName}
                     />
                   ))}
-                </tbody>
-              </table>
+                </GridRowGroup>
+              </GridTable>
             </div>
           )}
         </>
