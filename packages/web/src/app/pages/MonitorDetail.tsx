@@ -188,10 +188,13 @@ export function MonitorDetail({ id }: { id: number }) {
   }
 
   const target = targetOf(m);
+  // The API gives at most 1 000 results: a monitor checked often shows less than the whole day.
+  const oldest = results.data?.[results.data.length - 1]?.checkedAt;
+  const span = oldest ? `since ${when(oldest)}` : "over the last 24 hours";
   const chartLabel =
     stats === null
-      ? `Response time of ${m.name} over the last 24 hours: no successful check yet`
-      : `Response time of ${m.name} over the last 24 hours, ${series.length} node${series.length === 1 ? "" : "s"}: ` +
+      ? `Response time of ${m.name} ${span}: no successful check yet`
+      : `Response time of ${m.name} ${span}, ${series.length} node${series.length === 1 ? "" : "s"}: ` +
         `average ${stats.avg} ms, 95th percentile ${stats.p95} ms`;
 
   return (
@@ -314,7 +317,8 @@ export function MonitorDetail({ id }: { id: number }) {
         </p>
       )}
 
-      <h2>Response time, last 24 hours</h2>
+      <h2>Response time</h2>
+      <p className="muted">The last 24 hours, up to the latest 1 000 checks{oldest ? ` (${span})` : ""}.</p>
       <ErrorNotice error={results.error} />
       {results.data && (
         <div className="panel">
