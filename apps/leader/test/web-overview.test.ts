@@ -1,4 +1,4 @@
-import { HttpTarget } from "@uptop/test-kit";
+import { freePort, HttpTarget } from "@uptop/test-kit";
 import type { Page } from "playwright-core";
 import {
   addUser,
@@ -9,7 +9,7 @@ import {
   signIn,
   type TestBrowser,
 } from "./browser-harness.js";
-import { createMonitor } from "./cluster-harness.js";
+import { createMonitor, startProbeProcess } from "./cluster-harness.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(120_000);
 
@@ -108,6 +108,32 @@ describe("the dashboard's monitor overview", () => {
     await signIn(page, leader.url, "vic", "correct horse battery");
     await rowOf(page, "shop").waitFor();
     expect(await page.getByRole("link", { name: "New monitor" }).count()).toBe(0);
+    await context.close();
+  });
+
+  it("shows a probe that registers on the nodes page live, with its region and role", async () => {
+    const { page, context, errors } = await newPage(tb.browser);
+    await signIn(page, leader.url, "vic", "correct horse battery");
+    await page.getByRole("link", { name: "Nodes" }).click();
+    await page.getByRole("heading", { name: "Nodes and regions" }).waitFor();
+    await page.getByRole("table").getByText("online").first().waitFor();
+    expect(await page.getByRole("cell", { name: "probe-ap" }).count()).toBe(0);
+    const probe = startProbeProcess({
+      id: "probe-ap",
+      region: "ap-south",
+      leaderPort: leader.port,
+      port: await freePort(),
+    });
+    try {
+      const row = page.getByRole("row").filter({ hasText: "probe-ap" });
+      await row.waitFor({ timeout: LIVE_MS });
+      expect(await row.textContent()).toMatch(/ap-south/);
+      expect(await row.textContent()).toMatch(/online/);
+      await page.getByText(/ap-south\s*1 of 1 online/).waitFor();
+    } finally {
+      await probe.kill("SIGTERM");
+    }
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
     await context.close();
   });
 
