@@ -87,6 +87,8 @@ describe("the dashboard's monitor detail page", () => {
         `/monitors/${monitor.id}/edit`,
       );
 
+      await page.getByRole("button", { name: "Check now" }).click();
+      await page.getByRole("status").filter({ hasText: "Check queued" }).waitFor();
       await page.getByRole("button", { name: "Pause" }).click();
       await page.locator(".detail-head").getByText("paused", { exact: true }).waitFor();
       await page.getByRole("button", { name: "Resume" }).waitFor();
