@@ -23,6 +23,7 @@ const BENCHES = {
     "the leader process as a user runs it, on SQLite then Postgres: cold start to healthy, idle RSS, " +
     "then 1 000 HTTP monitors at 60 s for 600 s: RSS, CPU-ms per check",
   tui: "the terminal dashboard with 10 000 monitors at 160×48 and 80×24: frame time, key press to frame",
+  web: "the web dashboard in Chromium with 1 000 monitors: navigation to the last row, frames during a burst of live changes",
 };
 
 const [which, ...rest] = process.argv.slice(2).filter((a, i) => !(i === 1 && a === "--"));

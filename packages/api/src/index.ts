@@ -27,6 +27,8 @@ export {
   type MaintenanceView,
 } from "./routes/maintenance.js";
 export { historyRouter, type HistoryRoutesDeps } from "./routes/history.js";
+export { monitorSummaryRouter, type MonitorSummaryRoutesDeps } from "./routes/monitor-summary.js";
+export { monitorsSummary, type MonitorSummary, type MonitorsSummary } from "./monitor-summary.js";
 export { monitorSla, type MonitorSla } from "./sla-report.js";
 export { webDashboardRouter, type WebDashboardDeps } from "./routes/web-dashboard.js";
 export { buildPublicStatusPage, statusPageRouter, type StatusPageRoutesDeps } from "./routes/status-page.js";

@@ -12,6 +12,7 @@ import {
   historyRouter,
   maintenanceRouter,
   metricsRouter,
+  monitorSummaryRouter,
   monitorsRouter,
   notificationsRouter,
   nodesRouter,
@@ -214,6 +215,7 @@ export class ServingNode {
           ...(config.metricsPublic ? [] : [metrics]),
           readOnly,
           eventsRouter({ hub: events, ...this.o.eventStream }),
+          monitorSummaryRouter({ db }),
           monitorsRouter({
             db,
             box,

@@ -49,7 +49,8 @@ export function Layout({ children }: { children: ReactNode }) {
               <option value="dark">Dark</option>
             </select>
           </label>
-          <Link href="/account" title="Your account">
+          <Link href="/account">
+            <span className="sr-only">Account: </span>
             {user?.name} <span className="role">{user?.role}</span>
           </Link>
           <button type="button" className="link" onClick={() => void signOut()}>
