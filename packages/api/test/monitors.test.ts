@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SecretBox, type Monitor } from "@uptop/core";
 import { checkSpecFromMonitor, InvalidCheckSpecError, validateSpec, type CheckSpec } from "@uptop/checks";
-import { getMonitor, type Db } from "@uptop/store";
+import { getMonitor, saveMonitorStates, type Db } from "@uptop/store";
 import { BACKENDS } from "@uptop/test-kit";
 import { monitorsRouter } from "../src/index.js";
 import { openTestDb, startTestServer, type TestDb, type TestServer } from "./helpers.js";
@@ -78,6 +78,33 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
   afterAll(async () => {
     await t?.close();
     await tdb?.close();
+  });
+
+  it("shows the certificate the last check saw with the whole days left, and none before any", async () => {
+    const created = await (
+      await t.api("/api/monitors", json({ name: "tls-view", type: "http", url: "https://tls.example/", interval: 60 }))
+    ).json();
+    expect(created.cert).toBeNull();
+    const validTo = new Date(Date.now() + 10.5 * 86_400_000).toISOString();
+    const at = new Date().toISOString();
+    await saveMonitorStates(db, [
+      {
+        monitorId: created.id,
+        status: "UP",
+        health: "UP",
+        since: at,
+        failures: 0,
+        successes: 1,
+        lastCheck: { at, ok: true, latencyMs: 12, error: null, certValidTo: validTo },
+        votes: [],
+        lastPushAt: null,
+        downSince: null,
+        noData: false,
+      },
+    ]);
+    const view = await (await t.api(`/api/monitors/${created.id}`)).json();
+    expect(view.cert).toEqual({ validTo, daysLeft: 10 });
+    await t.api(`/api/monitors/${created.id}`, { method: "DELETE" });
   });
 
   describe("monitors CRUD", () => {
@@ -223,6 +250,7 @@ describe.each(BACKENDS)("monitors API on %s", (backend) => {
           statusSince: _ss,
           noData: _n,
           failures: _f,
+          cert: _cert,
           lastCheck: _l,
           votes: _v,
           ...rest
@@ -444,7 +472,7 @@ describe.each(BACKENDS)("monitor credentials on %s", (backend) => {
     expect(JSON.stringify(row)).not.toContain(secret);
 
     // A client sends back what it read, changing something else: the secret stays as stored.
-    const { id: _id, status: _s, statusSince: _ss, noData: _n, failures: _f, lastCheck: _l, votes: _v, createdAt: _c, updatedAt: _u, parentId: _p, ...input } = m;
+    const { id: _id, status: _s, statusSince: _ss, noData: _n, failures: _f, cert: _cert, lastCheck: _l, votes: _v, createdAt: _c, updatedAt: _u, parentId: _p, ...input } = m;
     const put = await t.api(`/api/monitors/${m.id}`, { method: "PUT", body: JSON.stringify({ ...input, interval: 45 }) });
     expect(put.status).toBe(200);
     const patched = await t.api(`/api/monitors/${m.id}`, { method: "PATCH", body: JSON.stringify({ ...masked, retries: 1 }) });

@@ -62,7 +62,8 @@ export class Rounds {
       if (previous && previous.slotMs > r.slotMs) continue; // a replayed, older result: stored, not a vote
       const vote = { node: nodeId, region, ok: r.ok, latencyMs: r.latencyMs, error: r.error, at: r.checkedAt };
       rt.votes.set(nodeId, { ...vote, slotMs: r.slotMs });
-      rt.lastCheck = { at: r.checkedAt, ok: r.ok, latencyMs: r.latencyMs, error: r.error, node: nodeId };
+      const certValidTo = r.cert?.validTo ?? rt.lastCheck?.certValidTo ?? null;
+      rt.lastCheck = { at: r.checkedAt, ok: r.ok, latencyMs: r.latencyMs, error: r.error, node: nodeId, certValidTo };
       if (r.cert) this.o.transitions.noteCert(rt, r.cert.validTo);
       this.onVote(rt, r.slotMs);
     }

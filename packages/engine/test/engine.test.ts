@@ -1,3 +1,6 @@
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { generate } from "selfsigned";
 import { openAndMigrate, type Store } from "@uptop/store";
 import { BACKENDS, createTempDatabase, HttpTarget as Target, type TempDatabase } from "@uptop/test-kit";
 import {
@@ -93,6 +96,46 @@ describe.each(BACKENDS)("on %s", (backend) => {
       expect(sent.downSince).toBe(change.at.toISOString());
       expect(sent.at).toBe(sent.downSince);
       target.mode = "up";
+    }, 60_000);
+
+    it("keeps the certificate a TLS check saw in the monitor's last check, through a check that saw none", async () => {
+      const validTo = new Date(Date.now() + 40 * 86_400_000);
+      validTo.setUTCMilliseconds(0);
+      const pems = await generate([{ name: "commonName", value: "localhost" }], {
+        keyType: "ec",
+        algorithm: "sha256",
+        notBeforeDate: new Date(Date.now() - 86_400_000),
+        notAfterDate: validTo,
+      });
+      const tls = https.createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end("ok"));
+      await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
+      try {
+        const id = await addMonitor(store.db, draft({ name: "tls-site", type: "http", url, ignoreTls: true }));
+        engine = startEngine(store.db);
+        await engine.start();
+        const certOf = async () => {
+          const row = await store.db
+            .selectFrom("monitor_state")
+            .select("last_result")
+            .where("monitor_id", "=", id)
+            .executeTakeFirst();
+          const saved = row?.last_result as { lastCheck?: { certValidTo?: string | null; ok: boolean } } | null;
+          return saved?.lastCheck ?? null;
+        };
+        const seen = await waitFor("a check that saw the certificate", async () => (await certOf())?.certValidTo);
+        expect(Date.parse(seen)).toBe(validTo.getTime());
+        // The server goes away: the failed checks see no certificate, and the last one seen stays.
+        await new Promise<void>((resolve) => tls.close(() => resolve()));
+        tls.closeAllConnections();
+        const failed = await waitFor("a failed check", async () => {
+          const last = await certOf();
+          return last?.ok === false ? last : null;
+        });
+        expect(failed.certValidTo).toBe(seen);
+      } finally {
+        tls.close();
+      }
     }, 60_000);
 
     it("records how long a failed check ran in the duration histogram, not 0 s", async () => {

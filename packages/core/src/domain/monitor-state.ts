@@ -23,6 +23,8 @@ export const lastCheckSchema = z.object({
   latencyMs: z.number().nullable(),
   error: checkErrorSchema.nullable(),
   node: z.string().optional(),
+  /** When the certificate a TLS check last saw expires; kept through checks that saw none (a refused connection). */
+  certValidTo: z.string().nullable().optional(),
 });
 export type LastCheck = z.infer<typeof lastCheckSchema>;
 

@@ -31,6 +31,8 @@ export interface MonitorRow {
     error: { code: string; message: string } | null;
     at: string;
   }>;
+  /** The certificate the last TLS check saw; null for a monitor that has seen none. */
+  cert?: { validTo: string; daysLeft: number } | null;
 }
 
 /** `GET /api/monitors/summary`: uptime and worst status per hour of every monitor. */

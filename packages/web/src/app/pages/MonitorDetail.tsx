@@ -247,6 +247,16 @@ export function MonitorDetail({ id }: { id: number }) {
           <dt>Regions</dt>
           <dd>{m.regions.length ? m.regions.join(", ") : "all"}</dd>
         </div>
+        {m.cert && (
+          <div>
+            <dt>Certificate</dt>
+            <dd>
+              {m.cert.daysLeft < 0 ? "expired " : "valid until "}
+              <time dateTime={m.cert.validTo}>{when(m.cert.validTo)}</time>
+              {m.cert.daysLeft >= 0 && ` (${m.cert.daysLeft} ${m.cert.daysLeft === 1 ? "day" : "days"} left)`}
+            </dd>
+          </div>
+        )}
       </dl>
 
       {can("editor") && (
