@@ -2,12 +2,28 @@
 // Screenshots of the web dashboard's main pages, desktop and phone, for docs/screenshots/: a real
 // leader on a throw-away SQLite file with a few monitors in every state, driven by the system's
 // Chromium. Build first (`pnpm build`), then `pnpm screenshots`.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { ADMIN_TOKEN, apiClient, freePort, HttpTarget, sleep, spawnNode, until } from "@uptop/test-kit";
+
+/** Chromium from the PATH (Debian's `chromium`), or UPTOP_TEST_CHROMIUM. */
+function chromiumPath() {
+  if (process.env.UPTOP_TEST_CHROMIUM) return process.env.UPTOP_TEST_CHROMIUM;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    for (const name of ["chromium", "chromium-browser"]) {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return join(dir, name);
+      } catch {
+        // not here
+      }
+    }
+  }
+  throw new Error("no chromium on the PATH: install Debian's chromium package");
+}
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "docs", "screenshots");
@@ -43,12 +59,12 @@ try {
     settings: { url: `${target.urlOf("/hook")}` },
     default: true,
   });
-  const shop = await api("POST", "/api/monitors", { name: "Shop", type: "group" });
+  await api("POST", "/api/monitors", { name: "Shop", type: "group" });
   const monitor = (name, path, over = {}) =>
     api("POST", "/api/monitors", { name, type: "http", url: target.urlOf(path), interval: 5, timeout: 2, ...over });
-  const web = await monitor("Shop website", "/web", { parent: shop.id });
-  await monitor("Checkout API", "/checkout", { parent: shop.id });
-  await monitor("Search", "/search", { parent: shop.id });
+  const web = await monitor("Shop website", "/web", { parent: "Shop" });
+  await monitor("Checkout API", "/checkout", { parent: "Shop" });
+  await monitor("Search", "/search", { parent: "Shop" });
   await monitor("Payments provider", "/payments");
   await monitor("Status of the CDN", "/cdn");
   await monitor("Old admin panel", "/old", { paused: true });
@@ -57,8 +73,8 @@ try {
     title: "Payments provider outage",
     type: "incident",
     description: "Card payments fail at our provider; we are in contact with them.",
-    startAt: new Date().toISOString(),
-    endAt: null,
+    start: new Date().toISOString(),
+    end: null,
   }).catch((err) => console.error(`incident not created: ${err.message}`));
   // Enough rounds for the latency chart and the state changes to have something to show.
   await until(
@@ -74,7 +90,7 @@ try {
 
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
-    executablePath: process.env.UPTOP_TEST_CHROMIUM || "chromium",
+    executablePath: chromiumPath(),
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
   });

@@ -85,7 +85,17 @@ export async function monitorsSummary(db: Db, hours: number, now: Date): Promise
       changes: timeline.changes,
       excluded: maintenanceIntervals(windows as WindowSpec[], m.id, ancestors(m.id, outlines), from.getTime(), toMs),
     });
-    return { id: m.id, uptimePct: sla.uptimePct, hours: hourlyWorst(bar, firstHourMs, hours, toMs) };
+    // A monitor never checked, or paused all along, was not watched: its time is no uptime.
+    const unchanged = timeline.changes.length === 0;
+    const watched = !(
+      unchanged &&
+      (m.paused || timeline.statusAtStart === "PENDING" || timeline.statusAtStart === null)
+    );
+    return {
+      id: m.id,
+      uptimePct: watched ? sla.uptimePct : null,
+      hours: hourlyWorst(bar, firstHourMs, hours, toMs),
+    };
   });
   return {
     from: from.toISOString(),

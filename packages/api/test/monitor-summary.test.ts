@@ -35,6 +35,10 @@ describe.each(BACKENDS)("GET /api/monitors/summary on %s", (backend) => {
       })
       .execute();
     srv = await startTestServer({ admin: [monitorSummaryRouter({ db, now: () => now })] });
+    // d: never checked; e: UP long ago, then paused (no change since): neither was watched today.
+    ids.d = await addMonitor(db, "d", { createdAt: "2026-04-01T00:00:00Z" });
+    ids.e = await addMonitor(db, "e", { createdAt: "2026-04-01T00:00:00Z", paused: true });
+    await addChange(db, ids.e, "PENDING", "UP", "2026-04-01T00:01:00Z");
   }, 60_000);
 
   afterAll(async () => {
@@ -51,7 +55,7 @@ describe.each(BACKENDS)("GET /api/monitors/summary on %s", (backend) => {
     const { status, body } = await summary("?hours=24");
     expect(status).toBe(200);
     expect(body.firstHour).toBe("2026-04-30T11:00:00.000Z");
-    expect(body.monitors).toHaveLength(3);
+    expect(body.monitors).toHaveLength(5);
     const byId = new Map(body.monitors.map((m: { id: number }) => [m.id, m]));
 
     const a = byId.get(ids.a) as { uptimePct: number; hours: string[] };
@@ -72,6 +76,10 @@ describe.each(BACKENDS)("GET /api/monitors/summary on %s", (backend) => {
     expect(c.hours.slice(22)).toEqual(["DOWN", "DOWN"]);
     // Down 09:00–10:30 but 09:00–10:00 is maintenance: 30 min down of 23 h monitored.
     expect(c.uptimePct).toBeCloseTo((100 * (23 * 60 - 30)) / (23 * 60), 6);
+
+    // Nothing watched: no uptime to claim (a dashboard must not show them as 100 %).
+    expect((byId.get(ids.d) as { uptimePct: unknown }).uptimePct).toBeNull();
+    expect((byId.get(ids.e) as { uptimePct: unknown }).uptimePct).toBeNull();
   });
 
   it("defaults to 24 hours and refuses a bad hours value with a field issue", async () => {
