@@ -65,9 +65,28 @@ describe("importKumaBackup: settings uptop holds differently, noted in the repor
     ["e-mail CC", 'notification "Mail": its CC recipients (lead@example.com) are sent the alerts as To recipients: uptop has no CC'],
     ["e-mail BCC", 'notification "Mail": its BCC recipients (audit@example.com) are not imported: uptop has no BCC; add them to to: if they may be seen'],
     ["a monitor's resend interval", 'monitor "Gateway ping": Kuma re-sent DOWN notifications every 10 checks (about 600 s); uptop sets reminders per channel, so set reminderInterval on its channels'],
-    ["certificate-expiry reminders", "monitor \"Checkout API\": Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)"],
   ])("notes %s", (_name, note) => {
     expect(result.notes).toContain(note);
+  });
+
+  const expiry = (ignoreTls: boolean) =>
+    importKumaBackup({
+      monitorList: [
+        { id: 1, name: "e", type: "http", url: "https://e.example.com/", expiryNotification: true, ignoreTls },
+      ],
+    });
+  it("notes certificate-expiry reminders, which uptop sends at its own number of days", () => {
+    const r = expiry(false);
+    expect(r.document.monitors[0]?.certExpiryDays).toBeUndefined();
+    expect(r.notes).toContain(
+      'monitor "e": Kuma\'s certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)',
+    );
+  });
+
+  it("keeps certificate warnings off where Kuma ignored TLS errors (it never warned then)", () => {
+    const r = expiry(true);
+    expect(r.document.monitors[0]?.certExpiryDays).toBe(0);
+    expect(r.notes).toEqual([]);
   });
 
   it("notes nothing for settings that map exactly", () => {
@@ -120,7 +139,7 @@ describe("importKumaBackup: monitors", () => {
       {
         name: "Checkout API", type: "http", parent: "Shop", description: "Checkout health", url: "https://shop.example.com/api/health", method: "POST",
         interval: 30, retryInterval: 20, retries: 3, timeout: 24, ignoreTls: true, maxRedirects: 5, acceptedCodes: "200-299,301",
-        headers: { "Content-Type": "application/json", "X-Env": "prod", Authorization: "Bearer abc" }, body: '{"ping":true}', auth: { type: "basic", username: "shop", password: "s3cret" },
+        headers: { "Content-Type": "application/json", "X-Env": "prod", Authorization: "Bearer abc" }, body: '{"ping":true}', auth: { type: "basic", username: "shop", password: "s3cret" }, certExpiryDays: 0,
         channels: ["Ops Discord", "Hook"],
       },
     ],

@@ -140,8 +140,9 @@ export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
     if (isSkip(fields)) return fields;
     specific = { type: "http", ...fields };
     if (typeof k.url === "string" && /^https:/i.test(k.url)) {
-      // Kuma warns of an expiring certificate only when asked to; 0 days keeps uptop quiet too.
-      if (!k.expiryNotification) specific.certExpiryDays = 0;
+      // Kuma warns of an expiring certificate only when asked to, and never when it ignores TLS
+      // errors; 0 days keeps uptop quiet too.
+      if (!k.expiryNotification || k.ignoreTls) specific.certExpiryDays = 0;
       else
         notes.push(
           "Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)",
