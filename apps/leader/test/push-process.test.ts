@@ -37,7 +37,7 @@ describe("push monitors over HTTP", () => {
     m.down = await newPush({ name: "push-down", token: token.down, interval: 60, grace: 60 });
     m.never = await newPush({ name: "push-never", token: token.never, interval: 5, grace: 2 });
     m.kept = await newPush({ name: "push-kept", token: token.kept, interval: 10, grace: 2 });
-    // A push is answered by the engine, which learns of a new monitor a moment after the API.
+    // Held by the engine before the timing tests start (a first push would wait for its reload).
     for (const mon of Object.values(m))
       await until(
         `the engine to hold ${mon.name}`,

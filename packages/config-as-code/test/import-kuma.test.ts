@@ -10,7 +10,7 @@ describe("importKumaBackup: notifications", () => {
   // biome-ignore format: a table reads best one case per line
   it.each([
     ["Ops Discord", { name: "Ops Discord", type: "discord", settings: { webhookUrl: "https://discord.com/api/webhooks/123/abcDEF", username: "kuma-bot" } }],
-    ["Ops Slack", { name: "Ops Slack", type: "slack", default: true, settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
+    ["Ops Slack", { name: "Ops Slack", type: "slack", settings: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX", channel: "#ops", username: "kuma", iconEmoji: ":robot_face:" } }],
     ["Hook", { name: "Hook", type: "webhook", settings: { url: "https://hooks.example.com/kuma", headers: { "X-Api-Key": "hook-secret" } } }],
     ["Telegram", { name: "Telegram", type: "telegram", settings: { botToken: "123456:ABC-def_ghi", chatId: "-100200300", disableNotification: true, messageThreadId: 42 } }],
     ["Mail", { name: "Mail", type: "email", settings: { host: "smtp.example.com", port: 465, secure: true, ignoreTls: false, user: "alerts", password: "mail-pass", from: "Kuma <alerts@example.com>", to: "ops@example.com, oncall@example.com, lead@example.com" } }],
@@ -22,6 +22,16 @@ describe("importKumaBackup: notifications", () => {
     ["Opsgenie", { name: "Opsgenie", type: "opsgenie", settings: { apiKey: "og-api-key", apiUrl: "https://api.eu.opsgenie.com", priority: "P2" } }],
   ])("maps %s with its real settings", (name, expected) => {
     expect(channel(name)).toEqual(expected);
+  });
+
+  it("keeps a Kuma 'Default enabled' notification to the monitors it was linked to, and says why", () => {
+    expect(channel("Ops Slack")?.default).toBeUndefined();
+    const linked = result.document.monitors.filter((m) => (m.channels as string[] | undefined)?.includes("Ops Slack"));
+    expect(linked.map((m) => m.name)).toEqual(["Storefront keyword"]);
+    expect(result.notes).toContain(
+      'notification "Ops Slack": Kuma pre-selected it for new monitors ("Default enabled"); it alerts the 1 monitor ' +
+        "Kuma linked it to, not every monitor (uptop's default: true would alert them all, so it is not set)",
+    );
   });
 
   it("skips unsupported notification types with a reason", () => {
@@ -55,13 +65,32 @@ describe("importKumaBackup: settings uptop holds differently, noted in the repor
     ["e-mail CC", 'notification "Mail": its CC recipients (lead@example.com) are sent the alerts as To recipients: uptop has no CC'],
     ["e-mail BCC", 'notification "Mail": its BCC recipients (audit@example.com) are not imported: uptop has no BCC; add them to to: if they may be seen'],
     ["a monitor's resend interval", 'monitor "Gateway ping": Kuma re-sent DOWN notifications every 10 checks (about 600 s); uptop sets reminders per channel, so set reminderInterval on its channels'],
-    ["certificate-expiry reminders", "monitor \"Checkout API\": Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)"],
   ])("notes %s", (_name, note) => {
     expect(result.notes).toContain(note);
   });
 
+  const expiry = (ignoreTls: boolean) =>
+    importKumaBackup({
+      monitorList: [
+        { id: 1, name: "e", type: "http", url: "https://e.example.com/", expiryNotification: true, ignoreTls },
+      ],
+    });
+  it("notes certificate-expiry reminders, which uptop sends at its own number of days", () => {
+    const r = expiry(false);
+    expect(r.document.monitors[0]?.certExpiryDays).toBeUndefined();
+    expect(r.notes).toContain(
+      'monitor "e": Kuma\'s certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)',
+    );
+  });
+
+  it("keeps certificate warnings off where Kuma ignored TLS errors (it never warned then)", () => {
+    const r = expiry(true);
+    expect(r.document.monitors[0]?.certExpiryDays).toBe(0);
+    expect(r.notes).toEqual([]);
+  });
+
   it("notes nothing for settings that map exactly", () => {
-    expect(result.notes.filter((n) => /"(Ops Slack|PagerDuty|MX record|Orders JSON)"/.test(n))).toEqual([]);
+    expect(result.notes.filter((n) => /"(PagerDuty|MX record|Orders JSON)"/.test(n))).toEqual([]);
   });
 
   const pagerduty = (autoResolve: string | undefined) =>
@@ -110,7 +139,7 @@ describe("importKumaBackup: monitors", () => {
       {
         name: "Checkout API", type: "http", parent: "Shop", description: "Checkout health", url: "https://shop.example.com/api/health", method: "POST",
         interval: 30, retryInterval: 20, retries: 3, timeout: 24, ignoreTls: true, maxRedirects: 5, acceptedCodes: "200-299,301",
-        headers: { "X-Env": "prod", Authorization: "Bearer abc" }, body: '{"ping":true}', auth: { type: "basic", username: "shop", password: "s3cret" },
+        headers: { "Content-Type": "application/json", "X-Env": "prod", Authorization: "Bearer abc" }, body: '{"ping":true}', auth: { type: "basic", username: "shop", password: "s3cret" }, certExpiryDays: 0,
         channels: ["Ops Discord", "Hook"],
       },
     ],
@@ -164,5 +193,138 @@ describe("importKumaBackup: monitors", () => {
 
   it("refuses a file that is not a Kuma backup", () => {
     expect(() => importKumaBackup({ monitorList: "nope" })).toThrow(/monitorList/);
+  });
+});
+
+describe("importKumaBackup: nothing dropped silently", () => {
+  const notification = (id: number, name: string, config: Record<string, unknown>) => ({
+    id,
+    name,
+    active: true,
+    isDefault: false,
+    config: JSON.stringify({ name, ...config }),
+  });
+  const r = importKumaBackup({
+    version: "1.23.16",
+    notificationList: [
+      notification(1, "Matrix room", { type: "matrix", homeserverUrl: "https://m.example.com" }),
+      notification(2, "Discord", {
+        type: "discord",
+        discordWebhookUrl: "https://discord.com/api/webhooks/1/x",
+        discordPrefixMessage: "@here",
+      }),
+      notification(3, "Telegram", {
+        type: "telegram",
+        telegramBotToken: "1:abc",
+        telegramChatID: "42",
+        telegramProtectContent: true,
+      }),
+      notification(4, "Mail", {
+        type: "smtp",
+        smtpHost: "smtp.example.com",
+        smtpFrom: "kuma@example.com",
+        smtpTo: "ops@example.com",
+        customSubject: "[{{STATUS}}] {{NAME}}",
+        smtpDkimPrivateKey: "-----BEGIN PRIVATE KEY-----",
+      }),
+      notification(5, "Pushover", {
+        type: "pushover",
+        pushoveruserkey: "u",
+        pushoverapptoken: "a",
+        pushovertitle: "Kuma says",
+        pushoverttl: 3600,
+      }),
+      notification(6, "Signal", { type: "signal", signalURL: "http://signal.example.com" }),
+    ],
+    monitorList: [
+      {
+        id: 1,
+        name: "Only Matrix",
+        type: "port",
+        hostname: "db.example.com",
+        port: 5432,
+        notificationIDList: { "1": true, "6": true },
+      },
+      {
+        id: 2,
+        name: "Matrix and Discord",
+        type: "port",
+        hostname: "db.example.com",
+        port: 5433,
+        notificationIDList: { "1": true, "2": true },
+      },
+      {
+        id: 3,
+        name: "Proxied",
+        type: "http",
+        url: "https://internal.example.com/",
+        proxyId: 2,
+        tags: [
+          { id: 1, monitor_id: 3, tag_id: 1, name: "env", value: "prod", color: "#ff0000" },
+          { id: 2, monitor_id: 3, tag_id: 2, name: "team", value: "", color: "#00ff00" },
+        ],
+      },
+      { id: 4, name: "Big ping", type: "ping", hostname: "gw.example.com", packetSize: 1200 },
+      { id: 5, name: "Future field", type: "port", hostname: "h.example.com", port: 22, cacheBust: true },
+      { id: 6, name: "Bad JSON body", type: "http", url: "https://x.example.com/", method: "POST", body: "{nope" },
+      {
+        id: 7,
+        name: "Form body",
+        type: "http",
+        url: "https://x.example.com/f",
+        method: "POST",
+        body: "a=1&b=2",
+        httpBodyEncoding: "form",
+      },
+    ],
+  });
+  const notesOf = (name: string) =>
+    r.notes.filter((n) => n.startsWith(`monitor "${name}"`) || n.startsWith(`notification "${name}"`));
+
+  it("reports a monitor whose only notifications were not imported as alerting nobody", () => {
+    expect(notesOf("Only Matrix")).toEqual([
+      'monitor "Only Matrix" alerts nobody: its only Kuma notifications, "Matrix room" (matrix), "Signal" (signal), were not imported',
+    ]);
+    expect(notesOf("Matrix and Discord")).toEqual([
+      'monitor "Matrix and Discord" does not alert through "Matrix room" (matrix): not imported',
+    ]);
+  });
+
+  // biome-ignore format: a table reads best one case per line
+  it.each([
+    ["Discord @here", "Discord", `notification "Discord": its message prefix "@here" is not imported; uptop's Discord messages have none: nobody is pinged`],
+    ["Telegram protect content", "Telegram", `notification "Telegram": Kuma protected its messages from forwarding and saving; uptop's Telegram messages are not protected`],
+    ["an e-mail subject", "Mail", `notification "Mail": its subject template "[{{STATUS}}] {{NAME}}" is not imported; uptop's subject is the alert's title`],
+    ["a setting without an equivalent, by name only", "Mail", `notification "Mail": Kuma's smtpDkimPrivateKey is not imported: uptop's email channel has no such setting`],
+    ["a Pushover title", "Pushover", `notification "Pushover": its title "Kuma says" is not imported; uptop's Pushover title is the alert's title`],
+    ["a Pushover TTL", "Pushover", `notification "Pushover": its time to live (3600 s) is not imported; uptop's Pushover messages do not expire`],
+    ["tags", "Proxied", 'monitor "Proxied": its Kuma tags (env:prod, team) are not imported: uptop has no tags'],
+    ["an HTTP proxy", "Proxied", 'monitor "Proxied": Kuma sent its requests through an HTTP proxy (Kuma proxy id 2), which is not imported: uptop connects directly'],
+    ["a ping packet size", "Big ping", `monitor "Big ping": Kuma's packetSize 1200 is not imported: uptop pings with the system's default packet size`],
+    ["a setting this importer does not know", "Future field", `monitor "Future field": Kuma's cacheBust is not imported: this importer does not know that setting (a newer Kuma's?)`],
+  ])("reports %s", (_what, name, note) => {
+    expect(notesOf(name)).toContain(note);
+  });
+
+  it("never shows the value of a setting it cannot hold: it may be a secret", () => {
+    expect(r.notes.join("\n")).not.toContain("BEGIN PRIVATE KEY");
+  });
+
+  it("skips a JSON body Kuma could not send, and sends a form body as form data", () => {
+    expect(r.skipped).toContainEqual({
+      kind: "monitor",
+      name: "Bad JSON body",
+      type: "http",
+      reason: "its JSON body is not valid JSON: Kuma refused to send it, so the monitor was always DOWN",
+    });
+    expect(r.document.monitors.find((m) => m.name === "Form body")).toMatchObject({
+      body: "a=1&b=2",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+  });
+
+  it("keeps a 10-character Kuma push token", () => {
+    const doc = importKumaBackup({ monitorList: [{ id: 1, name: "cron", type: "push", pushToken: "Qz3kV8wLp2" }] });
+    expect(normalizeDocument(doc.document).state.monitors[0]?.token).toBe("Qz3kV8wLp2");
   });
 });

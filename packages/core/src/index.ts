@@ -90,6 +90,7 @@ export {
   normalizeMonitor,
   monitorToInput,
   parseAcceptedCodes,
+  PUSH_TOKEN,
   httpAuthSchema,
   jsonAssertionSchema,
   zodIssues,

@@ -90,6 +90,8 @@ describe("normalizeMonitor", () => {
     [{ name: "a", type: "tcp", hostname: "h", port: 1, url: "https://x" }, "url"],
     [{ name: "a", type: "http", url: "https://x", token: "abcdefghijklmnopqrstu" }, "token"],
     [{ name: "a", type: "push", token: "short" }, "token"],
+    [{ name: "a", type: "push", token: "nine-char" }, "token"],
+    [{ name: "a", type: "push", token: "ten chars!" }, "token"],
     [{ name: "a", type: "group", parent: "a" }, "parent"],
     [{ name: "", type: "group" }, "name"],
     // Stored encrypted as enc:…; one stored in clear would read as a broken ciphertext.
@@ -99,6 +101,11 @@ describe("normalizeMonitor", () => {
     const issues = issuesOf(body);
     expect(issues.length).toBeGreaterThan(0);
     expect(issues.map((i) => i.field)).toContain(field);
+  });
+
+  // Older Uptime Kuma versions made 10-character push tokens; imported monitors keep them.
+  it.each([["Kx7pQ2mN9a"], ["a".repeat(128)]])("takes the push token %s (10 to 128 characters)", (token) => {
+    expect(normalizeMonitor({ name: "a", type: "push", token }).token).toBe(token);
   });
 
   it("names every unknown field in its own issue, nested ones by path", () => {

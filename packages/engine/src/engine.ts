@@ -19,7 +19,7 @@ import type { MetricsSource } from "./metrics.js";
 import { adoptSaved, carriedVotes, newRuntime, type MonitorRuntime, type MonitorSnapshot } from "./monitor-runtime.js";
 import { NodeWatch } from "./node-watch.js";
 import { enqueueAlert } from "./outbox-writer.js";
-import { PushDeadlines } from "./push-deadlines.js";
+import { PushDeadlines, type PushOutcome } from "./push-deadlines.js";
 import { resultRows, Rounds, type ClusterView } from "./rounds.js";
 import { LocalSchedule } from "./schedule.js";
 import { closingAlertsOfDeleted, Transitions } from "./transitions.js";
@@ -50,6 +50,11 @@ export class Engine {
   private timers: NodeJS.Timeout[] = [];
   private reloadTimer: NodeJS.Timeout | null = null;
   private reloading: Promise<void> | null = null;
+  /**
+   * Settled once the reload that loads the latest `notifyChange` has run: until then a push to a
+   * token we do not know may be to a monitor just created, and waits for it.
+   */
+  private changeLoaded: { promise: Promise<void>; settle: () => void } | null = null;
   private running = false;
   private lastMaintenanceTick = 0;
   private lastReminderTick = 0;
@@ -156,6 +161,9 @@ export class Engine {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = null;
+    this.changeLoaded?.settle();
+    this.changeLoaded = null;
     await this.schedule.stop();
     await this.reloading?.catch(() => {});
     for (const rt of this.runtimes.values()) this.transitions.persist(rt);
@@ -165,10 +173,23 @@ export class Engine {
 
   /** Something changed in the database (API edit, config apply): re-read soon, coalescing bursts. */
   notifyChange(): void {
-    if (!this.running || this.reloadTimer) return;
+    if (!this.running) return;
+    if (!this.changeLoaded) {
+      let settle = () => {};
+      const promise = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      this.changeLoaded = { promise, settle };
+    }
+    if (this.reloadTimer) return;
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = null;
-      void this.reload(false, true).catch((err: unknown) => this.reloadFailed(err));
+      // Changes notified from here on need a reload that starts after them: the next timer's.
+      const loaded = this.changeLoaded;
+      this.changeLoaded = null;
+      void this.reload(false, true)
+        .catch((err: unknown) => this.reloadFailed(err))
+        .finally(() => loaded?.settle());
     }, 50);
   }
 
@@ -295,9 +316,16 @@ export class Engine {
     }
   }
 
-  /** A heartbeat from a push monitor; `found` is false when no monitor has that token. */
-  push(token: string, report: { down: boolean; message: string | null }): { found: boolean; monitorId?: number } {
-    return this.pushes.push(token, report);
+  /**
+   * A heartbeat from a push monitor; `found` is false when no monitor has that token. A token we
+   * do not know waits only while a change made through this node (a create, an import, a new
+   * token) is not loaded yet, then is looked up once more; otherwise it is unknown at once, so a
+   * flood of made-up tokens costs a map lookup each and never a database query.
+   */
+  push(token: string, report: { down: boolean; message: string | null }): PushOutcome | Promise<PushOutcome> {
+    const outcome = this.pushes.push(token, report);
+    if (outcome.found || !this.changeLoaded) return outcome;
+    return this.changeLoaded.promise.then(() => this.pushes.push(token, report));
   }
 
   private reloadFailed(err: unknown): void {
@@ -358,6 +386,7 @@ export class Engine {
       this.schedule.remove(id);
     }
     for (const rt of this.runtimes.values()) if (rt.monitor.type === "group") this.transitions.refreshGroup(rt);
+    this.pushes.index();
     await this.afterReload();
   }
 

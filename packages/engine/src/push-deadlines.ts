@@ -4,6 +4,11 @@ import type { MonitorRuntime } from "./monitor-runtime.js";
 import type { Transitions } from "./transitions.js";
 import type { WriteQueue } from "./write-queue.js";
 
+export interface PushOutcome {
+  found: boolean;
+  monitorId?: number;
+}
+
 export interface PushDeadlinesOptions {
   runtimes: ReadonlyMap<number, MonitorRuntime>;
   node: { id: string; region: string };
@@ -16,6 +21,8 @@ export interface PushDeadlinesOptions {
 export class PushDeadlines {
   /** When this node began serving: pushes sent while no node listened do not count against a job. */
   private servingSinceMs = 0;
+  /** Push token → monitor id, rebuilt when the monitors are: a push never scans them all. */
+  private byToken = new Map<string, number>();
 
   constructor(private readonly o: PushDeadlinesOptions) {}
 
@@ -23,10 +30,18 @@ export class PushDeadlines {
     this.servingSinceMs = this.o.now();
   }
 
+  /** Learns the push tokens of the monitors now loaded. */
+  index(): void {
+    this.byToken = new Map();
+    for (const rt of this.o.runtimes.values())
+      if (rt.monitor.type === "push" && rt.monitor.token) this.byToken.set(rt.monitor.token, rt.monitor.id);
+  }
+
   /** A heartbeat from a push monitor; `found` is false when no monitor has that token. */
-  push(token: string, report: { down: boolean; message: string | null }): { found: boolean; monitorId?: number } {
-    const rt = [...this.o.runtimes.values()].find((r) => r.monitor.type === "push" && r.monitor.token === token);
-    if (!rt) return { found: false };
+  push(token: string, report: { down: boolean; message: string | null }): PushOutcome {
+    const id = this.byToken.get(token);
+    const rt = id === undefined ? undefined : this.o.runtimes.get(id);
+    if (rt?.monitor.type !== "push" || rt.monitor.token !== token) return { found: false };
     const now = this.o.now();
     const { id: nodeId, region } = this.o.node;
     rt.lastPushAt = now;

@@ -1,8 +1,21 @@
 import type http from "node:http";
 import { LoopbackServer } from "./loopback-server.js";
 
-/** `up`: 200; `down`: 500; `slow`: 200 after `slowMs`, longer than a test monitor's timeout. */
-export type TargetMode = "up" | "down" | "slow";
+/**
+ * `up`: 200; `down`: 500; `slow`: 200 after `slowMs`, longer than a test monitor's timeout;
+ * `json`: 200 for a request whose body is JSON sent as `application/json`, else 415 (an API's
+ * POST endpoint).
+ */
+export type TargetMode = "up" | "down" | "slow" | "json";
+
+export interface TargetRequest {
+  path: string;
+  at: number;
+  method: string;
+  /** The Content-Type header as received, or null. */
+  contentType: string | null;
+  body: string;
+}
 
 /**
  * The monitored service on loopback, answering as the test switches it: one mode for every
@@ -16,7 +29,7 @@ export class HttpTarget extends LoopbackServer {
   readonly modes = new Map<string, TargetMode>();
   /** Requests so far, on any path. */
   hits = 0;
-  readonly requests: Array<{ path: string; at: number }> = [];
+  readonly requests: TargetRequest[] = [];
 
   /** The root URL, `http://127.0.0.1:<port>/`. */
   get url(): string {
@@ -34,12 +47,34 @@ export class HttpTarget extends LoopbackServer {
 
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const at = Date.now();
     this.hits++;
-    this.requests.push({ path, at: Date.now() });
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const contentType = req.headers["content-type"] ?? null;
+      this.requests.push({ path, at, method: req.method ?? "GET", contentType, body });
+      this.answer(path, res, contentType, body);
+    });
+  }
+
+  private answer(path: string, res: http.ServerResponse, contentType: string | null, body: string): void {
     const mode = this.modes.get(path) ?? this.mode;
-    const answer = (status: number, body: string) => res.writeHead(status, { connection: "close" }).end(body);
+    const answer = (status: number, text: string) => res.writeHead(status, { connection: "close" }).end(text);
     if (mode === "down") answer(500, "broken");
     else if (mode === "slow") setTimeout(() => answer(200, "late"), this.slowMs).unref();
+    else if (mode === "json") answer(isJson(contentType, body) ? 200 : 415, "");
     else answer(200, "ok");
+  }
+}
+
+function isJson(contentType: string | null, body: string): boolean {
+  if (!contentType?.toLowerCase().startsWith("application/json")) return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,7 @@
 export { BACKENDS, createTempDatabase, type Backend, type TempDatabase } from "./temp-database.js";
 export { planPrivatePostgres, PrivatePostgres, type PostgresPlan } from "./private-postgres.js";
 export { closeServer, freePort, listenOnLoopback, LoopbackServer } from "./loopback-server.js";
-export { HttpTarget, type TargetMode } from "./http-target.js";
+export { HttpTarget, type TargetMode, type TargetRequest } from "./http-target.js";
 export { CountingListener } from "./counting-listener.js";
 export { WebhookReceiver, type ReceivedRequest, type WebhookBody } from "./webhook-receiver.js";
 export { TcpProxy } from "./tcp-proxy.js";

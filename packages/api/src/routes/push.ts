@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { storableText } from "@uptop/core";
+import { PUSH_TOKEN, storableText } from "@uptop/core";
 import { errorBody } from "../errors.js";
 
 /** The longest push message kept; a longer one is cut on a character boundary. */
@@ -10,16 +10,17 @@ export interface PushReport {
   message: string | null;
 }
 
-export interface PushRoutesDeps {
-  /** Null while this node is not serving (a standby follower): pushes are refused with 503. */
-  push(token: string, report: PushReport): { found: boolean } | null;
-}
+/** Null while this node is not serving (a standby follower): pushes are refused with 503. */
+type PushAnswer = { found: boolean } | null;
 
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+export interface PushRoutesDeps {
+  /** May wait for a monitor created a moment ago to be loaded. */
+  push(token: string, report: PushReport): PushAnswer | Promise<PushAnswer>;
+}
 
 /** Whether a string has the shape of a push token; anything else is unknown without a lookup. */
 export function isPushToken(token: string | undefined): token is string {
-  return token !== undefined && TOKEN.test(token);
+  return token !== undefined && PUSH_TOKEN.test(token);
 }
 
 /**
@@ -28,7 +29,7 @@ export function isPushToken(token: string | undefined): token is string {
  */
 export function pushRouter(deps: PushRoutesDeps): Router {
   const r = Router();
-  const handle = (req: Request, res: Response) => {
+  const handle = async (req: Request, res: Response) => {
     const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.get("authorization") ?? "")?.[1];
     const token = fromPath ?? bearer;
@@ -47,7 +48,7 @@ export function pushRouter(deps: PushRoutesDeps): Router {
     }
     // A job's message is whatever its output was: made storable (no NUL, no half emoji), never refused.
     const msg = typeof req.query.msg === "string" ? storableText(req.query.msg, PUSH_MESSAGE_MAX_CHARS) : null;
-    const result = deps.push(token, { down: status === "down", message: msg });
+    const result = await deps.push(token, { down: status === "down", message: msg });
     if (result === null) {
       res
         .status(503)

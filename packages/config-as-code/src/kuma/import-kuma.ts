@@ -3,7 +3,7 @@ import { validateChannelSettings } from "@uptop/notify";
 import { documentIssues, throwIssues } from "../issues.js";
 import { kumaBackupSchema, type KumaMonitor } from "./kuma-backup.js";
 import { mapKumaMonitor } from "./kuma-monitors.js";
-import { KUMA_CHANNELS, kumaSettings } from "./kuma-notifications.js";
+import { KUMA_CHANNELS, kumaSettings, unreadSettings } from "./kuma-notifications.js";
 
 export interface KumaSkipped {
   kind: "monitor" | "notification";
@@ -50,6 +50,10 @@ export function importKumaBackup(backup: unknown): KumaImport {
   const notes: string[] = [];
 
   const channelName = new Map<number, string>();
+  /** Kuma notifications not imported, by id: what a monitor linked to them loses. */
+  const notImported = new Map<number, string>();
+  /** Kuma's "Default enabled" ones: told apart in the report once their links are counted. */
+  const preselected: Array<{ id: number; name: string }> = [];
   const channels: Array<Record<string, unknown>> = [];
   const channelNames = new Set<string>();
   for (const n of b.notificationList ?? []) {
@@ -59,6 +63,7 @@ export function importKumaBackup(backup: unknown): KumaImport {
       kuma = kumaSettings(n);
     } catch (err) {
       skipped.push({ kind: "notification", name: label, type: "unknown", reason: reasonOf(err) });
+      notImported.set(n.id, `"${label}"`);
       continue;
     }
     const kumaType = typeof kuma.type === "string" ? kuma.type : "unknown";
@@ -72,6 +77,7 @@ export function importKumaBackup(backup: unknown): KumaImport {
         type: kumaType,
         reason: `notification type "${kumaType}" is not supported`,
       });
+      notImported.set(n.id, `"${label}" (${kumaType})`);
       continue;
     }
     let settings: Record<string, unknown>;
@@ -81,20 +87,19 @@ export function importKumaBackup(backup: unknown): KumaImport {
       validateChannelSettings(mapping.type, settings);
     } catch (err) {
       skipped.push({ kind: "notification", name: label, type: kumaType, reason: reasonOf(err) });
+      notImported.set(n.id, `"${label}" (${kumaType})`);
       continue;
     }
+    changed.push(...unreadSettings(mapping, kuma));
     const name = uniqueName(label, channelNames, n.id);
     if (name !== label) notes.push(`notification "${label}" (id ${n.id}) was renamed "${name}": the name was taken`);
     for (const c of changed) notes.push(`notification "${name}": ${c}`);
     channelName.set(n.id, name);
     const disabled = n.active === false || n.active === 0;
-    channels.push({
-      name,
-      type: mapping.type,
-      settings,
-      ...(n.isDefault ? { default: true } : {}),
-      ...(disabled ? { enabled: false } : {}),
-    });
+    // Kuma's "Default enabled" only pre-selects a notification on the form for new monitors; the
+    // monitors it alerts are its links. uptop's `default` would alert every monitor: never set here.
+    if (n.isDefault) preselected.push({ id: n.id, name });
+    channels.push({ name, type: mapping.type, settings, ...(disabled ? { enabled: false } : {}) });
   }
 
   const linksOf = new Map<number, number[]>();
@@ -119,8 +124,10 @@ export function importKumaBackup(backup: unknown): KumaImport {
     const name = uniqueName(String(m.entry.name), monitorNames, k.id);
     if (name !== m.entry.name) notes.push(`monitor "${k.name}" (id ${k.id}) was renamed "${name}": the name was taken`);
     const entry: Record<string, unknown> = { ...m.entry, name };
-    const channelsOf = linked(k).flatMap((id) => channelName.get(id) ?? []);
+    const links = linked(k);
+    const channelsOf = links.flatMap((id) => channelName.get(id) ?? []);
     if (channelsOf.length) entry.channels = channelsOf;
+    const lost = links.flatMap((id) => notImported.get(id) ?? []);
     try {
       normalizeMonitor(entry);
     } catch (err) {
@@ -129,6 +136,9 @@ export function importKumaBackup(backup: unknown): KumaImport {
       continue;
     }
     for (const c of m.notes) notes.push(`monitor "${name}": ${c}`);
+    if (lost.length && !channelsOf.length)
+      notes.push(`monitor "${name}" alerts nobody: its only Kuma notifications, ${lost.join(", ")}, were not imported`);
+    else if (lost.length) notes.push(`monitor "${name}" does not alert through ${lost.join(", ")}: not imported`);
     mapped.set(k.id, entry);
   }
 
@@ -146,6 +156,14 @@ export function importKumaBackup(backup: unknown): KumaImport {
   }
 
   const monitors = [...mapped.values()];
+  for (const p of preselected) {
+    const count = monitors.filter((m) => (m.channels as string[] | undefined)?.includes(p.name)).length;
+    notes.push(
+      `notification "${p.name}": Kuma pre-selected it for new monitors ("Default enabled"); it alerts the ` +
+        `${count} monitor${count === 1 ? "" : "s"} Kuma linked it to, not every monitor (uptop's default: ` +
+        "true would alert them all, so it is not set)",
+    );
+  }
   return {
     document: { version: 1, channels, monitors },
     imported: { monitors: monitors.length, channels: channels.length },

@@ -52,6 +52,11 @@ export const kumaMonitorSchema = z.looseObject({
   parent: z.number().nullish(),
   headers: z.string().nullish(),
   body: z.string().nullish(),
+  /** How Kuma sends `body`: "json" (the default), "xml" or "form". */
+  httpBodyEncoding: z.string().nullish(),
+  /** A Kuma HTTP proxy (Settings → Proxies); the proxies themselves are not in a backup. */
+  proxyId: z.number().nullish(),
+  tags: z.array(z.looseObject({ name: z.string().nullish(), value: z.string().nullish() })).nullish(),
   authMethod: z.string().nullish(),
   basic_auth_user: z.string().nullish(),
   basic_auth_pass: z.string().nullish(),

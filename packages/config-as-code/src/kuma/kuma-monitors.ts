@@ -1,4 +1,5 @@
 import type { KumaMonitor } from "./kuma-backup.js";
+import { unmappedFieldNotes } from "./kuma-monitor-fields.js";
 
 /** A Kuma monitor as an uptop monitor entry, or the reason it cannot be one. */
 export type MonitorMapping =
@@ -7,14 +8,16 @@ export type MonitorMapping =
       entry: Record<string, unknown> /** Kuma settings whose meaning changed, or that were not imported. */;
       notes: string[];
     }
-  | { ok: false; reason: string };
+  | Skip;
+
+type Skip = { ok: false; reason: string };
 
 const HTTP_LIKE = new Set(["http", "keyword", "json-query"]);
 const DNS_TYPES = new Set(["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA"]);
 /** A JSONata expression we can run as a plain path: `$.data.status`, `items[0].ok`. */
 const SIMPLE_PATH = /^\$?\.?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/;
 
-function skip(reason: string): MonitorMapping {
+function skip(reason: string): Skip {
   return { ok: false, reason };
 }
 
@@ -27,14 +30,32 @@ function resolverOf(server: string, port: number | null | undefined): string {
   return !bracketed && server.includes(":") ? `[${server}]:${port}` : `${server}:${port}`;
 }
 
-function isSkip(v: MonitorMapping | Record<string, unknown>): v is { ok: false; reason: string } {
+function isSkip(v: MonitorMapping | Record<string, unknown>): v is Skip {
   return v.ok === false && typeof v.reason === "string";
+}
+
+/**
+ * The body as Kuma sends it: a JSON body parsed and sent again as compact JSON, XML and form
+ * bodies as written, each with its Content-Type (a body without one would go out as form data).
+ */
+function requestBody(k: KumaMonitor): { text: string; contentType: string } | Skip | undefined {
+  if (!k.body || k.body.trim() === "") return undefined;
+  const encoding = k.httpBodyEncoding ?? "json";
+  if (encoding === "json") {
+    try {
+      return { text: JSON.stringify(JSON.parse(k.body)), contentType: "application/json" };
+    } catch {
+      return skip("its JSON body is not valid JSON: Kuma refused to send it, so the monitor was always DOWN");
+    }
+  }
+  if (encoding === "xml") return { text: k.body, contentType: "text/xml; charset=utf-8" };
+  if (encoding === "form") return { text: k.body, contentType: "application/x-www-form-urlencoded" };
+  return skip(`body encoding "${encoding}" is not one Kuma knows (json, xml or form)`);
 }
 
 function httpFields(k: KumaMonitor): MonitorMapping | Record<string, unknown> {
   const out: Record<string, unknown> = { url: k.url ?? undefined };
   if (k.method) out.method = k.method.toUpperCase();
-  if (k.body) out.body = k.body;
   if (k.headers && k.headers.trim() !== "") {
     let parsed: unknown;
     try {
@@ -45,6 +66,15 @@ function httpFields(k: KumaMonitor): MonitorMapping | Record<string, unknown> {
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
       return skip("its headers are not a JSON object");
     out.headers = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([h, v]) => [h, String(v)]));
+  }
+  const body = requestBody(k);
+  if (body && "ok" in body) return body;
+  if (body) {
+    out.body = body.text;
+    const headers = (out.headers ?? {}) as Record<string, string>;
+    // Kuma's own headers come after its Content-Type, so a monitor's header wins, whatever its case.
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+      out.headers = { "Content-Type": body.contentType, ...headers };
   }
   if (k.accepted_statuscodes?.length) out.acceptedCodes = k.accepted_statuscodes.join(",");
   if (k.ignoreTls) out.ignoreTls = true;
@@ -94,14 +124,25 @@ export function mapKumaMonitor(k: KumaMonitor): MonitorMapping {
     );
   }
 
+  if (k.tags?.length) {
+    const tags = k.tags.map((t) => (t.value ? `${t.name ?? ""}:${t.value}` : (t.name ?? ""))).join(", ");
+    notes.push(`its Kuma tags (${tags}) are not imported: uptop has no tags`);
+  }
+  if (typeof k.proxyId === "number" && HTTP_LIKE.has(k.type))
+    notes.push(
+      `Kuma sent its requests through an HTTP proxy (Kuma proxy id ${k.proxyId}), which is not imported: uptop connects directly`,
+    );
+  notes.push(...unmappedFieldNotes(k));
+
   let specific: Record<string, unknown>;
   if (HTTP_LIKE.has(k.type)) {
     const fields = httpFields(k);
     if (isSkip(fields)) return fields;
     specific = { type: "http", ...fields };
     if (typeof k.url === "string" && /^https:/i.test(k.url)) {
-      // Kuma warns of an expiring certificate only when asked to; 0 days keeps uptop quiet too.
-      if (!k.expiryNotification) specific.certExpiryDays = 0;
+      // Kuma warns of an expiring certificate only when asked to, and never when it ignores TLS
+      // errors; 0 days keeps uptop quiet too.
+      if (!k.expiryNotification || k.ignoreTls) specific.certExpiryDays = 0;
       else
         notes.push(
           "Kuma's certificate-expiry reminder days are a server-wide setting; uptop warns once, when fewer than 14 days are left (certExpiryDays)",

@@ -8,7 +8,28 @@ export type KumaSettings = Record<string, unknown>;
  */
 interface ChannelMapping {
   type: string;
+  /** Every Kuma setting of the type the mapping reads (maps, or notes as changed). */
+  reads: readonly string[];
   settings(k: KumaSettings, note: (message: string) => void): Record<string, unknown>;
+}
+
+/** Settings of every Kuma notification that say nothing about how it is sent. */
+const INERT = new Set(["id", "name", "type", "isDefault", "applyExisting", "active", "userId"]);
+
+/** Kuma keeps a form's every field, empty or not; empty ones say nothing. */
+function isUnset(v: unknown): boolean {
+  return v === null || v === undefined || v === "" || v === false;
+}
+
+/**
+ * The Kuma settings of a notification that its mapping does not read: each one named, so a
+ * setting uptop cannot hold (or a newer Kuma's) is never dropped unseen. Values are not shown:
+ * they may be secrets.
+ */
+export function unreadSettings(mapping: ChannelMapping, k: KumaSettings): string[] {
+  return Object.entries(k)
+    .filter(([key, v]) => !INERT.has(key) && !mapping.reads.includes(key) && !isUnset(v))
+    .map(([key]) => `Kuma's ${key} is not imported: uptop's ${mapping.type} channel has no such setting`);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -37,10 +58,21 @@ const PAGERDUTY_SEVERITIES = new Set(["critical", "error", "warning", "info"]);
 export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   discord: {
     type: "discord",
-    settings: (k) => defined({ webhookUrl: str(k.discordWebhookUrl), username: str(k.discordUsername) }),
+    reads: ["discordWebhookUrl", "discordUsername", "discordPrefixMessage"],
+    settings: (k, note) => {
+      const prefix = str(k.discordPrefixMessage);
+      if (prefix) {
+        const pings = /@(here|everyone)\b|<@[!&]?\d+>/.test(prefix) ? ": nobody is pinged" : "";
+        note(
+          `its message prefix ${JSON.stringify(prefix)} is not imported; uptop's Discord messages have none${pings}`,
+        );
+      }
+      return defined({ webhookUrl: str(k.discordWebhookUrl), username: str(k.discordUsername) });
+    },
   },
   slack: {
     type: "slack",
+    reads: ["slackwebhookURL", "slackchannel", "slackusername", "slackiconemo"],
     settings: (k) =>
       defined({
         webhookUrl: str(k.slackwebhookURL),
@@ -51,6 +83,7 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   webhook: {
     type: "webhook",
+    reads: ["webhookURL", "webhookContentType", "webhookCustomBody", "webhookAdditionalHeaders"],
     settings: (k, note) => {
       // uptop always posts its own documented JSON body; Kuma could also post form data or a template.
       if (k.webhookContentType === "form-data")
@@ -62,17 +95,35 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   telegram: {
     type: "telegram",
-    settings: (k) =>
-      defined({
+    reads: [
+      "telegramBotToken",
+      "telegramChatID",
+      "telegramSendSilently",
+      "telegramMessageThreadID",
+      "telegramProtectContent",
+    ],
+    settings: (k, note) => {
+      if (k.telegramProtectContent === true)
+        note("Kuma protected its messages from forwarding and saving; uptop's Telegram messages are not protected");
+      return defined({
         botToken: str(k.telegramBotToken),
         chatId: str(k.telegramChatID) ?? num(k.telegramChatID),
         disableNotification: bool(k.telegramSendSilently),
         messageThreadId: num(k.telegramMessageThreadID),
-      }),
+      });
+    },
   },
   smtp: {
     type: "email",
+    reads: [
+      ...["smtpHost", "smtpPort", "smtpSecure", "smtpIgnoreTLSError", "smtpUsername", "smtpPassword"],
+      ...["smtpFrom", "smtpTo", "smtpCC", "smtpBCC", "customSubject", "customBody"],
+    ],
     settings: (k, note) => {
+      const subject = str(k.customSubject);
+      if (subject)
+        note(`its subject template ${JSON.stringify(subject)} is not imported; uptop's subject is the alert's title`);
+      if (str(k.customBody)) note("its body template is not imported; uptop sends its own message");
       const cc = str(k.smtpCC);
       if (cc) note(`its CC recipients (${cc}) are sent the alerts as To recipients: uptop has no CC`);
       // Adding BCC recipients to To would show their addresses to everyone else on the list.
@@ -94,6 +145,10 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   ntfy: {
     type: "ntfy",
+    reads: [
+      ...["ntfyserverurl", "ntfytopic", "ntfyPriority", "ntfyAuthenticationMethod"],
+      ...["ntfyusername", "ntfypassword", "ntfyaccesstoken"],
+    ],
     settings: (k) =>
       defined({
         serverUrl: str(k.ntfyserverurl),
@@ -107,17 +162,28 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   pushover: {
     type: "pushover",
-    settings: (k) =>
-      defined({
+    reads: [
+      ...["pushoveruserkey", "pushoverapptoken", "pushoverpriority", "pushoversounds", "pushoverdevice"],
+      ...["pushovertitle", "pushoverttl"],
+    ],
+    settings: (k, note) => {
+      const title = str(k.pushovertitle);
+      if (title)
+        note(`its title ${JSON.stringify(title)} is not imported; uptop's Pushover title is the alert's title`);
+      const ttl = num(k.pushoverttl);
+      if (ttl) note(`its time to live (${ttl} s) is not imported; uptop's Pushover messages do not expire`);
+      return defined({
         userKey: str(k.pushoveruserkey),
         appToken: str(k.pushoverapptoken),
         priority: num(k.pushoverpriority),
         sound: str(k.pushoversounds),
         device: str(k.pushoverdevice),
-      }),
+      });
+    },
   },
   gotify: {
     type: "gotify",
+    reads: ["gotifyserverurl", "gotifyapplicationToken", "gotifyPriority"],
     settings: (k) =>
       defined({
         serverUrl: str(k.gotifyserverurl),
@@ -127,6 +193,7 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   pagerduty: {
     type: "pagerduty",
+    reads: ["pagerdutyIntegrationKey", "pagerdutyIntegrationUrl", "pagerdutyPriority", "pagerdutyAutoResolve"],
     settings: (k, note) => {
       const severity = str(k.pagerdutyPriority);
       // uptop resolves the incident when the monitor recovers; Kuma could acknowledge it or leave it.
@@ -142,6 +209,7 @@ export const KUMA_CHANNELS: Readonly<Record<string, ChannelMapping>> = {
   },
   opsgenie: {
     type: "opsgenie",
+    reads: ["opsgenieApiKey", "opsgenieRegion", "opsgeniePriority"],
     settings: (k) => {
       const p = num(k.opsgeniePriority);
       return defined({

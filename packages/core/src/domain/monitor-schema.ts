@@ -18,6 +18,11 @@ const seconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a name must not carry control characters.
 const NAME = /^[^\u0000-\u001f]{1,200}$/;
 const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/**
+ * A push token. Ten characters is the length of the tokens older Uptime Kuma versions generated,
+ * which imported monitors keep because the jobs pushing them cannot change (docs/security.md).
+ */
+export const PUSH_TOKEN = /^[A-Za-z0-9_-]{10,128}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Empty means "not set"; a leading "-" would read as an option to the ping binary. */
 const HOST = /^(?:(?!-)[A-Za-z0-9._:[\]-]+)?$/;
@@ -133,10 +138,7 @@ export const monitorInputSchema = z.strictObject({
   expected: z.array(z.string().max(1000)).max(100).optional(),
   expectedMode: z.enum(["any", "all"]).optional(),
   pingCount: z.number().int().min(1).max(20).optional(),
-  token: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{16,128}$/, "must be 16-128 letters, digits, _ or -")
-    .nullish(),
+  token: z.string().regex(PUSH_TOKEN, "must be 10-128 letters, digits, _ or -").nullish(),
   grace: seconds.nullish(),
   parent: z.string().trim().min(1).max(200).nullish(),
   regions: z.array(z.string().regex(REGION, "is not a region name")).max(100).optional(),
