@@ -221,7 +221,9 @@ async function main() {
     }
   }
   if (blackbox) {
-    console.log("\n| round | mode | rate/s | blackbox CPU-ms/check | uptop CPU-ms/check | ratio | p99 ms blackbox / uptop |");
+    console.log(
+      "\n| round | mode | rate/s | blackbox CPU-ms/check | uptop CPU-ms/check | ratio | p99 ms blackbox / uptop |",
+    );
     console.log("|---|---|---|---|---|---|---|");
     for (const r of rows) {
       console.log(
