@@ -95,7 +95,8 @@ export function sendRequest(
     );
     const onAbort = () => req.destroy(signal.reason as Error);
     signal.addEventListener("abort", onAbort, { once: true });
-    req.once("error", (err) => {
+    // `on`, not `once`: a second error from the same request must not become an uncaught one.
+    req.on("error", (err) => {
       signal.removeEventListener("abort", onAbort);
       reject(err);
     });
