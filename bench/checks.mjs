@@ -1,37 +1,53 @@
 #!/usr/bin/env node
-// Throughput and CPU cost of @uptop/checks on one core: HTTP and TCP checks with fresh
-// connections against loopback targets that run in a child process (so their CPU is not
-// counted). Build first: `pnpm --filter @uptop/checks... build`, then
-//   node bench/checks.mjs [--duration 30] [--rates 100,300,1000,max] [--types http,tcp]
+// CPU cost of an @uptop/checks check next to blackbox_exporter's, side by side in one run.
+// Both answer the same `GET /probe?target=…&module=http_2xx|tcp_connect` requests, each in its
+// own process pinned to the same core, against the same loopback target (a child process on the
+// other core, `Connection: close`, so every check opens a fresh connection). The two take turns
+// step by step (which goes first alternates by round). CPU is read from /proc for each process
+// (user + system), so other load on the machine moves latency, not the CPU figures.
+// Build first (`pnpm --filter @uptop/checks... build`), then
+//   node bench/checks.mjs [--duration 15] [--rates 300,1000] [--types http,tcp] [--rounds 2] [--core 1]
+// blackbox_exporter comes from Debian's `prometheus-blackbox-exporter` (or --blackbox <path>);
+// without it the bench runs the uptop side alone and says so.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { cpuSecondsOf, fmt, hasTaskset, pct, sleep } from "./lib/harness.mjs";
 
 const self = fileURLToPath(import.meta.url);
 const { values: args } = parseArgs({
   options: {
-    duration: { type: "string", default: "30" },
-    rates: { type: "string", default: "100,300,1000,max" },
+    duration: { type: "string", default: "15" },
+    rates: { type: "string", default: "300,1000" },
     types: { type: "string", default: "http,tcp" },
-    concurrency: { type: "string", default: "64" },
+    rounds: { type: "string", default: "2" },
+    core: { type: "string", default: "1" },
+    blackbox: { type: "string", default: "" },
+    // Internal: the child process modes.
     target: { type: "boolean", default: false },
-    pinned: { type: "boolean", default: false },
+    serve: { type: "boolean", default: false },
   },
 });
 
-if (args.target) {
-  // Target mode: a tiny HTTP server and a TCP acceptor; report ports on stdout.
+if (args.target) runTarget();
+else if (args.serve) await runUptopServer();
+else await main();
+
+/** The target: a tiny HTTP server and a TCP acceptor; prints its ports. */
+function runTarget() {
   const body = Buffer.from("ok\n");
   const web = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
+    res.writeHead(200, { "content-type": "text/plain", "content-length": body.length, connection: "close" });
     res.end(body);
   });
-  web.keepAliveTimeout = 0;
   const tcp = net.createServer((s) => {
     s.on("error", () => {});
-    s.destroy();
+    s.end();
   });
   web.listen(0, "127.0.0.1", () =>
     tcp.listen(0, "127.0.0.1", () => {
@@ -40,126 +56,253 @@ if (args.target) {
   );
   process.stdin.on("end", () => process.exit(0));
   process.stdin.resume();
-} else if (!args.pinned && hasTaskset()) {
-  // Re-run pinned to core 0 so "per core" means one core.
-  const r = spawnSync(
-    "taskset",
-    ["-c", "0", process.execPath, ...process.execArgv, self, ...process.argv.slice(2), "--pinned"],
-    { stdio: "inherit" },
-  );
-  process.exit(r.status ?? 1);
-} else {
-  await main();
-}
-
-function hasTaskset() {
-  return spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
-}
-
-async function main() {
-  const { runCheck } = await import("../packages/checks/dist/index.js");
-  const targetCmd = hasTaskset()
-    ? ["taskset", ["-c", "1", process.execPath, self, "--target"]]
-    : [process.execPath, [self, "--target"]];
-  const target = spawn(targetCmd[0], targetCmd[1], { stdio: ["pipe", "pipe", "inherit"] });
-  const ports = await new Promise((resolve) => target.stdout.once("data", (d) => resolve(JSON.parse(String(d)))));
-  const durationS = Number(args.duration);
-  const rates = args.rates.split(",");
-  const types = args.types.split(",");
-  const options = { allowPrivateTargets: true };
-  const specs = {
-    http: { type: "http", url: `http://127.0.0.1:${ports.http}/`, timeoutS: 10 },
-    tcp: { type: "tcp", hostname: "127.0.0.1", port: ports.tcp, timeoutS: 10 },
-  };
-  console.log(`node ${process.version}, ${durationS} s per step, pinned: ${args.pinned ? "core 0" : "no"}`);
-  console.log("type  rate    checks/s  CPU-ms/check  failures  RSS MB  p50 ms  p99 ms");
-  for (const type of types) {
-    // Warm up the JIT so the first step is not charged for it.
-    await step(runCheck, specs[type], options, 200, 2, 16);
-    for (const rate of rates) {
-      const r = await step(
-        runCheck,
-        specs[type],
-        options,
-        rate === "max" ? Infinity : Number(rate),
-        durationS,
-        Number(args.concurrency),
-      );
-      console.log(
-        `${type.padEnd(5)} ${rate.padEnd(6)} ${r.perSec.toFixed(0).padStart(9)}  ${r.cpuMs.toFixed(3).padStart(12)}  ${String(r.failures).padStart(8)}  ${r.rssMb.toFixed(0).padStart(6)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}`,
-      );
-      if (r.firstError) console.log(`      first failure: ${r.firstError}`);
-    }
-  }
-  target.stdin.end();
-  target.kill();
 }
 
 /**
- * Runs checks at `rate` per second (open loop: launched on schedule whether or not earlier ones
- * finished, up to a safety cap) or, at rate Infinity, with `concurrency` always in flight.
+ * The uptop side: blackbox_exporter's /probe interface over runCheck, answering in the
+ * exposition format so both sides do comparable work per request.
  */
-async function step(runCheck, spec, options, rate, durationS, concurrency) {
-  const latencies = [];
-  let failures = 0;
-  let firstError = null;
-  let launched = 0;
-  let inFlight = 0;
-  let rssMax = 0;
-  const durationMs = durationS * 1000;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const once = async () => {
-    inFlight++;
-    const start = performance.now();
+async function runUptopServer() {
+  const { runCheck } = await import(new URL("../packages/checks/dist/index.js", import.meta.url).href);
+  const options = { allowPrivateTargets: true };
+  const server = http.createServer(async (req, res) => {
+    const q = new URL(req.url, "http://x").searchParams;
+    const target = q.get("target") ?? "";
+    let spec;
+    if (q.get("module") === "tcp_connect") {
+      const i = target.lastIndexOf(":");
+      spec = { type: "tcp", hostname: target.slice(0, i), port: Number(target.slice(i + 1)), timeoutS: 5 };
+    } else spec = { type: "http", url: target, timeoutS: 5 };
     const r = await runCheck(spec, options);
-    latencies.push(performance.now() - start);
-    if (!r.ok) {
-      failures++;
-      firstError ??= `${r.error.code}: ${r.error.message}`;
-    }
-    inFlight--;
+    const text =
+      `probe_success ${r.ok ? 1 : 0}\nprobe_duration_seconds ${(r.latencyMs ?? 0) / 1000}\n` +
+      (r.ok ? "" : `# error ${r.error.code}: ${r.error.message}\n`);
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+    res.end(text);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
+}
+
+function findBlackbox() {
+  if (args.blackbox) return existsSync(args.blackbox) ? args.blackbox : null;
+  for (const name of ["prometheus-blackbox-exporter", "blackbox_exporter"]) {
+    const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return null;
+}
+
+/** `taskset -c core …` when taskset exists. */
+function pinned(core, cmd, argv) {
+  return hasTaskset() ? ["taskset", ["-c", String(core), cmd, ...argv]] : [cmd, argv];
+}
+
+function firstLine(child) {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    child.once("exit", (code) => reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startBlackbox(binary, core, dir) {
+  // Every probe builds its own client in blackbox_exporter, so each check is a fresh connection;
+  // the target's `Connection: close` makes sure of it.
+  const config = join(dir, "blackbox.yml");
+  writeFileSync(
+    config,
+    [
+      "modules:",
+      "  http_2xx:",
+      "    prober: http",
+      "    timeout: 5s",
+      "    http:",
+      "      preferred_ip_protocol: ip4",
+      "      ip_protocol_fallback: false",
+      "  tcp_connect:",
+      "    prober: tcp",
+      "    timeout: 5s",
+      "    tcp:",
+      "      preferred_ip_protocol: ip4",
+      "      ip_protocol_fallback: false",
+      "",
+    ].join("\n"),
+  );
+  const port = await freePort();
+  const [cmd, argv] = pinned(core, binary, [
+    `--config.file=${config}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--log.level=error",
+  ]);
+  const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/-/healthy`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { name: "blackbox", child, port };
+    await sleep(100);
+  }
+  child.kill();
+  throw new Error("blackbox_exporter did not come up");
+}
+
+async function main() {
+  const core = Number(args.core);
+  const other = core === 0 ? 1 : 0;
+  const blackboxBinary = findBlackbox();
+  if (!blackboxBinary) {
+    console.log(
+      "blackbox_exporter not found (Debian: apt-get install --no-install-recommends prometheus-blackbox-exporter, " +
+        "or --blackbox <path>): measuring @uptop/checks alone",
+    );
+  }
+  // This driver runs on the other core with the target.
+  if (hasTaskset()) spawnSync("taskset", ["-pc", String(other), String(process.pid)], { stdio: "ignore" });
+  const dir = mkdtempSync(join(tmpdir(), "checks-bench-"));
+  const [tcmd, targv] = pinned(other, process.execPath, [self, "--target"]);
+  const target = spawn(tcmd, targv, { stdio: ["pipe", "pipe", "inherit"] });
+  const ports = await firstLine(target);
+  const [ucmd, uargv] = pinned(core, process.execPath, [self, "--serve"]);
+  const uptopChild = spawn(ucmd, uargv, { stdio: ["pipe", "pipe", "inherit"] });
+  const uptop = { name: "uptop", child: uptopChild, port: (await firstLine(uptopChild)).port };
+  const blackbox = blackboxBinary ? await startBlackbox(blackboxBinary, core, dir) : null;
+  const systems = blackbox ? [blackbox, uptop] : [uptop];
+
+  const targets = {
+    http: { module: "http_2xx", target: `http://127.0.0.1:${ports.http}/` },
+    tcp: { module: "tcp_connect", target: `127.0.0.1:${ports.tcp}` },
   };
-  await new Promise((resolve) => {
-    if (rate === Infinity) {
-      const loop = () => {
-        if (performance.now() - t0 >= durationMs) {
-          if (inFlight === 0) resolve();
-          return;
+  const durationS = Number(args.duration);
+  const rates = args.rates.split(",").map(Number);
+  const types = args.types.split(",");
+  const rounds = Number(args.rounds);
+  console.log(
+    `node ${process.version}, ${durationS} s per step, checkers pinned to core ${hasTaskset() ? core : "(no taskset)"}, ` +
+      `target and driver on core ${other}; ${blackbox ? blackboxBinary : "no blackbox_exporter"}`,
+  );
+  // Warm-up: JIT for uptop, connection setup paths for both, not counted.
+  for (const s of systems) for (const type of types) await step(s, targets[type], 200, 2);
+
+  const rows = [];
+  console.log("round type rate  system    checks/s  CPU-ms/check  failed  p50 ms  p99 ms");
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? systems : [...systems].reverse();
+    for (const type of types) {
+      for (const rate of rates) {
+        const got = {};
+        for (const s of order) {
+          const r = await step(s, targets[type], rate, durationS);
+          got[s.name] = r;
+          console.log(
+            `${String(round).padEnd(5)} ${type.padEnd(4)} ${String(rate).padEnd(5)} ${s.name.padEnd(8)} ` +
+              `${fmt(r.perSec, 0).padStart(9)}  ${fmt(r.cpuMs, 3).padStart(12)}  ${String(r.failed).padStart(6)}  ` +
+              `${fmt(r.p50, 2).padStart(6)}  ${fmt(r.p99, 2).padStart(6)}`,
+          );
+          if (r.firstError) console.log(`      first failure: ${r.firstError}`);
         }
-        launched++;
-        once().then(loop);
-      };
-      for (let i = 0; i < concurrency; i++) loop();
-      return;
+        rows.push({ round, type, rate, ...got });
+      }
     }
+  }
+  if (blackbox) {
+    console.log(
+      "\n| round | mode | rate/s | blackbox CPU-ms/check | uptop CPU-ms/check | ratio | p99 ms blackbox / uptop |",
+    );
+    console.log("|---|---|---|---|---|---|---|");
+    for (const r of rows) {
+      console.log(
+        `| ${r.round} | ${r.type} | ${r.rate} | ${fmt(r.blackbox.cpuMs, 3)} | ${fmt(r.uptop.cpuMs, 3)} | ` +
+          `${fmt(r.uptop.cpuMs / r.blackbox.cpuMs, 2)} | ${fmt(r.blackbox.p99, 1)} / ${fmt(r.uptop.p99, 1)} |`,
+      );
+    }
+  }
+  for (const s of systems) s.child.kill();
+  target.stdin.end();
+  target.kill();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+/**
+ * `rate` /probe requests per second for `durationS` (open loop: sent on schedule whether or not
+ * earlier ones finished) over kept-alive connections to the checker. Returns the checker's CPU
+ * per completed check, failures and request latency percentiles.
+ */
+async function step(system, { module, target }, rate, durationS) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const path = `/probe?module=${module}&target=${encodeURIComponent(target)}`;
+  const latencies = [];
+  let failed = 0;
+  let firstError = null;
+  let sent = 0;
+  let done = 0;
+  const once = () =>
+    new Promise((resolve) => {
+      const start = performance.now();
+      const req = http.get({ host: "127.0.0.1", port: system.port, path, agent }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => {
+          latencies.push(performance.now() - start);
+          if (!/^probe_success 1$/m.test(text)) {
+            failed++;
+            firstError ??= text.split("\n").find((l) => l.startsWith("# error")) ?? "probe_success 0";
+          }
+          done++;
+          resolve();
+        });
+      });
+      req.on("error", (err) => {
+        failed++;
+        firstError ??= err.message;
+        done++;
+        resolve();
+      });
+    });
+  const cpu0 = cpuSecondsOf(system.child.pid);
+  const t0 = performance.now();
+  await new Promise((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - t0;
-      rssMax = Math.max(rssMax, process.memoryUsage.rss());
-      if (elapsed >= durationMs) {
+      if (elapsed >= durationS * 1000) {
         clearInterval(timer);
-        const wait = setInterval(() => inFlight === 0 && (clearInterval(wait), resolve()), 5);
+        const wait = setInterval(() => done === sent && (clearInterval(wait), resolve()), 5);
         return;
       }
-      const due = Math.floor((elapsed / 1000) * rate) - launched;
-      for (let i = 0; i < due && inFlight < 5000; i++) {
-        launched++;
+      const due = Math.floor((elapsed / 1000) * rate) - sent;
+      for (let i = 0; i < due; i++) {
+        sent++;
         once();
       }
-    }, 5);
+    }, 2);
   });
   const wallS = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  rssMax = Math.max(rssMax, process.memoryUsage.rss());
+  const cpuS = cpuSecondsOf(system.child.pid) - cpu0;
+  agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0;
   return {
-    perSec: latencies.length / wallS,
-    cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
-    failures,
+    perSec: done / wallS,
+    cpuMs: (cpuS * 1000) / Math.max(1, done),
+    failed,
     firstError,
-    rssMb: rssMax / 1e6,
-    p50: pct(50),
-    p99: pct(99),
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
   };
 }

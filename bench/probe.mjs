@@ -6,6 +6,10 @@
 // probe's own /metrics histogram), missed slots, CPU % and RSS of the probe. Build first
 // (`pnpm build`), then
 //   node bench/probe.mjs [--monitors 10000] [--interval 30] [--duration 90] [--concurrency 10]
+// Overload: a slow target (--target-delay-ms) and few slots offer more than the probe can run,
+// e.g. `--monitors 3600 --interval 30 --concurrency 2 --target-delay-ms 50 --duration 60` offers
+// 120 checks/s where two slots of ~50 ms sustain ~40/s: checks must start late (lag in /metrics),
+// never fail for it. --timeout sets the monitors' timeout in s.
 // Profile the probe with --probe-cpu-prof (writes a .cpuprofile into the working directory).
 import { spawn } from "node:child_process";
 import http from "node:http";
@@ -20,6 +24,8 @@ const { values: args } = parseArgs({
     interval: { type: "string", default: "30" },
     duration: { type: "string", default: "90" },
     concurrency: { type: "string", default: "10" },
+    "target-delay-ms": { type: "string", default: "0" },
+    timeout: { type: "string", default: "5" },
     "probe-cpu-prof": { type: "boolean", default: false },
     pinned: { type: "boolean", default: false },
   },
@@ -44,7 +50,7 @@ const freePort = () =>
     });
   });
 
-const target = await startTarget();
+const target = await startTarget(Number(args["target-delay-ms"]));
 const monitors = [];
 for (let id = 1; id <= MONITORS; id++) {
   monitors.push({
@@ -56,7 +62,7 @@ for (let id = 1; id <= MONITORS; id++) {
     hostname: null,
     port: null,
     interval: INTERVAL_MS / 1000,
-    timeout: 5,
+    timeout: Number(args.timeout),
     retries: 0,
     retryInterval: null,
     recoveryThreshold: 1,
@@ -139,7 +145,7 @@ const leader = http.createServer((req, res) => {
         }
         seen.add(slot);
         // checkedAt is when the check ended: its start is checkedAt − latency.
-        received.push([slot, Date.parse(r.checkedAt) - (r.latencyMs ?? 0) - slot, r.ok]);
+        received.push([slot, Date.parse(r.checkedAt) - (r.latencyMs ?? 0) - slot, r.ok, r.error?.code]);
       }
       return send(res, 200, { accepted: parsed.data.results.length, duplicates: 0, epoch: 1 });
     }
@@ -214,6 +220,10 @@ for (const m of monitors) {
 const inWindow = received.filter(([slot]) => slot >= t0 && slot < until);
 const lags = inWindow.map(([, lag]) => lag).sort((a, b) => a - b);
 const failed = inWindow.filter(([, , ok]) => !ok).length;
+const failedCodes = new Map();
+for (const [, , ok, code] of inWindow) if (!ok) failedCodes.set(code ?? "?", (failedCodes.get(code ?? "?") ?? 0) + 1);
+const failedBy = [...failedCodes].map(([code, n]) => `${code} ${n}`).join(", ");
+const behind = /^uptop_scheduler_behind_seconds\{[^}]*\} (\S+)$/m.exec(metrics)?.[1] ?? "n/a";
 const wallS = (t1 - t0) / 1000;
 
 // The probe's own histogram: cumulative buckets, so a percentile is the first bucket past it.
@@ -229,9 +239,11 @@ const skipped =
 
 console.log(`
 window            ${fmt(wallS)} s
-results/s         ${fmt(inWindow.length / wallS)} (${inWindow.length} in window, ${failed} failed, ${posts} posts, ${badRequests} refused)
+offered/s         ${fmt(MONITORS / (INTERVAL_MS / 1000))} (${MONITORS} monitors every ${INTERVAL_MS / 1000} s)
+results/s         ${fmt(inWindow.length / wallS)} (${inWindow.length} in window, ${failed} failed${failedBy ? ` (${failedBy})` : ""}, ${posts} posts, ${badRequests} refused)
 start lag ms      p50 ${fmt(pct(lags, 50))}  p99 ${fmt(pct(lags, 99))}  max ${fmt(lags.at(-1) ?? NaN)}  (checkedAt − latency − slot)
 /metrics lag      p50 ≤ ${bucketPct(50)} s, p99 ≤ ${bucketPct(99)} s over ${total} starts; skipped slots: ${skipped}
+/metrics behind   ${behind} s (uptop_scheduler_behind_seconds at the end)
 missed slots      ${missed} of ${expected}
 probe CPU %       ${fmt((cpuS / wallS) * 100)}
 probe RSS         max ${fmt(rssMax, 0)} MB`);

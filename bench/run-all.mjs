@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const BENCHES = {
-  checks: "checks per CPU-second of @uptop/checks (HTTP, TCP) on one core",
+  checks: "CPU per HTTP and TCP check of @uptop/checks next to blackbox_exporter (when installed) on one core",
   ingest: "leader ingest of probe result batches into Postgres, POST latency",
   scheduler:
     "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",

@@ -15,6 +15,10 @@ export class ProbeMetrics {
   readonly bufferDepth: Gauge;
   readonly dropped: Counter;
   readonly schedulerLag: Histogram;
+  /** How far behind its schedule the scheduler runs now; read on every scrape. */
+  readonly schedulerBehind: Gauge;
+  /** Set by whoever owns the scheduler: its current lag in ms. */
+  schedulerLagNow: () => number = () => 0;
   readonly lastSync: Gauge;
   readonly monitors: Gauge;
   readonly skipped: Counter<"reason">;
@@ -52,8 +56,17 @@ export class ProbeMetrics {
     this.schedulerLag = new Histogram({
       name: "uptop_scheduler_lag_seconds",
       help: "Delay between a slot's due time and its check starting",
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 15, 60],
       registers,
+    });
+    const lagNow = () => this.schedulerLagNow() / 1000;
+    this.schedulerBehind = new Gauge({
+      name: "uptop_scheduler_behind_seconds",
+      help: "How long the oldest check waiting for a concurrency slot has been due (0 when none waits)",
+      registers,
+      collect() {
+        this.set(lagNow());
+      },
     });
     this.lastSync = new Gauge({
       name: "uptop_probe_last_sync_timestamp_seconds",

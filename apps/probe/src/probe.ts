@@ -94,6 +94,7 @@ export class Probe {
       metrics,
       logger,
     });
+    metrics.schedulerLagNow = () => this.checks.stats().lagMs;
     const app = createHealthApp({
       nodeId: c.nodeId,
       region: c.region,

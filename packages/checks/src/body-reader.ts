@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { AbortSource } from "./deadline.js";
 
 /** Responses are read up to this many bytes, then the connection is dropped. */
 export const BODY_CAP_BYTES = 1024 * 1024;
@@ -16,7 +17,7 @@ export interface BodyRead {
  * Plain listeners rather than `for await`: this runs once per check and the iterator's
  * promise per chunk shows up in profiles.
  */
-export function readBodyCapped(stream: Readable, cap: number, keep: boolean, signal: AbortSignal): Promise<BodyRead> {
+export function readBodyCapped(stream: Readable, cap: number, keep: boolean, signal: AbortSource): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -47,8 +48,10 @@ export function readBodyCapped(stream: Readable, cap: number, keep: boolean, sig
     stream.on("data", onData);
     stream.once("end", () => settle(false));
     stream.once("error", (err) => settle(false, err));
-    stream.once("close", () =>
-      settle(false, Object.assign(new Error("connection closed before the body ended"), { code: "ECONNRESET" })),
-    );
+    // Our own destroy() closes the stream too: build the error (a stack trace) only when it is news.
+    stream.once("close", () => {
+      if (!settled)
+        settle(false, Object.assign(new Error("connection closed before the body ended"), { code: "ECONNRESET" }));
+    });
   });
 }

@@ -4,7 +4,7 @@ import net from "node:net";
 import { randomInt } from "node:crypto";
 import * as dnsPacket from "dns-packet";
 import type { CheckError, DnsRecordType } from "@uptop/core";
-import { Deadline, timeoutMessage } from "./deadline.js";
+import { Deadline, timeoutMessage, type AbortSource } from "./deadline.js";
 import { formatAnswer, matchExpected, reverseName } from "./dns-records.js";
 import { networkError } from "./network-error.js";
 import { ipLiteral, vetTarget } from "@uptop/ssrf-guard";
@@ -36,10 +36,10 @@ export async function runDnsCheck(spec: DnsCheckSpec, options: CheckOptions): Pr
     const name =
       recordType === "PTR" && literal ? reverseName(literal.address, literal.family) : spec.hostname.replace(/\.$/, "");
     const start = performance.now();
-    let response = await queryUdp(server.target, server.port, name, recordType, deadline.signal);
+    let response = await queryUdp(server.target, server.port, name, recordType, deadline);
     // A truncated UDP answer is only a prefix; the full answer needs TCP.
     if (response.flag_tc) {
-      response = await queryTcp(server.target, server.port, name, recordType, deadline.signal);
+      response = await queryTcp(server.target, server.port, name, recordType, deadline);
     }
     latencyMs = Math.round((performance.now() - start) * 100) / 100;
     details.rcode = response.rcode ?? "NOERROR";
@@ -129,7 +129,7 @@ function queryUdp(
   port: number,
   name: string,
   type: DnsRecordType,
-  signal: AbortSignal,
+  signal: AbortSource,
 ): Promise<DnsReply> {
   return new Promise((resolve, reject) => {
     const { id, packet } = buildQuery(name, type);
@@ -167,7 +167,7 @@ function queryTcp(
   port: number,
   name: string,
   type: DnsRecordType,
-  signal: AbortSignal,
+  signal: AbortSource,
 ): Promise<DnsReply> {
   return new Promise((resolve, reject) => {
     const { id, packet } = buildQuery(name, type);

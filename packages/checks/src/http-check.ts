@@ -1,65 +1,17 @@
-import http, { type IncomingMessage, type RequestOptions } from "node:http";
-import https from "node:https";
-import type { Readable } from "node:stream";
-import type { PeerCertificate, TLSSocket } from "node:tls";
-import axios, { type AxiosResponse } from "axios";
 import { parseAcceptedCodes, withoutCredentials, type CheckError } from "@uptop/core";
 import { BODY_CAP_BYTES, readBodyCapped } from "./body-reader.js";
 import { describeCert, expiryWarning } from "./cert-info.js";
 import { Deadline, timeoutMessage } from "./deadline.js";
 import { checkJsonAssertion } from "./json-path.js";
 import { networkError } from "./network-error.js";
-import { pinnedLookup, vetTarget, type VetOptions, type VetResult } from "@uptop/ssrf-guard";
-import type {
-  CheckOptions,
-  HttpCheckResult,
-  HttpCheckSpec,
-  HttpDetails,
-  HttpTimings,
-  ResolvedAddress,
-} from "./types.js";
+import { vetTarget, type VetOptions, type VetResult } from "@uptop/ssrf-guard";
+import { isLiteralHost, sendRequest, type HopRequest, type HopResponse, type HopTimes } from "./http-request.js";
+import type { CheckOptions, HttpCheckResult, HttpCheckSpec, HttpDetails, HttpTimings } from "./types.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = new Set(["authorization", "cookie", "proxy-authorization"]);
 const DEFAULT_USER_AGENT = "uptop-checks";
-
-/**
- * One stateless client for every check: redirects are ours (each hop is vetted), statuses are
- * judged by us, bodies are streamed so the cap holds, and proxies from the environment are
- * ignored because they would bypass the pinned address.
- */
-const client = axios.create({
-  maxRedirects: 0,
-  validateStatus: () => true,
-  responseType: "stream",
-  proxy: false,
-  decompress: true,
-  adapter: "http",
-});
-
-/**
- * `agent: false` would build a new Agent for every request; these shared ones pool nothing
- * either (no keep-alive, so each check opens and closes its own connection, and no TLS session
- * cache, so each check does a full handshake and sees the certificate) but cost nothing per check.
- */
-const httpAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-const httpsAgent = new https.Agent({ keepAlive: false, maxSockets: Infinity, maxCachedSessions: 0 });
-
-interface HopTimes {
-  startAt: number;
-  connectAt: number;
-  secureAt: number;
-  responseAt: number;
-  peerCert: PeerCertificate | null;
-}
-
-interface Hop {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-}
 
 /** The guard each hop passes; a parameter only so tests can stand in a public first hop. */
 export type Vet = (host: string, options: VetOptions) => Promise<VetResult>;
@@ -71,10 +23,16 @@ export async function runHttpCheck(
 ): Promise<HttpCheckResult> {
   const started = performance.now();
   const deadline = new Deadline((spec.timeoutS ?? 10) * 1000, options.signal);
+  let hop: HopRequest = {
+    url: new URL(spec.url),
+    method: spec.method ?? "GET",
+    headers: requestHeaders(spec, options),
+    body: spec.body ?? undefined,
+  };
   const timings: HttpTimings = { dns: null, connect: null, tls: null, firstByte: null };
   const details: HttpDetails = {
     statusCode: null,
-    finalUrl: withoutCredentials(spec.url),
+    finalUrl: shownUrl(hop.url),
     redirects: 0,
     address: null,
     timings,
@@ -97,17 +55,11 @@ export async function runHttpCheck(
   const verify = !(spec.ignoreTls || options.insecureSkipVerify);
   const followRedirects = spec.followRedirects ?? true;
   const maxRedirects = spec.maxRedirects ?? 10;
-  let hop: Hop = {
-    url: new URL(spec.url),
-    method: spec.method ?? "GET",
-    headers: requestHeaders(spec, options),
-    body: spec.body ?? undefined,
-  };
-  const visited = new Set<string>([hop.url.href]);
-  let response: AxiosResponse<Readable> | undefined;
+  let visited: Set<string> | undefined;
+  let response: HopResponse | undefined;
   try {
     for (;;) {
-      details.finalUrl = withoutCredentials(hop.url.href);
+      details.finalUrl = shownUrl(hop.url);
       const dnsStart = performance.now();
       const vetted = await deadline.race(vet(hop.url.hostname, options));
       timings.dns = isLiteralHost(hop.url.hostname) ? null : round(performance.now() - dnsStart);
@@ -116,13 +68,7 @@ export async function runHttpCheck(
 
       const times: HopTimes = { startAt: 0, connectAt: 0, secureAt: 0, responseAt: 0, peerCert: null };
       try {
-        response = await client.request<Readable>({
-          url: hop.url.href,
-          method: hop.method,
-          headers: hop.headers,
-          data: hop.body,
-          transport: timedTransport(hop.url.protocol === "https:", vetted.target, verify, times, deadline.signal),
-        });
+        response = await sendRequest(hop, vetted.target, verify, times, deadline);
       } finally {
         recordTimings(timings, times);
         if (times.peerCert) details.cert = describeCert(times.peerCert, spec.certExpiryDays ?? 14, new Date());
@@ -131,7 +77,7 @@ export async function runHttpCheck(
 
       const location = response.headers.location;
       if (!followRedirects || !REDIRECT_STATUSES.has(response.status) || typeof location !== "string") break;
-      response.data.destroy();
+      response.body.destroy();
       if (details.redirects >= maxRedirects)
         return finish({ code: "PROTOCOL", message: `more than ${maxRedirects} redirects` });
       let next: URL;
@@ -144,6 +90,7 @@ export async function runHttpCheck(
         return finish({ code: "PROTOCOL", message: `redirect to unsupported scheme ${next.protocol}` });
       }
       // A relative redirect keeps the URL's credentials; a result never shows them.
+      visited ??= new Set([hop.url.href]);
       if (visited.has(next.href))
         return finish({ code: "PROTOCOL", message: `redirect loop at ${withoutCredentials(next.href)}` });
       visited.add(next.href);
@@ -155,7 +102,7 @@ export async function runHttpCheck(
     const read =
       hop.method === "HEAD"
         ? { bytes: 0, truncated: false, text: "" }
-        : await readBodyCapped(response.data, BODY_CAP_BYTES, keep, deadline.signal);
+        : await readBodyCapped(response.body, BODY_CAP_BYTES, keep, deadline);
     details.bodyBytes = read.bytes;
     details.bodyTruncated = read.truncated;
     latencyMs = round(performance.now() - started);
@@ -164,7 +111,7 @@ export async function runHttpCheck(
     else if (details.cert?.expiringSoon) warning = expiryWarning(details.cert);
     return finish(judge(spec, response.status, read.text));
   } catch (err) {
-    response?.data.destroy();
+    response?.body.destroy();
     if (deadline.error) return finish({ code: "TIMEOUT", message: timeoutMessage(deadline) });
     return finish(networkError(err));
   } finally {
@@ -207,7 +154,7 @@ function requestHeaders(spec: HttpCheckSpec, options: CheckOptions): Record<stri
 }
 
 /** Browser rules: 303 (and 301/302 after a POST) become a GET; credentials stay on their origin. */
-function redirectedHop(prev: Hop, next: URL, status: number): Hop {
+function redirectedHop(prev: HopRequest, next: URL, status: number): HopRequest {
   const toGet = status === 303 || ((status === 301 || status === 302) && prev.method === "POST");
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(prev.headers)) {
@@ -223,49 +170,6 @@ function redirectedHop(prev: Hop, next: URL, status: number): Hop {
   };
 }
 
-/**
- * The transport axios calls for one request: a fresh connection (no keep-alive) to the vetted
- * address, TLS verification as asked, and socket events recorded for the phase timings.
- */
-function timedTransport(
-  secure: boolean,
-  target: ResolvedAddress,
-  verify: boolean,
-  times: HopTimes,
-  signal: AbortSignal,
-) {
-  return {
-    request(opts: RequestOptions, onResponse: (res: IncomingMessage) => void) {
-      times.startAt = performance.now();
-      const requestOptions = {
-        ...opts,
-        agent: secure ? httpsAgent : httpAgent,
-        lookup: pinnedLookup(target),
-        rejectUnauthorized: verify,
-      } as RequestOptions;
-      const req = (secure ? https : http).request(requestOptions, (res) => {
-        times.responseAt = performance.now();
-        onResponse(res);
-      });
-      // The deadline destroys the request we hold, which is cheaper than axios' own signal plumbing.
-      if (signal.aborted) req.destroy(signal.reason as Error);
-      const onAbort = () => req.destroy(signal.reason as Error);
-      signal.addEventListener("abort", onAbort, { once: true });
-      req.once("close", () => signal.removeEventListener("abort", onAbort));
-      req.once("socket", (socket) => {
-        socket.once("connect", () => (times.connectAt = performance.now()));
-        if (secure) {
-          socket.once("secureConnect", () => {
-            times.secureAt = performance.now();
-            times.peerCert = (socket as TLSSocket).getPeerCertificate();
-          });
-        }
-      });
-      return req;
-    },
-  };
-}
-
 function recordTimings(t: HttpTimings, times: HopTimes): void {
   t.connect = times.connectAt ? round(times.connectAt - times.startAt) : null;
   t.tls = times.secureAt && times.connectAt ? round(times.secureAt - times.connectAt) : null;
@@ -273,8 +177,9 @@ function recordTimings(t: HttpTimings, times: HopTimes): void {
   t.firstByte = times.responseAt && ready ? round(times.responseAt - ready) : null;
 }
 
-function isLiteralHost(hostname: string): boolean {
-  return hostname.startsWith("[") || /^[\d.]+$/.test(hostname);
+/** The URL as results show it: never with its credentials. */
+function shownUrl(url: URL): string {
+  return url.username || url.password ? withoutCredentials(url.href) : url.href;
 }
 
 function round(ms: number): number {

@@ -1,6 +1,6 @@
 import net from "node:net";
 import type { CheckError } from "@uptop/core";
-import { Deadline, timeoutMessage } from "./deadline.js";
+import { Deadline, timeoutMessage, type AbortSource } from "./deadline.js";
 import { networkError } from "./network-error.js";
 import { vetTarget } from "@uptop/ssrf-guard";
 import type { CheckOptions, TcpCheckResult, TcpCheckSpec } from "./types.js";
@@ -22,7 +22,7 @@ export async function runTcpCheck(spec: TcpCheckSpec, options: CheckOptions): Pr
     const vetted = await deadline.race(vetTarget(spec.hostname, options));
     if (!vetted.ok) return finish(vetted.error);
     address = vetted.target.address;
-    latencyMs = await connectOnce(address, spec.port, deadline.signal);
+    latencyMs = await connectOnce(address, spec.port, deadline);
     return finish(null);
   } catch (err) {
     if (deadline.error) return finish({ code: "TIMEOUT", message: timeoutMessage(deadline) });
@@ -33,7 +33,7 @@ export async function runTcpCheck(spec: TcpCheckSpec, options: CheckOptions): Pr
 }
 
 /** Opens and closes one connection; resolves to the connect time in ms. */
-function connectOnce(host: string, port: number, signal: AbortSignal): Promise<number> {
+function connectOnce(host: string, port: number, signal: AbortSource): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const socket = net.connect({ host, port });

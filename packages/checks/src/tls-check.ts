@@ -1,7 +1,7 @@
 import tls, { type PeerCertificate, type TLSSocket } from "node:tls";
 import type { CheckError } from "@uptop/core";
 import { describeChain, expiryWarning, isExpired } from "./cert-info.js";
-import { Deadline, timeoutMessage } from "./deadline.js";
+import { Deadline, timeoutMessage, type AbortSource } from "./deadline.js";
 import { networkError } from "./network-error.js";
 import { ipLiteral, vetTarget } from "@uptop/ssrf-guard";
 import type { CheckOptions, TlsCheckResult, TlsCheckSpec, TlsDetails } from "./types.js";
@@ -26,7 +26,7 @@ export async function runTlsCheck(spec: TlsCheckSpec, options: CheckOptions): Pr
     if (!vetted.ok) return finish(vetted.error);
     details.address = vetted.target.address;
     const servername = ipLiteral(spec.hostname) ? undefined : spec.hostname;
-    const hs = await handshake(vetted.target.address, port, servername, deadline.signal);
+    const hs = await handshake(vetted.target.address, port, servername, deadline);
     latencyMs = hs.ms;
     details.protocol = hs.protocol;
     const now = new Date();
@@ -75,7 +75,7 @@ function handshake(
   host: string,
   port: number,
   servername: string | undefined,
-  signal: AbortSignal,
+  signal: AbortSource,
 ): Promise<Handshake> {
   return new Promise((resolve, reject) => {
     const start = performance.now();

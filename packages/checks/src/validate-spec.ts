@@ -12,7 +12,25 @@ type Fields = Record<string, unknown>;
  * One definition for the API and the checks, so the API stores no monitor that cannot run. A
  * value the schema would rewrite (a trimmed host, a "30s" timeout) is not a spec value.
  */
-function schemaProblem(field: "timeout" | "hostname" | "headers" | "resolver", value: unknown): string | undefined {
+function schemaProblem(field: SharedField, value: unknown): string | undefined {
+  // Every check validates its spec and the same few timeouts and host names come back all the
+  // time: remembering the answer for plain values keeps the schema out of the per-check cost.
+  if (typeof value === "object") return parseProblem(field, value);
+  const key = `${field}\0${typeof value}\0${String(value)}`;
+  const known = answers.get(key);
+  if (known !== undefined) return known || undefined;
+  if (answers.size >= ANSWERS_MAX) answers.clear();
+  const problem = parseProblem(field, value);
+  answers.set(key, problem ?? "");
+  return problem;
+}
+
+type SharedField = "timeout" | "hostname" | "headers" | "resolver";
+/** Schema answers for plain values; "" is "no problem". Bounded: host names are not. */
+const answers = new Map<string, string>();
+const ANSWERS_MAX = 4096;
+
+function parseProblem(field: SharedField, value: unknown): string | undefined {
   const r = monitorInputSchema.shape[field].safeParse(value);
   if (!r.success) return r.error.issues[0]?.message ?? "is invalid";
   if (typeof value !== "object" && r.data !== value)

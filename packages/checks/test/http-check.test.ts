@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { runCheck, BODY_CAP_BYTES, type CheckOptions } from "../src/index.js";
 import { startHttp, startHttps, startSilent, makeCert, type Running } from "./servers.js";
 
@@ -37,6 +38,15 @@ beforeAll(async () => {
       case "/json":
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ data: { items: [{ status: "green", count: 3 }], tags: ["a", "b"] } }));
+        return;
+      case "/gzip": {
+        const zipped = gzipSync("compressed hello from uptop");
+        res.writeHead(200, { "content-encoding": "gzip", "content-length": zipped.length }).end(zipped);
+        return;
+      }
+      case "/headers":
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(req.headers));
         return;
       case "/notjson":
         res.end("<html>nope</html>");
@@ -181,6 +191,51 @@ describe("http check", () => {
       local,
     );
     expect(r.error).toBeNull();
+  });
+
+  it("sends the URL's credentials as basic auth and shows neither", async () => {
+    const url = `http://us%40er:p%3Ass@127.0.0.1:${srv.port}/echo`;
+    const r = await runCheck(
+      {
+        type: "http",
+        url,
+        jsonAssertion: { path: "auth", equals: `Basic ${Buffer.from("us@er:p:ss").toString("base64")}` },
+      },
+      local,
+    );
+    expect(r.error).toBeNull();
+    expect(r.details.finalUrl).toBe(`${base}/echo`);
+  });
+
+  it("sends the Host of the URL, the Accept headers checks always sent, and Connection: close", async () => {
+    const r = await runCheck(
+      { type: "http", url: `http://localhost:${srv.port}/headers`, jsonAssertion: { path: "host", exists: true } },
+      local,
+    );
+    expect(r.error).toBeNull();
+    const seen = await runCheck(
+      {
+        type: "http",
+        url: `${base}/headers`,
+        jsonAssertion: { path: "accept", equals: "application/json, text/plain, */*" },
+      },
+      local,
+    );
+    expect(seen.error).toBeNull();
+    for (const [path, equals] of [
+      ["host", `127.0.0.1:${srv.port}`],
+      ["accept-encoding", "gzip, deflate, br"],
+      ["connection", "close"],
+    ]) {
+      const c = await runCheck({ type: "http", url: `${base}/headers`, jsonAssertion: { path, equals } }, local);
+      expect(c.error).toBeNull();
+    }
+  });
+
+  it("decompresses a gzip body before looking for the keyword", async () => {
+    const r = await runCheck({ type: "http", url: `${base}/gzip`, keyword: "hello from uptop" }, local);
+    expect(r.error).toBeNull();
+    expect(r.details.bodyBytes).toBe("compressed hello from uptop".length);
   });
 
   it.each([

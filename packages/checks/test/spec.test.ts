@@ -28,6 +28,22 @@ describe("malformed specs throw InvalidCheckSpecError", () => {
   });
 });
 
+describe("schema answers are remembered per value, not per spec", () => {
+  it("a bad value is refused every time, a good one passes every time, a number is not its string", async () => {
+    for (let i = 0; i < 3; i++) {
+      await expect(runCheck({ type: "tcp", hostname: "a b", port: 1 } as CheckSpec)).rejects.toBeInstanceOf(
+        InvalidCheckSpecError,
+      );
+      await expect(
+        runCheck({ type: "tcp", hostname: "127.0.0.1", port: 1, timeoutS: 1 }, { allowPrivateTargets: true }),
+      ).resolves.toMatchObject({ type: "tcp" });
+      await expect(
+        runCheck({ type: "tcp", hostname: "127.0.0.1", port: 1, timeoutS: "1" } as unknown as CheckSpec),
+      ).rejects.toBeInstanceOf(InvalidCheckSpecError);
+    }
+  });
+});
+
 describe("checkSpecFromMonitor", () => {
   const base = {
     id: 1,

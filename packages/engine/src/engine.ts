@@ -120,6 +120,7 @@ export class Engine {
       report: (results) => this.ingest(node.id, node.region, results),
       running: () => this.running,
     });
+    metrics.schedulerLagNow = () => this.schedule.lagMs();
     this.rounds = new Rounds({
       runtimes,
       cluster: () => this.cluster,

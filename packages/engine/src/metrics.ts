@@ -46,6 +46,10 @@ export class EngineMetrics {
   readonly checksTotal: Counter<"type" | "node" | "result">;
   readonly notificationsTotal: Counter<"channel_type" | "result">;
   readonly schedulerLag: Histogram;
+  /** How far behind its schedule the scheduler runs now; read on every scrape. */
+  readonly schedulerBehind: Gauge;
+  /** Set by whoever owns the scheduler: its current lag in ms. */
+  schedulerLagNow: () => number = () => 0;
   readonly droppedResults: Counter;
   /** Rows the database refused for what they held, by what they were and whether they were repaired or dropped. */
   readonly writeRejected: Counter<"kind" | "outcome">;
@@ -87,8 +91,17 @@ export class EngineMetrics {
     this.schedulerLag = new Histogram({
       name: "uptop_scheduler_lag_seconds",
       help: "How late checks started relative to their slot",
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
       registers: [r],
+    });
+    const lagNow = () => this.schedulerLagNow() / 1000;
+    this.schedulerBehind = new Gauge({
+      name: "uptop_scheduler_behind_seconds",
+      help: "How long the oldest check waiting for a concurrency slot has been due (0 when none waits)",
+      registers: [r],
+      collect() {
+        this.set(lagNow());
+      },
     });
     this.droppedResults = new Counter({
       name: "uptop_dropped_results_total",

@@ -49,6 +49,11 @@ export class LocalSchedule {
     return this.scheduler.stop();
   }
 
+  /** How far behind its slots this node's own checking runs now, in ms. */
+  lagMs(): number {
+    return this.scheduler.stats().lagMs;
+  }
+
   checksLocally(m: Monitor): boolean {
     const { localChecks, node } = this.o;
     return (

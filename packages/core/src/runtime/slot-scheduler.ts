@@ -29,6 +29,12 @@ export interface SlotSchedulerStats {
   inFlight: number;
   queued: number;
   skipped: number;
+  /**
+   * How far behind the schedule runs now, in ms: how long the oldest run waiting for a slot has
+   * been due, or, with none waiting, how late the latest run started. A busy scheduler shows
+   * here (and in onLag) instead of in failed checks: a check's timeout starts with the check.
+   */
+  lagMs: number;
 }
 
 interface Entry<T> {
@@ -64,6 +70,10 @@ export class SlotScheduler<T extends SchedulerItem> {
   private started = false;
   private stopped = false;
   private skipped = 0;
+  /** Due times of the runs waiting for a slot, oldest first: p-limit starts them in this order. */
+  private waiting: number[] = [];
+  private waitingHead = 0;
+  private lastLagMs = 0;
 
   constructor(private readonly options: SlotSchedulerOptions<T>) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -133,6 +143,8 @@ export class SlotScheduler<T extends SchedulerItem> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.limit.clearQueue();
+    this.waiting = [];
+    this.waitingHead = 0;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
@@ -142,12 +154,20 @@ export class SlotScheduler<T extends SchedulerItem> {
       inFlight: this.limit.activeCount,
       queued: this.limit.pendingCount,
       skipped: this.skipped,
+      lagMs: this.lagMs(),
     };
   }
 
   /** The next due time of an item, for tests and diagnostics. */
   nextDue(id: number): number | undefined {
     return this.entries.get(id)?.dueMs;
+  }
+
+  private lagMs(): number {
+    if (this.waitingHead < this.waiting.length) {
+      return Math.max(0, this.now() - (this.waiting[this.waitingHead] as number));
+    }
+    return this.lastLagMs;
   }
 
   private reschedule(entry: Entry<T>, dueMs: number): void {
@@ -204,18 +224,26 @@ export class SlotScheduler<T extends SchedulerItem> {
       return;
     }
     entry.busy = true;
+    this.waiting.push(dueMs);
     this.limit(() => this.execute(entry, slotMs, dueMs)).catch(() => {
       // Only a clearQueue() on stop rejects here; execute() itself never throws.
     });
   }
 
   private async execute(entry: Entry<T>, slotMs: number, dueMs: number): Promise<void> {
+    // Runs start in the order they were queued: this one is the oldest waiting.
+    this.waitingHead++;
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
+    }
     const item = entry.item;
     if (this.stopped || this.entries.get(item.id) !== entry) {
       entry.busy = false;
       return;
     }
-    this.options.onLag?.(Math.max(0, this.now() - dueMs), item);
+    this.lastLagMs = Math.max(0, this.now() - dueMs);
+    this.options.onLag?.(this.lastLagMs, item);
     const running = (async () => {
       try {
         await this.options.run(item, slotMs);
