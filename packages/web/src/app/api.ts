@@ -83,7 +83,7 @@ export async function api<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const get = <T>(path: string) => api<T>("GET", path);
+export const get = <T>(path: string) => takeEarly<T>(path) ?? api<T>("GET", path);
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
 export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
 export const del = <T = void>(path: string) => api<T>("DELETE", path);
@@ -93,4 +93,29 @@ export function messageOf(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+const early = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts GETs before React renders (the session check and the first page's reads go out together,
+ * not one after the other); `get` takes such an answer once, if it came back fine.
+ */
+export function prefetch(paths: readonly string[]): void {
+  for (const path of paths) {
+    const p = api<unknown>("GET", path);
+    p.catch(() => undefined);
+    early.set(path, p);
+  }
+}
+
+function takeEarly<T>(path: string): Promise<T> | null {
+  const p = early.get(path);
+  if (!p) return null;
+  early.delete(path);
+  // A read refused before sign-in is asked again; the session check's own answer stands.
+  return p.then(
+    (v) => v as T,
+    (err: unknown) => (path.startsWith("/api/auth/") ? Promise.reject(err) : api<T>("GET", path)),
+  );
 }

@@ -1,6 +1,6 @@
 import type { Role } from "@uptop/core";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from "./api";
+import { api, get, setCsrfToken, setUnauthorizedHandler } from "./api";
 
 export interface SessionUser {
   id: number;
@@ -38,10 +38,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setUnauthorizedHandler(() => accept(null));
-    api<SessionAnswer>("GET", "/api/auth/session").then(accept, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) accept(null);
-      else accept(null);
-    });
+    // Any failure (401, a network error) shows the sign-in form.
+    get<SessionAnswer>("/api/auth/session").then(accept, () => accept(null));
     return () => setUnauthorizedHandler(null);
   }, [accept]);
 
