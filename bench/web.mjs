@@ -5,9 +5,9 @@
 // monitor goes DOWN through the event stream, then recovers): the longest frame and the long
 // tasks during it. Build first (`pnpm build`), needs Chromium (Debian's `chromium`), then
 //   node bench/web.mjs [--monitors 1000] [--runs 5]
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { pct, sleep } from "./lib/harness.mjs";
@@ -24,7 +24,7 @@ const count = Number(args.monitors);
 const runs = Number(args.runs);
 const GROUP = 20;
 
-const { freePort, spawnNode, HttpTarget } = await import(
+const { chromiumPath, freePort, spawnNode, HttpTarget } = await import(
   new URL("../tools/test-kit/dist/index.js", import.meta.url).href
 );
 const { chromium } = await import(
@@ -33,17 +33,6 @@ const { chromium } = await import(
 const LEADER_MAIN = fileURLToPath(new URL("../apps/leader/dist/main.js", import.meta.url));
 const TOKEN = "bench-token-0123456789abcdef";
 const USER = { name: "bench", password: "correct horse battery staple", role: "editor" };
-
-/** Debian's Chromium from the PATH (playwright's own browser download is not used). */
-function chromiumOnPath() {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    for (const name of ["chromium", "chromium-browser"]) {
-      const file = join(dir, name);
-      if (existsSync(file)) return file;
-    }
-  }
-  throw new Error("no chromium on the PATH: install Debian's chromium package (or set UPTOP_TEST_CHROMIUM)");
-}
 
 async function api(base, path, init = {}) {
   const res = await fetch(base + path, {
@@ -117,7 +106,7 @@ try {
   await waitForAll(base, "UP", 60_000);
 
   browser = await chromium.launch({
-    executablePath: process.env.UPTOP_TEST_CHROMIUM ?? chromiumOnPath(),
+    executablePath: chromiumPath(),
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });

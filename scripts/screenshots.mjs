@@ -2,28 +2,12 @@
 // Screenshots of the web dashboard's main pages, desktop and phone, for docs/screenshots/: a real
 // leader on a throw-away SQLite file with a few monitors in every state, driven by the system's
 // Chromium. Build first (`pnpm build`), then `pnpm screenshots`.
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { ADMIN_TOKEN, apiClient, freePort, HttpTarget, sleep, spawnNode, until } from "@uptop/test-kit";
-
-/** Chromium from the PATH (Debian's `chromium`), or UPTOP_TEST_CHROMIUM. */
-function chromiumPath() {
-  if (process.env.UPTOP_TEST_CHROMIUM) return process.env.UPTOP_TEST_CHROMIUM;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    for (const name of ["chromium", "chromium-browser"]) {
-      try {
-        accessSync(join(dir, name), constants.X_OK);
-        return join(dir, name);
-      } catch {
-        // not here
-      }
-    }
-  }
-  throw new Error("no chromium on the PATH: install Debian's chromium package");
-}
+import { ADMIN_TOKEN, apiClient, chromiumPath, freePort, HttpTarget, sleep, spawnNode, until } from "@uptop/test-kit";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "docs", "screenshots");

@@ -1,31 +1,13 @@
 // What the web dashboard's browser tests share: the system's Chromium driven by playwright-core
 // (its own browser download is not used), a leader serving the dashboard, users with passwords,
 // sign-in, and the accessibility check.
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { ADMIN_TOKEN, freePort, type Proc } from "@uptop/test-kit";
+import { ADMIN_TOKEN, chromiumPath, freePort, type Proc } from "@uptop/test-kit";
 import { api, startLeaderProcess } from "./cluster-harness.js";
-
-/** Chromium from the PATH (Debian's `chromium`), or UPTOP_TEST_CHROMIUM. */
-export function chromiumPath(): string {
-  const named = process.env.UPTOP_TEST_CHROMIUM;
-  if (named) return named;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    for (const name of ["chromium", "chromium-browser"]) {
-      const file = join(dir, name);
-      try {
-        accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        // not here
-      }
-    }
-  }
-  throw new Error("no chromium on the PATH: install Debian's chromium package (or set UPTOP_TEST_CHROMIUM)");
-}
 
 export interface TestBrowser {
   browser: Browser;

@@ -10,3 +10,4 @@ export { Proc, runNode, spawnNode, type Env, type NodeRun } from "./node-process
 export { ADMIN_TOKEN, apiClient, type ApiClient, type ApiInit } from "./api-client.js";
 export { quietLogger } from "./quiet-logger.js";
 export { promtoolLint } from "./promtool-lint.js";
+export { chromiumPath } from "./chromium-path.js";
