@@ -1,4 +1,5 @@
-import { parseAcceptedCodes, withoutCredentials, type CheckError } from "@uptop/core";
+import { withoutCredentials, type CheckError } from "@uptop/core";
+import { acceptedRanges, DEFAULT_RANGES } from "./accepted-codes.js";
 import { BODY_CAP_BYTES, readBodyCapped } from "./body-reader.js";
 import { describeCert, expiryWarning } from "./cert-info.js";
 import { Deadline, timeoutMessage } from "./deadline.js";
@@ -61,8 +62,12 @@ export async function runHttpCheck(
     for (;;) {
       details.finalUrl = shownUrl(hop.url);
       const dnsStart = performance.now();
-      const vetted = await deadline.race(vet(hop.url.hostname, options));
-      timings.dns = isLiteralHost(hop.url.hostname) ? null : round(performance.now() - dnsStart);
+      // An address literal needs no lookup, so its vetting cannot hang: no race to build for it.
+      const literal = isLiteralHost(hop.url.hostname);
+      const vetted = literal
+        ? await vet(hop.url.hostname, options)
+        : await deadline.race(vet(hop.url.hostname, options));
+      timings.dns = literal ? null : round(performance.now() - dnsStart);
       if (!vetted.ok) return finish(vetted.error);
       details.address = vetted.target.address;
 
@@ -120,7 +125,7 @@ export async function runHttpCheck(
 }
 
 function judge(spec: HttpCheckSpec, status: number, text: string | null): CheckError | null {
-  const accepted = parseAcceptedCodes(spec.acceptedCodes ?? "200-299") ?? [[200, 299]];
+  const accepted = acceptedRanges(spec.acceptedCodes ?? undefined) ?? DEFAULT_RANGES;
   if (!accepted.some(([lo, hi]) => status >= lo && status <= hi)) {
     return { code: "HTTP_STATUS", message: `status ${status} is not in ${spec.acceptedCodes ?? "200-299"}` };
   }

@@ -19,7 +19,10 @@ export async function runTcpCheck(spec: TcpCheckSpec, options: CheckOptions): Pr
     details: { address, port: spec.port },
   });
   try {
-    const vetted = await deadline.race(vetTarget(spec.hostname, options));
+    // An address literal needs no lookup, so its vetting cannot hang: no race to build for it.
+    const vetted = net.isIP(spec.hostname)
+      ? await vetTarget(spec.hostname, options)
+      : await deadline.race(vetTarget(spec.hostname, options));
     if (!vetted.ok) return finish(vetted.error);
     address = vetted.target.address;
     latencyMs = await connectOnce(address, spec.port, deadline);

@@ -1,4 +1,5 @@
-import { DNS_RECORD_TYPES, monitorInputSchema, parseAcceptedCodes, type FieldIssue } from "@uptop/core";
+import { DNS_RECORD_TYPES, monitorInputSchema, type FieldIssue } from "@uptop/core";
+import { acceptedRanges } from "./accepted-codes.js";
 import { InvalidCheckSpecError } from "./errors.js";
 import type { CheckSpec } from "./types.js";
 
@@ -98,7 +99,7 @@ export function validateSpec(spec: CheckSpec): void {
       );
       optional(
         "acceptedCodes",
-        (v) => typeof v === "string" && parseAcceptedCodes(v) !== undefined,
+        (v) => typeof v === "string" && acceptedRanges(v) !== undefined,
         "must look like 200-299,301",
       );
       optional("keyword", (v) => typeof v === "string" && v !== "", "must be a non-empty string");
