@@ -220,7 +220,19 @@ function resolvedHtml(w: StatusPageWindow): string {
   return `<li><strong>${escapeHtml(w.title)}</strong> — resolved, ${timeRange(w.start, w.end)}${messageHtml(w)}</li>`;
 }
 
-export function renderStatusPage(data: StatusPageData): string {
+export interface RenderOptions {
+  /**
+   * Reload the page every minute (`/status?refresh=1`). Only when the reader asks: a page that
+   * reloads by itself under someone reading it, or listening to it with a screen reader, fails
+   * WCAG 2.2.1 (timing adjustable) unless they chose it, and the link that chose it turns it off.
+   */
+  autoRefresh?: boolean;
+}
+
+/** Where a reader turns the page's own reload on. */
+const AUTO_REFRESH_PATH = "/status?refresh=1";
+
+export function renderStatusPage(data: StatusPageData, o: RenderOptions = {}): string {
   const firstDayMs = Date.parse(`${data.firstDay}T00:00:00Z`);
   // Every bar of every monitor names the same days: format each once per page, not once per bar.
   const labels: string[] = [];
@@ -238,15 +250,18 @@ export function renderStatusPage(data: StatusPageData): string {
     regions.length ? `<h2>Regions seeing problems</h2><ul>${regions.join("")}</ul>` : "",
   ].filter(Boolean);
   const resolved = data.incidents.resolved;
+  const refreshControl = o.autoRefresh
+    ? 'refreshes every minute (<a href="/status">stop refreshing</a>)'
+    : `<a href="${AUTO_REFRESH_PATH}">refresh every minute</a>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<meta http-equiv="refresh" content="60"><title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head>
+${o.autoRefresh ? '<meta http-equiv="refresh" content="60">' : ""}<title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head>
 <body><main><h1>${escapeHtml(data.title)}</h1>
 ${data.description ? `<p class="lead">${escapeHtml(data.description)}</p>\n` : ""}<div class="banner ${escapeHtml(data.overall.status)}">${escapeHtml(data.overall.label)}</div>
 ${sections.join("\n")}
 <h2>Services</h2>
 ${data.items.map((i) => itemHtml(i, dayLabel)).join("\n")}
-${resolved.length ? `<h2>Resolved incidents (last 7 days)</h2><ul>${resolved.map(resolvedHtml).join("")}</ul>\n` : ""}<footer>Updated ${when(data.generatedAt)} · refreshes every minute · <a href="/status/json">JSON</a></footer>
+${resolved.length ? `<h2>Resolved incidents (last 7 days)</h2><ul>${resolved.map(resolvedHtml).join("")}</ul>\n` : ""}<footer>Updated ${when(data.generatedAt)} · ${refreshControl} · <a href="/status/json">JSON</a></footer>
 </main></body></html>`;
 }

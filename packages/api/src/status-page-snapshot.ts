@@ -22,6 +22,8 @@ export type StatusPageBodies =
   | {
       readonly data: StatusPageData;
       readonly html: EncodedBody;
+      /** The page that reloads itself every minute, for a reader who asked: rendered on first request. */
+      readonly autoRefreshHtml: () => Promise<EncodedBody>;
       readonly json: EncodedBody;
       /** When the build started: the data is as of this instant. */
       readonly builtAtMs: number;
@@ -54,7 +56,12 @@ async function encode(text: string): Promise<EncodedBody> {
 async function render(data: StatusPageData | null, builtAtMs: number): Promise<StatusPageBodies> {
   if (data === null) return { data, builtAtMs };
   const [html, json] = await Promise.all([encode(renderStatusPage(data)), encode(JSON.stringify(data))]);
-  return { data, html, json, builtAtMs };
+  let autoRefresh: Promise<EncodedBody> | null = null;
+  const autoRefreshHtml = () => {
+    autoRefresh ??= encode(renderStatusPage(data, { autoRefresh: true }));
+    return autoRefresh;
+  };
+  return { data, html, autoRefreshHtml, json, builtAtMs };
 }
 
 /**

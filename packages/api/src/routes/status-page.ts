@@ -30,7 +30,8 @@ export async function buildPublicStatusPage(
 }
 
 /**
- * The public status page: `GET /status` (HTML, no JavaScript needed) and `GET /status/json`.
+ * The public status page: `GET /status` (HTML, no JavaScript needed; `?refresh=1` for the one that
+ * reloads itself every minute) and `GET /status/json`.
  * Mounted on every node; while the settings have it off, both fall through to the 404 as if it
  * were not there. It is public and polled, so it is served from a snapshot: a flood of visitors
  * costs one build per interval (settings included), never a queue of queries in front of the
@@ -62,7 +63,9 @@ export function statusPageRouter(deps: StatusPageRoutesDeps): Router {
   r.get("/status", async (req, res, next) => {
     const page = await snapshot.get();
     if (page.data === null) return next();
-    send(req, res, "text/html; charset=utf-8", page.html);
+    // `?refresh=1`: the reader asked for the page to reload itself (the link in its footer).
+    const body = req.query.refresh === "1" ? await page.autoRefreshHtml() : page.html;
+    send(req, res, "text/html; charset=utf-8", body);
   });
   r.get("/status/json", async (req, res, next) => {
     const page = await snapshot.get();

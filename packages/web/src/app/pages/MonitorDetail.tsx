@@ -83,6 +83,14 @@ export function MonitorDetail({ id }: { id: number }) {
   const { reload: reloadChanges } = changes;
   const { reload: reloadSla } = sla;
 
+  // The status and its history are read again once the stream is open: a monitor just created
+  // gets its first verdict within moments, often between this page's first reads and its
+  // subscription, and would show "pending" until its next change. A check missed there only
+  // costs the chart a point until the next one.
+  const readStatusAgain = () => {
+    reloadMonitor();
+    reloadChanges();
+  };
   useLiveEvents((e: LiveEvent) => {
     if (e.type === "reset") {
       reloadMonitor();
@@ -126,7 +134,7 @@ export function MonitorDetail({ id }: { id: number }) {
       if (e.action === "deleted") setDeleted(true);
       else reloadMonitor();
     }
-  });
+  }, readStatusAgain);
 
   const act = useCallback(async (run: () => Promise<void>) => {
     setBusy(true);
