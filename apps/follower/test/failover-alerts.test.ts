@@ -49,7 +49,7 @@ async function runningCluster(name: string): Promise<{ c: Cluster; leader: Proc;
   target.mode = "up";
   const c = await fixture.cluster({ UPTOP_FAILOVER_POLL: "1s", UPTOP_FAILOVER_THRESHOLD: "3" });
   const leader = await c.startLeader();
-  await addWebhook(c.leaderDsn, receiver.url);
+  await addWebhook(c.leaderDb, receiver.url);
   const id = await addMonitor(c.leaderPort, name, target.url);
   await until("UP on the leader", async () => (await statusOf(c.leaderPort, id)) === "UP", 30_000);
   const follower = c.startFollower();

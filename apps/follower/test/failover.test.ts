@@ -1,4 +1,13 @@
-import { ADMIN_TOKEN, HttpTarget, sleep, until, WebhookReceiver } from "@uptop/test-kit";
+import {
+  ADMIN_TOKEN,
+  BACKENDS,
+  HttpTarget,
+  sleep,
+  until,
+  WebhookReceiver,
+  type Backend,
+  type TempDatabase,
+} from "@uptop/test-kit";
 import {
   addMonitor as addMonitorOf,
   addWebhook as addWebhookOf,
@@ -11,9 +20,10 @@ import {
 } from "./harness.js";
 
 /**
- * Real processes, killed for real: a leader and a follower on their own Postgres databases, a
- * proxy between them (to cut the follower off without stopping the leader), a target and a
- * webhook receiver that counts what reached the outside world.
+ * Real processes, killed for real: a leader and a follower on their own databases (Postgres; the
+ * kill, take-over and hand-back also with both on SQLite files), a proxy between them (to cut the
+ * follower off without stopping the leader), a target and a webhook receiver that counts what
+ * reached the outside world.
  */
 const LONG = 180_000;
 
@@ -33,8 +43,8 @@ afterAll(async () => {
   await receiver.stop();
 });
 
-const cluster = (env: Record<string, string> = {}) => fixture.cluster(env);
-const addWebhook = (dsn: string) => addWebhookOf(dsn, receiver.url);
+const cluster = (env: Record<string, string> = {}, backend: Backend = "postgres") => fixture.cluster(env, backend);
+const addWebhook = (db: TempDatabase) => addWebhookOf(db, receiver.url);
 const addMonitor = (port: number, name: string) => addMonitorOf(port, name, target.url);
 
 /** The `uptop_cluster_role` sample of a node's /metrics, e.g. `{role="follower",state="standby"} 1`. */
@@ -47,19 +57,21 @@ async function roleSample(port: number): Promise<string | undefined> {
 }
 
 describe("failover", () => {
-  it(
-    "takes over within 16 s of a kill -9, alerts a DOWN once, hands back without a gap or a repeat",
-    async () => {
+  it.each(BACKENDS)(
+    "on %s: takes over within 16 s of a kill -9, alerts a DOWN once, hands back without a gap or a repeat",
+    async (backend) => {
+      // Its own name: the receiver counts the events of both runs.
+      const shop = `shop-${backend}`;
       target.mode = "up";
-      const c = await cluster();
+      const c = await cluster({}, backend);
       let leader = await c.startLeader();
-      await addWebhook(c.leaderDsn);
-      const id = await addMonitor(c.leaderPort, "shop");
+      await addWebhook(c.leaderDb);
+      const id = await addMonitor(c.leaderPort, shop);
       await until("UP on the leader", async () => (await statusOf(c.leaderPort, id)) === "UP", 30_000);
       c.startFollower();
       await until(
         "follower standby with the mirrored monitor",
-        async () => (await stateOf(c.followerPort)) === "standby" && (await mirrored(c.followerPort, "shop")),
+        async () => (await stateOf(c.followerPort)) === "standby" && (await mirrored(c.followerPort, shop)),
         60_000,
       );
 
@@ -71,12 +83,8 @@ describe("failover", () => {
       console.log(`failover: follower active ${takeoverMs} ms after the leader was killed`);
       expect(takeoverMs).toBeLessThanOrEqual(16_000);
 
-      await until(
-        "one DOWN delivered by the follower",
-        async () => receiver.events("shop", "down").length === 1,
-        40_000,
-      );
-      const followerEpoch = receiver.events("shop", "down")[0]!.epoch;
+      await until("one DOWN delivered by the follower", async () => receiver.events(shop, "down").length === 1, 40_000);
+      const followerEpoch = receiver.events(shop, "down")[0]!.epoch;
       // Checks go on: the follower's own, after the kill (the mirrored lastCheck is older).
       await until(
         "a check by the follower",
@@ -107,26 +115,24 @@ describe("failover", () => {
 
       // Still down: the leader, back, must not alert the incident the follower already alerted.
       await sleep(12_000);
-      expect(receiver.events("shop", "down")).toHaveLength(1);
+      expect(receiver.events(shop, "down")).toHaveLength(1);
 
       target.mode = "up";
-      await until(
-        "one UP delivered by the leader",
-        async () => receiver.events("shop", "up").length === 1,
-        40_000,
-      ).catch((err: unknown) => {
-        console.log(
-          leader.out
-            .split("\n")
-            .filter((l) => /status changed|hand|verdict|notif|dispatch|deliver|error/i.test(l))
-            .join("\n"),
-        );
-        throw err;
-      });
+      await until("one UP delivered by the leader", async () => receiver.events(shop, "up").length === 1, 40_000).catch(
+        (err: unknown) => {
+          console.log(
+            leader.out
+              .split("\n")
+              .filter((l) => /status changed|hand|verdict|notif|dispatch|deliver|error/i.test(l))
+              .join("\n"),
+          );
+          throw err;
+        },
+      );
       await sleep(3_000);
-      expect(receiver.events("shop", "up")).toHaveLength(1);
-      expect(receiver.events("shop", "down")).toHaveLength(1);
-      expect(receiver.events("shop", "up")[0]!.epoch).toBeGreaterThan(followerEpoch);
+      expect(receiver.events(shop, "up")).toHaveLength(1);
+      expect(receiver.events(shop, "down")).toHaveLength(1);
+      expect(receiver.events(shop, "up")[0]!.epoch).toBeGreaterThan(followerEpoch);
     },
     LONG,
   );
@@ -204,7 +210,7 @@ describe("failover", () => {
       target.mode = "up";
       const c = await cluster({ UPTOP_FAILOVER_POLL: "1s" });
       await c.startLeader();
-      await addWebhook(c.leaderDsn);
+      await addWebhook(c.leaderDb);
       const id = await addMonitor(c.leaderPort, "split");
       c.startFollower();
       await until("mirrored", async () => mirrored(c.followerPort, "split"), 60_000);

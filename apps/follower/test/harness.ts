@@ -4,11 +4,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { openDatabase } from "@uptop/store";
 import {
   ADMIN_TOKEN,
   apiClient,
   type ApiInit,
+  type Backend,
   createTempDatabase,
   freePort,
   spawnNode,
@@ -74,17 +75,24 @@ export const statusOf = async (port: number, id: number) =>
 export const mirrored = async (port: number, name: string) =>
   ((await api<Array<{ name: string }>>(port, "/api/monitors")).body ?? []).some((m) => m.name === name);
 
-/** A webhook channel for every monitor, written straight into the leader's database. */
-export async function addWebhook(dsn: string, url: string): Promise<void> {
-  const c = new pg.Client({ connectionString: dsn });
-  await c.connect();
+/** A webhook channel for every monitor, written straight into the leader's database (either kind). */
+export async function addWebhook(db: TempDatabase, url: string): Promise<void> {
+  const store = await openDatabase(db);
   try {
-    await c.query(
-      `insert into channels (name, type, settings, is_default, enabled) values ('hook', 'webhook', $1, true, true)`,
-      [JSON.stringify({ url })],
-    );
+    await store.db
+      .insertInto("channels")
+      .values({
+        name: "hook",
+        type: "webhook",
+        settings: JSON.stringify({ url }),
+        is_default: true,
+        enabled: true,
+        reminder_interval_s: null,
+        updated_at: new Date(),
+      })
+      .execute();
   } finally {
-    await c.end();
+    await store.close();
   }
 }
 
@@ -101,25 +109,30 @@ export interface Cluster {
   followerPort: number;
   /** Between the follower and the leader: cut it to part them without stopping the leader. */
   proxy: TcpProxy;
-  leaderDsn: string;
+  /** The leader's database, for what a test writes into it directly. */
+  leaderDb: TempDatabase;
   startLeader(env?: Env): Promise<Proc>;
   startFollower(env?: Env): Proc;
 }
 
 /**
- * A leader and a follower on their own Postgres databases, the follower reaching the leader
- * through a proxy. Everything it starts is killed and dropped by `cleanup`.
+ * A leader and a follower on their own databases (Postgres unless `backend` says SQLite: then a
+ * file each), the follower reaching the leader through a proxy. Everything it starts is killed
+ * and dropped by `cleanup`.
  */
 export class ClusterFixture {
   private dbs: TempDatabase[] = [];
+  private proxies: TcpProxy[] = [];
   procs: Proc[] = [];
 
-  async cluster(env: Env = {}): Promise<Cluster> {
-    const [a, b] = [await createTempDatabase("uptop_fo_leader"), await createTempDatabase("uptop_fo_follower")];
+  async cluster(env: Env = {}, backend: Backend = "postgres"): Promise<Cluster> {
+    const a = await createTempDatabase("uptop_fo_leader", backend, { onDisk: true });
+    const b = await createTempDatabase("uptop_fo_follower", backend, { onDisk: true });
     this.dbs.push(a, b);
     const leaderPort = await freePort();
     const followerPort = await freePort();
     const proxy = await new TcpProxy("127.0.0.1", leaderPort).open();
+    this.proxies.push(proxy);
     const started = (p: Proc) => {
       this.procs.push(p);
       return p;
@@ -128,11 +141,11 @@ export class ClusterFixture {
       leaderPort,
       followerPort,
       proxy,
-      leaderDsn: a.dsn,
+      leaderDb: a,
       async startLeader(extra: Env = {}) {
         const p = started(
           startProcess("leader", LEADER_MAIN, {
-            UPTOP_DB_TYPE: "postgres",
+            UPTOP_DB_TYPE: a.type,
             UPTOP_DB_DSN: a.dsn,
             UPTOP_HTTP_PORT: String(leaderPort),
             ...env,
@@ -147,7 +160,7 @@ export class ClusterFixture {
           startProcess("follower", FOLLOWER_MAIN, {
             UPTOP_CLUSTER_MODE: "follower",
             UPTOP_PEER_URL: `http://127.0.0.1:${proxy.port}`,
-            UPTOP_DB_TYPE: "postgres",
+            UPTOP_DB_TYPE: b.type,
             UPTOP_DB_DSN: b.dsn,
             UPTOP_HTTP_PORT: String(followerPort),
             ...env,
@@ -165,6 +178,8 @@ export class ClusterFixture {
   async cleanup(): Promise<void> {
     await Promise.all(this.procs.map((p) => p.kill("SIGKILL")));
     this.procs = [];
+    // A proxy left listening keeps jest from exiting after the file.
+    for (const p of this.proxies.splice(0)) await p.cut();
     for (const d of this.dbs) await d.drop().catch(() => {});
     this.dbs = [];
   }

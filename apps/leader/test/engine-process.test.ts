@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nextSlotStartMs, slotOffsetMs } from "@uptop/core";
 import { openDatabase } from "@uptop/store";
-import { freePort, HttpTarget, until, type Proc } from "@uptop/test-kit";
+import {
+  BACKENDS,
+  createTempDatabase,
+  freePort,
+  HttpTarget,
+  until,
+  WebhookReceiver,
+  type Proc,
+  type TempDatabase,
+} from "@uptop/test-kit";
 import { createMonitor, startLeaderProcess, type MonitorView } from "./cluster-harness.js";
 import {
   changesOf,
@@ -20,14 +29,16 @@ import {
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(90_000);
 
 /**
- * One leader process on SQLite, its own checks the only vote, against a loopback target whose
- * paths the test switches between healthy, failing and slow. The scenarios run side by side on
- * the one process (each monitor has its own path) so the file takes one interval budget, not five.
+ * One leader process on each database, its own checks the only vote, against a loopback target
+ * whose paths the test switches between healthy, failing and slow, its alerts going out through
+ * the outbox to a webhook receiver. The scenarios run side by side on the one process (each
+ * monitor has its own path) so each database takes one interval budget, not five.
  */
-describe("the engine in a real leader process", () => {
+describe.each(BACKENDS)("the engine in a real leader process on %s", (backend) => {
   const target = new HttpTarget();
+  const hook = new WebhookReceiver();
   const dataDir = mkdtempSync(join(tmpdir(), "uptop-engine-proc-"));
-  const dsn = join(dataDir, "uptop.db");
+  let temp: TempDatabase;
   let leader: Proc | undefined;
   let port = 0;
   const m: Record<"retries" | "recovery" | "slow" | "paused" | "deleted", MonitorView> = {} as never;
@@ -35,11 +46,16 @@ describe("the engine in a real leader process", () => {
   let deletedAt = 0;
 
   const start = () =>
-    startLeaderProcess({ dsn, port, dataDir, extra: { UPTOP_DB_TYPE: "sqlite", UPTOP_LEADER_CHECKS: "true" } });
+    startLeaderProcess({
+      dsn: temp.dsn,
+      port,
+      dataDir,
+      extra: { UPTOP_DB_TYPE: temp.type, UPTOP_LEADER_CHECKS: "true" },
+    });
 
-  /** monitor_state as stored, read with the process stopped (the lock keeps one node on the file). */
+  /** monitor_state as stored, read with the process stopped (the lock keeps one node on the database). */
   async function storedStates(): Promise<Map<number, { status: string; failures: number; successes: number }>> {
-    const store = await openDatabase({ type: "sqlite", dsn });
+    const store = await openDatabase(temp);
     try {
       const rows = await store.db
         .selectFrom("monitor_state")
@@ -54,10 +70,13 @@ describe("the engine in a real leader process", () => {
   }
 
   beforeAll(async () => {
+    temp = await createTempDatabase("uptop_engine_proc", backend, { onDisk: true });
     await target.start();
+    await hook.start();
     target.slowMs = 3000;
     port = await freePort();
     leader = await start();
+    await post(port, "/api/channels", { name: "hook", type: "webhook", settings: { url: hook.url }, default: true });
     m.retries = await createMonitor(port, {
       name: "retries",
       url: target.urlOf("/r"),
@@ -81,6 +100,8 @@ describe("the engine in a real leader process", () => {
   afterAll(async () => {
     await leader?.kill("SIGTERM");
     await target.stop();
+    await hook.stop();
+    await temp?.drop();
   });
 
   it("turns PENDING into UP on the first successful round", async () => {
@@ -244,6 +265,8 @@ describe("the engine in a real leader process", () => {
     for (const id of [m.retries.id, m.slow.id, m.paused.id]) {
       expect((await changesOf(port, id)).filter((c) => Date.parse(c.at) >= restartedAt)).toEqual([]);
     }
+    // The recovery's alert leaves the outbox before the leader stops (the next test counts them).
+    await until("the recovery's UP delivered", async () => hook.events("recovery", "up").length > 0, 10_000, 100);
     expect(await leader!.kill("SIGTERM")).toBe(0);
     leader = undefined;
 
@@ -251,7 +274,7 @@ describe("the engine in a real leader process", () => {
     expect(after.get(m.retries.id)!.status).toBe("DOWN");
     expect(after.get(m.paused.id)!.status).toBe("PAUSED");
     // Failures kept counting from where they were, not from zero.
-    const slowFailsAfter = await storedResultsFailedSince(dsn, m.slow.id, restartedAt);
+    const slowFailsAfter = await storedResultsFailedSince(temp, m.slow.id, restartedAt);
     expect(after.get(m.slow.id)).toMatchObject({
       status: "DOWN",
       failures: before.get(m.slow.id)!.failures + slowFailsAfter,
@@ -262,10 +285,25 @@ describe("the engine in a real leader process", () => {
     expect(target.hitsOf("/d", deletedAt + 2_000)).toBe(0);
     expect(target.hitsOf("/t", pausedAt + 2_000)).toBeGreaterThan(0);
   });
+
+  it("alerted each DOWN once through the outbox, the recovery's UP once, across the restart", () => {
+    for (const name of ["retries", "slow", "recovery"]) {
+      expect(hook.events(name, "down").map((b) => b.status)).toEqual(["DOWN"]);
+    }
+    // The UP closes the incident whose DOWN went out before the restart; the open ones stay quiet.
+    const ups = hook.events("recovery", "up");
+    expect(ups).toHaveLength(1);
+    expect(ups[0]!.downSince).toBe(hook.events("recovery", "down")[0]!.downSince);
+    expect(hook.events("retries", "up")).toEqual([]);
+    expect(hook.events("slow", "up")).toEqual([]);
+    // A monitor paused or deleted while UP has no incident to tell anyone about.
+    const quiet = new Set(["paused-later", "deleted-later"]);
+    expect(hook.bodies().filter((b) => quiet.has(b.monitor?.name ?? ""))).toEqual([]);
+  });
 });
 
-async function storedResultsFailedSince(dsn: string, monitorId: number, sinceMs: number): Promise<number> {
-  const store = await openDatabase({ type: "sqlite", dsn });
+async function storedResultsFailedSince(db: TempDatabase, monitorId: number, sinceMs: number): Promise<number> {
+  const store = await openDatabase(db);
   try {
     const rows = await store.db
       .selectFrom("check_results")

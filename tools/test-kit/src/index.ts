@@ -1,4 +1,10 @@
-export { BACKENDS, createTempDatabase, type Backend, type TempDatabase } from "./temp-database.js";
+export {
+  BACKENDS,
+  createTempDatabase,
+  type Backend,
+  type TempDatabase,
+  type TempDatabaseOptions,
+} from "./temp-database.js";
 export { planPrivatePostgres, PrivatePostgres, type PostgresPlan } from "./private-postgres.js";
 export { closeServer, freePort, listenOnLoopback, LoopbackServer } from "./loopback-server.js";
 export { HttpTarget, type TargetMode, type TargetRequest } from "./http-target.js";

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 
 /** The two backends every store test runs on: the embedded SQLite and a real Postgres server. */
@@ -15,10 +18,18 @@ export function testServerUrl(): string {
 export interface TempDatabase {
   readonly type: Backend;
   readonly dsn: string;
-  /** The database's name on the server; "memory" for SQLite. */
+  /** The database's name on the server; "memory" for an in-memory SQLite, else its file. */
   readonly name: string;
-  /** Drops the Postgres database, connections and all; nothing to do for SQLite. */
+  /** Drops the Postgres database, connections and all, or removes the SQLite file's folder. */
   drop(): Promise<void>;
+}
+
+export interface TempDatabaseOptions {
+  /**
+   * SQLite in a file of a new temp folder instead of in memory: for a database that processes
+   * open (and open again after a restart). Postgres databases are on the server either way.
+   */
+  onDisk?: boolean;
 }
 
 async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -34,9 +45,18 @@ async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): 
 /**
  * A fresh, empty database for one test file, so files run in parallel without seeing each
  * other's rows: a new Postgres database named `<prefix>_<time>_<random>` on the test server, or
- * an in-memory SQLite.
+ * an in-memory SQLite (with `onDisk`, `uptop.db` in a new folder `<tmpdir>/<prefix>-*`).
  */
-export async function createTempDatabase(prefix = "uptop_test", backend: Backend = "postgres"): Promise<TempDatabase> {
+export async function createTempDatabase(
+  prefix = "uptop_test",
+  backend: Backend = "postgres",
+  options: TempDatabaseOptions = {},
+): Promise<TempDatabase> {
+  if (backend === "sqlite" && options.onDisk) {
+    const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+    const dsn = join(dir, "uptop.db");
+    return { type: "sqlite", dsn, name: dsn, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
   if (backend === "sqlite") return { type: "sqlite", dsn: ":memory:", name: "memory", drop: async () => {} };
   const base = testServerUrl();
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
