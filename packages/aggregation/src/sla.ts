@@ -76,6 +76,18 @@ function segments(input: SlaInput, lo: number, hi: number): Segment[] {
   return out;
 }
 
+/** The statuses only a check decides; PENDING, PAUSED and MAINTENANCE say nothing of the target. */
+const VERDICTS: ReadonlySet<Status | null> = new Set<Status>(["UP", "DOWN", "LATE"]);
+
+/**
+ * Whether a stretch of timeline holds a check's verdict. One that holds none (never checked; or
+ * created and paused at once, which records PENDING then PAUSED) has no uptime to show:
+ * `computeSla` counts PENDING as up, so it would claim 100 % of the moments before the pause.
+ */
+export function hasVerdict(t: { statusAtStart: Status | null; changes: ReadonlyArray<{ to: Status }> }): boolean {
+  return VERDICTS.has(t.statusAtStart) || t.changes.some((c) => VERDICTS.has(c.to));
+}
+
 /**
  * SLA over [from, to) from the status timeline. The status at `from` is taken as given, never
  * assumed UP, so an outage that began before the range counts (clipped), and one still open at

@@ -40,6 +40,39 @@ describe("rollupDay", () => {
     expect(r).toMatchObject({ upS: 6 * 3600, downS: 0, checks: 0, latencyP50Ms: null, latencyP95Ms: null });
   });
 
+  it("counts no up time for a day with no check's verdict: created, then paused 61 ms later", () => {
+    const r = rollupDay({
+      day: new Date(DAY),
+      statusAtStart: null,
+      changes: [
+        { at: new Date(DAY + 8 * H), to: "PENDING" },
+        { at: new Date(DAY + 8 * H + 61), to: "PAUSED" },
+      ],
+      excluded: [],
+      results: [],
+    });
+    expect(r).toMatchObject({ upS: 0, downS: 0, checks: 0 });
+  });
+
+  it("counts no up time for a day a monitor spent PENDING, never checked", () => {
+    const r = rollupDay({ day: new Date(DAY), statusAtStart: "PENDING", changes: [], excluded: [], results: [] });
+    expect(r).toMatchObject({ upS: 0, downS: 0 });
+  });
+
+  it("keeps the checked time of a day a monitor was paused in", () => {
+    const r = rollupDay({
+      day: new Date(DAY),
+      statusAtStart: "UP",
+      changes: [
+        { at: new Date(DAY + 4 * H), to: "DOWN" },
+        { at: new Date(DAY + 6 * H), to: "PAUSED" },
+      ],
+      excluded: [],
+      results: [],
+    });
+    expect(r).toMatchObject({ upS: 4 * 3600, downS: 2 * 3600 });
+  });
+
   it("counts nothing for a day before the monitor existed", () => {
     const r = rollupDay({ day: new Date(DAY), statusAtStart: null, changes: [], excluded: [], results: [] });
     expect(r).toMatchObject({ upS: 0, downS: 0, maintenanceS: 0 });

@@ -2,6 +2,7 @@ import {
   ancestors,
   computeSla,
   groupStatus,
+  hasVerdict,
   isWindowActive,
   maintenanceIntervals,
   windowIntervals,
@@ -201,10 +202,9 @@ export async function buildStatusPage(db: Db, options: StatusPageOptions, now: D
       (d) => (d ? { up: d.upS, down: d.downS } : null),
     );
     const timeline = timelines.get(m.id);
-    // A day with no verdict but PENDING (never checked, or a monitor that has no recorded change
-    // at all) is no data: the timeline counts PENDING as up, which would claim 100 % of nothing.
-    const verdicts = timeline ? [timeline.statusAtStart, ...timeline.changes.map((c) => c.to)] : [];
-    if (timeline && verdicts.some((v) => v !== null && v !== "PENDING")) {
+    // A day with no check's verdict (never checked, or created paused: PENDING then PAUSED) is no
+    // data: the timeline counts PENDING as up, which would claim 100 % of nothing.
+    if (timeline && hasVerdict(timeline)) {
       const sla = computeSla({
         from: new Date(today),
         to: now,

@@ -39,6 +39,15 @@ describe.each(BACKENDS)("GET /api/monitors/summary on %s", (backend) => {
     ids.d = await addMonitor(db, "d", { createdAt: "2026-04-01T00:00:00Z" });
     ids.e = await addMonitor(db, "e", { createdAt: "2026-04-01T00:00:00Z", paused: true });
     await addChange(db, ids.e, "PENDING", "UP", "2026-04-01T00:01:00Z");
+    // f: created paused at 07:00 and never checked. The engine records the pause as a change
+    // 61 ms after the creation (PENDING -> PAUSED), as a real leader does.
+    ids.f = await addMonitor(db, "f", { createdAt: "2026-05-01T07:00:00Z", paused: true });
+    await addChange(db, ids.f, "PENDING", "PAUSED", "2026-05-01T07:00:00.061Z");
+    // g: UP for a month, DOWN at 08:00, paused at 09:00: checked from 10:30 yesterday to 09:00.
+    ids.g = await addMonitor(db, "g", { createdAt: "2026-04-01T00:00:00Z", paused: true });
+    await addChange(db, ids.g, "PENDING", "UP", "2026-04-01T00:01:00Z");
+    await addChange(db, ids.g, "UP", "DOWN", "2026-05-01T08:00:00Z");
+    await addChange(db, ids.g, "DOWN", "PAUSED", "2026-05-01T09:00:00Z");
   }, 60_000);
 
   afterAll(async () => {
@@ -55,7 +64,7 @@ describe.each(BACKENDS)("GET /api/monitors/summary on %s", (backend) => {
     const { status, body } = await summary("?hours=24");
     expect(status).toBe(200);
     expect(body.firstHour).toBe("2026-04-30T11:00:00.000Z");
-    expect(body.monitors).toHaveLength(5);
+    expect(body.monitors).toHaveLength(7);
     const byId = new Map(body.monitors.map((m: { id: number }) => [m.id, m]));
 
     const a = byId.get(ids.a) as { uptimePct: number; hours: string[] };
@@ -80,6 +89,22 @@ describe.each(BACKENDS)("GET /api/monitors/summary on %s", (backend) => {
     // Nothing watched: no uptime to claim (a dashboard must not show them as 100 %).
     expect((byId.get(ids.d) as { uptimePct: unknown }).uptimePct).toBeNull();
     expect((byId.get(ids.e) as { uptimePct: unknown }).uptimePct).toBeNull();
+  });
+
+  it("gives no uptime for a monitor created paused: the pause recorded at its creation is no check", async () => {
+    const { body } = await summary("?hours=24");
+    const f = body.monitors.find((m: { id: number }) => m.id === ids.f);
+    expect(f.uptimePct).toBeNull();
+    // The bar still tells what it was: created at 07:00 (index 20), paused ever since.
+    expect(f.hours.slice(0, 20).every((h: string | null) => h === null)).toBe(true);
+    expect(f.hours.slice(20)).toEqual(["PAUSED", "PAUSED", "PAUSED", "PAUSED"]);
+  });
+
+  it("keeps the real uptime of a monitor paused after checks, over the time it was checked", async () => {
+    const { body } = await summary("?hours=24");
+    const g = body.monitors.find((m: { id: number }) => m.id === ids.g);
+    // Checked 10:30 yesterday to 09:00 today (22.5 h), down 08:00-09:00; the pause counts for nothing.
+    expect(g.uptimePct).toBeCloseTo((100 * 21.5) / 22.5, 6);
   });
 
   it("defaults to 24 hours and refuses a bad hours value with a field issue", async () => {

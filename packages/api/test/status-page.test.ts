@@ -44,7 +44,15 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
     const search = await addMonitor(db, "search", { createdAt: "2026-01-01T00:00:00Z" });
     ids.set("old-thing", await addMonitor(db, "old-thing", { paused: true, createdAt: "2026-01-01T00:00:00Z" }));
     const newcomer = await addMonitor(db, "newcomer", { createdAt: "2026-04-30T00:00:00Z" });
-    for (const [name, id] of Object.entries({ database: dbm, search, newcomer })) ids.set(name, id);
+    // Created paused this morning and never checked: the engine records the pause as a change
+    // 61 ms after the creation (PENDING -> PAUSED) and saves a state with no check and no vote.
+    const retired = await addMonitor(db, "retired", { paused: true, createdAt: "2026-05-01T08:00:00Z" });
+    await addChange(db, retired, "PENDING", "PAUSED", "2026-05-01T08:00:00.061Z");
+    // Checked (UP) since April, paused at 06:00 today: 00:00-06:00 today was checked.
+    const archive = await addMonitor(db, "archive", { paused: true, createdAt: "2026-01-01T00:00:00Z" });
+    await addChange(db, archive, "PENDING", "UP", "2026-04-01T00:00:00Z");
+    await addChange(db, archive, "UP", "PAUSED", "2026-05-01T06:00:00Z");
+    for (const [name, id] of Object.entries({ database: dbm, search, newcomer, retired, archive })) ids.set(name, id);
 
     const badVote = {
       node: "probe-eu",
@@ -91,6 +99,16 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       { ...base, monitorId: search, status: "UP", since: "2026-04-01T00:00:00Z", lastCheck: null, votes: [goodVote] },
       // Saved by the engine when it first loaded the monitor: no check has run yet.
       { ...base, monitorId: newcomer, status: "PENDING", since: "2026-04-30T00:00:00Z", lastCheck: null, votes: [] },
+      {
+        ...base,
+        monitorId: retired,
+        status: "PAUSED",
+        health: "PENDING",
+        successes: 0,
+        since: "2026-05-01T08:00:00.061Z",
+        lastCheck: null,
+        votes: [],
+      },
     ]);
     await insertResults(db, [
       {
@@ -270,9 +288,11 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
       ],
     });
     expect(data.items.map((i: { name: string }) => i.name)).toEqual([
+      "archive",
       "database",
       "newcomer",
       "old-thing",
+      "retired",
       "search",
       "shop",
     ]);
@@ -309,6 +329,7 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
   it.each([
     ["paused", "old-thing", "PAUSED", false, "Paused"],
     ["never checked", "newcomer", "PENDING", true, "No data yet"],
+    ["created paused today, never checked", "retired", "PAUSED", false, "Paused"],
   ])("a %s monitor claims no uptime: every bar is grey no data", async (_what, name, status, noDataYet, badge) => {
     const item = await itemNamed(name);
     expect(item).toMatchObject({ status, noDataYet, uptime90dPct: null });
@@ -317,6 +338,15 @@ describe.each(BACKENDS)("public status page on %s", (backend) => {
     expect(card).toContain(`>${badge}</span>`);
     expect(card).not.toMatch(/class="b\d"|100\.0+%/);
     expect(card).toContain('title="2026-05-01: no data"');
+  });
+
+  it("keeps the real figure of a monitor paused after checks, for the time it was checked", async () => {
+    const item = await itemNamed("archive");
+    expect(item).toMatchObject({ status: "PAUSED", noDataYet: false, uptime90dPct: 100 });
+    // Today: UP 00:00-06:00, paused since; before today it has no daily figure planted.
+    expect(item.days[89]).toBe(100);
+    expect(item.days.slice(0, 89)).toEqual(new Array(89).fill(null));
+    expect(cardOf(await pageText(), "archive")).toContain("100.000% uptime while checked (90 days)");
   });
 
   it.each([

@@ -158,8 +158,9 @@ describe.each(BACKENDS)("history jobs on %s", (backend) => {
     });
     expect(of(a, "2026-03-09")).toMatchObject({ upS: 64_800, downS: 0, maintenanceS: 21_600 });
     expect(of(a, "2026-03-10")).toMatchObject({ upS: 43_200, downS: 0 });
-    // Created at noon: the morning did not exist, the afternoon was PENDING (counted as up).
-    expect(of(b, "2026-03-09")).toMatchObject({ upS: 43_200, downS: 0 });
+    // Created at noon and never checked: the morning did not exist, the afternoon PENDING is no
+    // data (no check's verdict), not a 100 % day. The row is there, with nothing monitored.
+    expect(of(b, "2026-03-09")).toMatchObject({ upS: 0, downS: 0, checks: 0 });
     expect(of(b, "2026-03-08")).toBeUndefined();
   });
 
