@@ -115,4 +115,31 @@ export async function seriousViolations(page: Page): Promise<Array<{ id: string;
     .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
+/** The session's first check answers 401 before anyone signs in: the only console error allowed. */
+export const realErrors = (errors: string[]) => errors.filter((e) => !/401/.test(e));
+
+/** Whether the page needs no sideways scrolling at its current width. */
+export const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/** The text that describes a control (its hint and errors), as a screen reader announces it. */
+export async function descriptionOf(page: Page, label: string): Promise<string> {
+  const ids = (await page.getByLabel(label, { exact: true }).getAttribute("aria-describedby")) ?? "";
+  const texts = await Promise.all(
+    ids
+      .split(" ")
+      .filter(Boolean)
+      .map((id) => page.locator(`[id="${id}"]`).textContent()),
+  );
+  return texts.join(" ");
+}
+
+/** Marks the page as loaded; `stayed` is true until it is loaded again (a reload clears the marker). */
+export const markLoaded = (page: Page) =>
+  page.evaluate(() => {
+    (window as unknown as { stayed: boolean }).stayed = true;
+  });
+
+/** True while the page is the one `markLoaded` marked: every step since went without a reload. */
+export const stayed = (page: Page) => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true);
+
 export { ADMIN_TOKEN };

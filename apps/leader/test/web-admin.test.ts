@@ -4,8 +4,10 @@ import type { Page } from "playwright-core";
 import {
   addUser,
   type DashboardLeader,
+  fitsWidth,
   newPage,
   openBrowser,
+  realErrors,
   seriousViolations,
   signIn,
   type TestBrowser,
@@ -13,11 +15,6 @@ import {
 import { api, json } from "./cluster-harness.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(180_000);
-
-/** The session's first check answers 401 before anyone signs in: the only console error allowed. */
-const realErrors = (errors: string[]) => errors.filter((e) => !/401/.test(e));
-
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** The page at `path`, found by its h1, checked with axe at a desktop width and on a phone. */
 async function checkPage(page: Page, url: string, heading: string): Promise<void> {

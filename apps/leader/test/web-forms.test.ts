@@ -1,10 +1,12 @@
 import { HttpTarget, WebhookReceiver } from "@uptop/test-kit";
-import type { Page } from "playwright-core";
 import {
   addUser,
   type DashboardLeader,
+  descriptionOf,
+  fitsWidth,
   newPage,
   openBrowser,
+  realErrors,
   seriousViolations,
   signIn,
   type TestBrowser,
@@ -12,23 +14,6 @@ import {
 import { api, json } from "./cluster-harness.js";
 
 (import.meta as unknown as { jest: { setTimeout(ms: number): void } }).jest.setTimeout(120_000);
-
-/** The session's first check answers 401 before anyone signs in: the only console error allowed. */
-const realErrors = (errors: string[]) => errors.filter((e) => !/401/.test(e));
-
-/** The text that describes a control (its hint and errors), as a screen reader announces it. */
-async function descriptionOf(page: Page, label: string): Promise<string> {
-  const ids = (await page.getByLabel(label, { exact: true }).getAttribute("aria-describedby")) ?? "";
-  const texts = await Promise.all(
-    ids
-      .split(" ")
-      .filter(Boolean)
-      .map((id) => page.locator(`[id="${id}"]`).textContent()),
-  );
-  return texts.join(" ");
-}
-
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 // The monitor form in a real browser against a real leader that runs the checks it creates.
 describe("the monitor form", () => {

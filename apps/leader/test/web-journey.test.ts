@@ -1,12 +1,16 @@
 import { HttpTarget, until } from "@uptop/test-kit";
-import type { Page } from "playwright-core";
 import {
   addUser,
   type DashboardLeader,
+  descriptionOf,
+  fitsWidth,
+  markLoaded,
   newPage,
   openBrowser,
+  realErrors,
   seriousViolations,
   signIn,
+  stayed,
   type TestBrowser,
 } from "./browser-harness.js";
 import { api, json } from "./cluster-harness.js";
@@ -26,26 +30,6 @@ const INTERVAL_S = 5;
 const DELIVERY_ALLOWANCE_MS = 1500;
 /** How long the test waits for something live before it fails (well past what is asserted). */
 const LIVE_MS = 20_000;
-
-/** The session's first check answers 401 before anyone signs in: the only console error allowed. */
-const realErrors = (errors: string[]) => errors.filter((e) => !/401/.test(e));
-
-const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
-/** True while the page is the one loaded at sign-in: every step since went without a reload. */
-const stayed = (page: Page) => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true);
-
-/** The text that describes a control (its hint and errors), as a screen reader announces it. */
-async function descriptionOf(page: Page, label: string): Promise<string> {
-  const ids = (await page.getByLabel(label, { exact: true }).getAttribute("aria-describedby")) ?? "";
-  const texts = await Promise.all(
-    ids
-      .split(" ")
-      .filter(Boolean)
-      .map((id) => page.locator(`[id="${id}"]`).textContent()),
-  );
-  return texts.join(" ");
-}
 
 // The issue's whole flow, in order, as one operator in one browser page against a real leader
 // that checks a loopback target this test breaks; then a viewer, the public status page and an
@@ -79,9 +63,7 @@ describe("an operator's journey through the dashboard, and a viewer's", () => {
     // Sign in with a password; from here on the page is never loaded again.
     await signIn(page, leader.url, "edna", "edna's long password");
     await page.getByRole("heading", { name: "No monitors yet" }).waitFor();
-    await page.evaluate(() => {
-      (window as unknown as { stayed: boolean }).stayed = true;
-    });
+    await markLoaded(page);
     expect(await seriousViolations(page)).toEqual([]);
 
     // Create an HTTP monitor through the form: checked every 5 s, DOWN on its first failed check.

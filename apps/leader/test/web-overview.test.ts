@@ -3,10 +3,12 @@ import type { Page } from "playwright-core";
 import {
   addUser,
   type DashboardLeader,
+  markLoaded,
   newPage,
   openBrowser,
   seriousViolations,
   signIn,
+  stayed,
   type TestBrowser,
 } from "./browser-harness.js";
 import { createMonitor, startProbeProcess } from "./cluster-harness.js";
@@ -44,9 +46,7 @@ describe("the dashboard's monitor overview", () => {
     await signIn(page, leader.url, "edna", "correct horse battery");
     await page.getByRole("heading", { name: "No monitors yet" }).waitFor();
     expect(await page.getByRole("link", { name: "New monitor" }).getAttribute("href")).toBe("/monitors/new");
-    await page.evaluate(() => {
-      (window as unknown as { stayed: boolean }).stayed = true;
-    });
+    await markLoaded(page);
 
     await createMonitor(leader.port, { name: "shop", url: target.urlOf("/shop"), interval: 5 });
     const row = rowOf(page, "shop");
@@ -61,7 +61,7 @@ describe("the dashboard's monitor overview", () => {
     await page.getByRole("list", { name: "Counts by status" }).getByText("down").waitFor();
     // The hour's cell of the bar turned DOWN too, and says so in words.
     expect(await row.getByRole("img").getAttribute("aria-label")).toMatch(/1 h down/);
-    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(await stayed(page)).toBe(true);
     target.set("/shop", "up");
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
     await context.close();
