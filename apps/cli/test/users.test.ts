@@ -1,13 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sshKey } from "@uptop/test-kit";
 import { runCli, serverArgs, startTestServer, tempDir, type TestServer } from "./harness.js";
-
-function sshKeyLine(comment: string): string {
-  const raw = Buffer.from(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!, "base64url");
-  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")} ${comment}`;
-}
 
 let server: TestServer;
 beforeAll(async () => {
@@ -21,7 +15,7 @@ const users = (...args: string[]) => runCli(["users", ...args, ...serverArgs(ser
 
 describe("uptop users", () => {
   it("adds a user with a key and a token shown once, lists, adds keys and tokens, revokes", async () => {
-    const added = await users("add", "dana", "--role", "editor", "--key", sshKeyLine("dana@laptop"), "--with-token");
+    const added = await users("add", "dana", "--role", "editor", "--key", sshKey("dana@laptop").line, "--with-token");
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(
       /^created user dana \(editor\) with key SHA256:\S+\ntoken \(shown once, store it now\): uptop_/,
@@ -32,7 +26,7 @@ describe("uptop users", () => {
     expect(await me.json()).toMatchObject({ name: "dana", role: "editor" });
 
     const file = join(tempDir(), "id.pub");
-    writeFileSync(file, `${sshKeyLine("dana@phone")}\n`);
+    writeFileSync(file, `${sshKey("dana@phone").line}\n`);
     const key = await users("key-add", "dana", "--file", file, "--json");
     expect(key.code).toBe(0);
     expect(JSON.parse(key.stdout)).toMatchObject({

@@ -1,22 +1,22 @@
-import { createHash, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_TOKEN, freePort, runNode, spawnNode, until, type Env, type NodeRun, type Proc } from "@uptop/test-kit";
+import {
+  ADMIN_TOKEN,
+  freePort,
+  runNode,
+  spawnNode,
+  sshKey,
+  until,
+  type Env,
+  type NodeRun,
+  type Proc,
+} from "@uptop/test-kit";
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const LEADER = join(DIST, "main.js");
 const ADMIN = join(DIST, "admin", "main.js");
-
-/** A fresh ed25519 public key line and the fingerprint ssh-keygen would print for it. */
-function sshKey(comment: string): { line: string; fingerprint: string } {
-  const raw = Buffer.from(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!, "base64url");
-  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  const wire = Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]);
-  const fingerprint = `SHA256:${createHash("sha256").update(wire).digest("base64").replace(/=+$/, "")}`;
-  return { line: `ssh-ed25519 ${wire.toString("base64")} ${comment}`, fingerprint };
-}
 
 const tokenIn = (out: string) => /uptop_[A-Za-z0-9_-]{43}/.exec(out)?.[0];
 

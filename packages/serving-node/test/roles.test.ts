@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import http from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,18 +6,8 @@ import { join } from "node:path";
 import { authenticatePublicKey } from "@uptop/api";
 import { loadConfig, SecretBox, type Role } from "@uptop/core";
 import { applyMirror, openAndMigrate, readMirrorUsers, type Store } from "@uptop/store";
-import { ADMIN_TOKEN, apiClient, quietLogger, type ApiClient } from "@uptop/test-kit";
+import { ADMIN_TOKEN, apiClient, quietLogger, sshKey, type ApiClient } from "@uptop/test-kit";
 import { EpochHolder, ServingNode } from "../src/index.js";
-
-/** A fresh ed25519 key as an OpenSSH public key line, its wire form and the fingerprint ssh-keygen prints. */
-function sshKey(comment: string): { line: string; wire: Buffer; fingerprint: string } {
-  const { publicKey } = generateKeyPairSync("ed25519");
-  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
-  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  const wire = Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]);
-  const fingerprint = `SHA256:${createHash("sha256").update(wire).digest("base64").replace(/=+$/, "")}`;
-  return { line: `ssh-ed25519 ${wire.toString("base64")} ${comment}`, wire, fingerprint };
-}
 
 interface Running {
   node: ServingNode;

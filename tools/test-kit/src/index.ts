@@ -17,3 +17,4 @@ export { ADMIN_TOKEN, apiClient, type ApiClient, type ApiInit } from "./api-clie
 export { quietLogger } from "./quiet-logger.js";
 export { promtoolLint } from "./promtool-lint.js";
 export { chromiumPath } from "./chromium-path.js";
+export { sshKey } from "./ssh-key.js";
