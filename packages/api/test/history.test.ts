@@ -18,6 +18,7 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
     ids.a = await addMonitor(db, "a", { parentId: ids.shop, createdAt: "2026-04-01T00:00:00Z" });
     ids.b = await addMonitor(db, "b", { createdAt: "2026-04-30T12:00:00Z" });
     ids.c = await addMonitor(db, "c", { createdAt: "2026-04-01T00:00:00Z" });
+    ids.e = await addMonitor(db, "e", { createdAt: "2026-04-30T06:00:00Z" });
     ids.d = await addMonitor(db, "d", { createdAt: "2026-03-01T00:00:00Z" });
 
     const vote = {
@@ -59,6 +60,9 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
       })
       .execute();
 
+    await addChange(db, ids.b, "PENDING", "UP", "2026-04-30T18:00:00Z");
+    // Created, then paused before its first check: PENDING → PAUSED holds no verdict either.
+    await addChange(db, ids.e, "PENDING", "PAUSED", "2026-04-30T06:00:10Z");
     await addChange(db, ids.d, "PENDING", "UP", "2026-04-20T00:00:00Z");
     await upsertRollups(db, [
       {
@@ -140,9 +144,12 @@ describe.each(BACKENDS)("history and SLA API on %s", (backend) => {
     expect(body).toMatchObject({ monitoredS: 12 * H, downtimeS: 0, uptimePct: 100, outages: 0, period: null });
   });
 
-  it("takes PENDING at the window start for a monitor created earlier that never changed", async () => {
-    const { body } = await get(`/api/monitors/${ids.c}/sla?period=24h`);
-    expect(body).toMatchObject({ monitoredS: 24 * H, downtimeS: 0, uptimePct: 100 });
+  it.each([
+    ["never checked", "c"],
+    ["created paused", "e"],
+  ])("claims no uptime for a monitor %s (no check's verdict in the window)", async (_what, name) => {
+    const { body } = await get(`/api/monitors/${ids[name]}/sla?period=24h`);
+    expect(body).toMatchObject({ monitoredS: 0, downtimeS: 0, uptimePct: null, outages: 0 });
   });
 
   it("reads rollups for the days before the kept state-change history", async () => {
