@@ -354,7 +354,7 @@ export function App({ model, theme: themeName = "dark", size: fixedSize, onExit 
 
   return (
     <Dashboard.Provider value={ctx}>
-      <Box flexDirection="column" width={size.columns} height={size.rows} overflow="hidden">
+      <Box flexDirection="column" width={size.columns} height={size.rows} overflowY="hidden">
         <Header
           state={state}
           server={model.api.baseUrl}
@@ -364,7 +364,7 @@ export function App({ model, theme: themeName = "dark", size: fixedSize, onExit 
           role={role}
           right={right}
         />
-        <Box height={bodyHeight} width={size.columns} overflow="hidden" flexDirection="column">
+        <Box height={bodyHeight} width={size.columns} overflowY="hidden" flexDirection="column">
           {body}
         </Box>
         <Footer flash={confirm ?? flashMsg} error={state.error} keys={keys} theme={theme} width={size.columns} />

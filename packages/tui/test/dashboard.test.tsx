@@ -122,6 +122,39 @@ describe("the monitors table", () => {
   });
 });
 
+describe("every view fits the terminal", () => {
+  // The dashboard clips only rows (a horizontal clip costs a width pass over every line of every
+  // frame), so each view must keep its lines within the width by itself.
+  const views: Array<[string, string[], string]> = [
+    ["monitors", [], "search-api"],
+    ["detail", [KEY.enter], "Latency"],
+    ["new-monitor form", ["n"], "› name"],
+    ["nodes", ["2"], "Regions"],
+    ["channels", ["3"], "ENABLED"],
+    ["maintenance", ["4"], "STATE"],
+  ];
+  it.each([
+    [60, 20],
+    [30, 12],
+    [80, 24],
+    [160, 48],
+  ])("at %i×%i", async (columns, rows) => {
+    for (const [view, keys, shows] of views) {
+      const d = renderDashboard(server.url, { columns, rows });
+      try {
+        await d.waitFor("search-api");
+        await d.press(...keys);
+        const lines = (await d.waitFor(shows)).split("\n");
+        expect({ view, lines: lines.length }).toEqual({ view, lines: Math.min(lines.length, rows) });
+        for (const l of lines)
+          expect({ view, l, width: l.length }).toEqual({ view, l, width: Math.min(l.length, columns) });
+      } finally {
+        d.unmount();
+      }
+    }
+  });
+});
+
 describe("roles", () => {
   it("a viewer sees no edit keys, and an edit key changes nothing", async () => {
     const viewer = await userWithToken(server.url, "viewer-user", "viewer");
