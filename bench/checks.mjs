@@ -3,7 +3,10 @@
 // Both answer the same `GET /probe?target=…&module=http_2xx|tcp_connect` requests, each in its
 // own process pinned to the same core, against the same loopback target (a child process on the
 // other core, `Connection: close`, so every check opens a fresh connection). The two take turns
-// step by step (which goes first alternates by round). CPU is read from /proc for each process
+// step by step (which goes first alternates by round). Each step checks its own pair of target
+// ports: a step at 1000/s leaves ~15 000 sockets in TIME_WAIT towards its port for a minute, and
+// connect() then searches the ephemeral range past them, so a shared port made whichever step came
+// later pay for the ones before it (round 2 read up to 1.9x round 1 on the same code). CPU is read from /proc for each process
 // (user + system), so other load on the machine moves latency, not the CPU figures.
 // Build first (`pnpm --filter @uptop/checks... build`), then
 //   node bench/checks.mjs [--duration 15] [--rates 300,1000] [--types http,tcp] [--rounds 2] [--warmup 10] [--core 1]
@@ -32,30 +35,34 @@ const { values: args } = parseArgs({
     blackbox: { type: "string", default: "" },
     // Internal: the child process modes.
     target: { type: "boolean", default: false },
+    listeners: { type: "string", default: "1" },
     serve: { type: "boolean", default: false },
   },
 });
 
-if (args.target) runTarget();
+if (args.target) await runTarget();
 else if (args.serve) await runUptopServer();
 else await main();
 
-/** The target: a tiny HTTP server and a TCP acceptor; prints its ports. */
-function runTarget() {
+/** The target: a tiny HTTP server and a TCP acceptor, each on `--listeners` ports; prints them. */
+async function runTarget() {
   const body = Buffer.from("ok\n");
-  const web = http.createServer((_req, res) => {
+  const answer = (_req, res) => {
     res.writeHead(200, { "content-type": "text/plain", "content-length": body.length, connection: "close" });
     res.end(body);
-  });
-  const tcp = net.createServer((s) => {
+  };
+  const hangUp = (s) => {
     s.on("error", () => {});
     s.end();
-  });
-  web.listen(0, "127.0.0.1", () =>
-    tcp.listen(0, "127.0.0.1", () => {
-      process.stdout.write(`${JSON.stringify({ http: web.address().port, tcp: tcp.address().port })}\n`);
-    }),
-  );
+  };
+  const listen = (server) =>
+    new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
+  const ports = { http: [], tcp: [] };
+  for (let i = 0; i < Number(args.listeners); i++) {
+    ports.http.push(await listen(http.createServer(answer)));
+    ports.tcp.push(await listen(net.createServer(hangUp)));
+  }
+  process.stdout.write(`${JSON.stringify(ports)}\n`);
   process.stdin.on("end", () => process.exit(0));
   process.stdin.resume();
 }
@@ -178,7 +185,12 @@ async function main() {
   // This driver runs on the other core with the target.
   if (hasTaskset()) spawnSync("taskset", ["-pc", String(other), String(process.pid)], { stdio: "ignore" });
   const dir = mkdtempSync(join(tmpdir(), "checks-bench-"));
-  const [tcmd, targv] = pinned(other, process.execPath, [self, "--target"]);
+  const durationS = Number(args.duration);
+  const rates = args.rates.split(",").map(Number);
+  const types = args.types.split(",");
+  const rounds = Number(args.rounds);
+  const steps = 2 * types.length * (1 + rounds * rates.length);
+  const [tcmd, targv] = pinned(other, process.execPath, [self, "--target", "--listeners", String(steps)]);
   const target = spawn(tcmd, targv, { stdio: ["pipe", "pipe", "inherit"] });
   const ports = await firstLine(target);
   const [ucmd, uargv] = pinned(core, process.execPath, [self, "--serve"]);
@@ -187,14 +199,11 @@ async function main() {
   const blackbox = blackboxBinary ? await startBlackbox(blackboxBinary, core, dir) : null;
   const systems = blackbox ? [blackbox, uptop] : [uptop];
 
-  const targets = {
-    http: { module: "http_2xx", target: `http://127.0.0.1:${ports.http}/` },
-    tcp: { module: "tcp_connect", target: `127.0.0.1:${ports.tcp}` },
+  // A fresh port of the same target for every step (see the top of this file).
+  const fresh = {
+    http: () => ({ module: "http_2xx", target: `http://127.0.0.1:${ports.http.shift()}/` }),
+    tcp: () => ({ module: "tcp_connect", target: `127.0.0.1:${ports.tcp.shift()}` }),
   };
-  const durationS = Number(args.duration);
-  const rates = args.rates.split(",").map(Number);
-  const types = args.types.split(",");
-  const rounds = Number(args.rounds);
   console.log(
     `node ${process.version}, ${durationS} s per step, checkers pinned to core ${hasTaskset() ? core : "(no taskset)"}, ` +
       `target and driver on core ${other}; ${blackbox ? blackboxBinary : "no blackbox_exporter"}`,
@@ -202,7 +211,7 @@ async function main() {
   // Warm-up, not counted: JIT for uptop, connection setup paths for both. A probe runs for days,
   // so its steady state is what counts; a short warm-up measured tcp 300/s ~30 % dearer.
   const warmupS = Number(args.warmup);
-  for (const s of systems) for (const type of types) await step(s, targets[type], 500, warmupS);
+  for (const s of systems) for (const type of types) await step(s, fresh[type](), 500, warmupS);
 
   const rows = [];
   console.log("round type rate  system    checks/s  CPU-ms/check  failed  p50 ms  p99 ms");
@@ -212,7 +221,7 @@ async function main() {
       for (const rate of rates) {
         const got = {};
         for (const s of order) {
-          const r = await step(s, targets[type], rate, durationS);
+          const r = await step(s, fresh[type](), rate, durationS);
           got[s.name] = r;
           console.log(
             `${String(round).padEnd(5)} ${type.padEnd(4)} ${String(rate).padEnd(5)} ${s.name.padEnd(8)} ` +
