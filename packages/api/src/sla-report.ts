@@ -1,4 +1,11 @@
-import { ancestors, computeSla, hasVerdict, maintenanceIntervals, type SlaReport, type WindowSpec } from "@uptop/aggregation";
+import {
+  ancestors,
+  computeSla,
+  hasVerdict,
+  maintenanceIntervals,
+  type SlaReport,
+  type WindowSpec,
+} from "@uptop/aggregation";
 import {
   firstStateChangeAt,
   getMonitorOutline,
