@@ -84,6 +84,8 @@ describe("loadConfig", () => {
       "majority-down",
     ],
     [{ UPTOP_LEADER_CHECKS: "false" }, (c: ReturnType<typeof loadConfig>) => c.cluster.leaderChecks, false],
+    [{}, (c: ReturnType<typeof loadConfig>) => c.cluster.checkConcurrency, 100],
+    [{ UPTOP_CHECK_CONCURRENCY: "250" }, (c: ReturnType<typeof loadConfig>) => c.cluster.checkConcurrency, 250],
     [
       { UPTOP_ALLOW_PRIVATE_TARGETS: "yes" },
       (c: ReturnType<typeof loadConfig>) => c.security.allowPrivateTargets,
@@ -203,6 +205,7 @@ describe("loadConfig", () => {
     [{ UPTOP_AGG_STRATEGY: "some-down" }, "UPTOP_AGG_STRATEGY", "any-down"],
     [{ UPTOP_LEADER_CHECKS: "maybe" }, "UPTOP_LEADER_CHECKS", "not a boolean"],
     [{ UPTOP_PROBE_CONCURRENCY: "-1" }, "UPTOP_PROBE_CONCURRENCY", "whole number"],
+    [{ UPTOP_CHECK_CONCURRENCY: "0" }, "UPTOP_CHECK_CONCURRENCY", "outside 1..10000"],
     [{ UPTOP_PROBE_SYNC_INTERVAL: "soon" }, "UPTOP_PROBE_SYNC_INTERVAL", "not a duration"],
     [{ UPTOP_FAILOVER_THRESHOLD: "0" }, "UPTOP_FAILOVER_THRESHOLD", "outside"],
     [{ UPTOP_ENCRYPTION_KEY: "abc" }, "UPTOP_ENCRYPTION_KEY", "64 hex"],

@@ -120,7 +120,7 @@ export class Engine {
       report: (results) => this.ingest(node.id, node.region, results),
       running: () => this.running,
     });
-    metrics.schedulerLagNow = () => this.schedule.lagMs();
+    metrics.schedulerLagNow = () => this.schedule.stats().lagMs;
     this.rounds = new Rounds({
       runtimes,
       cluster: () => this.cluster,
@@ -201,6 +201,11 @@ export class Engine {
 
   writeStats() {
     return this.queue.stats();
+  }
+
+  /** This node's own checking: in flight, queued for a slot, skipped, and its lag behind the slots. */
+  schedulerStats() {
+    return this.schedule.stats();
   }
 
   /** Current verdicts, for the API and metrics (the database copy may lag by a flush). */

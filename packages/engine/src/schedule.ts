@@ -1,5 +1,12 @@
 import { checkSpecFromMonitor, type CheckOptions, type CheckResult, type CheckSpec } from "@uptop/checks";
-import { SlotScheduler, slotOffsetMs, type CheckReport, type Logger, type Monitor } from "@uptop/core";
+import {
+  SlotScheduler,
+  slotOffsetMs,
+  type CheckReport,
+  type SlotSchedulerStats,
+  type Logger,
+  type Monitor,
+} from "@uptop/core";
 import type { EngineMetrics } from "./metrics.js";
 import { CHECKABLE, type MonitorRuntime } from "./monitor-runtime.js";
 
@@ -49,9 +56,9 @@ export class LocalSchedule {
     return this.scheduler.stop();
   }
 
-  /** How far behind its slots this node's own checking runs now, in ms. */
-  lagMs(): number {
-    return this.scheduler.stats().lagMs;
+  /** This node's own checking now: checks running and waiting for a slot, and how far behind its slots it runs. */
+  stats(): SlotSchedulerStats {
+    return this.scheduler.stats();
   }
 
   checksLocally(m: Monitor): boolean {

@@ -166,6 +166,47 @@ describe.each(BACKENDS)("on %s", (backend) => {
       }
     }, 60_000);
 
+    it("with more due checks than its concurrency, starts them late and says so, and times none out", async () => {
+      // 20 checks of 300 ms two at a time: the last starts ~2.7 s after it was due, well past its 1 s timeout.
+      const own = await openAndMigrate({ type: "sqlite", dsn: ":memory:" });
+      const slowTarget = await new Target().start();
+      slowTarget.mode = "slow";
+      slowTarget.slowMs = 300;
+      const metrics = new EngineMetrics();
+      engine = startEngine(own.db, { metrics, concurrency: 2 });
+      try {
+        await engine.start();
+        const ids: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          ids.push(
+            await addMonitor(own.db, draft({ name: `queued-${i}`, type: "http", url: slowTarget.url, timeout: 1 })),
+          );
+        }
+        engine.notifyChange();
+        let lagSeen = 0;
+        let scrapedBehind = 0;
+        await waitFor("every monitor checked", async () => {
+          const s = engine!.schedulerStats();
+          lagSeen = Math.max(lagSeen, s.lagMs);
+          expect(s.inFlight).toBeLessThanOrEqual(2);
+          const scraped = /^uptop_scheduler_behind_seconds(?:\{[^}]*\})? (\S+)$/m.exec(
+            await metrics.registry.metrics(),
+          );
+          scrapedBehind = Math.max(scrapedBehind, Number(scraped?.[1] ?? 0));
+          const statuses = await Promise.all(ids.map((id) => statusOf(own.db, id)));
+          return statuses.every((st) => st !== undefined && st !== "PENDING") ? statuses : undefined;
+        });
+        expect(new Set(await Promise.all(ids.map((id) => statusOf(own.db, id))))).toEqual(new Set(["UP"]));
+        expect(lagSeen).toBeGreaterThan(1000);
+        expect(scrapedBehind).toBeGreaterThan(1);
+      } finally {
+        await engine.stop();
+        engine = null;
+        await slowTarget.stop();
+        await own.close();
+      }
+    }, 60_000);
+
     it("resumes the same status and counters after a restart", async () => {
       target.mode = "down";
       const id = await addMonitor(

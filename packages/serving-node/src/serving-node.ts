@@ -123,10 +123,13 @@ export class ServingNode {
       epoch: () => this.o.epoch.get(),
       healthDetails: () => {
         const w = this.engineRef?.writeStats();
+        // As the probe reports it: a node too busy to keep up starts checks late, and says how late.
+        const scheduler = this.engineRef?.schedulerStats();
         return {
           ...(this.stopping ? { unavailable: true } : {}),
           ...(w?.failing ? { degraded: true, database: "unreachable" } : {}),
           ...(w ? { writeBacklog: w.results + w.critical + w.states, droppedResults: w.droppedResults } : {}),
+          ...(scheduler ? { scheduler } : {}),
           ...this.o.healthDetails?.(),
         };
       },
@@ -274,6 +277,7 @@ export class ServingNode {
         },
         strategy: config.cluster.aggStrategy,
         localChecks: config.cluster.leaderChecks,
+        concurrency: config.cluster.checkConcurrency,
         ...(this.o.replication ? { replication: this.o.replication } : {}),
         events: this.events,
         checkOverdueOnStart: this.o.role === "follower",

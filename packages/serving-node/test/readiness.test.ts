@@ -71,6 +71,21 @@ describe("readiness of a serving node", () => {
     expect((await get("/api/ready")).status).toBe(503);
   });
 
+  it("reports its own checking in /api/health while active: in flight, queued, skipped and lag", async () => {
+    const { node, get } = await startNode("follower");
+    expect((await get("/api/health")).body.scheduler).toBeUndefined();
+    await node.activate("test take-over");
+    expect((await get("/api/health")).body.scheduler).toEqual({
+      items: 0,
+      inFlight: 0,
+      queued: 0,
+      skipped: 0,
+      lagMs: 0,
+    });
+    await node.deactivate("test stand-down");
+    expect((await get("/api/health")).body.scheduler).toBeUndefined();
+  });
+
   it("a returning leader is not ready while it waits for the hand-back, and ready once its engine runs", async () => {
     let waiting = true;
     const { node, get } = await startNode("leader", () => waiting);

@@ -31,6 +31,8 @@ export interface Config {
     readonly region: string;
     readonly aggStrategy: AggregationStrategy;
     readonly leaderChecks: boolean;
+    /** Checks the leader (or a follower that took over) runs at once. */
+    readonly checkConcurrency: number;
     readonly probeConcurrency: number;
     readonly probeSyncIntervalMs: number;
     readonly failoverPollMs: number;
@@ -364,6 +366,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
       region,
       aggStrategy: oneOf(env, "UPTOP_AGG_STRATEGY", STRATEGIES, "any-down"),
       leaderChecks: bool(env, "UPTOP_LEADER_CHECKS", true),
+      checkConcurrency: int(env, "UPTOP_CHECK_CONCURRENCY", 100, 1, 10_000, "100"),
       probeConcurrency: int(env, "UPTOP_PROBE_CONCURRENCY", 10, 1, 10_000, "10"),
       probeSyncIntervalMs: duration(env, "UPTOP_PROBE_SYNC_INTERVAL", "30s", 1000, "30s"),
       failoverPollMs: duration(env, "UPTOP_FAILOVER_POLL", "5s", 100, "5s"),
