@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 
 const BENCHES = {
   checks: "CPU per HTTP and TCP check of @uptop/checks next to blackbox_exporter (when installed) on one core",
+  "check-floor":
+    "in one process, CPU per @uptop/checks HTTP and TCP check next to a bare http.get / net.connect, " +
+    "back to back and spaced as at 300/s",
   ingest: "leader ingest of probe result batches into Postgres, POST latency",
   scheduler:
     "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",
