@@ -1,5 +1,5 @@
 import type { AssignedMonitor, ResultItem } from "@uptop/cluster-protocol";
-import { SlotScheduler, type Logger, type SchedulerItem } from "@uptop/core";
+import { CHECK_WAKE_MS, SlotScheduler, type Logger, type SchedulerItem } from "@uptop/core";
 import type { RunMonitor } from "./check-runner.js";
 import type { ProbeMetrics } from "./metrics.js";
 
@@ -26,6 +26,7 @@ export class ScheduledChecks {
     const { metrics, logger } = options;
     this.scheduler = new SlotScheduler<Item>({
       concurrency: options.concurrency,
+      coalesceMs: CHECK_WAKE_MS,
       run: (item, slotMs) => this.runOne(item, slotMs),
       onLag: (lagMs) => metrics.schedulerLag.observe(lagMs / 1000),
       onSkip: (item, slotMs, reason) => {

@@ -107,6 +107,7 @@ export {
 export { VERSION } from "./runtime/version.js";
 export { slotHash, slotOffsetMs, slotIndex, slotStartMs, nextSlotStartMs, slotOf } from "./domain/slots.js";
 export {
+  CHECK_WAKE_MS,
   SlotScheduler,
   type SchedulerItem,
   type SlotSchedulerOptions,

@@ -97,6 +97,30 @@ describe("SlotScheduler", () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it("with coalesceMs, wakes once per grid step and runs everything due by then, each with its own slot", async () => {
+    const calls: Call[] = [];
+    const scheduler = new SlotScheduler<SchedulerItem>({
+      concurrency: 100,
+      coalesceMs: 50,
+      run: async (item, slotMs) => {
+        calls.push({ id: item.id, slotMs, at: Date.now() });
+      },
+    });
+    scheduler.start();
+    for (let id = 1; id <= 200; id++) scheduler.upsert({ id, intervalMs: 1_000 });
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveLength(200);
+    for (const c of calls) {
+      expect(c.at % 50).toBe(0);
+      expect(c.at - c.slotMs).toBeGreaterThanOrEqual(0);
+      expect(c.at - c.slotMs).toBeLessThan(50);
+      expect(c.slotMs).toBe(slotOf(c.id, 1_000, c.slotMs));
+    }
+    // 200 slots spread over a second, run in at most 20 wake-ups.
+    expect(new Set(calls.map((c) => c.at)).size).toBeLessThanOrEqual(20);
+    await scheduler.stop();
+  });
+
   it("skips a slot and counts it when the previous run of the same item is still going", async () => {
     const gate = deferred();
     const { scheduler, calls, skips } = setup(10, () => gate.promise);

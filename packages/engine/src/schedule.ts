@@ -1,5 +1,6 @@
 import { checkSpecFromMonitor, type CheckOptions, type CheckResult, type CheckSpec } from "@uptop/checks";
 import {
+  CHECK_WAKE_MS,
   SlotScheduler,
   slotOffsetMs,
   type CheckReport,
@@ -37,6 +38,7 @@ export class LocalSchedule {
   constructor(private readonly o: ScheduleOptions) {
     this.scheduler = new SlotScheduler({
       concurrency: o.concurrency,
+      coalesceMs: CHECK_WAKE_MS,
       now: o.now,
       run: (item, slotMs) => this.runCheck(item.id, slotMs),
       onLag: (lagMs) => o.metrics.schedulerLag.observe(lagMs / 1000),

@@ -17,6 +17,12 @@ export interface SlotSchedulerOptions<T> {
    */
   run(item: T, slotMs: number): Promise<void>;
   now?: () => number;
+  /**
+   * Wake at most once per this many ms (0: at each due time). Slots spread evenly over an
+   * interval make every check its own wake-up; waking on a grid of a few ms runs the checks due
+   * by then together, which costs less CPU per check, at the price of starting each up to this late.
+   */
+  coalesceMs?: number;
   /** How long after its due time a run actually started (timer delay plus queueing). */
   onLag?(lagMs: number, item: T): void;
   onSkip?(item: T, slotMs: number, reason: SkipReason): void;
@@ -49,6 +55,14 @@ interface Entry<T> {
   /** Queued or running: a new slot for this item is skipped until it is false again. */
   busy: boolean;
 }
+
+/**
+ * The wake-up grid of the schedulers that run checks (a probe's, and a leader's own). Measured
+ * with a real probe holding 10 000 monitors at 30 s (bench/probe.mjs, 333 checks/s): CPU 21 % of a
+ * core waking at each due time, 17 % at 10 ms, 11 % at 50 ms, the same at 100 ms; checks start
+ * 25 ms after their slot on average, which no one watching a 30 s interval can see.
+ */
+export const CHECK_WAKE_MS = 50;
 
 /** Longest delay setTimeout accepts; a longer wait just re-arms when it fires. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -180,7 +194,8 @@ export class SlotScheduler<T extends SchedulerItem> {
   private arm(): void {
     if (!this.started) return;
     const head = this.heap[0];
-    const at = head ? head.dueMs : Infinity;
+    const q = this.options.coalesceMs ?? 0;
+    const at = head ? (q > 0 ? Math.ceil(head.dueMs / q) * q : head.dueMs) : Infinity;
     if (this.timer && at === this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
