@@ -52,5 +52,5 @@ export {
   type Recurrence,
   type WindowSpec,
 } from "./maintenance.js";
-export { computeSla, hasVerdict, type SlaInput, type SlaReport } from "./sla.js";
+export { computeSla, type SlaInput, type SlaReport } from "./sla.js";
 export { rollupDay, type RollupInput, type DailyRollup } from "./rollup.js";

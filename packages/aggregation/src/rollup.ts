@@ -1,5 +1,5 @@
 import type { Status } from "@uptop/core";
-import { computeSla, hasVerdict } from "./sla.js";
+import { computeSla } from "./sla.js";
 
 const DAY_MS = 86_400_000;
 
@@ -47,16 +47,14 @@ export function rollupDay(input: RollupInput): DailyRollup {
     changes: input.changes,
     excluded: input.excluded,
   });
-  // A day without a check's verdict is no data, not 100 % of PENDING (or of the instant before a pause).
-  const checked = hasVerdict(input);
   const latencies = input.results
     .filter((r) => r.ok && r.latencyMs !== null)
     .map((r) => r.latencyMs as number)
     .sort((a, b) => a - b);
   return {
     day: new Date(start).toISOString().slice(0, 10),
-    upS: checked ? sla.monitoredS - sla.downtimeS : 0,
-    downS: checked ? sla.downtimeS : 0,
+    upS: sla.monitoredS - sla.downtimeS,
+    downS: sla.downtimeS,
     maintenanceS: sla.maintenanceS,
     checks: input.results.length,
     failures: input.results.filter((r) => !r.ok).length,

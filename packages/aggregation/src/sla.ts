@@ -81,10 +81,10 @@ const VERDICTS: ReadonlySet<Status | null> = new Set<Status>(["UP", "DOWN", "LAT
 
 /**
  * Whether a stretch of timeline holds a check's verdict. One that holds none (never checked; or
- * created and paused at once, which records PENDING then PAUSED) has no uptime to show:
- * `computeSla` counts PENDING as up, so it would claim 100 % of the moments before the pause.
+ * created and paused at once, which records PENDING then PAUSED) has no uptime to show, though
+ * PENDING between checks counts as up.
  */
-export function hasVerdict(t: { statusAtStart: Status | null; changes: ReadonlyArray<{ to: Status }> }): boolean {
+function hasVerdict(t: { statusAtStart: Status | null; changes: ReadonlyArray<{ to: Status }> }): boolean {
   return VERDICTS.has(t.statusAtStart) || t.changes.some((c) => VERDICTS.has(c.to));
 }
 
@@ -92,7 +92,8 @@ export function hasVerdict(t: { statusAtStart: Status | null; changes: ReadonlyA
  * SLA over [from, to) from the status timeline. The status at `from` is taken as given, never
  * assumed UP, so an outage that began before the range counts (clipped), and one still open at
  * `to` counts up to `to`. PENDING, LATE and UP are up; DOWN is down; PAUSED and the time before
- * the monitor existed are not monitored at all; maintenance is excluded from both.
+ * the monitor existed are not monitored at all; maintenance is excluded from both. A range with no
+ * check's verdict in it (see `hasVerdict`) monitored nothing: its PENDING alone claims no uptime.
  *
  * An outage is a run of DOWN that may pass through MAINTENANCE (DOWN → MAINTENANCE → DOWN is one
  * outage, as it is one incident to the people fixing it); its duration is the DOWN time outside
@@ -139,6 +140,7 @@ export function computeSla(input: SlaInput): SlaReport {
     }
   }
   closeOutage();
+  if (!hasVerdict(input)) upMs = 0;
 
   const monitoredMs = upMs + downMs;
   const outages = outageMs.length;

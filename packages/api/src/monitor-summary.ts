@@ -1,4 +1,4 @@
-import { ancestors, computeSla, hasVerdict, maintenanceIntervals, type WindowSpec } from "@uptop/aggregation";
+import { ancestors, computeSla, maintenanceIntervals, type WindowSpec } from "@uptop/aggregation";
 import type { Status } from "@uptop/core";
 import { listMonitorOutlines, listWindowSpecs, loadTimelines, type Db, type Timeline } from "@uptop/store";
 
@@ -85,12 +85,11 @@ export async function monitorsSummary(db: Db, hours: number, now: Date): Promise
       changes: timeline.changes,
       excluded: maintenanceIntervals(windows as WindowSpec[], m.id, ancestors(m.id, outlines), from.getTime(), toMs),
     });
-    // A monitor never checked (created paused included: PENDING, then PAUSED at once), or paused
-    // all along, was not watched: its time is no uptime.
-    const watched = hasVerdict(timeline) && !(m.paused && timeline.changes.length === 0);
+    // Paused all along was not watched: no uptime (one never checked has none from computeSla).
+    const pausedThroughout = m.paused && timeline.changes.length === 0;
     return {
       id: m.id,
-      uptimePct: watched ? sla.uptimePct : null,
+      uptimePct: pausedThroughout ? null : sla.uptimePct,
       hours: hourlyWorst(bar, firstHourMs, hours, toMs),
     };
   });

@@ -1,11 +1,4 @@
-import {
-  ancestors,
-  computeSla,
-  hasVerdict,
-  maintenanceIntervals,
-  type SlaReport,
-  type WindowSpec,
-} from "@uptop/aggregation";
+import { ancestors, computeSla, maintenanceIntervals, type SlaReport, type WindowSpec } from "@uptop/aggregation";
 import {
   firstStateChangeAt,
   getMonitorOutline,
@@ -74,16 +67,13 @@ export async function monitorSla(db: Db, monitorId: number, from: Date, to: Date
     timelineFrom,
     toMs,
   );
-  const computed = computeSla({
+  const recent = computeSla({
     from: new Date(timelineFrom),
     to,
     statusAtStart: timeline.statusAtStart,
     changes: timeline.changes,
     excluded,
   });
-  // A timeline without a check's verdict (never checked, or created paused) monitored nothing:
-  // computeSla would count its PENDING as up and claim 100 %.
-  const recent = hasVerdict(timeline) ? computed : { ...computed, monitoredS: 0, downtimeS: 0, maintenanceS: 0 };
 
   const monitoredS = recent.monitoredS + early.upS + early.downS;
   const downtimeS = recent.downtimeS + early.downS;

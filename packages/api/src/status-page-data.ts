@@ -2,7 +2,6 @@ import {
   ancestors,
   computeSla,
   groupStatus,
-  hasVerdict,
   isWindowActive,
   maintenanceIntervals,
   windowIntervals,
@@ -202,9 +201,8 @@ export async function buildStatusPage(db: Db, options: StatusPageOptions, now: D
       (d) => (d ? { up: d.upS, down: d.downS } : null),
     );
     const timeline = timelines.get(m.id);
-    // A day with no check's verdict (never checked, or created paused: PENDING then PAUSED) is no
-    // data: the timeline counts PENDING as up, which would claim 100 % of nothing.
-    if (timeline && hasVerdict(timeline)) {
+    // Today from the timeline; a day with no check's verdict monitored nothing, so it is no data.
+    if (timeline) {
       const sla = computeSla({
         from: new Date(today),
         to: now,
