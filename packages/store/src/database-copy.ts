@@ -1,4 +1,4 @@
-import { UptopError } from "@uptop/core";
+import { UptopError, wellFormedDeep } from "@uptop/core";
 import { sql, type ColumnType, type Kysely } from "kysely";
 import { inTransaction, isSqlite, migrate, type Db, type Store } from "./database.js";
 import { ensurePartitions } from "./results.repo.js";
@@ -102,6 +102,12 @@ export interface CopyReport {
   tables: TableRows[];
   /** The cluster epoch the target holds now: the source's, or the target's if that was higher. */
   epoch: number;
+  /**
+   * Rows per table whose text Postgres cannot store as it was (a NUL, half a character: SQLite keeps
+   * both), copied with that text made storable as the nodes make it: NUL removed, half a character
+   * replaced by U+FFFD. Only tables with such rows are listed.
+   */
+  repaired: TableRows[];
 }
 
 /** The target holds data of its own: a copy never merges two databases. */
@@ -130,6 +136,22 @@ export class CopyMismatchError extends UptopError {
         "Discard the target and copy again with every node stopped",
       500,
       { mismatches },
+    );
+  }
+}
+
+/** The target refused a row even after its text was made storable (a number out of its range). */
+export class CopyRowRefusedError extends UptopError {
+  constructor(table: CopiedTable, key: Record<string, unknown>, reason: string) {
+    const at = Object.entries(key)
+      .map(([k, v]) => `${k} ${v instanceof Date ? v.toISOString() : String(v)}`)
+      .join(", ");
+    super(
+      "COPY_ROW_REFUSED",
+      `the target refused the ${table} row with ${at}: ${reason}. Correct or delete that row in the source, ` +
+        "then copy again into an empty target",
+      422,
+      { table, key, reason },
     );
   }
 }
@@ -167,26 +189,64 @@ function readBatch(db: Db, table: CopiedTable, after: Row | null, limit: number)
 /** A calendar day as 'YYYY-MM-DD' (PGlite reads a `date` column as a Date at UTC midnight). */
 const asDay = (v: unknown): unknown => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
 
-/** A source row as the target takes it. */
-function toTarget(table: CopiedTable, row: Row): Row {
-  const out: Row = { ...row };
+/**
+ * A source row as the target takes it; `storable` cleans its text (jsonb values included) for a
+ * Postgres target. `repaired` says whether that changed anything.
+ */
+function toTarget(table: CopiedTable, row: Row, storable: boolean): { row: Row; repaired: boolean } {
+  // A plain copy first: a driver's row object is not one, and wellFormedDeep walks only plain objects.
+  const plain: Row = { ...row };
+  const out = storable ? wellFormedDeep(plain) : plain;
   for (const c of jsonColumnsOf(table))
     out[c] = out[c] === null || out[c] === undefined ? null : JSON.stringify(out[c]);
   if (table === "rollups_daily") out.day = asDay(out.day);
-  return out;
+  return { row: out, repaired: out !== plain };
 }
 
 async function insertRows(db: Db, table: CopiedTable, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length));
-  await inTransaction(db, async (tx) => {
-    for (let i = 0; i < rows.length; i += perStatement)
-      await loose(tx)
-        .insertInto(table)
-        .values(rows.slice(i, i + perStatement))
-        .execute();
-  });
+  try {
+    await inTransaction(db, async (tx) => {
+      for (let i = 0; i < rows.length; i += perStatement)
+        await loose(tx)
+          .insertInto(table)
+          .values(rows.slice(i, i + perStatement))
+          .execute();
+    });
+  } catch (err) {
+    const refused = await firstRefused(db, table, rows);
+    if (!refused) throw err;
+    const key = Object.fromEntries(TABLES[table].key.map((k) => [k, refused.row[k]]));
+    throw new CopyRowRefusedError(table, key, errorText(refused.error));
+  }
 }
+
+const ROLL_BACK = Symbol("roll back");
+
+/**
+ * Which row of a batch the target refuses, found one insert at a time in a transaction that is
+ * rolled back; null when every row goes in alone (the batch failed for another reason).
+ */
+async function firstRefused(db: Db, table: CopiedTable, rows: Row[]): Promise<{ row: Row; error: unknown } | null> {
+  let found: { row: Row; error: unknown } | null = null;
+  await inTransaction(db, async (tx) => {
+    for (const row of rows) {
+      try {
+        await loose(tx).insertInto(table).values(row).execute();
+      } catch (error) {
+        found = { row, error };
+        break;
+      }
+    }
+    throw ROLL_BACK;
+  }).catch((e: unknown) => {
+    if (e !== ROLL_BACK) throw e;
+  });
+  return found;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The rows of data tables the target holds already. */
 async function occupiedTables(db: Db): Promise<TableRows[]> {
@@ -229,14 +289,25 @@ async function copyCluster(from: Db, to: Db): Promise<number> {
  * Copies one table in batches; returns its rows. Monitors go in without their parent (a group may
  * have a higher id than its children), which is set once every monitor is there.
  */
-async function copyTable(from: Db, to: Db, table: CopiedTable, o: Required<CopyOptions>): Promise<number> {
+async function copyTable(
+  from: Db,
+  to: Db,
+  table: CopiedTable,
+  o: Required<CopyOptions>,
+): Promise<{ rows: number; repaired: number }> {
   const parents: Array<{ id: number; parent: number }> = [];
+  const storable = !isSqlite(to);
   let rows = 0;
+  let repaired = 0;
   let after: Row | null = null;
   for (;;) {
     const batch = await readBatch(from, table, after, o.batchRows);
     if (batch.length === 0) break;
-    const out = batch.map((r) => toTarget(table, r));
+    const out = batch.map((r) => {
+      const t = toTarget(table, r, storable);
+      if (t.repaired) repaired++;
+      return t.row;
+    });
     if (table === "monitors")
       for (const r of out) {
         if (r.parent_id !== null && r.parent_id !== undefined)
@@ -254,7 +325,7 @@ async function copyTable(from: Db, to: Db, table: CopiedTable, o: Required<CopyO
       for (const p of parents.slice(i, i + o.batchRows))
         await loose(tx).updateTable("monitors").set({ parent_id: p.parent }).where("id", "=", p.id).execute();
     });
-  return rows;
+  return { rows, repaired };
 }
 
 /** Moves every identity sequence past the ids copied, so the next row created gets a new one. */
@@ -270,7 +341,9 @@ async function resetSequences(db: Db): Promise<void> {
  * from one database to another, ids included, so a node started on the target goes on where the
  * source left off (its open incidents too). Both schemas are brought up to date first. The target
  * must hold no data (TargetNotEmptyError); each batch lands in a transaction of its own, and the
- * rows are counted again in both databases at the end (CopyMismatchError).
+ * rows are counted again in both databases at the end (CopyMismatchError). Text Postgres cannot
+ * store is made storable on the way (`repaired`); a row it refuses anyway stops the copy with
+ * CopyRowRefusedError naming it.
  *
  * Nothing may write to either database meanwhile: hold both (`acquireDatabaseLock`), as
  * `copyBetween` does. Encrypted secrets are copied as stored: the same key opens them.
@@ -292,12 +365,17 @@ export async function copyDatabase(from: Store, to: Store, opts: CopyOptions = {
   await preparePartitions(from.db, to.db);
 
   let epoch = 0;
+  const repaired: TableRows[] = [];
   for (const table of COPIED_TABLES) {
     let rows: number;
     if (table === "cluster") {
       epoch = await copyCluster(from.db, to.db);
       rows = 1;
-    } else rows = await copyTable(from.db, to.db, table, o);
+    } else {
+      const copied = await copyTable(from.db, to.db, table, o);
+      rows = copied.rows;
+      if (copied.repaired > 0) repaired.push({ table, rows: copied.repaired });
+    }
     o.onProgress(table, rows, true);
   }
   await resetSequences(to.db);
@@ -310,5 +388,5 @@ export async function copyDatabase(from: Store, to: Store, opts: CopyOptions = {
     tables.push({ table, rows: target });
   }
   if (mismatches.length > 0) throw new CopyMismatchError(mismatches);
-  return { tables, epoch };
+  return { tables, epoch, repaired };
 }

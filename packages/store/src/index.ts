@@ -48,6 +48,7 @@ export {
   copyDatabase,
   COPIED_TABLES,
   CopyMismatchError,
+  CopyRowRefusedError,
   jsonColumnsOf,
   TargetNotEmptyError,
   type CopiedTable,

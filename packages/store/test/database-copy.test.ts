@@ -15,6 +15,7 @@ import {
   COPIED_TABLES,
   copyBetween,
   copyDatabase,
+  CopyRowRefusedError,
   createChannel,
   createMaintenanceWindow,
   createMonitor,
@@ -477,6 +478,82 @@ describe("copying a database", () => {
     );
     expect(noFolder).toBeInstanceOf(NoSourceDatabaseError);
     expect(existsSync(join(dir, "x.db"))).toBe(false);
+  });
+});
+
+describe("copying rows SQLite keeps and Postgres refuses as they are", () => {
+  const dir = mkdtempSync(join(tmpdir(), "uptop-copy-bad-"));
+  let source: Store;
+  let web: number;
+  let api: number;
+  const targets: TempDatabase[] = [];
+  const intoFreshPostgres = async (): Promise<Store> => {
+    const t = await createTempDatabase("uptop_copy_bad");
+    targets.push(t);
+    return openAndMigrate(t);
+  };
+
+  beforeAll(async () => {
+    source = await openAndMigrate({ type: "sqlite", dsn: join(dir, "uptop.db") });
+    await seed(source.db);
+    const ids = new Map((await listMonitors(source.db, box)).map((m) => [m.name, m.id]));
+    web = ids.get("web")!;
+    api = ids.get("api")!;
+    // A NUL, and in JSON half an emoji (SQLite's own text turns it into U+FFFD as it reads it), as an
+    // older version or a hand edit could have left them.
+    await sql`update monitors set name = ${"we\u0000b"} where id = ${web}`.execute(source.db);
+    await sql`update state_changes set reason = ${"1 of 2\u0000 regions down"} where to_status = 'DOWN'`.execute(
+      source.db,
+    );
+    await sql`update monitor_state set last_result = ${JSON.stringify({ at: VOTE.at, ok: false, error: { code: "X", message: "cut \ud83d\u0000" } })}
+      where monitor_id = ${web}`.execute(source.db);
+  }, 60_000);
+
+  afterAll(async () => {
+    await source?.close();
+    for (const t of targets) await t.drop();
+  });
+
+  it("copies them with the text made storable, and says which tables had them", async () => {
+    const target = await intoFreshPostgres();
+    try {
+      const report = await copyDatabase(source, target);
+      expect(report.repaired).toEqual([
+        { table: "monitors", rows: 1 },
+        { table: "monitor_state", rows: 1 },
+        { table: "state_changes", rows: 1 },
+      ]);
+      expect(report.tables.find((t) => t.table === "check_results")?.rows).toBe(RESULT_DAYS * 24 * NODES.length);
+      const monitor = await getMonitor(target.db, box, web);
+      expect(monitor.name).toBe("web");
+      const down = (await listStateChanges(target.db, { monitorId: web, limit: 10 })).find((c) => c.to === "DOWN");
+      expect(down?.reason).toBe("1 of 2 regions down");
+      const state = await target.db
+        .selectFrom("monitor_state")
+        .select("last_result")
+        .where("monitor_id", "=", web)
+        .executeTakeFirstOrThrow();
+      expect(state.last_result).toMatchObject({ error: { message: "cut \ufffd" } });
+      // The open incident came across with it.
+      expect(await openIncidents(target.db, new Date(0))).toHaveLength(1);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("stops at a row Postgres refuses anyway, naming it", async () => {
+    await sql`update monitors set port = ${3_000_000_000} where id = ${api}`.execute(source.db);
+    const target = await intoFreshPostgres();
+    try {
+      const err = await refusal(copyDatabase(source, target));
+      expect(err).toBeInstanceOf(CopyRowRefusedError);
+      expect((err as Error).message).toMatch(
+        new RegExp(`the target refused the monitors row with id ${api}: .*out of range.*Correct or delete that row`),
+      );
+    } finally {
+      await sql`update monitors set port = 443 where id = ${api}`.execute(source.db);
+      await target.close();
+    }
   });
 });
 

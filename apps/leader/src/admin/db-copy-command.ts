@@ -91,6 +91,13 @@ function summary(from: DatabaseOptions, to: DatabaseOptions, r: CopyReport): str
     `copied ${describeEndpoint(from)} to ${describeEndpoint(to)}, every count checked in both:`,
     ...r.tables.map((t) => line(t.table, t.rows)),
     line("total", total),
+    ...(r.repaired.length > 0
+      ? [
+          "rows whose text Postgres cannot store as it was (a NUL or half a character), copied with it cleaned " +
+            "(NUL removed, half a character replaced by U+FFFD):",
+          ...r.repaired.map((t) => line(t.table, t.rows)),
+        ]
+      : []),
     `cluster epoch ${r.epoch}. The data in the source is left as it was.`,
     `Start uptop with ${env}, and the same UPTOP_ENCRYPTION_KEY: secrets were copied encrypted as stored.`,
   ].join("\n");
