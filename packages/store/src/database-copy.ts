@@ -1,6 +1,7 @@
 import { UptopError, wellFormedDeep } from "@uptop/core";
 import { sql, type ColumnType, type Kysely } from "kysely";
 import { inTransaction, isSqlite, migrate, type Db, type Store } from "./database.js";
+import { isDatabaseUnavailable } from "./database-unavailable.js";
 import { ensurePartitions } from "./results.repo.js";
 import type { Database } from "./schema.js";
 
@@ -235,6 +236,8 @@ async function firstRefused(db: Db, table: CopiedTable, rows: Row[]): Promise<{ 
       try {
         await loose(tx).insertInto(table).values(row).execute();
       } catch (error) {
+        // A database gone away refuses no row: that failure is the copy's, as it is.
+        if (isDatabaseUnavailable(error)) throw error;
         found = { row, error };
         break;
       }
