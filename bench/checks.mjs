@@ -8,6 +8,8 @@
 // connect() then searches the ephemeral range past them, so a shared port made whichever step came
 // later pay for the ones before it (round 2 read up to 1.9x round 1 on the same code). CPU is read from /proc for each process
 // (user + system), so other load on the machine moves latency, not the CPU figures.
+// A third process, "front", is the uptop side answering every request without checking: what
+// Node's HTTP server costs per /probe request at that rate, before any check.
 // Build first (`pnpm --filter @uptop/checks... build`), then
 //   node bench/checks.mjs [--duration 15] [--rates 300,1000] [--types http,tcp] [--rounds 2] [--warmup 10] [--core 1]
 // blackbox_exporter comes from Debian's `prometheus-blackbox-exporter` (or --blackbox <path>);
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     target: { type: "boolean", default: false },
     listeners: { type: "string", default: "1" },
     serve: { type: "boolean", default: false },
+    "no-check": { type: "boolean", default: false },
   },
 });
 
@@ -83,7 +86,7 @@ async function runUptopServer() {
       const i = target.lastIndexOf(":");
       spec = { type: "tcp", hostname: target.slice(0, i), port: Number(target.slice(i + 1)), timeoutS: 5 };
     } else spec = { type: "http", url: target, timeoutS: 5 };
-    const r = await runCheck(spec, options);
+    const r = args["no-check"] ? { ok: true, latencyMs: 0 } : await runCheck(spec, options);
     const text =
       `probe_success ${r.ok ? 1 : 0}\nprobe_duration_seconds ${(r.latencyMs ?? 0) / 1000}\n` +
       (r.ok ? "" : `# error ${r.error.code}: ${r.error.message}\n`);
@@ -189,15 +192,18 @@ async function main() {
   const rates = args.rates.split(",").map(Number);
   const types = args.types.split(",");
   const rounds = Number(args.rounds);
-  const steps = 2 * types.length * (1 + rounds * rates.length);
+  const steps = 3 * types.length * (1 + rounds * rates.length);
   const [tcmd, targv] = pinned(other, process.execPath, [self, "--target", "--listeners", String(steps)]);
   const target = spawn(tcmd, targv, { stdio: ["pipe", "pipe", "inherit"] });
   const ports = await firstLine(target);
   const [ucmd, uargv] = pinned(core, process.execPath, [self, "--serve"]);
   const uptopChild = spawn(ucmd, uargv, { stdio: ["pipe", "pipe", "inherit"] });
   const uptop = { name: "uptop", child: uptopChild, port: (await firstLine(uptopChild)).port };
+  const [fcmd, fargv] = pinned(core, process.execPath, [self, "--serve", "--no-check"]);
+  const frontChild = spawn(fcmd, fargv, { stdio: ["pipe", "pipe", "inherit"] });
+  const front = { name: "front", child: frontChild, port: (await firstLine(frontChild)).port };
   const blackbox = blackboxBinary ? await startBlackbox(blackboxBinary, core, dir) : null;
-  const systems = blackbox ? [blackbox, uptop] : [uptop];
+  const systems = blackbox ? [blackbox, uptop, front] : [uptop, front];
 
   // A fresh port of the same target for every step (see the top of this file).
   const fresh = {
@@ -236,13 +242,15 @@ async function main() {
   }
   if (blackbox) {
     console.log(
-      "\n| round | mode | rate/s | blackbox CPU-ms/check | uptop CPU-ms/check | ratio | p99 ms blackbox / uptop |",
+      "\n| round | mode | rate/s | blackbox CPU-ms/check | uptop CPU-ms/check | ratio | front alone | " +
+        "p99 ms blackbox / uptop |",
     );
-    console.log("|---|---|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|---|---|");
     for (const r of rows) {
       console.log(
         `| ${r.round} | ${r.type} | ${r.rate} | ${fmt(r.blackbox.cpuMs, 3)} | ${fmt(r.uptop.cpuMs, 3)} | ` +
-          `${fmt(r.uptop.cpuMs / r.blackbox.cpuMs, 2)} | ${fmt(r.blackbox.p99, 1)} / ${fmt(r.uptop.p99, 1)} |`,
+          `${fmt(r.uptop.cpuMs / r.blackbox.cpuMs, 2)} | ${fmt(r.front.cpuMs, 3)} ` +
+          `(${fmt(r.front.cpuMs / r.blackbox.cpuMs, 2)}) | ${fmt(r.blackbox.p99, 1)} / ${fmt(r.uptop.p99, 1)} |`,
       );
     }
   }
