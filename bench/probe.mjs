@@ -9,7 +9,10 @@
 // Overload: a slow target (--target-delay-ms) and few slots offer more than the probe can run,
 // e.g. `--monitors 3600 --interval 30 --concurrency 2 --target-delay-ms 50 --duration 60` offers
 // 120 checks/s where two slots of ~50 ms sustain ~40/s: checks must start late (lag in /metrics),
-// never fail for it. --timeout sets the monitors' timeout in s.
+// never fail for it. --timeout sets the monitors' timeout in s. --type tcp holds TCP monitors on
+// the same target instead. "CPU-ms/check" is what the probe as deployed spends per check
+// (scheduling and the batched reports to the leader included), next to `bench/checks.mjs`'s figures,
+// where every check is one /probe request.
 // Profile the probe with --probe-cpu-prof (writes a .cpuprofile into the working directory).
 import { spawn } from "node:child_process";
 import http from "node:http";
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "10" },
     "target-delay-ms": { type: "string", default: "0" },
     timeout: { type: "string", default: "5" },
+    type: { type: "string", default: "http" },
     "probe-cpu-prof": { type: "boolean", default: false },
     pinned: { type: "boolean", default: false },
   },
@@ -50,17 +54,19 @@ const freePort = () =>
     });
   });
 
+const TYPE = args.type;
+if (TYPE !== "http" && TYPE !== "tcp") throw new Error(`--type is http or tcp, not ${TYPE}`);
 const target = await startTarget(Number(args["target-delay-ms"]));
 const monitors = [];
 for (let id = 1; id <= MONITORS; id++) {
   monitors.push({
     id,
     name: `bench-${id}`,
-    type: "http",
+    type: TYPE,
     description: null,
-    url: target.url,
-    hostname: null,
-    port: null,
+    url: TYPE === "http" ? target.url : null,
+    hostname: TYPE === "tcp" ? "127.0.0.1" : null,
+    port: TYPE === "tcp" ? target.port : null,
     interval: INTERVAL_MS / 1000,
     timeout: Number(args.timeout),
     retries: 0,
@@ -181,7 +187,7 @@ const exited = new Promise((r) => probe.on("exit", r));
 
 while (!assignedAt) await sleep(100);
 console.log(
-  `probe pid ${probe.pid} holds ${MONITORS} monitors at ${INTERVAL_MS / 1000} s, concurrency ${args.concurrency}, pinned: ${hasTaskset() ? "core 0" : "no"}; node ${process.version}`,
+  `probe pid ${probe.pid} holds ${MONITORS} ${TYPE} monitors at ${INTERVAL_MS / 1000} s, concurrency ${args.concurrency}, pinned: ${hasTaskset() ? "core 0" : "no"}; node ${process.version}`,
 );
 // Scheduling starts once the probe applied the assignments; measure from the next second on.
 await sleep(1000);
@@ -225,6 +231,8 @@ for (const [, , ok, code] of inWindow) if (!ok) failedCodes.set(code ?? "?", (fa
 const failedBy = [...failedCodes].map(([code, n]) => `${code} ${n}`).join(", ");
 const behind = /^uptop_scheduler_behind_seconds\{[^}]*\} (\S+)$/m.exec(metrics)?.[1] ?? "n/a";
 const wallS = (t1 - t0) / 1000;
+// The checks whose slot fell in the CPU window (each starts within ms of its slot unless behind).
+const ranInCpuWindow = received.filter(([slot]) => slot >= t0 && slot < t1).length;
 
 // The probe's own histogram: cumulative buckets, so a percentile is the first bucket past it.
 const buckets = [...metrics.matchAll(/^uptop_scheduler_lag_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)].map(
@@ -240,11 +248,12 @@ const skipped =
 console.log(`
 window            ${fmt(wallS)} s
 offered/s         ${fmt(MONITORS / (INTERVAL_MS / 1000))} (${MONITORS} monitors every ${INTERVAL_MS / 1000} s)
-results/s         ${fmt(inWindow.length / wallS)} (${inWindow.length} in window, ${failed} failed${failedBy ? ` (${failedBy})` : ""}, ${posts} posts, ${badRequests} refused)
+results/s         ${fmt(inWindow.length / ((until - t0) / 1000))} (${inWindow.length} in window, ${failed} failed${failedBy ? ` (${failedBy})` : ""}, ${posts} posts, ${badRequests} refused)
 start lag ms      p50 ${fmt(pct(lags, 50))}  p99 ${fmt(pct(lags, 99))}  max ${fmt(lags.at(-1) ?? NaN)}  (checkedAt − latency − slot)
 /metrics lag      p50 ≤ ${bucketPct(50)} s, p99 ≤ ${bucketPct(99)} s over ${total} starts; skipped slots: ${skipped}
 /metrics behind   ${behind} s (uptop_scheduler_behind_seconds at the end)
 missed slots      ${missed} of ${expected}
 probe CPU %       ${fmt((cpuS / wallS) * 100)}
+CPU-ms/check      ${fmt((cpuS * 1000) / ranInCpuWindow, 3)} (${ranInCpuWindow} checks slotted in the CPU window)
 probe RSS         max ${fmt(rssMax, 0)} MB`);
 process.exit(0);
