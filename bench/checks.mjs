@@ -10,6 +10,10 @@
 // (user + system), so other load on the machine moves latency, not the CPU figures.
 // A third process, "front", is the uptop side answering every request without checking: what
 // Node's HTTP server costs per /probe request at that rate, before any check.
+// A fourth, "probe", is uptop as deployed: a probe process (bench/probe.mjs) holding rate × 5
+// monitors at 5 s against the same target, on the same core, its results posted to a fake leader.
+// No /probe request reaches it; its CPU per check includes its scheduling and result posts, and its
+// p50/p99 are the checks' own latencies, not a request's.
 // Build first (`pnpm --filter @uptop/checks... build`), then
 //   node bench/checks.mjs [--duration 15] [--rates 300,1000] [--types http,tcp] [--rounds 2] [--warmup 10] [--core 1]
 // blackbox_exporter comes from Debian's `prometheus-blackbox-exporter` (or --blackbox <path>);
@@ -26,6 +30,7 @@ import { parseArgs } from "node:util";
 import { cpuSecondsOf, fmt, hasTaskset, pct, sleep } from "./lib/harness.mjs";
 
 const self = fileURLToPath(import.meta.url);
+const PROBE_MAIN = fileURLToPath(new URL("../apps/probe/dist/main.js", import.meta.url));
 const { values: args } = parseArgs({
   options: {
     duration: { type: "string", default: "15" },
@@ -192,7 +197,7 @@ async function main() {
   const rates = args.rates.split(",").map(Number);
   const types = args.types.split(",");
   const rounds = Number(args.rounds);
-  const steps = 3 * types.length * (1 + rounds * rates.length);
+  const steps = 4 * types.length * (1 + rounds * rates.length);
   const [tcmd, targv] = pinned(other, process.execPath, [self, "--target", "--listeners", String(steps)]);
   const target = spawn(tcmd, targv, { stdio: ["pipe", "pipe", "inherit"] });
   const ports = await firstLine(target);
@@ -203,7 +208,9 @@ async function main() {
   const frontChild = spawn(fcmd, fargv, { stdio: ["pipe", "pipe", "inherit"] });
   const front = { name: "front", child: frontChild, port: (await firstLine(frontChild)).port };
   const blackbox = blackboxBinary ? await startBlackbox(blackboxBinary, core, dir) : null;
-  const systems = blackbox ? [blackbox, uptop, front] : [uptop, front];
+  const probe = existsSync(PROBE_MAIN) ? { name: "probe", core } : null;
+  if (!probe) console.log("apps/probe is not built: no probe row (pnpm build)");
+  const systems = [blackbox, uptop, front, probe].filter(Boolean);
 
   // A fresh port of the same target for every step (see the top of this file).
   const fresh = {
@@ -217,7 +224,8 @@ async function main() {
   // Warm-up, not counted: JIT for uptop, connection setup paths for both. A probe runs for days,
   // so its steady state is what counts; a short warm-up measured tcp 300/s ~30 % dearer.
   const warmupS = Number(args.warmup);
-  for (const s of systems) for (const type of types) await step(s, fresh[type](), 500, warmupS);
+  // The probe row warms up inside each of its steps (a new process each time).
+  for (const s of systems) if (s !== probe) for (const type of types) await step(s, fresh[type](), 500, warmupS);
 
   const rows = [];
   console.log("round type rate  system    checks/s  CPU-ms/check  failed  p50 ms  p99 ms");
@@ -227,7 +235,10 @@ async function main() {
       for (const rate of rates) {
         const got = {};
         for (const s of order) {
-          const r = await step(s, fresh[type](), rate, durationS);
+          const r =
+            s === probe
+              ? await probeStep(core, type, fresh[type](), rate, durationS, warmupS)
+              : await step(s, fresh[type](), rate, durationS);
           got[s.name] = r;
           console.log(
             `${String(round).padEnd(5)} ${type.padEnd(4)} ${String(rate).padEnd(5)} ${s.name.padEnd(8)} ` +
@@ -243,18 +254,19 @@ async function main() {
   if (blackbox) {
     console.log(
       "\n| round | mode | rate/s | blackbox CPU-ms/check | uptop CPU-ms/check | ratio | front alone | " +
-        "p99 ms blackbox / uptop |",
+        "p99 ms blackbox / uptop | probe as deployed (ratio) |",
     );
-    console.log("|---|---|---|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) {
       console.log(
         `| ${r.round} | ${r.type} | ${r.rate} | ${fmt(r.blackbox.cpuMs, 3)} | ${fmt(r.uptop.cpuMs, 3)} | ` +
           `${fmt(r.uptop.cpuMs / r.blackbox.cpuMs, 2)} | ${fmt(r.front.cpuMs, 3)} ` +
-          `(${fmt(r.front.cpuMs / r.blackbox.cpuMs, 2)}) | ${fmt(r.blackbox.p99, 1)} / ${fmt(r.uptop.p99, 1)} |`,
+          `(${fmt(r.front.cpuMs / r.blackbox.cpuMs, 2)}) | ${fmt(r.blackbox.p99, 1)} / ${fmt(r.uptop.p99, 1)} | ` +
+          `${r.probe ? `${fmt(r.probe.cpuMs, 3)} (${fmt(r.probe.cpuMs / r.blackbox.cpuMs, 2)})` : "–"} |`,
       );
     }
   }
-  for (const s of systems) s.child.kill();
+  for (const s of systems) s.child?.kill();
   target.stdin.end();
   target.kill();
   rmSync(dir, { recursive: true, force: true });
@@ -327,4 +339,29 @@ async function step(system, { module, target }, rate, durationS) {
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
   };
+}
+
+/**
+ * The probe row: bench/probe.mjs with `rate` checks a second (rate × 5 monitors at 5 s) against
+ * this step's target port, the probe process on `core`; returns its figures as step() does.
+ */
+async function probeStep(core, type, { target }, rate, durationS, warmupS) {
+  const port = /:(\d+)\/?$/.exec(target)[1];
+  const script = fileURLToPath(new URL("./probe.mjs", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      script,
+      ...["--type", type, "--monitors", String(rate * 5), "--interval", "5", "--duration", String(durationS)],
+      ...["--warmup", String(warmupS), "--core", String(core), "--target-port", port, "--json"],
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const code = await new Promise((r) => child.on("exit", r));
+  const last = out.trim().split("\n").at(-1);
+  if (code !== 0 || !last?.startsWith("{")) throw new Error(`bench/probe.mjs exited with ${code}:\n${out}`);
+  const r = JSON.parse(last);
+  return { ...r, failed: r.failed + r.missed, firstError: r.missed ? `${r.missed} slots missed` : null };
 }

@@ -14,6 +14,9 @@
 // (scheduling and the batched reports to the leader included), next to `bench/checks.mjs`'s figures,
 // where every check is one /probe request.
 // Profile the probe with --probe-cpu-prof (writes a .cpuprofile into the working directory).
+// `bench/checks.mjs` runs this script for its "probe" row: --core puts the probe on that core (the
+// fake leader and target on the other), --target-port checks a target already running there,
+// --warmup waits that many seconds before measuring, and --json ends with a line of figures.
 import { spawn } from "node:child_process";
 import http from "node:http";
 import { createServer } from "node:net";
@@ -32,10 +35,16 @@ const { values: args } = parseArgs({
     type: { type: "string", default: "http" },
     "probe-cpu-prof": { type: "boolean", default: false },
     pinned: { type: "boolean", default: false },
+    core: { type: "string", default: "0" },
+    "target-port": { type: "string", default: "" },
+    warmup: { type: "string", default: "1" },
+    json: { type: "boolean", default: false },
   },
 });
+const PROBE_CORE = Number(args.core);
+const OTHER_CORE = PROBE_CORE === 0 ? 1 : 0;
 // This script (the fake leader) stays off the probe's core.
-reexecPinned(import.meta.url, args.pinned, 1);
+reexecPinned(import.meta.url, args.pinned, OTHER_CORE);
 
 const proto = await import(new URL("../packages/cluster-protocol/dist/index.js", import.meta.url).href);
 const { slotOffsetMs } = await import(new URL("../packages/core/dist/index.js", import.meta.url).href);
@@ -56,7 +65,9 @@ const freePort = () =>
 
 const TYPE = args.type;
 if (TYPE !== "http" && TYPE !== "tcp") throw new Error(`--type is http or tcp, not ${TYPE}`);
-const target = await startTarget(Number(args["target-delay-ms"]));
+const target = args["target-port"]
+  ? { port: Number(args["target-port"]), url: `http://127.0.0.1:${args["target-port"]}/`, stop() {} }
+  : await startTarget(Number(args["target-delay-ms"]), OTHER_CORE);
 const monitors = [];
 for (let id = 1; id <= MONITORS; id++) {
   monitors.push({
@@ -151,7 +162,7 @@ const leader = http.createServer((req, res) => {
         }
         seen.add(slot);
         // checkedAt is when the check ended: its start is checkedAt − latency.
-        received.push([slot, Date.parse(r.checkedAt) - (r.latencyMs ?? 0) - slot, r.ok, r.error?.code]);
+        received.push([slot, Date.parse(r.checkedAt) - (r.latencyMs ?? 0) - slot, r.ok, r.error?.code, r.latencyMs]);
       }
       return send(res, 200, { accepted: parsed.data.results.length, duplicates: 0, epoch: 1 });
     }
@@ -165,7 +176,7 @@ const healthPort = await freePort();
 const probeMain = fileURLToPath(new URL("../apps/probe/dist/main.js", import.meta.url));
 const nodeArgs = [...(args["probe-cpu-prof"] ? ["--cpu-prof"] : []), probeMain];
 const [cmd, argv] = hasTaskset()
-  ? ["taskset", ["-c", "0", process.execPath, ...nodeArgs]]
+  ? ["taskset", ["-c", String(PROBE_CORE), process.execPath, ...nodeArgs]]
   : [process.execPath, nodeArgs];
 const probe = spawn(cmd, argv, {
   env: {
@@ -187,10 +198,10 @@ const exited = new Promise((r) => probe.on("exit", r));
 
 while (!assignedAt) await sleep(100);
 console.log(
-  `probe pid ${probe.pid} holds ${MONITORS} ${TYPE} monitors at ${INTERVAL_MS / 1000} s, concurrency ${args.concurrency}, pinned: ${hasTaskset() ? "core 0" : "no"}; node ${process.version}`,
+  `probe pid ${probe.pid} holds ${MONITORS} ${TYPE} monitors at ${INTERVAL_MS / 1000} s, concurrency ${args.concurrency}, pinned: ${hasTaskset() ? `core ${PROBE_CORE}` : "no"}; node ${process.version}`,
 );
-// Scheduling starts once the probe applied the assignments; measure from the next second on.
-await sleep(1000);
+// Scheduling starts once the probe applied the assignments; measure after the warm-up.
+await sleep(Number(args.warmup) * 1000);
 const t0 = Date.now();
 const cpu0 = cpuSecondsOf(probe.pid);
 let rssMax = 0;
@@ -256,4 +267,17 @@ missed slots      ${missed} of ${expected}
 probe CPU %       ${fmt((cpuS / wallS) * 100)}
 CPU-ms/check      ${fmt((cpuS * 1000) / ranInCpuWindow, 3)} (${ranInCpuWindow} checks slotted in the CPU window)
 probe RSS         max ${fmt(rssMax, 0)} MB`);
+if (args.json) {
+  const latencies = inWindow.map(([, , , , ms]) => ms ?? 0).sort((a, b) => a - b);
+  const figures = {
+    perSec: inWindow.length / ((until - t0) / 1000),
+    cpuMs: (cpuS * 1000) / ranInCpuWindow,
+    failed,
+    missed,
+    lagP99: pct(lags, 99),
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+  };
+  console.log(JSON.stringify(figures));
+}
 process.exit(0);

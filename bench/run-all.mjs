@@ -14,7 +14,9 @@ const BENCHES = {
   ingest: "leader ingest of probe result batches into Postgres, POST latency",
   scheduler:
     "the leader's engine with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS, write batches",
-  probe: "one probe process with 10 000 HTTP monitors at 30 s on one core: lag, missed slots, CPU, RSS",
+  probe:
+    "one probe process with 10 000 HTTP monitors at 30 s on one core (--type tcp for TCP): " +
+    "lag, missed slots, CPU, CPU-ms per check, RSS",
   failover:
     "leader + follower on Postgres, default poll/threshold: alert latency added by replication, " +
     "kill -9 to follower active, leader back to follower standby",

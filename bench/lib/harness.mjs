@@ -29,13 +29,13 @@ export function reexecPinned(scriptUrl, pinned, core = 0) {
 }
 
 /**
- * Starts bench/lib/target.mjs on core 1 (when taskset exists), answering after `delayMs`;
+ * Starts bench/lib/target.mjs on `core` (when taskset exists), answering after `delayMs`;
  * resolves its port and a stop.
  */
-export async function startTarget(delayMs = 0) {
+export async function startTarget(delayMs = 0, core = 1) {
   const script = fileURLToPath(new URL("./target.mjs", import.meta.url));
   const node = [process.execPath, script, String(delayMs)];
-  const [cmd, argv] = hasTaskset() ? ["taskset", ["-c", "1", ...node]] : [node[0], node.slice(1)];
+  const [cmd, argv] = hasTaskset() ? ["taskset", ["-c", String(core), ...node]] : [node[0], node.slice(1)];
   const child = spawn(cmd, argv, { stdio: ["pipe", "pipe", "inherit"] });
   const { port } = await new Promise((resolve) => child.stdout.once("data", (d) => resolve(JSON.parse(String(d)))));
   return {
