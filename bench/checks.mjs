@@ -14,7 +14,7 @@
 // monitors at 5 s against the same target, on the same core, its results posted to a fake leader.
 // No /probe request reaches it; its CPU per check includes its scheduling and result posts, and its
 // p50/p99 are the checks' own latencies, not a request's.
-// Build first (`pnpm --filter @uptop/checks... build`), then
+// Build first (`pnpm build`; `pnpm --filter @uptop/checks... build` for all rows but "probe"), then
 //   node bench/checks.mjs [--duration 15] [--rates 300,1000] [--types http,tcp] [--rounds 2] [--warmup 10] [--core 1]
 // blackbox_exporter comes from Debian's `prometheus-blackbox-exporter` (or --blackbox <path>);
 // without it the bench runs the uptop side alone and says so.
