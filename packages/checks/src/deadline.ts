@@ -1,3 +1,9 @@
+/**
+ * How late a deadline's timer may fire before the process counts as held up: timers fire within
+ * a few ms of their time, and a busy scheduler wakes every 50 ms.
+ */
+const HELD_MS = 100;
+
 /** Raised inside a check when its deadline passes or the caller aborts. */
 export class DeadlineError extends Error {
   constructor(readonly byCaller: boolean) {
@@ -22,12 +28,22 @@ export interface AbortSource {
  * AbortSignal. `race` turns steps that cannot take a signal (a lookup) into abortable ones.
  * The clock starts when the deadline is made: a check makes it when its own work starts, so
  * time spent queued for a concurrency slot never counts against the check's timeout.
+ *
+ * Time the process itself could not run is not the target's either. Node runs expired timers
+ * before it reads sockets, so after the event loop was held up (overload, a long GC pause) the
+ * timeout would fire ahead of an answer already waiting unread. When the timer fires, the
+ * deadline first lets pending I/O run (setImmediate comes after the poll phase); if the timer
+ * fired late by more than HELD_MS, the process was held and the check gets that time back,
+ * once and at most one more timeout, so a request sent late still has its chance.
  */
 export class Deadline implements AbortSource {
   private reasonValue: DeadlineError | undefined;
   private listeners: Array<() => void> = [];
   private controller: AbortController | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
+  private afterIo: NodeJS.Immediate | undefined;
+  private dueAt: number;
+  private extended = false;
   private readonly external: AbortSignal | undefined;
   private readonly onExternalAbort = () => this.abort(new DeadlineError(true));
 
@@ -36,7 +52,8 @@ export class Deadline implements AbortSource {
     external?: AbortSignal,
   ) {
     this.external = external;
-    this.timer = setTimeout(() => this.abort(new DeadlineError(false)), timeoutMs);
+    this.dueAt = performance.now() + timeoutMs;
+    this.timer = setTimeout(Deadline.onTimer, timeoutMs, this);
     if (external) {
       if (external.aborted) this.onExternalAbort();
       else external.addEventListener("abort", this.onExternalAbort, { once: true });
@@ -94,13 +111,33 @@ export class Deadline implements AbortSource {
 
   dispose(): void {
     clearTimeout(this.timer);
+    if (this.afterIo) clearImmediate(this.afterIo);
     this.external?.removeEventListener("abort", this.onExternalAbort);
+  }
+
+  // Static, with the deadline as argument: no closures made per check for a timer that rarely fires.
+  private static onTimer(this: void, d: Deadline): void {
+    d.afterIo = setImmediate(Deadline.onExpired, d);
+  }
+
+  private static onExpired(this: void, d: Deadline): void {
+    d.afterIo = undefined;
+    const heldMs = performance.now() - d.dueAt;
+    if (heldMs > HELD_MS && !d.extended) {
+      d.extended = true;
+      const graceMs = Math.min(heldMs, d.timeoutMs);
+      d.dueAt = performance.now() + graceMs;
+      d.timer = setTimeout(Deadline.onTimer, graceMs, d);
+      return;
+    }
+    d.abort(new DeadlineError(false));
   }
 
   private abort(reason: DeadlineError): void {
     if (this.reasonValue) return;
     this.reasonValue = reason;
     clearTimeout(this.timer);
+    if (this.afterIo) clearImmediate(this.afterIo);
     const listeners = this.listeners;
     this.listeners = [];
     for (const listener of listeners) listener();
