@@ -214,8 +214,8 @@ async function main() {
 
   // A fresh port of the same target for every step (see the top of this file).
   const fresh = {
-    http: () => ({ module: "http_2xx", target: `http://127.0.0.1:${ports.http.shift()}/` }),
-    tcp: () => ({ module: "tcp_connect", target: `127.0.0.1:${ports.tcp.shift()}` }),
+    http: (port = ports.http.shift()) => ({ module: "http_2xx", target: `http://127.0.0.1:${port}/`, port }),
+    tcp: (port = ports.tcp.shift()) => ({ module: "tcp_connect", target: `127.0.0.1:${port}`, port }),
   };
   console.log(
     `node ${process.version}, ${durationS} s per step, checkers pinned to core ${hasTaskset() ? core : "(no taskset)"}, ` +
@@ -345,15 +345,14 @@ async function step(system, { module, target }, rate, durationS) {
  * The probe row: bench/probe.mjs with `rate` checks a second (rate × 5 monitors at 5 s) against
  * this step's target port, the probe process on `core`; returns its figures as step() does.
  */
-async function probeStep(core, type, { target }, rate, durationS, warmupS) {
-  const port = /:(\d+)\/?$/.exec(target)[1];
+async function probeStep(core, type, { port }, rate, durationS, warmupS) {
   const script = fileURLToPath(new URL("./probe.mjs", import.meta.url));
   const child = spawn(
     process.execPath,
     [
       script,
       ...["--type", type, "--monitors", String(rate * 5), "--interval", "5", "--duration", String(durationS)],
-      ...["--warmup", String(warmupS), "--core", String(core), "--target-port", port, "--json"],
+      ...["--warmup", String(warmupS), "--core", String(core), "--target-port", String(port), "--json"],
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
